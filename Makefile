@@ -1,0 +1,45 @@
+# The two commands: `make demo` (the main job) and `make test` (the test command).
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: venv up down status lint test test-fast demo bench schemas
+
+$(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ./contracts -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+up: venv
+	deploy/local/stack.sh up
+
+down:
+	deploy/local/stack.sh down
+
+status:
+	deploy/local/stack.sh status
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy contracts/ssp_contracts services
+
+schemas: venv
+	$(BIN)/ssp schemas write
+
+test: lint up
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-fast: venv
+	$(BIN)/pytest -q -m "not stack"
+
+demo: up
+	$(BIN)/ssp demo $(ARGS)
+
+bench: up
+	$(BIN)/python -m bench.run $(ARGS)

@@ -1,0 +1,45 @@
+"""Fixtures shared by every test: the real local stack and fresh databases."""
+
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from services.runtime import testing
+
+ROOT = Path(__file__).parent
+
+
+@pytest.fixture(scope="session")
+def stack() -> None:
+    """The local Kafka, PostgreSQL and Prometheus, started by the project's script."""
+    subprocess.run([str(ROOT / "deploy/local/stack.sh"), "up"], check=True)
+
+
+@pytest.fixture
+def fresh_db(stack: None) -> Iterator[Callable[[str], str]]:
+    """Factory of empty databases, dropped after the test."""
+    names: list[str] = []
+
+    def make(prefix: str) -> str:
+        names.append(testing.create_database(prefix))
+        return names[-1]
+
+    yield make
+    for name in names:
+        testing.drop_database(name)
+
+
+@pytest.fixture
+def services(stack: None) -> Iterator[Callable[..., testing.ServiceProcess]]:
+    """Factory of service processes, stopped after the test."""
+    started: list[testing.ServiceProcess] = []
+
+    def start(service: str, **env: str) -> testing.ServiceProcess:
+        started.append(testing.ServiceProcess(service, env).start())
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.stop()

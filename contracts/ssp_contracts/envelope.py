@@ -1,0 +1,97 @@
+"""CloudEvents 1.0 envelope in Kafka binary content mode (DESIGN §4)."""
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONTENT_TYPE = "application/json"
+_PREFIX = "ce_"
+# Attributes carried as ce_ headers, in the order they are written.
+_ATTRIBUTES = (
+    "specversion",
+    "id",
+    "source",
+    "type",
+    "time",
+    "subject",
+    "actorid",
+    "actorrole",
+    "correlationid",
+    "causationid",
+    "sequence",
+    "dataschema",
+)
+
+
+class EnvelopeError(ValueError):
+    """A Kafka message that is not a valid CloudEvent of this platform."""
+
+
+class CloudEvent(BaseModel):
+    """One platform event: CloudEvents attributes plus the JSON payload."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(min_length=1, description="Unique event id; consumers drop duplicates by it")
+    source: str = Field(min_length=1, description="URI of the producing service")
+    type: str = Field(pattern=r"^uk\.police\.ssp\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
+    time: datetime = Field(description="When the event was recorded, timezone-aware")
+    subject: str = Field(min_length=1, description="Aggregate id; also the Kafka key")
+    actorid: str = Field(min_length=1, description="Pseudonymous id of the actor")
+    actorrole: str = Field(min_length=1, description="Role the actor acted under")
+    correlationid: str = Field(min_length=1)
+    causationid: str | None = None
+    sequence: int = Field(ge=1, description="Aggregate version after this event")
+    dataschema: str
+    data: dict[str, Any]
+
+    def kafka_key(self) -> bytes:
+        """Partitioning key: the aggregate id keeps per-aggregate order."""
+        return self.subject.encode()
+
+    def kafka_value(self) -> bytes:
+        """Message value: the payload as compact JSON."""
+        return json.dumps(self.data, separators=(",", ":"), default=str).encode()
+
+    def kafka_headers(self) -> list[tuple[str, bytes]]:
+        """ce_* headers plus content-type, as Kafka binary content mode asks."""
+        headers = [("content-type", CONTENT_TYPE.encode())]
+        for name in _ATTRIBUTES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            text = value.isoformat() if isinstance(value, datetime) else str(value)
+            headers.append((_PREFIX + name, text.encode()))
+        return headers
+
+    @classmethod
+    def from_kafka(
+        cls, headers: Iterable[tuple[str, bytes | None]], value: bytes | None
+    ) -> "CloudEvent":
+        """Decode a Kafka message; raises EnvelopeError naming what is wrong."""
+        attrs: dict[str, Any] = {}
+        content_type = None
+        for name, raw in headers:
+            text = raw.decode("utf-8", "replace") if raw is not None else None
+            if name == "content-type":
+                content_type = text
+            elif name.startswith(_PREFIX) and name[len(_PREFIX) :] in _ATTRIBUTES:
+                attrs[name[len(_PREFIX) :]] = text
+        if content_type != CONTENT_TYPE:
+            raise EnvelopeError(f"content-type must be {CONTENT_TYPE}, got {content_type!r}")
+        try:
+            data = json.loads(value or b"")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise EnvelopeError(f"value is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise EnvelopeError("value must be a JSON object")
+        try:
+            return cls(**attrs, data=data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise EnvelopeError(f"header ce_{field}: {first['msg']}") from exc

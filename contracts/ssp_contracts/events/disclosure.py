@@ -1,0 +1,1 @@
+"""Events of the disclosure service (topic ssp.disclosure.events)."""

@@ -1,0 +1,1 @@
+"""Events of the staffing service (topics ssp.staffing.events and .abstractions)."""

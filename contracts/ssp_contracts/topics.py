@@ -1,0 +1,57 @@
+"""The topic catalogue: every topic the platform owns, with its configuration."""
+
+from dataclasses import dataclass, field
+
+DLQ_SUFFIX = ".dlq"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One Kafka topic and the configuration it is created with."""
+
+    name: str
+    description: str
+    partitions: int = 3
+    retention_ms: int = -1  # event history is kept for replay and audit
+    cleanup_policy: str = "delete"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def configs(self) -> dict[str, str]:
+        """Topic-level configs as the broker expects them."""
+        return {
+            "retention.ms": str(self.retention_ms),
+            "cleanup.policy": self.cleanup_policy,
+            "min.insync.replicas": "1",
+            **self.extra,
+        }
+
+
+_FOURTEEN_DAYS_MS = 14 * 24 * 3600 * 1000
+
+_EVENT_TOPICS = (
+    TopicSpec("ssp.incidents.events", "Incidents, evidence, arrests and school indicators"),
+    TopicSpec("ssp.incidents.searches", "Search records of pupils"),
+    TopicSpec("ssp.disclosure.events", "Section 115 information requests and disclosures"),
+    TopicSpec("ssp.staffing.events", "Schools, officers, deployments, ring-fencing, rosters"),
+    TopicSpec("ssp.staffing.abstractions", "Abstractions of officers and ring-fence breaches"),
+)
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Name of the dead-letter topic that belongs to ``topic``."""
+    return topic + DLQ_SUFFIX
+
+
+def _dlq_spec(spec: TopicSpec) -> TopicSpec:
+    return TopicSpec(
+        dead_letter_topic(spec.name),
+        f"Dead letters of {spec.name}",
+        partitions=1,
+        retention_ms=_FOURTEEN_DAYS_MS * 2,
+    )
+
+
+TOPICS: dict[str, TopicSpec] = {
+    spec.name: spec for spec in (*_EVENT_TOPICS, *(_dlq_spec(t) for t in _EVENT_TOPICS))
+}
+EVENT_TOPICS: tuple[str, ...] = tuple(t.name for t in _EVENT_TOPICS)

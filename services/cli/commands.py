@@ -1,0 +1,110 @@
+"""Implementations of the ``ssp`` sub-commands."""
+
+import argparse
+import asyncio
+import importlib
+
+from services.runtime.auth import issue_token
+from services.runtime.keys import jwt_secret
+from services.runtime.serve import SERVICES
+from services.runtime.serve import serve as serve_service
+from services.runtime.settings import ServiceSettings, shared
+
+__all__ = ["SERVICES", "UsageError"]
+
+
+class UsageError(Exception):
+    """Bad input: the CLI prints it on one line and exits with code 2."""
+
+
+def token(args: argparse.Namespace) -> int:
+    """Print a development bearer token."""
+    try:
+        print(
+            issue_token(
+                jwt_secret(shared("JWT_SECRET", "")),
+                sub=args.sub,
+                role=args.role,
+                school=args.school,
+                borough=args.borough,
+                ttl_seconds=args.ttl,
+            )
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return 0
+
+
+def topics(args: argparse.Namespace) -> int:
+    """Create (idempotently) or list the catalogue's topics."""
+    from ssp_contracts import TOPICS
+
+    from services.runtime.topics_admin import create_topics
+
+    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
+    if args.action == "list":
+        for spec in TOPICS.values():
+            print(f"{spec.name}\t{spec.partitions}\t{spec.cleanup_policy}\t{spec.description}")
+        return 0
+    created, present = create_topics(bootstrap)
+    print(f"topics: {len(created)} created, {len(present)} already present")
+    return 0
+
+
+def schemas(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas, or check that the committed ones are current."""
+    from ssp_contracts.schemas import stale_schemas, write_schemas
+
+    if args.action == "check":
+        stale = stale_schemas()
+        if stale:
+            raise UsageError(f"stale schemas (run `ssp schemas write`): {', '.join(stale)}")
+        print("schemas: all current")
+        return 0
+    try:
+        written = write_schemas()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"schemas: {len(written)} written")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run one service in the foreground."""
+    serve_service(args.service, args.port)
+    return 0
+
+
+def relay(args: argparse.Namespace) -> int:
+    """Run a service's outbox relay on its own (the service's own relay may be off)."""
+    from services.runtime.eventstore import open_application
+    from services.runtime.logs import configure_logging
+    from services.runtime.relay import OutboxRelay
+
+    configure_logging(f"{args.service}-relay")
+    main = importlib.import_module(f"services.{args.service}.main")
+    overrides = {"db_name": args.db} if args.db else {}
+    settings = ServiceSettings.for_service(args.service, **overrides)
+
+    async def run() -> None:
+        app = await asyncio.to_thread(open_application, main.SPEC.application_class, settings)
+        relay = OutboxRelay(app, main.SPEC.translator, settings)
+        await relay.start()
+        try:
+            if args.until_caught_up:
+                count = await relay.run_until_caught_up()
+                print(f"relay: {count} notifications published")
+            else:
+                await relay.run()
+        finally:
+            await relay.stop()
+
+    asyncio.run(run())
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """The main job."""
+    from services.cli.demo import run_demo
+
+    return run_demo(args)

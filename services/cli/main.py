@@ -1,0 +1,63 @@
+"""The ``ssp`` command: tokens, topics, schemas, services, relay and the demo."""
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from services.cli import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="ssp", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    token = sub.add_parser("token", help="print a development bearer token")
+    token.add_argument("--role", required=True)
+    token.add_argument("--sub", required=True, help="actor id")
+    token.add_argument("--school")
+    token.add_argument("--borough")
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds")
+    token.set_defaults(func=commands.token)
+
+    topics = sub.add_parser("topics", help="Kafka topics of the catalogue")
+    topics.add_argument("action", choices=["create", "list"])
+    topics.set_defaults(func=commands.topics)
+
+    schemas = sub.add_parser("schemas", help="JSON Schemas of the event contracts")
+    schemas.add_argument("action", choices=["write", "check"])
+    schemas.set_defaults(func=commands.schemas)
+
+    serve = sub.add_parser("serve", help="run one service in the foreground")
+    serve.add_argument("service", choices=commands.SERVICES)
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=commands.serve)
+
+    relay = sub.add_parser("relay", help="run a service's outbox relay on its own")
+    relay.add_argument("service", choices=["incidents", "disclosure", "staffing"])
+    relay.add_argument("--db", help="database name (default: the service's)")
+    relay.add_argument("--until-caught-up", action="store_true")
+    relay.set_defaults(func=commands.relay)
+
+    demo = sub.add_parser("demo", help="the main job: the platform with a London workload")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--schools", type=int, default=245)
+    demo.add_argument("--officers", type=int, default=135)
+    demo.add_argument("--weeks", type=int, default=13)
+    demo.set_defaults(func=commands.demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; exit code 2 with a one-line reason on bad input."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except commands.UsageError as exc:
+        print(f"ssp {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

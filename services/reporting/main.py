@@ -1,0 +1,28 @@
+"""Composition root of the reporting service (read side only)."""
+
+from fastapi import FastAPI
+
+from services.reporting.api import router
+from services.reporting.permissions import PERMISSIONS
+from services.reporting.projections.audit import AuditTrail
+from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
+from services.runtime.settings import ServiceSettings
+
+
+def projections(_: ServiceContext) -> list[RunnerSpec]:
+    """The runners of the reporting service and the read models each keeps."""
+    return [("reporting.audit", [AuditTrail()])]
+
+
+SPEC = ServiceSpec(
+    title="SSP reporting",
+    description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
+    permission_table=PERMISSIONS,
+    routers=[router],
+    projections=projections,
+)
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The reporting service app, built from the environment unless given settings."""
+    return create_service_app(SPEC, settings or ServiceSettings.for_service("reporting"))

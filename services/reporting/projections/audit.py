@@ -1,0 +1,108 @@
+"""The audit trail: every event of every topic, each entry hash-chained to the one before."""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any
+
+from ssp_contracts.topics import EVENT_TOPICS
+
+from services.runtime.projection import Connection, Projection, ReceivedEvent
+
+GENESIS = "0" * 64
+DDL = """
+CREATE TABLE IF NOT EXISTS audit_trail (
+    seq bigserial PRIMARY KEY,
+    event_id text NOT NULL UNIQUE,
+    event_type text NOT NULL,
+    entity text NOT NULL,
+    actor_id text NOT NULL,
+    actor_role text NOT NULL,
+    correlation_id text NOT NULL,
+    causation_id text,
+    source text NOT NULL,
+    event_time timestamptz NOT NULL,
+    sequence int NOT NULL,
+    topic text NOT NULL,
+    data jsonb NOT NULL,
+    prev_hash text NOT NULL,
+    hash text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_trail_entity ON audit_trail (entity, seq);
+CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor_id, seq);
+CREATE INDEX IF NOT EXISTS audit_trail_type_time ON audit_trail (event_type, event_time);
+CREATE INDEX IF NOT EXISTS audit_trail_time ON audit_trail (event_time);
+"""
+# Fields covered by the hash, in order; the chain breaks if any of them changes.
+HASHED = (
+    "event_id",
+    "event_type",
+    "entity",
+    "actor_id",
+    "actor_role",
+    "correlation_id",
+    "causation_id",
+    "source",
+    "event_time",
+    "sequence",
+    "topic",
+    "data",
+)
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the entry's canonical JSON."""
+    canonical = json.dumps(
+        [entry[k] for k in HASHED], sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def entry_of(event: ReceivedEvent) -> dict[str, Any]:
+    """The audit entry of one event, before chaining."""
+    e = event.envelope
+    return {
+        "event_id": e.id,
+        "event_type": e.type,
+        "entity": e.subject,
+        "actor_id": e.actorid,
+        "actor_role": e.actorrole,
+        "correlation_id": e.correlationid,
+        "causation_id": e.causationid,
+        "source": e.source,
+        "event_time": e.time.astimezone(UTC).isoformat(),
+        "sequence": e.sequence,
+        "topic": event.topic,
+        "data": e.data,
+    }
+
+
+class AuditTrail(Projection):
+    """Who did what, to which record, when, under what authority."""
+
+    name = "audit"
+    topics = EVENT_TOPICS
+
+    async def create_tables(self, conn: Connection) -> None:
+        await conn.execute(DDL)
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        # One writer at a time extends the chain, even if two runners share the schema.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('audit_trail'))")
+        prev = await conn.fetchval("SELECT hash FROM audit_trail ORDER BY seq DESC LIMIT 1")
+        prev = prev or GENESIS
+        rows = []
+        for event in events:
+            entry = entry_of(event)
+            digest = entry_hash(prev, entry)
+            rows.append((*[entry[k] for k in HASHED[:-1]], json.dumps(entry["data"]), prev, digest))
+            prev = digest
+        await conn.executemany(
+            """INSERT INTO audit_trail (event_id, event_type, entity, actor_id, actor_role,
+                   correlation_id, causation_id, source, event_time, sequence, topic, data,
+                   prev_hash, hash)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::timestamptz, $10, $11,
+                   $12::jsonb, $13, $14)""",
+            rows,
+        )

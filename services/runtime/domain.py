@@ -1,0 +1,61 @@
+"""What every service's domain model shares: the actor, rule errors, the base application."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who issued a command, under which role and authority; recorded on every event."""
+
+    id: str
+    role: str
+    correlation_id: str
+    school: str | None = None
+    borough: str | None = None
+
+
+class ActorAsDict(Transcoding):
+    """Stores an Actor inside domain events."""
+
+    type = Actor
+    name = "ssp_actor"
+
+    def encode(self, obj: Actor) -> dict[str, Any]:
+        return asdict(obj)
+
+    def decode(self, data: dict[str, Any]) -> Actor:
+        return Actor(**data)
+
+
+class RuleViolation(Exception):
+    """A command broke a domain rule; the API answers 422 naming the rule and field."""
+
+    status_code = 422
+
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.field = field
+
+
+class StateConflict(RuleViolation):
+    """A command does not fit the aggregate's current state (answered with 409)."""
+
+    status_code = 409
+
+
+class NotFound(Exception):
+    """No record with that id (answered with 404)."""
+
+
+class ServiceApplication(Application):
+    """Base of the services' eventsourcing applications: registers shared transcodings."""
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(ActorAsDict())

@@ -1,0 +1,73 @@
+"""Service settings from the environment, one prefix per service (SSP_<SERVICE>_)."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PORTS = {"incidents": 8101, "disclosure": 8102, "staffing": 8103, "reporting": 8104}
+
+
+def shared(name: str, default: str) -> str:
+    """A setting shared by every service, read from SSP_<NAME>."""
+    return os.environ.get(f"SSP_{name}", default)
+
+
+def state_dir() -> Path:
+    """The project-local directory that holds state, logs and development keys."""
+    return Path(shared("STATE_DIR", str(REPO_ROOT / ".state")))
+
+
+class ServiceSettings(BaseSettings):
+    """What one service needs to run; build it with ``for_service``."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service: str
+    host: str = "127.0.0.1"
+    port: int = 0
+    kafka_bootstrap: str = Field(
+        default_factory=lambda: shared(
+            "KAFKA_BOOTSTRAP", f"127.0.0.1:{shared('KAFKA_PORT', '19092')}"
+        )
+    )
+    pg_host: str = Field(default_factory=lambda: shared("PG_HOST", "127.0.0.1"))
+    pg_port: int = Field(default_factory=lambda: int(shared("PG_PORT", "15432")))
+    pg_user: str = Field(default_factory=lambda: shared("PG_USER", "ssp"))
+    pg_password: str = Field(default_factory=lambda: shared("PG_PASSWORD", "ssp"))
+    db_name: str = ""
+    db_schema: str = "public"
+    cipher_key: str = Field(default="", description="Base64 AES key for events at rest")
+    jwt_secret: str = Field(default_factory=lambda: shared("JWT_SECRET", ""))
+    relay_enabled: bool = True
+    relay_batch_size: int = 500
+    relay_poll_seconds: float = 1.0
+    projections_enabled: bool = True
+    consumer_group_suffix: str = ""
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def for_service(cls, service: str, **overrides: Any) -> "ServiceSettings":
+        """Settings of ``service`` from SSP_<SERVICE>_* variables, then ``overrides``."""
+        config = SettingsConfigDict(env_prefix=f"SSP_{service.upper()}_", extra="ignore")
+        bound = type(f"{service.title()}Settings", (cls,), {"model_config": config})
+        settings = bound(**{"service": service, **overrides})
+        defaults = {"port": DEFAULT_PORTS.get(service, 0), "db_name": service}
+        unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
+        return settings.model_copy(update=unset)
+
+    @property
+    def pg_dsn(self) -> str:
+        """asyncpg connection string of the service's database."""
+        return (
+            f"postgresql://{self.pg_user}:{self.pg_password}@{self.pg_host}:{self.pg_port}/"
+            f"{self.db_name}"
+        )
+
+    @property
+    def source(self) -> str:
+        """CloudEvents source URI of this service."""
+        return f"/ssp/{self.service}"

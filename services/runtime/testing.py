@@ -1,0 +1,151 @@
+"""Helpers for tests that run services against the real local stack."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from kafka import KafkaConsumer, TopicPartition
+
+from services.runtime.auth import issue_token
+from services.runtime.keys import jwt_secret
+from services.runtime.settings import ServiceSettings, shared, state_dir
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def bearer(role: str, sub: str, school: str | None = None, borough: str | None = None) -> dict[
+    str, str
+]:
+    """Authorization header with a development token."""
+    token = issue_token(
+        jwt_secret(shared("JWT_SECRET", "")), sub=sub, role=role, school=school, borough=borough
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _admin_conn() -> psycopg.Connection[Any]:
+    s = ServiceSettings.for_service("admin", db_name="postgres")
+    return psycopg.connect(
+        host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,
+        dbname="postgres", autocommit=True,
+    )
+
+
+def create_database(prefix: str) -> str:
+    """A new empty database with a unique name."""
+    name = f"t_{prefix}_{uuid.uuid4().hex[:10]}"
+    with _admin_conn() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database(name: str) -> None:
+    """Drop a test database, disconnecting whoever still uses it."""
+    with _admin_conn() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class ServiceProcess:
+    """One service run as ``ssp serve`` in a child process, as in production."""
+
+    def __init__(self, service: str, env: dict[str, str] | None = None) -> None:
+        self.service = service
+        self.port = free_port()
+        prefix = f"SSP_{service.upper()}_"
+        self.env = {**os.environ, f"{prefix}PORT": str(self.port), **(env or {})}
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = state_dir() / "test-logs" / f"{service}-{self.port}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> "ServiceProcess":
+        """Start the process and wait until /readyz answers 200."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "services.cli.main", "serve", self.service],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.service} exited; log: {self.log_path}\n{self.tail()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.service} not ready in {timeout}s; log: {self.log_path}")
+
+    def tail(self, lines: int = 30) -> str:
+        """The end of the process's log."""
+        text = Path(self.log_path).read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Send ``sig`` and wait for the process to end."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), then hard if it hangs."""
+        try:
+            self.kill(signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            self.kill(signal.SIGKILL)
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 60, every: float = 0.3,
+             what: str = "condition") -> Any:
+    """Poll ``check`` until it returns something truthy; fail with ``what`` after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@contextmanager
+def topic_reader(topic: str) -> Iterator[KafkaConsumer]:
+    """A consumer assigned to every partition of ``topic``, from the beginning."""
+    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                             consumer_timeout_ms=1000)
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        yield consumer
+    finally:
+        consumer.close()
+
+
+def read_all(topic: str) -> list[Any]:
+    """Every record currently on ``topic``, in partition then offset order."""
+    with topic_reader(topic) as consumer:
+        end = consumer.end_offsets(list(consumer.assignment()))
+        records: list[Any] = []
+        while any(consumer.position(tp) < end[tp] for tp in end):
+            for batch in consumer.poll(timeout_ms=1000).values():
+                records.extend(batch)
+        return sorted(records, key=lambda r: (r.partition, r.offset))

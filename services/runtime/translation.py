@@ -1,0 +1,79 @@
+"""Maps domain events to contract events: domain events never go on the wire as they are."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from eventsourcing.domain import DomainEventProtocol
+from ssp_contracts import CloudEvent, EventPayload
+
+from services.runtime.domain import Actor
+
+E = TypeVar("E")
+# Stable namespace so that a republished event keeps its ce_id (consumers dedupe by it).
+EVENT_ID_NAMESPACE = uuid.UUID("6f1c2a52-5d59-4b8e-9a51-8f4f5b0c1e77")
+
+
+class UntranslatedEvent(LookupError):
+    """A domain event class that is neither mapped to a contract nor declared internal."""
+
+
+class Translator:
+    """One service's table from domain event classes to contract payloads."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._mappers: dict[type, Callable[[Any], EventPayload]] = {}
+        self._internal: set[type] = set()
+
+    def maps(self, *event_classes: type[E]) -> Callable[[Callable[[E], EventPayload]], Any]:
+        """Decorator: the function turns these domain events into a contract payload."""
+
+        def register(func: Callable[[E], EventPayload]) -> Callable[[E], EventPayload]:
+            for cls in event_classes:
+                self._mappers[cls] = func
+            return func
+
+        return register
+
+    def internal(self, *event_classes: type) -> None:
+        """These domain events stay inside the service (for example personal details)."""
+        self._internal.update(event_classes)
+
+    def covers(self, event_class: type) -> bool:
+        """Whether ``event_class`` is mapped or declared internal."""
+        return event_class in self._mappers or event_class in self._internal
+
+    def translate(self, event: DomainEventProtocol[Any]) -> CloudEvent | None:
+        """The CloudEvent for ``event``, or None for an internal event."""
+        cls = type(event)
+        if cls in self._internal:
+            return None
+        try:
+            mapper = self._mappers[cls]
+        except KeyError:
+            raise UntranslatedEvent(f"{cls.__qualname__} has no contract mapping") from None
+        return envelope(event, mapper(event), self.source)
+
+
+def event_id(originator_id: uuid.UUID | str, version: int) -> str:
+    """Deterministic CloudEvents id of an aggregate's version."""
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{originator_id}:{version}"))
+
+
+def envelope(event: DomainEventProtocol[Any], payload: EventPayload, source: str) -> CloudEvent:
+    """Wrap ``payload`` in the CloudEvent that carries ``event``'s identity and actor."""
+    actor: Actor = getattr(event, "actor")  # noqa: B009 - every service event carries one
+    return CloudEvent(
+        id=event_id(event.originator_id, event.originator_version),
+        source=source,
+        type=payload.event_type,
+        time=getattr(event, "timestamp"),  # noqa: B009 - not on the protocol, on every event
+        subject=str(event.originator_id),
+        actorid=actor.id,
+        actorrole=actor.role,
+        correlationid=actor.correlation_id,
+        sequence=event.originator_version,
+        dataschema=payload.dataschema(),
+        data=payload.to_data(),
+    )
