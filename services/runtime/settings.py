@@ -47,6 +47,9 @@ class ServiceSettings(BaseSettings):
     relay_poll_seconds: float = 1.0
     projections_enabled: bool = True
     consumer_group_suffix: str = ""
+    in_memory: bool = Field(
+        default=False, description="Fast unit tests: in-memory store, no Kafka, no Postgres"
+    )
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod

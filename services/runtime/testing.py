@@ -29,9 +29,9 @@ def free_port() -> int:
         return port
 
 
-def bearer(role: str, sub: str, school: str | None = None, borough: str | None = None) -> dict[
-    str, str
-]:
+def bearer(
+    role: str, sub: str, school: str | None = None, borough: str | None = None
+) -> dict[str, str]:
     """Authorization header with a development token."""
     token = issue_token(
         jwt_secret(shared("JWT_SECRET", "")), sub=sub, role=role, school=school, borough=borough
@@ -42,8 +42,12 @@ def bearer(role: str, sub: str, school: str | None = None, borough: str | None =
 def _admin_conn() -> psycopg.Connection[Any]:
     s = ServiceSettings.for_service("admin", db_name="postgres")
     return psycopg.connect(
-        host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,
-        dbname="postgres", autocommit=True,
+        host=s.pg_host,
+        port=s.pg_port,
+        user=s.pg_user,
+        password=s.pg_password,
+        dbname="postgres",
+        autocommit=True,
     )
 
 
@@ -79,7 +83,10 @@ class ServiceProcess:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "services.cli.main", "serve", self.service],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -112,8 +119,9 @@ class ServiceProcess:
             self.kill(signal.SIGKILL)
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 60, every: float = 0.3,
-             what: str = "condition") -> Any:
+def wait_for(
+    check: Callable[[], Any], timeout: float = 60, every: float = 0.3, what: str = "condition"
+) -> Any:
     """Poll ``check`` until it returns something truthy; fail with ``what`` after timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -128,8 +136,9 @@ def wait_for(check: Callable[[], Any], timeout: float = 60, every: float = 0.3,
 def topic_reader(topic: str) -> Iterator[KafkaConsumer]:
     """A consumer assigned to every partition of ``topic``, from the beginning."""
     bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                             consumer_timeout_ms=1000)
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=1000
+    )
     try:
         partitions = consumer.partitions_for_topic(topic) or set()
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
@@ -149,3 +158,35 @@ def read_all(topic: str) -> list[Any]:
             for batch in consumer.poll(timeout_ms=1000).values():
                 records.extend(batch)
         return sorted(records, key=lambda r: (r.partition, r.offset))
+
+
+def guarded_routes(app: Any) -> list[tuple[str, str, str]]:
+    """(method, path, action) of every route that declares ``allow(action)``."""
+    found = []
+    routes = list(app.routes)
+    while routes:
+        route = routes.pop(0)
+        # FastAPI keeps included routers as branches; routers here carry full paths.
+        if hasattr(route, "original_router"):
+            routes.extend(route.original_router.routes)
+            continue
+        dependant = getattr(route, "dependant", None)
+        if dependant is None:
+            continue
+        stack = list(dependant.dependencies)
+        while stack:
+            dep = stack.pop()
+            action = getattr(dep.call, "ssp_action", None)
+            if action is not None:
+                for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+                    found.append((method, route.path, action))
+            stack.extend(dep.dependencies)
+    return found
+
+
+def role_refused(response: httpx.Response | Any) -> bool:
+    """Whether a response is the permission table's refusal (not a scope or input error)."""
+    if response.status_code != 403:
+        return False
+    detail = response.json().get("detail", "")
+    return isinstance(detail, str) and detail.startswith("role ")
