@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# Defaults for the local stack (deploy/local/stack.sh). Source it from bash:
+#
+#     source deploy/local/env.sh
+#
+# Every variable can be overridden from the environment before sourcing; only
+# unset variables get the default. Nothing here starts or changes anything.
+
+# The repository root, from this file's location (deploy/local/env.sh).
+SSP_REPO_DIR="${SSP_REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+
+# All state (data directories, generated configs, logs, pid files).
+: "${SSP_STATE_DIR:=${SSP_REPO_DIR}/.state}"
+
+# Loopback ports of the infrastructure.
+: "${SSP_KAFKA_PORT:=19092}"            # Kafka PLAINTEXT listener (clients)
+: "${SSP_KAFKA_CONTROLLER_PORT:=19093}" # Kafka KRaft controller listener
+: "${SSP_PG_PORT:=15432}"               # PostgreSQL 15
+: "${SSP_PROM_PORT:=19090}"             # Prometheus web UI / API
+
+# Loopback ports of the project's own services (Prometheus scrapes them).
+: "${SSP_INCIDENTS_PORT:=8101}"
+: "${SSP_DISCLOSURE_PORT:=8102}"
+: "${SSP_STAFFING_PORT:=8103}"
+: "${SSP_REPORTING_PORT:=8104}"
+
+# Python used by stack.sh for the Kafka readiness check (needs kafka-python).
+: "${SSP_PYTHON:=${SSP_REPO_DIR}/.venv/bin/python}"
+
+# Derived conveniences for clients (override only if you know why).
+: "${SSP_KAFKA_BOOTSTRAP:=127.0.0.1:${SSP_KAFKA_PORT}}"
+: "${SSP_PG_HOST:=127.0.0.1}"
+: "${SSP_PG_USER:=ssp}"
+: "${SSP_PG_PASSWORD:=ssp}"
+: "${SSP_PROM_URL:=http://127.0.0.1:${SSP_PROM_PORT}}"
+
+export SSP_REPO_DIR SSP_STATE_DIR \
+    SSP_KAFKA_PORT SSP_KAFKA_CONTROLLER_PORT SSP_PG_PORT SSP_PROM_PORT \
+    SSP_INCIDENTS_PORT SSP_DISCLOSURE_PORT SSP_STAFFING_PORT SSP_REPORTING_PORT \
+    SSP_PYTHON SSP_KAFKA_BOOTSTRAP SSP_PG_HOST SSP_PG_USER SSP_PG_PASSWORD SSP_PROM_URL

@@ -1,0 +1,702 @@
+#!/usr/bin/env bash
+# Local infrastructure stack without Docker: single-node Kafka (KRaft) on the
+# JDK, PostgreSQL 15 and Prometheus, all on loopback, all state under
+# ${SSP_STATE_DIR:-<repo>/.state}. See deploy/local/README.md.
+#
+#   deploy/local/stack.sh up       start what is not running, wait until it answers
+#   deploy/local/stack.sh down     stop everything (also leftovers of crashed runs)
+#   deploy/local/stack.sh status   one line per part; exit 0 only if all are up
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=env.sh
+source "${HERE}/env.sh"
+
+REPO="${SSP_REPO_DIR}"
+mkdir -p "${SSP_STATE_DIR}"
+STATE="$(cd "${SSP_STATE_DIR}" && pwd -P)"
+
+KAFKA_DIR="${STATE}/kafka"
+KAFKA_LIBS="${KAFKA_DIR}/libs"
+KAFKA_PIDFILE="${KAFKA_DIR}/kafka.pid"
+KAFKA_LOG="${KAFKA_DIR}/kafka.log"
+KAFKA_HEAP_OPTS="${SSP_KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+
+PG_BIN="${SSP_PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_OS_USER="${SSP_PG_OS_USER:-ssp-pg}"
+PG_DIR="${STATE}/pg"
+PG_DATA="${PG_DIR}/data"
+PG_LOG="${PG_DIR}/postgres.log"
+PG_DATABASES=(incidents disclosure staffing reporting)
+
+PROM_BIN="${SSP_PROM_BIN:-/usr/bin/prometheus}"
+PROM_DIR="${STATE}/prometheus"
+PROM_PIDFILE="${PROM_DIR}/prometheus.pid"
+PROM_LOG="${PROM_DIR}/prometheus.log"
+PROM_CONFIG="${PROM_DIR}/prometheus.yml"
+PROM_RULES="${REPO}/deploy/prometheus/alerts.yml"
+
+WAIT_SECONDS="${SSP_STACK_WAIT_SECONDS:-60}"
+STOP_SECONDS="${SSP_STACK_STOP_SECONDS:-30}"
+
+# ---------------------------------------------------------------- helpers ---
+
+say() { printf '[stack] %s\n' "$*"; }
+warn() { printf '[stack] WARNING: %s\n' "$*" >&2; }
+die() {
+    printf '[stack] ERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+# fail PART LOGFILE MESSAGE: say which part failed, show its log, exit 1.
+fail() {
+    local part="$1" logfile="$2" msg="$3"
+    {
+        printf '\n[stack] FAILED: %s: %s\n' "${part}" "${msg}"
+        printf '[stack] log: %s\n' "${logfile}"
+        if [[ -f "${logfile}" ]]; then
+            printf '[stack] ---- last 20 lines of %s ----\n' "${logfile}"
+            tail -n 20 "${logfile}"
+            printf '[stack] ----\n'
+        fi
+    } >&2
+    exit 1
+}
+
+is_root() { [[ "$(id -u)" -eq 0 ]]; }
+
+# Escape a literal string for use inside an (extended) regex given to pgrep -f.
+re_escape() { printf '%s' "$1" | sed -e 's/[][\\.*^$+?(){}|]/\\&/g'; }
+
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# A live process (a zombie waiting to be reaped by init does not count).
+pid_alive() {
+    [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
+    local st
+    st="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+    [[ -n "${st}" && "${st}" != Z* ]]
+}
+
+# wait_gone PID SECONDS: wait until PID no longer exists at all (zombies included).
+wait_gone() {
+    local i
+    for ((i = 0; i < $2 * 4; i++)); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.25
+    done
+    return 1
+}
+
+read_pid() { if [[ -s "$1" ]]; then tr -dc '0-9' <"$1"; fi; }
+
+# pid_cmdline_has PID REGEX: the process's command line matches REGEX.
+pid_cmdline_has() {
+    local cmdline
+    cmdline="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
+    grep -Eq -- "$2" <<<"${cmdline}"
+}
+
+# PIDs of processes whose command line matches REGEX (never this script).
+pids_matching() { pgrep -f -- "$1" 2>/dev/null | grep -vx -e "$$" -e "${BASHPID}" || true; }
+
+# stop_pids NAME SIGNAL PID...: SIGNAL, wait up to STOP_SECONDS, then SIGKILL.
+stop_pids() {
+    local name="$1" sig="$2" pid waited=0 alive
+    shift 2
+    [[ $# -gt 0 ]] || return 0
+    say "stopping ${name} (pid $*)"
+    kill "-${sig}" "$@" 2>/dev/null || true
+    while :; do
+        alive=()
+        for pid in "$@"; do pid_alive "${pid}" && alive+=("${pid}"); done
+        [[ ${#alive[@]} -eq 0 ]] && return 0
+        if ((waited >= STOP_SECONDS * 2)); then
+            warn "${name} did not stop within ${STOP_SECONDS}s; sending SIGKILL to ${alive[*]}"
+            kill -KILL "${alive[@]}" 2>/dev/null || true
+            sleep 0.5
+            return 0
+        fi
+        sleep 0.5
+        waited=$((waited + 1))
+    done
+}
+
+# Start a command in the background in its own session, detached from this
+# shell (no terminal, no inherited lock fd), appending output to LOG.
+# Usage: spawn LOG PIDFILE CMD...
+spawn() {
+    local logfile="$1" pidfile="$2"
+    shift 2
+    (cd "$(dirname "${logfile}")" && exec setsid nohup "$@" >>"${logfile}" 2>&1 </dev/null 9>&-) &
+    echo "$!" >"${pidfile}"
+}
+
+# Keep logs from growing without bound across many runs.
+rotate_log() {
+    local f="$1"
+    if [[ -f "${f}" ]] && (($(stat -c %s "${f}") > 50 * 1024 * 1024)); then
+        mv -f "${f}" "${f}.1"
+    fi
+}
+
+# Install Debian packages (only ever called when something is missing).
+APT_UPDATED=0
+apt_install() {
+    local sudo=()
+    if ! is_root; then
+        command -v sudo >/dev/null || die "need to install $* but not root and no sudo"
+        sudo=(sudo)
+    fi
+    say "installing missing Debian packages: $*"
+    if [[ "${APT_UPDATED}" -eq 0 ]]; then
+        "${sudo[@]}" apt-get update -q || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends "$@" || die "apt-get install $* failed"
+}
+
+ensure_tools() {
+    local pkgs=()
+    command -v curl >/dev/null || pkgs+=(curl)
+    command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
+    if ! kafka_libs_ok; then command -v mvn >/dev/null || pkgs+=(maven); fi
+    [[ -x "${PG_BIN}/initdb" ]] || pkgs+=(postgresql-15)
+    [[ -x "${PROM_BIN}" ]] || pkgs+=(prometheus)
+    if [[ ${#pkgs[@]} -gt 0 ]]; then apt_install "${pkgs[@]}"; fi
+    [[ -x "${PG_BIN}/initdb" ]] || die "${PG_BIN}/initdb still missing after install"
+    [[ -x "${PROM_BIN}" ]] || die "${PROM_BIN} still missing after install"
+}
+
+# ------------------------------------------------------------------ kafka ---
+
+KAFKA_RE="kafka\.Kafka $(re_escape "${KAFKA_DIR}/server.properties")"
+
+kafka_libs_stamp() { sha256sum "${HERE}/pom.xml" | cut -d' ' -f1; }
+
+kafka_libs_ok() {
+    [[ -f "${KAFKA_LIBS}/.fetched" ]] &&
+        [[ "$(cat "${KAFKA_LIBS}/.fetched")" == "$(kafka_libs_stamp)" ]] &&
+        compgen -G "${KAFKA_LIBS}/kafka_2.13-*.jar" >/dev/null
+}
+
+# All pids of a Kafka broker running from this state dir.
+kafka_pids() {
+    local pid
+    pid="$(read_pid "${KAFKA_PIDFILE}")"
+    {
+        if pid_alive "${pid}" && pid_cmdline_has "${pid}" "${KAFKA_RE}"; then echo "${pid}"; fi
+        pids_matching "${KAFKA_RE}"
+    } | sort -un
+}
+
+kafka_fetch() {
+    kafka_libs_ok && return 0
+    local tmp="${KAFKA_LIBS}.tmp" mvnlog="${KAFKA_DIR}/mvn.log"
+    say "kafka: fetching Kafka jars from Maven Central (once) ..."
+    rm -rf "${tmp}"
+    if ! mvn -B -q -f "${HERE}/pom.xml" dependency:copy-dependencies \
+        -DoutputDirectory="${tmp}" -DincludeScope=runtime >"${mvnlog}" 2>&1; then
+        fail kafka "${mvnlog}" "mvn dependency:copy-dependencies failed"
+    fi
+    kafka_libs_stamp >"${tmp}/.fetched"
+    rm -rf "${KAFKA_LIBS}"
+    mv "${tmp}" "${KAFKA_LIBS}"
+    say "kafka: $(find "${KAFKA_LIBS}" -name '*.jar' | wc -l) jars in ${KAFKA_LIBS}"
+}
+
+kafka_write_config() {
+    cat >"${KAFKA_DIR}/server.properties" <<EOF
+# Generated by deploy/local/stack.sh on every start; edits are overwritten.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${SSP_KAFKA_CONTROLLER_PORT}
+listeners=PLAINTEXT://127.0.0.1:${SSP_KAFKA_PORT},CONTROLLER://127.0.0.1:${SSP_KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${SSP_KAFKA_PORT}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${KAFKA_DIR}/data
+
+num.partitions=3
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+
+# small machine (2 cores shared with the tests)
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+background.threads=4
+log.retention.hours=168
+EOF
+    cat >"${KAFKA_DIR}/log4j2.properties" <<'EOF'
+# Generated by deploy/local/stack.sh. The broker logs to stdout, which
+# stack.sh appends to kafka.log next to this file.
+status = warn
+appender.out.type = Console
+appender.out.name = STDOUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.org_apache_kafka.name = org.apache.kafka
+logger.org_apache_kafka.level = INFO
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.state.name = state.change.logger
+logger.state.level = WARN
+logger.authorizer.name = kafka.authorizer.logger
+logger.authorizer.level = WARN
+EOF
+}
+
+# Sets KAFKA_JAVA to the java command line (without main class) for Kafka.
+kafka_java() {
+    # shellcheck disable=SC2206 # word splitting of the heap options is intended
+    local heap=(${KAFKA_HEAP_OPTS})
+    KAFKA_JAVA=(java "${heap[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+        -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
+        -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
+        "-Dlog4j2.configurationFile=${KAFKA_DIR}/log4j2.properties"
+        "-Dkafka.logs.dir=${KAFKA_DIR}" -cp "${KAFKA_LIBS}/*")
+}
+
+kafka_format() {
+    [[ -f "${KAFKA_DIR}/data/meta.properties" ]] && return 0
+    local id fmtlog="${KAFKA_DIR}/format.log"
+    if [[ -s "${KAFKA_DIR}/cluster.id" ]]; then
+        id="$(cat "${KAFKA_DIR}/cluster.id")"
+    else
+        id="$(java -cp "${KAFKA_LIBS}/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+        [[ -n "${id}" ]] || fail kafka "${fmtlog}" "could not generate a cluster id"
+        echo "${id}" >"${KAFKA_DIR}/cluster.id"
+    fi
+    say "kafka: formatting storage (cluster id ${id})"
+    kafka_java
+    if ! "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "${id}" \
+        -c "${KAFKA_DIR}/server.properties" >"${fmtlog}" 2>&1; then
+        fail kafka "${fmtlog}" "kafka-storage format failed"
+    fi
+}
+
+kafka_up() {
+    mkdir -p "${KAFKA_DIR}"
+    local pids
+    pids="$(kafka_pids)"
+    if [[ -n "${pids}" ]]; then
+        echo "${pids}" | head -n 1 >"${KAFKA_PIDFILE}"
+        say "kafka: already running (pid $(cat "${KAFKA_PIDFILE}"))"
+        return 0
+    fi
+    rm -f "${KAFKA_PIDFILE}"
+    if port_open "${SSP_KAFKA_PORT}" || port_open "${SSP_KAFKA_CONTROLLER_PORT}"; then
+        fail kafka "${KAFKA_LOG}" "port ${SSP_KAFKA_PORT} or ${SSP_KAFKA_CONTROLLER_PORT} is in use by a process that is not this stack's broker (state ${STATE}); stop it or set SSP_KAFKA_PORT/SSP_KAFKA_CONTROLLER_PORT"
+    fi
+    kafka_fetch
+    kafka_write_config
+    kafka_format
+    rotate_log "${KAFKA_LOG}"
+    say "kafka: starting on 127.0.0.1:${SSP_KAFKA_PORT} (controller ${SSP_KAFKA_CONTROLLER_PORT})"
+    kafka_java
+    spawn "${KAFKA_LOG}" "${KAFKA_PIDFILE}" "${KAFKA_JAVA[@]}" kafka.Kafka "${KAFKA_DIR}/server.properties"
+}
+
+kafka_wait() {
+    local py="${SSP_PYTHON}"
+    [[ -x "${py}" ]] || fail kafka "${KAFKA_LOG}" "no Python at ${py} for the readiness check (run 'make venv' or set SSP_PYTHON to a Python with kafka-python)"
+    if ! "${py}" "${HERE}/wait_kafka.py" --bootstrap "127.0.0.1:${SSP_KAFKA_PORT}" \
+        --timeout "${WAIT_SECONDS}" --pid-file "${KAFKA_PIDFILE}"; then
+        fail kafka "${KAFKA_LOG}" "broker did not answer a metadata request on 127.0.0.1:${SSP_KAFKA_PORT}"
+    fi
+}
+
+kafka_topics() {
+    local ssp="${REPO}/.venv/bin/ssp"
+    if [[ ! -x "${ssp}" ]]; then
+        say "kafka: ${ssp} not found; skipping 'ssp topics create'"
+        return 0
+    fi
+    say "kafka: ssp topics create"
+    local rc=0
+    "${ssp}" topics create || rc=$?
+    if [[ ${rc} -ne 0 ]]; then
+        fail "kafka topics" "${KAFKA_LOG}" "'${ssp} topics create' exited with ${rc}"
+    fi
+}
+
+kafka_down() {
+    local pids
+    pids="$(kafka_pids)"
+    # shellcheck disable=SC2086 # one pid per word
+    stop_pids kafka TERM ${pids}
+    rm -f "${KAFKA_PIDFILE}"
+}
+
+# --------------------------------------------------------------- postgres ---
+
+PG_RE="postgres -D $(re_escape "${PG_DATA}")( |$)"
+
+# Run a command as the PostgreSQL OS user (PostgreSQL refuses to run as root).
+as_pg() {
+    if is_root; then
+        (cd "${PG_DIR}" && runuser -u "${PG_OS_USER}" -- "$@" 9>&-)
+    else
+        (cd "${PG_DIR}" && "$@" 9>&-)
+    fi
+}
+
+pg_socket_dir() {
+    local d="${PG_DIR}/run"
+    # unix socket paths are limited to 107 bytes
+    if ((${#d} + 20 > 107)); then
+        d="/tmp/ssp-pg-$(printf '%s' "${STATE}" | sha256sum | cut -c1-12)"
+    fi
+    echo "${d}"
+}
+
+pg_prepare_user() {
+    mkdir -p "${PG_DIR}"
+    is_root || return 0
+    if ! id -u "${PG_OS_USER}" >/dev/null 2>&1; then
+        say "postgres: creating system user ${PG_OS_USER}"
+        useradd --system --user-group --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin "${PG_OS_USER}" || die "useradd ${PG_OS_USER} failed"
+    fi
+    # Every ancestor of the pg dir must be traversable by that user.
+    local d="${PG_DIR}" parents=()
+    while [[ "${d}" != "/" ]]; do
+        d="$(dirname "${d}")"
+        parents+=("${d}")
+    done
+    for d in "${parents[@]}"; do
+        if ! runuser -u "${PG_OS_USER}" -- test -x "${d}" 2>/dev/null; then
+            say "postgres: chmod o+x ${d} so ${PG_OS_USER} can reach ${PG_DIR}"
+            chmod o+x "${d}"
+        fi
+    done
+    if [[ "$(stat -c %U "${PG_DIR}")" != "${PG_OS_USER}" ]]; then
+        chown -R "${PG_OS_USER}:" "${PG_DIR}"
+    fi
+}
+
+pg_pid() { if [[ -s "${PG_DATA}/postmaster.pid" ]]; then head -n 1 "${PG_DATA}/postmaster.pid"; fi; }
+
+pg_running() {
+    [[ -s "${PG_DATA}/PG_VERSION" ]] &&
+        as_pg "${PG_BIN}/pg_ctl" -D "${PG_DATA}" status >/dev/null 2>&1 &&
+        pid_alive "$(pg_pid)"
+}
+
+pg_psql() {
+    PGCONNECT_TIMEOUT=5 "${PG_BIN}/psql" -X -q -h 127.0.0.1 -p "${SSP_PG_PORT}" -U ssp \
+        -v ON_ERROR_STOP=1 "$@"
+}
+
+pg_initdb() {
+    [[ -s "${PG_DATA}/PG_VERSION" ]] && return 0
+    local locale=C
+    if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then locale=C.UTF-8; fi
+    say "postgres: initdb ${PG_DATA} (superuser ssp, trust auth on 127.0.0.1, locale ${locale})"
+    as_pg rm -rf "${PG_DATA}"
+    printf 'ssp\n' >"${PG_DIR}/.pwfile"
+    if is_root; then chown "${PG_OS_USER}:" "${PG_DIR}/.pwfile"; fi
+    local initlog="${PG_DIR}/initdb.log" rc=0
+    as_pg "${PG_BIN}/initdb" -D "${PG_DATA}" --username=ssp --pwfile="${PG_DIR}/.pwfile" \
+        --auth=trust --encoding=UTF8 --locale="${locale}" >"${initlog}" 2>&1 || rc=$?
+    rm -f "${PG_DIR}/.pwfile"
+    [[ ${rc} -eq 0 ]] || fail postgres "${initlog}" "initdb failed"
+    printf "\n# local stack settings (deploy/local/stack.sh)\ninclude_if_exists = 'ssp.conf'\n" |
+        as_pg tee -a "${PG_DATA}/postgresql.conf" >/dev/null
+}
+
+pg_write_config() {
+    local sock
+    sock="$(pg_socket_dir)"
+    as_pg mkdir -p "${sock}"
+    as_pg tee "${PG_DATA}/ssp.conf" >/dev/null <<EOF
+# Generated by deploy/local/stack.sh on every start; edits are overwritten.
+listen_addresses = '127.0.0.1'
+port = ${SSP_PG_PORT}
+unix_socket_directories = '${sock}'
+max_connections = 200
+shared_buffers = 128MB
+log_line_prefix = '%m [%p] %q%u@%d '
+log_min_duration_statement = -1
+EOF
+}
+
+pg_up() {
+    pg_prepare_user
+    if pg_running; then
+        say "postgres: already running (pid $(pg_pid))"
+        return 0
+    fi
+    if port_open "${SSP_PG_PORT}"; then
+        fail postgres "${PG_LOG}" "port ${SSP_PG_PORT} is in use by a process that is not this stack's PostgreSQL (state ${STATE}); stop it or set SSP_PG_PORT"
+    fi
+    # A crashed earlier run may have left a postmaster that pg_ctl cannot see.
+    local left old
+    left="$(pids_matching "${PG_RE}")"
+    # shellcheck disable=SC2086
+    [[ -z "${left}" ]] || stop_pids "postgres leftovers" INT ${left}
+    # PostgreSQL refuses to start while the pid in postmaster.pid exists, even
+    # as a not yet reaped zombie of a killed postmaster.
+    old="$(pg_pid)"
+    if [[ -n "${old}" ]] && kill -0 "${old}" 2>/dev/null; then
+        if [[ "$(ps -o stat= -p "${old}")" == Z* ]] || pid_cmdline_has "${old}" "postgres"; then
+            wait_gone "${old}" 15 ||
+                fail postgres "${PG_LOG}" "old postmaster pid ${old} (${PG_DATA}/postmaster.pid) does not go away"
+        else
+            say "postgres: removing stale ${PG_DATA}/postmaster.pid (pid ${old} is another program)"
+            as_pg rm -f "${PG_DATA}/postmaster.pid"
+        fi
+    fi
+    pg_initdb
+    pg_write_config
+    rotate_log "${PG_LOG}"
+    if is_root; then
+        touch "${PG_LOG}"
+        chown "${PG_OS_USER}:" "${PG_LOG}"
+    fi
+    say "postgres: starting on 127.0.0.1:${SSP_PG_PORT}"
+    if ! as_pg setsid -w "${PG_BIN}/pg_ctl" -D "${PG_DATA}" -l "${PG_LOG}" -w -t "${WAIT_SECONDS}" \
+        start >>"${PG_DIR}/pg_ctl.log" 2>&1; then
+        fail postgres "${PG_LOG}" "pg_ctl start failed (see also ${PG_DIR}/pg_ctl.log)"
+    fi
+}
+
+pg_wait_and_create_dbs() {
+    local i err="${PG_DIR}/psql.err"
+    for ((i = 0; i < WAIT_SECONDS; i++)); do
+        if pg_psql -d postgres -Atc 'select 1' >/dev/null 2>"${err}"; then break; fi
+        sleep 1
+    done
+    if ((i >= WAIT_SECONDS)); then
+        fail postgres "${PG_LOG}" "psql -h 127.0.0.1 -p ${SSP_PG_PORT} -U ssp -c 'select 1' failed: $(cat "${err}")"
+    fi
+    rm -f "${err}"
+    local existing db
+    existing="$(pg_psql -d postgres -Atc 'select datname from pg_database')"
+    for db in "${PG_DATABASES[@]}"; do
+        if ! grep -qx "${db}" <<<"${existing}"; then
+            say "postgres: create database ${db}"
+            pg_psql -d postgres -c "create database ${db}" ||
+                fail postgres "${PG_LOG}" "create database ${db} failed"
+        fi
+    done
+}
+
+pg_down() {
+    if [[ -d "${PG_DIR}" ]] && pg_running; then
+        say "postgres: pg_ctl stop -m fast"
+        as_pg "${PG_BIN}/pg_ctl" -D "${PG_DATA}" stop -m fast -w -t "${STOP_SECONDS}" >/dev/null ||
+            warn "pg_ctl stop failed; killing leftovers"
+    fi
+    local left
+    left="$(pids_matching "${PG_RE}")"
+    # shellcheck disable=SC2086
+    stop_pids "postgres leftovers" INT ${left}
+}
+
+# ------------------------------------------------------------- prometheus ---
+
+PROM_RE="prometheus --config\.file=$(re_escape "${PROM_CONFIG}")( |$)"
+
+prom_pids() {
+    local pid
+    pid="$(read_pid "${PROM_PIDFILE}")"
+    {
+        if pid_alive "${pid}" && pid_cmdline_has "${pid}" "${PROM_RE}"; then echo "${pid}"; fi
+        pids_matching "${PROM_RE}"
+    } | sort -un
+}
+
+prom_write_config() {
+    mkdir -p "${PROM_DIR}/targets" "${PROM_DIR}/data"
+    local svc port first=1
+    {
+        echo "["
+        for svc in incidents disclosure staffing reporting; do
+            case "${svc}" in
+                incidents) port="${SSP_INCIDENTS_PORT}" ;;
+                disclosure) port="${SSP_DISCLOSURE_PORT}" ;;
+                staffing) port="${SSP_STAFFING_PORT}" ;;
+                reporting) port="${SSP_REPORTING_PORT}" ;;
+            esac
+            [[ ${first} -eq 1 ]] || echo ","
+            first=0
+            printf '  {"targets": ["127.0.0.1:%s"], "labels": {"service": "%s"}}' "${port}" "${svc}"
+        done
+        printf '\n]\n'
+    } >"${PROM_DIR}/targets/services.json.tmp"
+    mv -f "${PROM_DIR}/targets/services.json.tmp" "${PROM_DIR}/targets/services.json"
+
+    {
+        echo "# Generated by deploy/local/stack.sh on every 'up'; edits are overwritten."
+        echo "global:"
+        echo "  scrape_interval: 5s"
+        echo "  evaluation_interval: 5s"
+        if [[ -f "${PROM_RULES}" ]]; then
+            echo "rule_files:"
+            echo "  - '${PROM_RULES}'"
+        fi
+        echo "scrape_configs:"
+        echo "  - job_name: ssp-services"
+        echo "    file_sd_configs:"
+        echo "      - files: ['${PROM_DIR}/targets/*.json']"
+        echo "        refresh_interval: 5s"
+        echo "  - job_name: prometheus"
+        echo "    static_configs:"
+        echo "      - targets: ['127.0.0.1:${SSP_PROM_PORT}']"
+    } >"${PROM_CONFIG}.new"
+    if [[ -f "${PROM_CONFIG}" ]] && cmp -s "${PROM_CONFIG}.new" "${PROM_CONFIG}"; then
+        rm -f "${PROM_CONFIG}.new"
+        return 1 # unchanged
+    fi
+    mv -f "${PROM_CONFIG}.new" "${PROM_CONFIG}"
+    return 0 # changed
+}
+
+prom_ready() { curl -fsS --max-time 2 "http://127.0.0.1:${SSP_PROM_PORT}/-/ready" >/dev/null 2>&1; }
+
+prom_up() {
+    local changed=0 pids
+    prom_write_config && changed=1
+    pids="$(prom_pids)"
+    if [[ -n "${pids}" ]]; then
+        echo "${pids}" | head -n 1 >"${PROM_PIDFILE}"
+        say "prometheus: already running (pid $(cat "${PROM_PIDFILE}"))"
+        if [[ ${changed} -eq 1 ]]; then
+            say "prometheus: config changed, reloading"
+            curl -fsS --max-time 10 -X POST "http://127.0.0.1:${SSP_PROM_PORT}/-/reload" >/dev/null ||
+                fail prometheus "${PROM_LOG}" "reload of ${PROM_CONFIG} failed"
+        fi
+        return 0
+    fi
+    rm -f "${PROM_PIDFILE}"
+    if port_open "${SSP_PROM_PORT}"; then
+        fail prometheus "${PROM_LOG}" "port ${SSP_PROM_PORT} is in use by a process that is not this stack's Prometheus (state ${STATE}); stop it or set SSP_PROM_PORT"
+    fi
+    rotate_log "${PROM_LOG}"
+    say "prometheus: starting on 127.0.0.1:${SSP_PROM_PORT}"
+    spawn "${PROM_LOG}" "${PROM_PIDFILE}" "${PROM_BIN}" \
+        "--config.file=${PROM_CONFIG}" \
+        "--storage.tsdb.path=${PROM_DIR}/data" \
+        "--storage.tsdb.retention.time=7d" \
+        "--web.listen-address=127.0.0.1:${SSP_PROM_PORT}" \
+        --web.enable-lifecycle
+}
+
+prom_wait() {
+    local i pid
+    for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
+        prom_ready && return 0
+        pid="$(read_pid "${PROM_PIDFILE}")"
+        pid_alive "${pid}" || fail prometheus "${PROM_LOG}" "prometheus exited during start-up"
+        sleep 0.5
+    done
+    fail prometheus "${PROM_LOG}" "http://127.0.0.1:${SSP_PROM_PORT}/-/ready did not answer within ${WAIT_SECONDS}s"
+}
+
+prom_down() {
+    local pids
+    pids="$(prom_pids)"
+    # shellcheck disable=SC2086
+    stop_pids prometheus TERM ${pids}
+    rm -f "${PROM_PIDFILE}"
+}
+
+# ---------------------------------------------------------------- commands ---
+
+lock() {
+    exec 9>"${STATE}/.stack.lock"
+    if ! flock -w 300 9; then die "another stack.sh is still running after 300s (${STATE}/.stack.lock)"; fi
+}
+
+cmd_up() {
+    lock
+    local t0=${SECONDS}
+    ensure_tools
+    # Start all three first (Kafka is the slowest), then wait for each.
+    kafka_up
+    pg_up
+    prom_up
+    pg_wait_and_create_dbs
+    say "postgres: ready on 127.0.0.1:${SSP_PG_PORT} (databases: ${PG_DATABASES[*]})"
+    prom_wait
+    say "prometheus: ready on http://127.0.0.1:${SSP_PROM_PORT}"
+    kafka_wait
+    say "kafka: ready on 127.0.0.1:${SSP_KAFKA_PORT}"
+    kafka_topics
+    say "stack up in $((SECONDS - t0))s (state ${STATE})"
+}
+
+cmd_down() {
+    lock
+    prom_down
+    kafka_down
+    pg_down
+    say "stack down"
+}
+
+# status_line PART STATE PORT EXTRA PID LOG
+status_line() { printf '%-11s %-9s port %-5s %-19s pid %-8s log %s\n' "$@"; }
+
+cmd_status() {
+    local all=0 pid state
+    # kafka
+    pid="$(kafka_pids | head -n 1)"
+    if [[ -n "${pid}" ]] && port_open "${SSP_KAFKA_PORT}"; then
+        state=up
+    elif [[ -n "${pid}" ]]; then
+        state=starting all=1
+    else
+        state=down all=1
+    fi
+    status_line kafka "${state}" "${SSP_KAFKA_PORT}" \
+        "(controller ${SSP_KAFKA_CONTROLLER_PORT})" "${pid:--}" "${KAFKA_LOG}"
+    # postgres
+    pid=""
+    if [[ -d "${PG_DATA}" ]] && pg_running; then pid="$(pg_pid)"; fi
+    if [[ -n "${pid}" ]] && "${PG_BIN}/pg_isready" -q -h 127.0.0.1 -p "${SSP_PG_PORT}" -U ssp -d postgres -t 2; then
+        state=up
+    elif [[ -n "${pid}" ]]; then
+        state=starting all=1
+    else
+        state=down all=1
+    fi
+    status_line postgres "${state}" \
+        "${SSP_PG_PORT}" "" "${pid:--}" "${PG_LOG}"
+    # prometheus
+    pid="$(prom_pids | head -n 1)"
+    if [[ -n "${pid}" ]] && prom_ready; then
+        state=up
+    elif [[ -n "${pid}" ]]; then
+        state=starting all=1
+    else
+        state=down all=1
+    fi
+    status_line prometheus "${state}" \
+        "${SSP_PROM_PORT}" "" "${pid:--}" "${PROM_LOG}"
+    return "${all}"
+}
+
+case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    *)
+        echo "usage: $0 up|down|status" >&2
+        exit 2
+        ;;
+esac
