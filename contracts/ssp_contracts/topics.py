@@ -37,6 +37,14 @@ _EVENT_TOPICS = (
 )
 
 
+# Canary events that exercise the pipeline (relay checks, benchmarks); no read model uses them.
+SELFTEST_TOPIC = TopicSpec(
+    "ssp.platform.selftest",
+    "Pipeline self-test events: relay and projection checks and benchmarks",
+    retention_ms=24 * 3600 * 1000,
+)
+
+
 def dead_letter_topic(topic: str) -> str:
     """Name of the dead-letter topic that belongs to ``topic``."""
     return topic + DLQ_SUFFIX
@@ -52,6 +60,11 @@ def _dlq_spec(spec: TopicSpec) -> TopicSpec:
 
 
 TOPICS: dict[str, TopicSpec] = {
-    spec.name: spec for spec in (*_EVENT_TOPICS, *(_dlq_spec(t) for t in _EVENT_TOPICS))
+    spec.name: spec
+    for spec in (
+        *_EVENT_TOPICS,
+        SELFTEST_TOPIC,
+        *(_dlq_spec(t) for t in (*_EVENT_TOPICS, SELFTEST_TOPIC)),
+    )
 }
 EVENT_TOPICS: tuple[str, ...] = tuple(t.name for t in _EVENT_TOPICS)

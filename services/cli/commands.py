@@ -82,13 +82,18 @@ def relay(args: argparse.Namespace) -> int:
     from services.runtime.relay import OutboxRelay
 
     configure_logging(f"{args.service}-relay")
-    main = importlib.import_module(f"services.{args.service}.main")
+    module = (
+        "services.runtime.selftest"
+        if args.service == "selftest"
+        else f"services.{args.service}.main"
+    )
+    spec = importlib.import_module(module).SPEC
     overrides = {"db_name": args.db} if args.db else {}
     settings = ServiceSettings.for_service(args.service, **overrides)
 
     async def run() -> None:
-        app = await asyncio.to_thread(open_application, main.SPEC.application_class, settings)
-        relay = OutboxRelay(app, main.SPEC.translator, settings)
+        app = await asyncio.to_thread(open_application, spec.application_class, settings)
+        relay = OutboxRelay(app, spec.translator, settings)
         await relay.start()
         try:
             if args.until_caught_up:

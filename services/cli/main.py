@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=commands.serve)
 
     relay = sub.add_parser("relay", help="run a service's outbox relay on its own")
-    relay.add_argument("service", choices=["incidents", "disclosure", "staffing"])
+    relay.add_argument("service", choices=["incidents", "disclosure", "staffing", "selftest"])
     relay.add_argument("--db", help="database name (default: the service's)")
     relay.add_argument("--until-caught-up", action="store_true")
     relay.set_defaults(func=commands.relay)

@@ -5,9 +5,15 @@ import importlib
 import uvicorn
 
 from services.runtime.logs import configure_logging
+from services.runtime.service import create_service_app
 from services.runtime.settings import ServiceSettings
 
-SERVICES = ("incidents", "disclosure", "staffing", "reporting")
+SERVICES = ("incidents", "disclosure", "staffing", "reporting", "selftest")
+
+
+def spec_module(service: str) -> str:
+    """The module holding ``service``'s SPEC (the canary lives in the runtime)."""
+    return "services.runtime.selftest" if service == "selftest" else f"services.{service}.main"
 
 
 def serve(service: str, port: int | None = None) -> None:
@@ -16,7 +22,8 @@ def serve(service: str, port: int | None = None) -> None:
         raise ValueError(f"service must be one of {', '.join(SERVICES)}")
     settings = ServiceSettings.for_service(service, **({"port": port} if port else {}))
     configure_logging(service)
-    create_app = importlib.import_module(f"services.{service}.main").create_app
+    module = importlib.import_module(spec_module(service))
+    create_app = getattr(module, "create_app", lambda s: create_service_app(module.SPEC, s))
     uvicorn.run(
         create_app(settings),
         host=settings.host,

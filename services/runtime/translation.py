@@ -9,7 +9,7 @@ from ssp_contracts import CloudEvent, EventPayload
 
 from services.runtime.domain import Actor
 
-E = TypeVar("E")
+F = TypeVar("F", bound=Callable[..., EventPayload])
 # Stable namespace so that a republished event keeps its ce_id (consumers dedupe by it).
 EVENT_ID_NAMESPACE = uuid.UUID("6f1c2a52-5d59-4b8e-9a51-8f4f5b0c1e77")
 
@@ -26,10 +26,10 @@ class Translator:
         self._mappers: dict[type, Callable[[Any], EventPayload]] = {}
         self._internal: set[type] = set()
 
-    def maps(self, *event_classes: type[E]) -> Callable[[Callable[[E], EventPayload]], Any]:
+    def maps(self, *event_classes: type) -> Callable[[F], F]:
         """Decorator: the function turns these domain events into a contract payload."""
 
-        def register(func: Callable[[E], EventPayload]) -> Callable[[E], EventPayload]:
+        def register(func: F) -> F:
             for cls in event_classes:
                 self._mappers[cls] = func
             return func
