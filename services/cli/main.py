@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable
 
 from services.cli import commands
+from services.reporting.cli import register as register_audit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--officers", type=int, default=135)
     demo.add_argument("--weeks", type=int, default=13)
     demo.set_defaults(func=commands.demo)
+    register_audit(sub)
     return parser
 
 

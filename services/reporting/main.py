@@ -2,23 +2,23 @@
 
 from fastapi import FastAPI
 
-from services.reporting.api import router
+from services.reporting.api.audit import router as audit_router
 from services.reporting.permissions import PERMISSIONS
-from services.reporting.projections.audit import AuditTrail
+from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
 
 def projections(_: ServiceContext) -> list[RunnerSpec]:
     """The runners of the reporting service and the read models each keeps."""
-    return [("reporting.audit", [AuditTrail()])]
+    return runner_specs()
 
 
 SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
-    routers=[router],
+    routers=[audit_router],
     projections=projections,
 )
 

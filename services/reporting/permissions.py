@@ -1,5 +1,9 @@
 """Who may read what in the reporting service: the one permission table."""
 
+# Views: a borough supervisor sees their borough (scope checked per query), analysts everything.
+VIEW_READERS = {"borough_supervisor", "analyst"}
+
 PERMISSIONS: dict[str, set[str]] = {
-    "read_audit": {"auditor", "borough_supervisor"},
+    "read_audit": {"auditor"},
+    "export_audit": {"auditor"},
 }

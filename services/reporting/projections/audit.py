@@ -1,6 +1,5 @@
 """The audit trail: every event of every topic, each entry hash-chained to the one before."""
 
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC
@@ -8,9 +7,9 @@ from typing import Any
 
 from ssp_contracts.topics import EVENT_TOPICS
 
+from services.reporting.chain import GENESIS, HASHED, entry_hash
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
-GENESIS = "0" * 64
 DDL = """
 CREATE TABLE IF NOT EXISTS audit_trail (
     seq bigserial PRIMARY KEY,
@@ -33,30 +32,19 @@ CREATE INDEX IF NOT EXISTS audit_trail_entity ON audit_trail (entity, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor_id, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_type_time ON audit_trail (event_type, event_time);
 CREATE INDEX IF NOT EXISTS audit_trail_time ON audit_trail (event_time);
+-- The head of the chain, written with every batch: deleting entries at the end shows.
+CREATE TABLE IF NOT EXISTS audit_chain_head (
+    id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    entries bigint NOT NULL,
+    hash text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
 """
-# Fields covered by the hash, in order; the chain breaks if any of them changes.
-HASHED = (
-    "event_id",
-    "event_type",
-    "entity",
-    "actor_id",
-    "actor_role",
-    "correlation_id",
-    "causation_id",
-    "source",
-    "event_time",
-    "sequence",
-    "topic",
-    "data",
-)
-
-
-def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and the entry's canonical JSON."""
-    canonical = json.dumps(
-        [entry[k] for k in HASHED], sort_keys=True, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+INSERT = """INSERT INTO audit_trail (event_id, event_type, entity, actor_id, actor_role,
+       correlation_id, causation_id, source, event_time, sequence, topic, data,
+       prev_hash, hash)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::timestamptz, $10, $11,
+       $12::jsonb, $13, $14)"""
 
 
 def entry_of(event: ReceivedEvent) -> dict[str, Any]:
@@ -90,19 +78,18 @@ class AuditTrail(Projection):
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         # One writer at a time extends the chain, even if two runners share the schema.
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('audit_trail'))")
-        prev = await conn.fetchval("SELECT hash FROM audit_trail ORDER BY seq DESC LIMIT 1")
-        prev = prev or GENESIS
+        head = await conn.fetchrow("SELECT entries, hash FROM audit_chain_head")
+        prev, count = (head["hash"], head["entries"]) if head else (GENESIS, 0)
         rows = []
         for event in events:
             entry = entry_of(event)
             digest = entry_hash(prev, entry)
             rows.append((*[entry[k] for k in HASHED[:-1]], json.dumps(entry["data"]), prev, digest))
             prev = digest
-        await conn.executemany(
-            """INSERT INTO audit_trail (event_id, event_type, entity, actor_id, actor_role,
-                   correlation_id, causation_id, source, event_time, sequence, topic, data,
-                   prev_hash, hash)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::timestamptz, $10, $11,
-                   $12::jsonb, $13, $14)""",
-            rows,
+        await conn.executemany(INSERT, rows)
+        await conn.execute(
+            """INSERT INTO audit_chain_head (id, entries, hash) VALUES (1, $1, $2)
+               ON CONFLICT (id) DO UPDATE SET entries = $1, hash = $2, updated_at = now()""",
+            count + len(rows),
+            prev,
         )

@@ -1,0 +1,1 @@
+"""HTTP queries of the reporting service."""

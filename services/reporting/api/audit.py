@@ -1,0 +1,148 @@
+"""Audit trail queries: by entity, actor, type and time; verification; export."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from services.reporting import audit_trail
+from services.reporting.api.common import Format, pool
+from services.reporting.audit_trail import AuditFilter
+from services.reporting.chain import GENESIS
+from services.runtime.auth import Principal, allow
+
+router = APIRouter(tags=["audit"])
+
+
+class AuditEntry(BaseModel):
+    """One audit trail entry: who did what, to which record, when, and its chain hashes."""
+
+    seq: int = Field(description="Position in the chain")
+    event_id: str
+    event_type: str
+    entity: str = Field(description="Id of the record the event changed")
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+    causation_id: str | None
+    source: str
+    event_time: datetime
+    sequence: int = Field(description="Version of the record after the event")
+    topic: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class ChainReport(BaseModel):
+    """Outcome of recomputing the chain."""
+
+    ok: bool
+    entries: int
+    head: str
+    first_broken_seq: int | None
+    first_broken_event: str | None
+    reason: str | None
+
+
+class ChainHead(BaseModel):
+    """The newest hash of the chain, to anchor outside the database."""
+
+    entries: int
+    hash: str
+
+
+def audit_filter(
+    entity: str | None = None,
+    actor: str | None = None,
+    type: Annotated[str | None, Query(description="ce_type of the events")] = None,
+    since: Annotated[datetime | None, Query(description="From this time (inclusive)")] = None,
+    until: Annotated[datetime | None, Query(description="Before this time")] = None,
+) -> AuditFilter:
+    """The filter named by the query string; since must come before until."""
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.tzinfo is None:
+            raise HTTPException(422, f"{name}: give a timezone (e.g. 2026-11-25T10:00:00Z)")
+    if since is not None and until is not None and since >= until:
+        raise HTTPException(422, "until: must be later than since")
+    return AuditFilter(entity, actor, type, since, until)
+
+
+Filter = Annotated[AuditFilter, Depends(audit_filter)]
+Pool = Annotated[asyncpg.Pool, Depends(pool)]
+
+
+@router.get("/audit", response_model=list[AuditEntry])
+async def audit(
+    principal: Annotated[Principal, allow("read_audit")],
+    db: Pool,
+    where: Filter,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    after_seq: Annotated[int, Query(ge=0, description="Page on: entries after this seq")] = 0,
+    format: Format = "json",
+) -> Any:
+    """Audit entries filtered by entity, actor, type and time range, oldest first."""
+    async with db.acquire() as conn:
+        entries = await audit_trail.fetch_entries(conn, where, limit=limit, after_seq=after_seq)
+    if format == "csv":
+        body = audit_trail.csv_header() + "".join(audit_trail.csv_line(e) for e in entries)
+        return Response(body, media_type="text/csv; charset=utf-8")
+    return entries
+
+
+@router.get("/audit/export")
+async def export(
+    principal: Annotated[Principal, allow("export_audit")],
+    db: Pool,
+    where: Filter,
+    format: Annotated[Literal["jsonl", "csv"], Query(description="jsonl or csv")] = "jsonl",
+) -> StreamingResponse:
+    """The whole (filtered) trail as JSON Lines or CSV, streamed."""
+
+    async def lines() -> AsyncIterator[str]:
+        async with db.acquire() as conn:
+            if format == "csv":
+                yield audit_trail.csv_header()
+            async for entry in audit_trail.stream_entries(conn, where):
+                yield (
+                    audit_trail.csv_line(entry)
+                    if format == "csv"
+                    else audit_trail.jsonl_line(entry)
+                )
+
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    extension = "csv" if format == "csv" else "jsonl"
+    return StreamingResponse(
+        lines(),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="audit-trail.{extension}"'},
+    )
+
+
+@router.get("/audit/verify", response_model=ChainReport)
+async def verify(principal: Annotated[Principal, allow("read_audit")], db: Pool) -> ChainReport:
+    """Recompute the hash chain; names the first broken entry."""
+    async with db.acquire() as conn:
+        verdict = await audit_trail.verify(conn)
+    broken = verdict.broken
+    return ChainReport(
+        ok=verdict.ok,
+        entries=verdict.entries,
+        head=verdict.head,
+        first_broken_seq=broken.seq if broken else None,
+        first_broken_event=broken.event_id if broken else None,
+        reason=str(broken) if broken else None,
+    )
+
+
+@router.get("/audit/head", response_model=ChainHead)
+async def head(principal: Annotated[Principal, allow("read_audit")], db: Pool) -> ChainHead:
+    """The chain's recorded head, for anchoring in a system the database admins cannot edit."""
+    row = await db.fetchrow("SELECT entries, hash FROM audit_chain_head")
+    if row is None:
+        return ChainHead(entries=0, hash=GENESIS)
+    return ChainHead(entries=row["entries"], hash=row["hash"])

@@ -1,0 +1,46 @@
+"""What every reporting query shares: the pool, CSV answers and borough scope."""
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+import asyncpg
+from fastapi import HTTPException, Query, Request, Response
+
+from services.runtime.auth import Principal
+
+Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+
+
+def pool(request: Request) -> asyncpg.Pool:
+    """The service's asyncpg pool (503 when the service runs without a database)."""
+    found: asyncpg.Pool | None = request.app.state.ssp.pool
+    if found is None:
+        raise HTTPException(503, "reporting database not available (in-memory mode)")
+    return found
+
+
+def borough_scope(principal: Principal, borough: str | None) -> str | None:
+    """The borough a query is limited to: a borough-scoped caller sees only their own."""
+    if principal.borough is None:
+        if principal.role == "borough_supervisor":
+            raise HTTPException(403, "scope: a borough supervisor's token must name a borough")
+        return borough
+    if borough is not None and borough != principal.borough:
+        raise HTTPException(403, f"scope: token is for borough {principal.borough}, not {borough}")
+    return principal.borough
+
+
+def csv_response(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], name: str) -> Response:
+    """Rows as a CSV download with a header line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )

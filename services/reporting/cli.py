@@ -1,0 +1,132 @@
+"""``ssp audit verify`` and ``ssp audit export``: the auditor's command-line tools."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import asyncpg
+
+from services.reporting import audit_trail
+from services.reporting.audit_trail import AuditFilter
+from services.runtime.settings import ServiceSettings
+
+
+class BadInput(Exception):
+    """Input the command cannot work with; reported on one line, exit code 2."""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``audit`` command and its sub-commands to the ``ssp`` parser."""
+    audit = subparsers.add_parser("audit", help="verify or export the audit trail")
+    actions = audit.add_subparsers(dest="audit_action", required=True)
+
+    verify = actions.add_parser("verify", help="recompute the hash chain; exit 1 if broken")
+    _database_options(verify)
+    verify.set_defaults(func=_runs(_verify))
+
+    export = actions.add_parser("export", help="write the audit trail as JSON Lines or CSV")
+    _database_options(export)
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("--entity", help="only entries of this record id")
+    export.add_argument("--actor", help="only entries of this actor id")
+    export.add_argument("--type", help="only entries of this event type")
+    export.add_argument("--since", help="from this ISO 8601 time, with timezone (inclusive)")
+    export.add_argument("--until", help="before this ISO 8601 time, with timezone")
+    export.set_defaults(func=_runs(_export))
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="reporting database name (default: the service's)")
+    parser.add_argument("--schema", help="schema of the read models (default: the service's)")
+
+
+def _runs(
+    command: Callable[[argparse.Namespace], Coroutine[Any, Any, int]],
+) -> Callable[[argparse.Namespace], int]:
+    """Run an async command; bad input becomes one line on stderr and exit code 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return asyncio.run(command(args))
+        except BadInput as exc:
+            print(f"ssp audit {args.audit_action}: {exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+async def _connect(args: argparse.Namespace) -> asyncpg.Connection:
+    overrides = {k: v for k, v in (("db_name", args.db), ("db_schema", args.schema)) if v}
+    settings = ServiceSettings.for_service("reporting", **overrides)
+    try:
+        conn = await asyncpg.connect(
+            settings.pg_dsn, server_settings={"search_path": settings.db_schema}
+        )
+    except asyncpg.InvalidCatalogNameError:
+        raise BadInput(f"--db: database {settings.db_name!r} does not exist") from None
+    except OSError as exc:
+        raise BadInput(f"cannot reach PostgreSQL at {settings.pg_host}: {exc}") from None
+    if await conn.fetchval("SELECT to_regclass('audit_trail')") is None:
+        await conn.close()
+        raise BadInput(
+            f"no audit trail in database {settings.db_name!r}, schema {settings.db_schema!r}"
+        )
+    return conn
+
+
+async def _verify(args: argparse.Namespace) -> int:
+    conn = await _connect(args)
+    try:
+        verdict = await audit_trail.verify(conn)
+    finally:
+        await conn.close()
+    if verdict.broken is not None:
+        print(f"audit trail BROKEN at {verdict.broken}", file=sys.stderr)
+        return 1
+    print(f"audit trail intact: {verdict.entries} entries, head {verdict.head}")
+    return 0
+
+
+async def _export(args: argparse.Namespace) -> int:
+    where = AuditFilter(
+        args.entity,
+        args.actor,
+        args.type,
+        _time(args.since, "--since"),
+        _time(args.until, "--until"),
+    )
+    if where.since and where.until and where.since >= where.until:
+        raise BadInput("--until: must be later than --since")
+    conn = await _connect(args)
+    out: TextIO = open(Path(args.output), "w", newline="") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        count = 0
+        if args.format == "csv":
+            out.write(audit_trail.csv_header())
+        async for entry in audit_trail.stream_entries(conn, where):
+            line = audit_trail.csv_line(entry) if args.format == "csv" else None
+            out.write(line or audit_trail.jsonl_line(entry))
+            count += 1
+    finally:
+        await conn.close()
+        if out is not sys.stdout:
+            out.close()
+    print(f"exported {count} audit entries", file=sys.stderr)
+    return 0
+
+
+def _time(text: str | None, option: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option}: not an ISO 8601 time: {text!r}") from None
+    if value.tzinfo is None:
+        raise BadInput(f"{option}: give a timezone, e.g. {text}Z or {text}+00:00")
+    return value

@@ -1,0 +1,45 @@
+"""Every read model of the reporting service, buildable without the HTTP app.
+
+The projection runners of the service, the rebuild tool and the auditor's replay all
+build their projections here, so a read model rebuilt "as it stood at time T" is made
+by exactly the code that keeps the live one.
+"""
+
+from collections.abc import Sequence
+
+from services.reporting.projections.audit import AuditTrail
+from services.runtime.projection import Connection, Projection, ReceivedEvent
+
+# Runner name -> the projections it applies in one transaction per batch.
+AUDIT_RUNNER = "reporting.audit"
+VIEWS_RUNNER = "reporting.views"
+
+
+def runner_specs() -> list[tuple[str, Sequence[Projection]]]:
+    """Fresh projection instances, grouped by the runner that keeps them."""
+    views: list[Projection] = []
+    specs: list[tuple[str, Sequence[Projection]]] = [(AUDIT_RUNNER, [AuditTrail()])]
+    if views:
+        specs.append((VIEWS_RUNNER, views))
+    return specs
+
+
+def all_projections() -> list[Projection]:
+    """Every reporting projection, audit trail first."""
+    return [p for _, projections in runner_specs() for p in projections]
+
+
+async def create_all_tables(conn: Connection, projections: Sequence[Projection]) -> None:
+    """Create the tables of ``projections`` in the connection's schema (search_path)."""
+    for projection in projections:
+        await projection.create_tables(conn)
+
+
+async def apply_events(
+    conn: Connection, projections: Sequence[Projection], events: Sequence[ReceivedEvent]
+) -> None:
+    """Apply a batch of events, in order, to each projection that reads their topics."""
+    for projection in projections:
+        mine = [e for e in events if e.topic in projection.topics]
+        if mine:
+            await projection.apply(conn, mine)
