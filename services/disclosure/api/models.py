@@ -1,0 +1,119 @@
+"""Bodies of the HTTP commands (shapes only; the domain checks the rules)."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+from ssp_contracts.events.common import Borough, PersonRef, SchoolId
+from ssp_contracts.events.disclosure import (
+    InformationCategory,
+    LawfulBasis,
+    Outcome,
+    ReleaseMeans,
+    RequestingBody,
+    Urgency,
+    UrgentReason,
+)
+
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Categories = Annotated[list[InformationCategory], Field(min_length=1, max_length=20)]
+
+
+class Command(BaseModel):
+    """Base of command bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProForma(Command):
+    """The fields of the written request that an urgent request may supply later."""
+
+    requesting_officer: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Name, rank and contact of the officer",
+    )
+    categories: Categories | None = Field(
+        default=None, description="Categories of information asked"
+    )
+    purpose: Text | None = Field(default=None, description="What the information is for")
+    necessity: Text | None = Field(default=None, description="Why disclosure is necessary")
+    lawful_basis: LawfulBasis | None = Field(default=None, description="Power relied on")
+
+
+class SubmitRequest(ProForma):
+    """A Section 115 request; a routine one must carry every pro forma field."""
+
+    requesting_body: RequestingBody = Field(description="The relevant authority asking")
+    subject_ref: PersonRef = Field(description="Pseudonymous reference to the subject")
+    school_id: SchoolId
+    borough: Borough
+    urgency: Urgency = "routine"
+    urgent_reason: UrgentReason | None = Field(default=None, description="Required when urgent")
+
+
+class Countersign(Command):
+    """The head teacher's countersignature of the request as it was read."""
+
+    content_hash: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="content_hash of the request as read and signed"
+    )
+
+
+class Decide(Command):
+    """A disclosure officer's decision; reasoning in every case."""
+
+    outcome: Outcome
+    reasoning: Text = Field(description="Why: required for every outcome, refusals included")
+    withheld_categories: list[InformationCategory] = Field(
+        default_factory=list, description="What a partial disclosure withholds"
+    )
+    withheld_reason: Text | None = Field(default=None, description="Why it is withheld")
+
+
+class CorrectDecision(Decide):
+    """A new decision that replaces and references the standing one."""
+
+    corrects: str = Field(min_length=1, description="decision_id of the standing decision")
+    correction_reason: Text = Field(description="Why the decision is corrected")
+
+
+class RecordRelease(Command):
+    """Exactly what was shared, to whom, when and by what means."""
+
+    categories_shared: Categories
+    information_shared: Text = Field(description="Exactly what was shared")
+    recipient_body: RequestingBody
+    recipient: str = Field(min_length=1, max_length=200, description="Person or team it went to")
+    means: ReleaseMeans
+    released_at: datetime | None = Field(default=None, description="When; defaults to now")
+
+
+class CloseRequest(Command):
+    """Closure with the date the record is reviewed for retention."""
+
+    retention_review_on: date | None = Field(
+        default=None, description="Review date; defaults to the configured retention period"
+    )
+
+
+class LogExchange(Command):
+    """An exchange of non-personal information for planning or problem solving."""
+
+    school_id: SchoolId
+    borough: Borough
+    partner_body: RequestingBody = Field(description="Who the exchange was with")
+    partner: str = Field(min_length=1, max_length=200, description="Team or agency met")
+    topic: Text = Field(description="What was discussed")
+    exchanged_on: date
+    personal_data: bool = Field(
+        description="Whether personal data was shared; if so, use a Section 115 request"
+    )
+
+
+class Recorded(BaseModel):
+    """Id of the record a command created or changed."""
+
+    id: str
+    decision_id: str | None = None

@@ -1,0 +1,147 @@
+"""The disclosure application: get, act, save, return ids."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from services.disclosure.domain import DisclosureRequest, InformationExchange
+from services.runtime.domain import Actor, NotFound, ServiceApplication
+
+
+class DateAsISO(Transcoding):
+    """Stores calendar dates (retention reviews, exchange days) in domain events."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class DisclosureApplication(ServiceApplication):
+    """Commands and queries over Section 115 requests and planning exchanges."""
+
+    name = "disclosure"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def submit_request(
+        self,
+        content: dict[str, Any],
+        now: datetime,
+        decision_window: timedelta,
+        confirmation_window: timedelta,
+        actor: Actor,
+    ) -> UUID:
+        """Record a new request; return its id."""
+        request = DisclosureRequest.submit(
+            content=content,
+            now=now,
+            decision_window=decision_window,
+            confirmation_window=confirmation_window,
+            actor=actor,
+        )
+        self.save(request)
+        return request.id
+
+    def amend_request(
+        self, request_id: UUID, changes: dict[str, Any], now: datetime, actor: Actor
+    ) -> UUID:
+        """Change the written request (voids any countersignature)."""
+        request = self.get_request(request_id)
+        request.amend(changes, now, actor)
+        self.save(request)
+        return request.id
+
+    def confirm_in_writing(
+        self, request_id: UUID, changes: dict[str, Any], now: datetime, actor: Actor
+    ) -> UUID:
+        """Complete an urgent request's written form."""
+        request = self.get_request(request_id)
+        request.confirm_in_writing(changes, now, actor)
+        self.save(request)
+        return request.id
+
+    def countersign(self, request_id: UUID, content_hash: str, now: datetime, actor: Actor) -> UUID:
+        """The head teacher countersigns the request as it reads."""
+        request = self.get_request(request_id)
+        request.countersign(content_hash, now, actor)
+        self.save(request)
+        return request.id
+
+    def decide(
+        self, request_id: UUID, decision: dict[str, Any], now: datetime, actor: Actor
+    ) -> str:
+        """Record the decision; return its id."""
+        request = self.get_request(request_id)
+        request.decide(decision, now, actor)
+        self.save(request)
+        assert request.decision is not None
+        return str(request.decision["decision_id"])
+
+    def correct_decision(
+        self,
+        request_id: UUID,
+        corrects: str,
+        decision: dict[str, Any],
+        reason: str,
+        now: datetime,
+        actor: Actor,
+    ) -> str:
+        """Record a correcting decision; return its id."""
+        request = self.get_request(request_id)
+        request.correct_decision(corrects, decision, reason, now, actor)
+        self.save(request)
+        assert request.decision is not None
+        return str(request.decision["decision_id"])
+
+    def record_release(
+        self, request_id: UUID, record: dict[str, Any], now: datetime, actor: Actor
+    ) -> UUID:
+        """Record what was released, to whom, when and how."""
+        request = self.get_request(request_id)
+        request.release(dict(record), now, actor)
+        self.save(request)
+        return request.id
+
+    def close_request(
+        self, request_id: UUID, retention_review_on: date, now: datetime, actor: Actor
+    ) -> UUID:
+        """Close the request with its retention review date."""
+        request = self.get_request(request_id)
+        request.close(retention_review_on, now, actor)
+        self.save(request)
+        return request.id
+
+    def log_exchange(self, details: dict[str, Any], now: datetime, actor: Actor) -> UUID:
+        """Log a planning or problem-solving exchange; return its id."""
+        exchange = InformationExchange.log(**details, now=now, actor=actor)
+        self.save(exchange)
+        return exchange.id
+
+    def get_request(self, request_id: UUID) -> DisclosureRequest:
+        """The request as it stands; NotFound for any other id."""
+        record: object = self.repository.get(request_id)
+        if not isinstance(record, DisclosureRequest):
+            raise NotFound(f"no disclosure request {request_id}")
+        return record
+
+    def get_exchange(self, exchange_id: UUID) -> InformationExchange:
+        """A logged exchange; NotFound for any other id."""
+        record: object = self.repository.get(exchange_id)
+        if not isinstance(record, InformationExchange):
+            raise NotFound(f"no information exchange {exchange_id}")
+        return record
+
+    def history(self, request_id: UUID) -> list[DomainEventProtocol[Any]]:
+        """Every event of the request, oldest first."""
+        self.get_request(request_id)
+        return list(self.repository.event_store.get(request_id))

@@ -1,0 +1,82 @@
+"""Information exchanged for planning or problem solving: not personal data, no countersignature."""
+
+from datetime import date, datetime
+
+from eventsourcing.domain import Aggregate, event
+
+from services.disclosure.domain import rules
+from services.runtime.domain import Actor, RuleViolation
+
+
+class InformationExchange(Aggregate):
+    """A logged exchange: who, with whom, on what topic, on which day."""
+
+    class Logged(Aggregate.Created):
+        school_id: str
+        borough: str
+        partner_body: str
+        partner: str
+        topic: str
+        exchanged_on: date
+        recorded_at: datetime
+        actor: Actor
+
+    @event(Logged)
+    def __init__(
+        self,
+        school_id: str,
+        borough: str,
+        partner_body: str,
+        partner: str,
+        topic: str,
+        exchanged_on: date,
+        recorded_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.school_id = school_id
+        self.borough = borough
+        self.partner_body = partner_body
+        self.partner = partner
+        self.topic = topic
+        self.exchanged_on = exchanged_on
+        self.recorded_at = recorded_at
+        self.logged_by = actor.id
+        self.logged_by_role = actor.role
+
+    @classmethod
+    def log(
+        cls,
+        *,
+        school_id: str,
+        borough: str,
+        partner_body: str,
+        partner: str,
+        topic: str,
+        exchanged_on: date,
+        personal_data: bool,
+        now: datetime,
+        actor: Actor,
+    ) -> "InformationExchange":
+        """Log an exchange; personal data needs a Section 115 request instead."""
+        if personal_data:
+            raise RuleViolation(
+                "personal_data_needs_request",
+                "personal data is shared only through a Section 115 request, not this log",
+                "personal_data",
+            )
+        if exchanged_on > now.date():
+            raise RuleViolation(
+                "exchange_in_future", "the exchange cannot lie in the future", "exchanged_on"
+            )
+        rules.check_text(partner, "partner", "who the information was exchanged with")
+        rules.check_text(topic, "topic", "the topic")
+        return cls(
+            school_id=school_id,
+            borough=borough,
+            partner_body=partner_body,
+            partner=partner,
+            topic=topic,
+            exchanged_on=exchanged_on,
+            recorded_at=now,
+            actor=actor,
+        )

@@ -1,0 +1,71 @@
+"""The written request (pro forma): its fields, what is missing, and its content hash."""
+
+import hashlib
+import json
+from typing import Any
+
+from services.runtime.domain import RuleViolation
+
+# Fields of the pro forma that may follow later on the urgent path, in form order.
+PRO_FORMA_FIELDS = ("requesting_officer", "categories", "purpose", "necessity", "lawful_basis")
+# Everything the head teacher's signature covers.
+CONTENT_FIELDS = (
+    "requesting_body",
+    "subject_ref",
+    "school_id",
+    "borough",
+    "urgency",
+    "urgent_reason",
+    *PRO_FORMA_FIELDS,
+)
+
+
+def missing_fields(content: dict[str, Any]) -> list[str]:
+    """Pro forma fields that are absent or empty, in form order."""
+    return [name for name in PRO_FORMA_FIELDS if not content.get(name)]
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the request's content."""
+    canonical = {name: content.get(name) for name in CONTENT_FIELDS}
+    if canonical["categories"]:
+        canonical["categories"] = sorted(canonical["categories"])
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_complete(content: dict[str, Any]) -> None:
+    """A written request carries every field of the pro forma."""
+    missing = missing_fields(content)
+    if missing:
+        raise RuleViolation(
+            "pro_forma_incomplete",
+            f"the written request lacks {', '.join(missing)}; every pro forma field is required",
+            missing[0],
+        )
+
+
+def check_urgency(urgency: str, urgent_reason: str | None) -> None:
+    """Only a pupil at risk, absent or missing makes a request urgent."""
+    if urgency == "urgent" and not urgent_reason:
+        raise RuleViolation(
+            "urgent_reason_required",
+            "an urgent request must say whether the pupil is at risk, absent or missing",
+            "urgent_reason",
+        )
+    if urgency == "routine" and urgent_reason:
+        raise RuleViolation(
+            "urgent_reason_on_routine",
+            "a routine request carries no urgent reason",
+            "urgent_reason",
+        )
+
+
+def check_is_pupil_ref_for_urgent(urgency: str, subject_ref: str) -> None:
+    """The urgent path exists for pupils (at risk, absent or missing), not for adults."""
+    if urgency == "urgent" and not subject_ref.startswith("pupil-"):
+        raise RuleViolation(
+            "urgent_path_is_for_pupils",
+            "only a request about a pupil at risk, absent or missing may be urgent",
+            "subject_ref",
+        )
