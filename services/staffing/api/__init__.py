@@ -1,0 +1,1 @@
+"""HTTP commands and queries of the staffing service, one router per subject."""

@@ -1,0 +1,80 @@
+"""What every staffing router shares: the application, ids, scope checks, answers."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import HTTPException, Path, Request
+from pydantic import BaseModel, Field
+
+from services.runtime.auth import Principal, forbid_outside_scope
+from services.staffing.application import StaffingApplication
+
+# Ids are slugs: a name with spaces cannot pass for a pseudonymous id.
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
+TERM = r"^[0-9]{4}-(autumn|spring|summer)$"
+SCHOOL_ROLES = frozenset({"head_teacher", "school_staff", "school_officer"})
+SchoolId = Annotated[str, Field(pattern=SLUG, description="School identifier")]
+OfficerId = Annotated[str, Field(pattern=SLUG, description="Pseudonymous officer identifier")]
+Borough = Annotated[str, Field(pattern=SLUG, description="London borough, e.g. waltham-forest")]
+Term = Annotated[str, Field(pattern=TERM, description="Term, e.g. 2025-autumn")]
+SchoolPath = Annotated[str, Path(pattern=SLUG, description="School identifier")]
+OfficerPath = Annotated[str, Path(pattern=SLUG, description="Pseudonymous officer identifier")]
+BoroughPath = Annotated[str, Path(pattern=SLUG, description="London borough")]
+TermPath = Annotated[str, Path(pattern=TERM, description="Term, e.g. 2025-autumn")]
+
+
+def staffing(request: Request) -> StaffingApplication:
+    """The service's application (FastAPI dependency)."""
+    app: StaffingApplication = request.app.state.ssp.application
+    return app
+
+
+def now() -> datetime:
+    """The time a command is given, passed in so that rules are testable."""
+    return datetime.now(UTC)
+
+
+class Recorded(BaseModel):
+    """Id of the record a command created or changed."""
+
+    id: UUID
+
+
+def refuse(message: str) -> HTTPException:
+    """A 403 for a caller outside the record's scope."""
+    return HTTPException(403, f"scope: {message}")
+
+
+def manages(principal: Principal, borough: str) -> None:
+    """A supervisor acts only in the borough their token names."""
+    if principal.borough is None:
+        raise refuse("a borough supervisor's token must name the borough")
+    forbid_outside_scope(principal, borough=borough)
+
+
+def sees_borough(principal: Principal, borough: str | None) -> str | None:
+    """The borough a listing is limited to: a supervisor sees only their own."""
+    if principal.role != "borough_supervisor":
+        return borough
+    manages(principal, borough or str(principal.borough))
+    return principal.borough
+
+
+def sees_school(principal: Principal, school_id: str, borough: str) -> None:
+    """School roles see their own school; supervisors their borough; auditors all."""
+    if principal.role in SCHOOL_ROLES:
+        if principal.school is None:
+            raise refuse("the token names no school")
+        forbid_outside_scope(principal, school=school_id)
+    elif principal.role == "borough_supervisor":
+        manages(principal, borough)
+
+
+def sees_officer(principal: Principal, officer_id: str, borough: str) -> None:
+    """An officer sees their own record; supervisors their borough; auditors all."""
+    if principal.role == "school_officer":
+        if principal.sub != officer_id:
+            raise refuse(f"an officer sees only their own record, not {officer_id}")
+    elif principal.role == "borough_supervisor":
+        manages(principal, borough)

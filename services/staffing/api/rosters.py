@@ -1,0 +1,249 @@
+"""Term calendars, rosters edited shift by shift, and abstractions from them."""
+
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import AwareDatetime, BaseModel, Field
+
+from services.runtime.auth import Principal, allow
+from services.runtime.logs import correlation_id
+from services.staffing.api.common import (
+    BoroughPath,
+    OfficerId,
+    OfficerPath,
+    Recorded,
+    Term,
+    TermPath,
+    manages,
+    now,
+    sees_officer,
+    staffing,
+)
+from services.staffing.application import StaffingApplication
+
+router = APIRouter(tags=["rosters"])
+App = Annotated[StaffingApplication, Depends(staffing)]
+Day = Annotated[date, Path(description="Day of the shift")]
+Category = Literal[
+    "aid_local", "aid_central", "control_room", "court", "mandatory_training", "other"
+]
+
+
+class HolidayIn(BaseModel):
+    """A school holiday inside the term."""
+
+    starts_on: date
+    ends_on: date
+    kind: Literal["half_term", "bank_holiday", "inset_day", "other"]
+
+
+class SetCalendar(BaseModel):
+    """A borough's term dates and holidays."""
+
+    starts_on: date = Field(description="First day of term")
+    ends_on: date = Field(description="Last day of term (inclusive)")
+    holidays: list[HolidayIn] = Field(default_factory=list, max_length=40)
+
+
+class GenerateRoster(BaseModel):
+    """A weekly pattern that follows the school day, applied to a whole term."""
+
+    term: Term
+    weekdays: list[int] = Field(
+        default=[0, 1, 2, 3, 4], min_length=1, max_length=7, description="0 = Monday"
+    )
+    start: time | None = Field(default=None, description="Start of each shift; 08:00")
+    hours: float | None = Field(default=None, gt=0, le=12, description="Hours a shift; 8")
+
+
+class AmendShift(BaseModel):
+    """A shift planned or changed; what is left out keeps its value (or the default)."""
+
+    start: time | None = None
+    hours: float | None = Field(default=None, gt=0, le=12)
+
+
+class RecordAbstraction(BaseModel):
+    """An officer taken off school duty for some or all of a rostered shift."""
+
+    shift_date: date
+    hours: float | None = Field(
+        default=None, gt=0, le=12, description="Hours lost; the rest of the shift if left out"
+    )
+    category: Category = Field(description="Metropolitan Police abstraction category")
+    authorised_by: OfficerId = Field(description="Officer who authorised it")
+    exceptional: bool = Field(description="Exceptional circumstance or major emergency")
+    school_notified_at: AwareDatetime | None = Field(default=None, description="When told")
+    note: str = Field(default="", max_length=2000, description="Kept in the service only")
+
+
+class ShiftView(BaseModel):
+    """One planned shift and the hours abstracted from it."""
+
+    date: date
+    start: time
+    hours: float
+    abstracted_hours: float
+
+
+class RosterView(BaseModel):
+    """An officer's roster for a term."""
+
+    roster_id: str
+    officer_id: str
+    borough: str
+    term: str
+    school_ids: list[str]
+    rostered_hours: float
+    shifts: list[ShiftView]
+
+
+class AbstractionView(BaseModel):
+    """An abstraction as recorded."""
+
+    abstraction_id: str
+    term: str
+    shift_date: date
+    hours: float
+    shift_hours: float
+    category: str
+    authorised_by: str
+    exceptional: bool
+    ring_fenced: bool
+    breach: bool
+    school_notified_at: datetime | None
+    school_ids: list[str]
+    recorded_at: datetime
+
+
+@router.put("/calendars/{borough}/{term}", response_model=Recorded)
+def set_calendar(
+    borough: BoroughPath,
+    term: TermPath,
+    body: SetCalendar,
+    principal: Annotated[Principal, allow("manage_calendars")],
+    app: App,
+) -> Recorded:
+    """Publish or revise a borough's term dates and school holidays."""
+    manages(principal, borough)
+    holidays = [h.model_dump() for h in body.holidays]
+    actor = principal.actor(correlation_id())
+    return Recorded(
+        id=app.set_term_calendar(borough, term, body.starts_on, body.ends_on, holidays, actor)
+    )
+
+
+@router.get("/calendars/{borough}/{term}", response_model=SetCalendar)
+def get_calendar(
+    borough: BoroughPath,
+    term: TermPath,
+    principal: Annotated[Principal, allow("read_staffing")],
+    app: App,
+) -> SetCalendar:
+    """A borough's term dates and school holidays."""
+    calendar = app.get_calendar(borough, term)
+    holidays = [HolidayIn(**h) for h in calendar.holidays]
+    return SetCalendar(starts_on=calendar.starts_on, ends_on=calendar.ends_on, holidays=holidays)
+
+
+@router.post("/officers/{officer_id}/rosters", status_code=201, response_model=Recorded)
+def generate_roster(
+    officer_id: OfficerPath,
+    body: GenerateRoster,
+    principal: Annotated[Principal, allow("manage_rosters")],
+    app: App,
+) -> Recorded:
+    """Plan the officer's term from a weekly pattern, skipping the borough's holidays."""
+    manages(principal, app.get_officer(officer_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(
+        id=app.generate_roster(officer_id, body.term, body.weekdays, body.start, body.hours, actor)
+    )
+
+
+@router.get("/officers/{officer_id}/rosters/{term}", response_model=RosterView)
+def get_roster(
+    officer_id: OfficerPath,
+    term: TermPath,
+    principal: Annotated[Principal, allow("read_officer")],
+    app: App,
+) -> RosterView:
+    """The officer's shifts in a term."""
+    sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
+    r = app.get_roster(officer_id, term)
+    shifts = [
+        ShiftView(**s, abstracted_hours=r.abstracted.get(s["date"], 0.0))
+        for _, s in sorted(r.shifts.items())
+    ]
+    return RosterView(
+        roster_id=str(r.id),
+        officer_id=r.officer_id,
+        borough=r.borough,
+        term=r.term,
+        school_ids=r.school_ids,
+        rostered_hours=r.rostered_hours,
+        shifts=shifts,
+    )
+
+
+@router.put("/officers/{officer_id}/rosters/{term}/shifts/{day}", response_model=Recorded)
+def amend_shift(
+    officer_id: OfficerPath,
+    term: TermPath,
+    day: Day,
+    body: AmendShift,
+    principal: Annotated[Principal, allow("manage_rosters")],
+    app: App,
+) -> Recorded:
+    """Plan or change one shift."""
+    manages(principal, app.get_officer(officer_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(id=app.amend_shift(officer_id, term, day, body.start, body.hours, actor))
+
+
+@router.delete("/officers/{officer_id}/rosters/{term}/shifts/{day}", response_model=Recorded)
+def cancel_shift(
+    officer_id: OfficerPath,
+    term: TermPath,
+    day: Day,
+    principal: Annotated[Principal, allow("manage_rosters")],
+    app: App,
+) -> Recorded:
+    """Remove one shift that has no abstractions."""
+    manages(principal, app.get_officer(officer_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(id=app.cancel_shift(officer_id, term, day, actor))
+
+
+@router.post("/officers/{officer_id}/abstractions", status_code=201, response_model=Recorded)
+def record_abstraction(
+    officer_id: OfficerPath,
+    body: RecordAbstraction,
+    principal: Annotated[Principal, allow("record_abstraction")],
+    app: App,
+) -> Recorded:
+    """Record an abstraction; a ring-fenced officer not exceptionally needed is a breach."""
+    manages(principal, app.get_officer(officer_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(
+        id=app.record_abstraction(officer_id, **body.model_dump(), now=now(), actor=actor)
+    )
+
+
+@router.get("/officers/{officer_id}/abstractions", response_model=list[AbstractionView])
+def officer_abstractions(
+    officer_id: OfficerPath,
+    principal: Annotated[Principal, allow("read_officer")],
+    app: App,
+    term: Annotated[str | None, Query(description="Only this term")] = None,
+) -> list[AbstractionView]:
+    """The officer's abstractions, by shift."""
+    sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
+    found: list[dict[str, Any]] = [
+        {**a, "abstraction_id": str(a["abstraction_id"]), "term": r.term}
+        for r in app.rosters_of(officer_id)
+        if term in (None, r.term)
+        for a in r.abstractions
+    ]
+    return [AbstractionView(**a) for a in sorted(found, key=lambda a: a["shift_date"])]

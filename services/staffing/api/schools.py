@@ -1,0 +1,192 @@
+"""Schools: registration, clusters, the protocol and its annual review; who serves them."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from services.runtime.auth import Principal, allow
+from services.runtime.logs import correlation_id
+from services.staffing.api.common import (
+    Borough,
+    OfficerId,
+    Recorded,
+    SchoolId,
+    SchoolPath,
+    manages,
+    now,
+    sees_borough,
+    sees_school,
+    staffing,
+)
+from services.staffing.application import StaffingApplication
+from services.staffing.domain.school import School
+
+router = APIRouter(tags=["schools"])
+App = Annotated[StaffingApplication, Depends(staffing)]
+
+
+class RegisterSchool(BaseModel):
+    """A school joining the programme."""
+
+    school_id: SchoolId
+    name: str = Field(min_length=1, max_length=200, description="Name of the school")
+    borough: Borough
+    phase: Literal["secondary", "primary", "special", "academy"]
+    pupil_count: int = Field(ge=0, le=10000, description="Pupils on roll")
+    programme: Literal["safer_schools_partnership", "schools_involvement"]
+
+
+class FormCluster(BaseModel):
+    """The primary schools a secondary school leads."""
+
+    primary_school_ids: list[SchoolId] = Field(min_length=1, max_length=40)
+
+
+class SignProtocol(BaseModel):
+    """The signing of the partnership protocol."""
+
+    signed_on: date
+
+
+class RecordReview(BaseModel):
+    """The annual review of the partnership."""
+
+    held_on: date
+
+
+class SchoolView(BaseModel):
+    """A school as it stands now."""
+
+    school_id: str
+    name: str
+    borough: str
+    phase: str
+    pupil_count: int
+    programme: str
+    primary_school_ids: list[str]
+    protocol_signed_on: date | None
+    last_review_on: date | None
+    review_due: date | None
+    review_overdue: bool
+
+
+class DeployedOfficer(BaseModel):
+    """An officer serving the school."""
+
+    deployment_id: str
+    officer_id: OfficerId
+    rank: str
+    share_percent: int
+    start_date: date
+    tenure_end: date
+    to_cluster: bool
+
+
+class SchoolDeployment(SchoolView):
+    """A school with the officers deployed to it on a day."""
+
+    on: date
+    officers: list[DeployedOfficer]
+
+
+def school_view(school: School, on: date) -> SchoolView:
+    """The answer for one school."""
+    return SchoolView(
+        **{k: getattr(school, k) for k in SchoolView.model_fields if k != "review_overdue"},
+        review_overdue=school.review_overdue(on),
+    )
+
+
+@router.post("/schools", status_code=201, response_model=Recorded)
+def register_school(
+    body: RegisterSchool, principal: Annotated[Principal, allow("manage_schools")], app: App
+) -> Recorded:
+    """Register a school in the programme."""
+    manages(principal, body.borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(id=app.register_school(**body.model_dump(), actor=actor))
+
+
+@router.put("/schools/{school_id}/cluster", response_model=Recorded)
+def form_cluster(
+    school_id: SchoolPath,
+    body: FormCluster,
+    principal: Annotated[Principal, allow("manage_schools")],
+    app: App,
+) -> Recorded:
+    """Make a secondary school the lead of a cluster of primary schools."""
+    manages(principal, app.get_school(school_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(id=app.form_cluster(school_id, body.primary_school_ids, actor))
+
+
+@router.post("/schools/{school_id}/protocol", response_model=Recorded)
+def sign_protocol(
+    school_id: SchoolPath,
+    body: SignProtocol,
+    principal: Annotated[Principal, allow("manage_schools")],
+    app: App,
+) -> Recorded:
+    """Record the signing of the school's protocol; its first review is due a year on."""
+    manages(principal, app.get_school(school_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(id=app.sign_protocol(school_id, body.signed_on, actor))
+
+
+@router.post("/schools/{school_id}/reviews", response_model=Recorded)
+def record_review(
+    school_id: SchoolPath,
+    body: RecordReview,
+    principal: Annotated[Principal, allow("manage_schools")],
+    app: App,
+) -> Recorded:
+    """Record the annual partnership review; the next one is due a year on."""
+    manages(principal, app.get_school(school_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(id=app.record_review(school_id, body.held_on, actor))
+
+
+@router.get("/schools", response_model=list[SchoolView])
+def list_schools(
+    principal: Annotated[Principal, allow("read_staffing")],
+    app: App,
+    borough: Annotated[str | None, Query(description="Only this borough")] = None,
+) -> list[SchoolView]:
+    """Schools in the programme."""
+    today = now().date()
+    return [school_view(s, today) for s in app.schools(sees_borough(principal, borough))]
+
+
+@router.get("/schools/{school_id}", response_model=SchoolDeployment)
+def get_school(
+    school_id: SchoolPath,
+    principal: Annotated[Principal, allow("read_school")],
+    app: App,
+    on: Annotated[date | None, Query(description="Day of the deployment; today")] = None,
+) -> SchoolDeployment:
+    """A school and the officers deployed to it."""
+    school = app.get_school(school_id)
+    sees_school(principal, school_id, school.borough)
+    day = on or now().date()
+    officers = [
+        DeployedOfficer(deployment_id=str(d.id), **{k: getattr(d, k) for k in FIELDS})
+        for d in app.deployments_at(school_id, day)
+    ]
+    return SchoolDeployment(**school_view(school, day).model_dump(), on=day, officers=officers)
+
+
+FIELDS = ("officer_id", "rank", "share_percent", "start_date", "tenure_end", "to_cluster")
+
+
+@router.get("/reviews/overdue", response_model=list[SchoolView])
+def overdue_reviews(
+    principal: Annotated[Principal, allow("read_staffing")],
+    app: App,
+    on: Annotated[date | None, Query(description="Day to judge on; today")] = None,
+    borough: Annotated[str | None, Query(description="Only this borough")] = None,
+) -> list[SchoolView]:
+    """Schools whose annual partnership review was not held within a year."""
+    day = on or now().date()
+    return [school_view(s, day) for s in app.overdue_reviews(day, sees_borough(principal, borough))]

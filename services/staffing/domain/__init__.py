@@ -1,0 +1,1 @@
+"""The staffing aggregates: schools, officers, deployments, calendars, rosters, absences."""

@@ -1,0 +1,145 @@
+"""The school aggregate: programme, cluster, protocol and its annual review."""
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.runtime.domain import Actor, RuleViolation, StateConflict
+from services.staffing.domain.common import add_years, natural_id
+
+CLUSTER_LEADS = frozenset({"secondary", "academy"})
+
+
+class School(Aggregate):
+    """A school in the programme, known by its school id."""
+
+    class Registered(Aggregate.Created):
+        school_id: str
+        name: str
+        borough: str
+        phase: str
+        pupil_count: int
+        programme: str
+        actor: Actor
+
+    class ClusterFormed(Aggregate.Event):
+        school_id: str
+        borough: str
+        primary_school_ids: list[str]
+        actor: Actor
+
+    class ProtocolSigned(Aggregate.Event):
+        school_id: str
+        borough: str
+        signed_on: date
+        review_due: date
+        actor: Actor
+
+    class Reviewed(Aggregate.Event):
+        school_id: str
+        borough: str
+        held_on: date
+        next_review_due: date
+        actor: Actor
+
+    @staticmethod
+    def create_id(school_id: str) -> UUID:
+        """Aggregate id of the school ``school_id``."""
+        return natural_id("school", school_id)
+
+    @event(Registered)
+    def __init__(
+        self,
+        school_id: str,
+        name: str,
+        borough: str,
+        phase: str,
+        pupil_count: int,
+        programme: str,
+        actor: Actor,
+    ) -> None:
+        self.school_id = school_id
+        self.name = name
+        self.borough = borough
+        self.phase = phase
+        self.pupil_count = pupil_count
+        self.programme = programme
+        self.primary_school_ids: list[str] = []
+        self.protocol_signed_on: date | None = None
+        self.last_review_on: date | None = None
+        self.review_due: date | None = None
+
+    def form_cluster(self, primaries: list["School"], actor: Actor) -> None:
+        """Make this secondary school the lead of a cluster of primary schools."""
+        self.check_cluster(primaries)
+        self._form_cluster(self.school_id, self.borough, [p.school_id for p in primaries], actor)
+
+    def check_cluster(self, primaries: list["School"]) -> None:
+        if self.phase not in CLUSTER_LEADS:
+            raise RuleViolation(
+                "cluster_lead_secondary", "a cluster is led by a secondary school or academy"
+            )
+        for school in primaries:
+            if school.phase != "primary":
+                raise RuleViolation(
+                    "cluster_members_primary",
+                    f"{school.school_id} is a {school.phase} school, not a primary",
+                    "primary_school_ids",
+                )
+            if school.borough != self.borough:
+                raise RuleViolation(
+                    "cluster_same_borough",
+                    f"{school.school_id} is in {school.borough}, not {self.borough}",
+                    "primary_school_ids",
+                )
+
+    @event(ClusterFormed)
+    def _form_cluster(
+        self, school_id: str, borough: str, primary_school_ids: list[str], actor: Actor
+    ) -> None:
+        self.primary_school_ids = list(primary_school_ids)
+
+    def sign_protocol(self, signed_on: date, actor: Actor) -> None:
+        """Record the signature of the partnership protocol; the first review is a year on."""
+        if self.protocol_signed_on is not None:
+            raise StateConflict(
+                "protocol_already_signed",
+                f"the protocol was signed on {self.protocol_signed_on}; record reviews instead",
+                "signed_on",
+            )
+        self._sign(self.school_id, self.borough, signed_on, add_years(signed_on, 1), actor)
+
+    @event(ProtocolSigned)
+    def _sign(
+        self, school_id: str, borough: str, signed_on: date, review_due: date, actor: Actor
+    ) -> None:
+        self.protocol_signed_on = signed_on
+        self.review_due = review_due
+
+    def record_review(self, held_on: date, actor: Actor) -> None:
+        """Record the annual review of the partnership; the next is due a year on."""
+        self.check_review(held_on)
+        self._review(self.school_id, self.borough, held_on, add_years(held_on, 1), actor)
+
+    def check_review(self, held_on: date) -> None:
+        if self.protocol_signed_on is None:
+            raise StateConflict("protocol_not_signed", "no protocol signed to review", "held_on")
+        previous = self.last_review_on or self.protocol_signed_on
+        if held_on < previous:
+            raise RuleViolation(
+                "review_after_previous",
+                f"held_on must not be before the previous review or signature ({previous})",
+                "held_on",
+            )
+
+    @event(Reviewed)
+    def _review(
+        self, school_id: str, borough: str, held_on: date, next_review_due: date, actor: Actor
+    ) -> None:
+        self.last_review_on = held_on
+        self.review_due = next_review_due
+
+    def review_overdue(self, on: date) -> bool:
+        """Whether no review was held within a year of the last one (or of signature)."""
+        return self.review_due is not None and self.review_due < on

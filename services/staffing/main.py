@@ -1,0 +1,27 @@
+"""Composition root of the staffing service."""
+
+from fastapi import FastAPI
+
+from services.runtime.service import ServiceSpec, create_service_app
+from services.runtime.settings import ServiceSettings
+from services.staffing.api import deployments, imports, officers, rosters, schools
+from services.staffing.application import StaffingApplication
+from services.staffing.permissions import PERMISSIONS
+from services.staffing.translation import translator
+
+SPEC = ServiceSpec(
+    title="SSP staffing",
+    description=(
+        "Schools, officers, deployments and tenure, ring-fencing, term calendars, rosters,"
+        " abstractions and absences notified to schools."
+    ),
+    permission_table=PERMISSIONS,
+    routers=[schools.router, officers.router, deployments.router, rosters.router, imports.router],
+    application_class=StaffingApplication,
+    translator=translator,
+)
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The staffing service app, built from the environment unless given settings."""
+    return create_service_app(SPEC, settings or ServiceSettings.for_service("staffing"))

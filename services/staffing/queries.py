@@ -1,0 +1,131 @@
+"""Read side of the staffing application: records by natural key and the listings."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder
+
+from services.runtime.domain import NotFound, ServiceApplication
+from services.staffing.config import StaffingConfig
+from services.staffing.domain.absence import Absence
+from services.staffing.domain.calendar import TermCalendar
+from services.staffing.domain.common import DateAsISO, TimeAsISO, add_months
+from services.staffing.domain.deployment import Deployment
+from services.staffing.domain.officer import Officer
+from services.staffing.domain.roster import Roster
+from services.staffing.domain.school import School
+from services.staffing.index import StaffingIndex
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class StaffingQueries(ServiceApplication):
+    """Loads records and answers the listings the API serves."""
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, config: StaffingConfig | None = None
+    ) -> None:
+        super().__init__(env)
+        self.config = config or StaffingConfig()
+        self.index = StaffingIndex(self)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(TimeAsISO())
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        try:
+            found: A = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(what) from None
+        if not isinstance(found, cls):
+            raise NotFound(what)
+        return found
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository
+
+    def get_school(self, school_id: str) -> School:
+        """The school ``school_id``."""
+        return self._get(School, School.create_id(school_id), f"school {school_id}")
+
+    def get_officer(self, officer_id: str) -> Officer:
+        """The officer ``officer_id``."""
+        return self._get(Officer, Officer.create_id(officer_id), f"officer {officer_id}")
+
+    def get_deployment(self, deployment_id: UUID) -> Deployment:
+        """The deployment ``deployment_id``."""
+        return self._get(Deployment, deployment_id, f"deployment {deployment_id}")
+
+    def get_calendar(self, borough: str, term: str) -> TermCalendar:
+        """``borough``'s calendar of ``term``."""
+        calendar_id = TermCalendar.create_id(borough, term)
+        return self._get(TermCalendar, calendar_id, f"term calendar {term} of {borough}")
+
+    def get_roster(self, officer_id: str, term: str) -> Roster:
+        """``officer_id``'s roster of ``term``."""
+        roster_id = Roster.create_id(officer_id, term)
+        return self._get(Roster, roster_id, f"roster of {officer_id} for {term}")
+
+    def schools(self, borough: str | None = None) -> list[School]:
+        """Schools in the programme, in one borough or all."""
+        self.index.catch_up()
+        ids = sorted(s for s, b in self.index.schools.items() if borough in (None, b))
+        return [self.get_school(s) for s in ids]
+
+    def deployments_of(self, officer_id: str) -> list[Deployment]:
+        """Every deployment of an officer, oldest first."""
+        self.index.catch_up()
+        ids = [d for d, (o, _) in self.index.deployments.items() if o == officer_id]
+        return sorted((self.get_deployment(d) for d in ids), key=lambda d: d.start_date)
+
+    def deployments_at(self, school_id: str, on: date) -> list[Deployment]:
+        """Deployments that serve a school on ``on``."""
+        self.index.catch_up()
+        ids = [d for d, (_, schools) in self.index.deployments.items() if school_id in schools]
+        found = (self.get_deployment(d) for d in ids)
+        return sorted((d for d in found if d.in_force_on(on)), key=lambda d: d.officer_id)
+
+    def tenures_ending(self, on: date, within_months: int, borough: str | None) -> list[Deployment]:
+        """Deployments in force whose tenure ends within ``within_months`` of ``on``."""
+        self.index.catch_up()
+        horizon = add_months(on, within_months)
+        found = [self.get_deployment(d) for d in self.index.deployments]
+        return sorted(
+            (
+                d
+                for d in found
+                if d.ended_on is None
+                and on <= d.tenure_end <= horizon
+                and borough in (None, d.borough)
+            ),
+            key=lambda d: d.tenure_end,
+        )
+
+    def overdue_reviews(self, on: date, borough: str | None) -> list[School]:
+        """Schools whose annual partnership review was not held within a year."""
+        return [s for s in self.schools(borough) if s.review_overdue(on)]
+
+    def rosters_of(self, officer_id: str) -> list[Roster]:
+        """Every roster of an officer, by term."""
+        self.index.catch_up()
+        ids = self.index.rosters.get(officer_id, {})
+        return [self._get(Roster, ids[t], f"roster {t}") for t in sorted(ids)]
+
+    def absences_at(self, school_id: str, since: date | None) -> list[Absence]:
+        """Absences notified to a school, ending on or after ``since``."""
+        self.index.catch_up()
+        ids = [a for a, (_, schools) in self.index.absences.items() if school_id in schools]
+        found = [self._get(Absence, a, f"absence {a}") for a in ids]
+        kept = [a for a in found if since is None or a.ends_on >= since]
+        return sorted(kept, key=lambda a: a.starts_on)
+
+    def term_of(self, borough: str, day: date) -> str | None:
+        """The term of ``borough``'s calendar that contains ``day``, if any."""
+        self.index.catch_up()
+        return self.index.term_of(borough, day)
