@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
 from services.reporting.permissions import PERMISSIONS
 from services.reporting.views import runner_specs
@@ -18,7 +19,7 @@ SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
-    routers=[audit_router],
+    routers=[audit_router, abstraction_router],
     projections=projections,
 )
 

@@ -6,4 +6,5 @@ VIEW_READERS = {"borough_supervisor", "analyst"}
 PERMISSIONS: dict[str, set[str]] = {
     "read_audit": {"auditor"},
     "export_audit": {"auditor"},
+    "read_abstraction": VIEW_READERS,
 }

@@ -7,6 +7,7 @@ by exactly the code that keeps the live one.
 
 from collections.abc import Sequence
 
+from services.reporting.projections.abstraction import AbstractionView
 from services.reporting.projections.audit import AuditTrail
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
@@ -17,7 +18,7 @@ VIEWS_RUNNER = "reporting.views"
 
 def runner_specs() -> list[tuple[str, Sequence[Projection]]]:
     """Fresh projection instances, grouped by the runner that keeps them."""
-    views: list[Projection] = []
+    views: list[Projection] = [AbstractionView()]
     specs: list[tuple[str, Sequence[Projection]]] = [(AUDIT_RUNNER, [AuditTrail()])]
     if views:
         specs.append((VIEWS_RUNNER, views))

@@ -1,0 +1,61 @@
+"""Abstraction and ring-fencing figures, JSON or CSV, scoped to the caller's borough."""
+
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from services.reporting.api.common import Format, borough_scope, csv_response, pool
+from services.reporting.queries.abstraction import (
+    COLUMNS,
+    DEFAULT_THRESHOLD,
+    Level,
+    PeriodKind,
+    abstraction_rates,
+)
+from services.runtime.auth import Principal, allow
+
+router = APIRouter(tags=["abstraction"])
+
+
+def default_threshold(request: Request) -> float:
+    """The configured ring-fence threshold (SSP_REPORTING_EXTRA={"ring_fence_threshold": …})."""
+    return float(
+        request.app.state.ssp.settings.extra.get("ring_fence_threshold", DEFAULT_THRESHOLD)
+    )
+
+
+@router.get("/abstraction")
+async def abstraction(
+    principal: Annotated[Principal, allow("read_abstraction")],
+    db: Annotated[asyncpg.Pool, Depends(pool)],
+    configured: Annotated[float, Depends(default_threshold)],
+    level: Annotated[Level, Query(description="officer, school, borough or london")] = "borough",
+    period: Annotated[PeriodKind, Query(description="week, month or term")] = "term",
+    period_value: Annotated[
+        str | None, Query(description="One period, e.g. 2026-W45, 2026-11 or 2026-autumn")
+    ] = None,
+    borough: Annotated[str | None, Query(description="Only this borough")] = None,
+    key: Annotated[str | None, Query(description="Only this officer, school or borough")] = None,
+    threshold: Annotated[
+        float | None, Query(gt=0, le=1, description="Ring-fence rate threshold (default 0.10)")
+    ] = None,
+    format: Format = "json",
+) -> Any:
+    """Rostered and abstracted hours, rates, ring-fenced officers and breaches per period."""
+    scope = borough_scope(principal, borough)
+    if level == "london" and principal.borough is not None:
+        raise HTTPException(403, "scope: London-wide figures are not limited to one borough")
+    async with db.acquire() as conn:
+        rows = await abstraction_rates(
+            conn,
+            level=level,
+            period=period,
+            borough=scope,
+            period_value=period_value,
+            key=key,
+            threshold=threshold or configured,
+        )
+    if format == "csv":
+        return csv_response(rows, COLUMNS, f"abstraction-{level}-{period}")
+    return rows

@@ -1,0 +1,135 @@
+"""Abstraction and ring-fencing: the facts the rates are computed from.
+
+The read model keeps facts, not totals: rostered shifts, abstractions and ring-fence
+periods. Every figure (per officer, school, borough and London; per week, month and
+term) is summed from them at query time, so the result does not depend on the order in
+which events of different aggregates arrive, and a rebuild compares row for row.
+"""
+
+from collections.abc import Sequence
+
+from ssp_contracts.events import staffing as s
+
+from services.runtime.projection import Connection, Projection, ReceivedEvent
+
+DDL = """
+CREATE TABLE IF NOT EXISTS abs_shifts (
+    roster_id text NOT NULL,
+    shift_date date NOT NULL,
+    officer_id text NOT NULL,
+    borough text NOT NULL,
+    term text NOT NULL,
+    school_ids text[] NOT NULL,
+    hours double precision NOT NULL,
+    PRIMARY KEY (roster_id, shift_date)
+);
+CREATE INDEX IF NOT EXISTS abs_shifts_borough ON abs_shifts (borough, shift_date);
+CREATE TABLE IF NOT EXISTS abs_abstractions (
+    abstraction_id text PRIMARY KEY,
+    roster_id text NOT NULL,
+    officer_id text NOT NULL,
+    borough text NOT NULL,
+    term text NOT NULL,
+    school_ids text[] NOT NULL,
+    shift_date date NOT NULL,
+    hours double precision NOT NULL,
+    category text NOT NULL,
+    exceptional boolean,
+    breach boolean NOT NULL DEFAULT false
+);
+CREATE INDEX IF NOT EXISTS abs_abstractions_borough ON abs_abstractions (borough, shift_date);
+CREATE TABLE IF NOT EXISTS abs_ring_fences (
+    officer_id text NOT NULL,
+    ring_fenced_from date NOT NULL,
+    borough text NOT NULL,
+    lifted_on date,
+    PRIMARY KEY (officer_id, ring_fenced_from)
+);
+"""
+ABSTRACTION = """
+INSERT INTO abs_abstractions (abstraction_id, roster_id, officer_id, borough, term, school_ids,
+    shift_date, hours, category, exceptional, breach)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (abstraction_id) DO UPDATE
+SET exceptional = COALESCE(EXCLUDED.exceptional, abs_abstractions.exceptional),
+    breach = abs_abstractions.breach OR EXCLUDED.breach
+"""
+SHIFT = """
+INSERT INTO abs_shifts (roster_id, shift_date, officer_id, borough, term, school_ids, hours)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (roster_id, shift_date) DO UPDATE
+SET hours = EXCLUDED.hours, school_ids = EXCLUDED.school_ids
+"""
+
+
+class AbstractionView(Projection):
+    """Rostered hours, abstractions by category, ring-fences and their breaches."""
+
+    name = "abstraction"
+    topics = (s.STAFFING, s.ABSTRACTIONS)
+
+    async def create_tables(self, conn: Connection) -> None:
+        await conn.execute(DDL)
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        for event in events:
+            await self._apply_one(conn, event.payload)
+
+    async def _apply_one(self, conn: Connection, p: object) -> None:
+        if isinstance(p, s.RosterGenerated):
+            # A regenerated roster replaces the term's plan.
+            await conn.execute("DELETE FROM abs_shifts WHERE roster_id = $1", p.roster_id)
+            await conn.executemany(
+                SHIFT,
+                [
+                    (p.roster_id, x.date, p.officer_id, p.borough, p.term, p.school_ids, x.hours)
+                    for x in p.shifts
+                ],
+            )
+        elif isinstance(p, s.ShiftAmended):
+            x = p.shift
+            await conn.execute(
+                SHIFT, p.roster_id, x.date, p.officer_id, p.borough, p.term, p.school_ids, x.hours
+            )
+        elif isinstance(p, s.ShiftCancelled):
+            await conn.execute(
+                "DELETE FROM abs_shifts WHERE roster_id = $1 AND shift_date = $2",
+                p.roster_id,
+                p.date,
+            )
+        elif isinstance(p, s.OfficerAbstracted | s.RingFenceBreached):
+            # Both events of one abstraction land on the same row, whichever comes first.
+            breach = isinstance(p, s.RingFenceBreached)
+            exceptional = p.exceptional if isinstance(p, s.OfficerAbstracted) else None
+            await conn.execute(
+                ABSTRACTION,
+                p.abstraction_id,
+                p.roster_id,
+                p.officer_id,
+                p.borough,
+                p.term,
+                p.school_ids,
+                p.shift_date,
+                p.hours,
+                p.category,
+                exceptional,
+                breach,
+            )
+        elif isinstance(p, s.OfficerRingFenced):
+            await conn.execute(
+                """INSERT INTO abs_ring_fences (officer_id, ring_fenced_from, borough)
+                   VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
+                p.officer_id,
+                p.ring_fenced_from,
+                p.borough,
+            )
+        elif isinstance(p, s.RingFenceLifted):
+            await conn.execute(
+                """INSERT INTO abs_ring_fences (officer_id, ring_fenced_from, borough, lifted_on)
+                   VALUES ($1, $2, $3, $4)
+                   ON CONFLICT (officer_id, ring_fenced_from) DO UPDATE SET lifted_on = $4""",
+                p.officer_id,
+                p.ring_fenced_from,
+                p.borough,
+                p.lifted_on,
+            )

@@ -1,0 +1,1 @@
+"""SQL queries over the read models, shared by the HTTP API and the metrics."""

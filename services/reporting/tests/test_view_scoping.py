@@ -1,0 +1,74 @@
+"""A borough supervisor sees their borough; analysts see everything; CSV on request."""
+
+import csv
+import io
+import json
+
+import asyncpg
+import pytest
+from fastapi.testclient import TestClient
+
+from services.reporting.tests.abstraction_stories import hackney_and_camden, project
+from services.runtime.testing import bearer
+
+pytestmark = pytest.mark.stack
+HACKNEY_SUPERVISOR = bearer("borough_supervisor", "sergeant-h", borough="Hackney")
+ANALYST = bearer("analyst", "analyst-1")
+
+
+@pytest.fixture
+async def given_two_boroughs(read_models: asyncpg.Connection, api: TestClient) -> TestClient:
+    await project(read_models, hackney_and_camden())
+    return api
+
+
+def test_a_supervisor_sees_only_their_borough(given_two_boroughs: TestClient) -> None:
+    answer = given_two_boroughs.get(
+        "/abstraction", params={"level": "school"}, headers=HACKNEY_SUPERVISOR
+    )
+    assert answer.status_code == 200, answer.text
+    assert {r["borough"] for r in answer.json()} == {"Hackney"}
+
+
+def test_a_supervisor_asking_for_another_borough_is_refused(given_two_boroughs: TestClient) -> None:
+    other = given_two_boroughs.get(
+        "/abstraction", params={"borough": "Camden"}, headers=HACKNEY_SUPERVISOR
+    )
+    assert other.status_code == 403
+    assert "Hackney, not Camden" in other.json()["detail"]
+    london = given_two_boroughs.get(
+        "/abstraction", params={"level": "london"}, headers=HACKNEY_SUPERVISOR
+    )
+    assert london.status_code == 403
+
+
+def test_a_supervisor_token_without_a_borough_is_refused(given_two_boroughs: TestClient) -> None:
+    answer = given_two_boroughs.get(
+        "/abstraction", headers=bearer("borough_supervisor", "sergeant-x")
+    )
+    assert answer.status_code == 403 and "must name a borough" in answer.json()["detail"]
+
+
+def test_an_analyst_sees_every_borough_and_london(given_two_boroughs: TestClient) -> None:
+    boroughs = given_two_boroughs.get("/abstraction", headers=ANALYST).json()
+    assert {r["key"] for r in boroughs} == {"Hackney", "Camden"}
+    [london] = given_two_boroughs.get(
+        "/abstraction", params={"level": "london"}, headers=ANALYST
+    ).json()
+    assert london["rostered_hours"] == 72
+
+
+def test_csv_carries_the_same_figures(given_two_boroughs: TestClient) -> None:
+    answer = given_two_boroughs.get(
+        "/abstraction", params={"level": "borough", "format": "csv"}, headers=ANALYST
+    )
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(answer.text))}
+    assert float(rows["Hackney"]["abstracted_hours"]) == 12
+    assert json.loads(rows["Hackney"]["hours_by_category"]) == {"aid_local": 4.0, "court": 8.0}
+
+
+def test_a_bad_threshold_names_the_field(given_two_boroughs: TestClient) -> None:
+    answer = given_two_boroughs.get("/abstraction", params={"threshold": 2}, headers=ANALYST)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "threshold"]
