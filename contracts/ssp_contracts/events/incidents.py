@@ -1,37 +1,273 @@
-"""Events of the incidents service (topics ssp.incidents.events and .searches)."""
+"""Events of the incidents service (topics ssp.incidents.events and .searches).
 
-from datetime import datetime
+No free text travels here: descriptions, grounds, justifications and the name or
+description of a person searched stay in the service's encrypted event store.
+"""
+
+from datetime import date, datetime, time
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from ssp_contracts.events.common import AggregateId, PupilRef, SchoolId
+from ssp_contracts.events.common import AggregateId, OfficerId, PupilRef, SchoolId
 from ssp_contracts.registry import EventPayload, register
+from ssp_contracts.vocab import (
+    AgeRange,
+    CrimeOutcome,
+    Gender,
+    IncidentCategory,
+    Legislation,
+    ObjectOfSearch,
+    OfficerDefinedEthnicity,
+    SearchOutcome,
+    SelfDefinedEthnicity,
+)
 
 INCIDENTS = "ssp.incidents.events"
 SEARCHES = "ssp.incidents.searches"
 
 LocationKind = Literal["premises", "abutting_public_place"]
+Place = Literal["building", "annexe", "playground", "sports_field", "street", "public_place"]
 CameToNotice = Literal[
     "officer_patrol", "reported_by_staff", "reported_by_pupil", "reported_by_parent"
 ]
+PoliceActionKind = Literal[
+    "crime_report", "statement_taken", "suspect_interviewed", "evidence_gathered", "arrest"
+]
+ConferenceOutcome = Literal["agreement_reached", "no_agreement", "did_not_proceed"]
+Holder = Literal["school_staff", "officer", "police_property_store", "owner", "destroyed"]
+EvidenceKind = Literal[
+    "drugs", "weapon", "stolen_property", "electronic_device", "document", "clothing", "other"
+]
+Weekday = Literal[1, 2, 3, 4, 5, 6, 7]
+
+
+class _IncidentEvent(EventPayload):
+    topic: ClassVar[str] = INCIDENTS
+    incident_id: AggregateId
+    school_id: SchoolId
 
 
 @register
-class IncidentReported(EventPayload):
+class IncidentReported(_IncidentEvent):
     """An incident on or around school premises was recorded."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_reported.v1"
-    topic: ClassVar[str] = INCIDENTS
 
-    incident_id: AggregateId
-    school_id: SchoolId
     occurred_at: datetime = Field(description="When the incident happened")
     location_kind: LocationKind = Field(description="Inside the premises or abutting them")
-    category: str = Field(description="data.police.uk crime category or a non-crime kind")
+    place: Place | None = Field(default=None, description="Kind of place, if recorded")
+    category: IncidentCategory = Field(
+        description="data.police.uk crime category, a serious refinement, or a non-crime kind"
+    )
     came_to_notice: CameToNotice = Field(description="How the incident came to notice")
     pupil_refs: list[PupilRef] = Field(default_factory=list, description="Pupils involved")
     serious: bool = Field(description="Serious category: the head teacher must be told")
     outside_protocol_hours: bool = Field(
-        description="Outside protocol hours: for response officers"
+        description="Outside the school's protocol hours: for response officers"
     )
+    allegation_against_staff: bool = Field(
+        default=False, description="An allegation of crime against a member of school staff"
+    )
+
+
+@register
+class IncidentHeadTeacherNotified(_IncidentEvent):
+    """The head teacher was told of an incident."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_head_teacher_notified.v1"
+
+    notified_at: datetime = Field(description="When the head teacher was told")
+
+
+@register
+class SchoolElectedToDealInternally(_IncidentEvent):
+    """The school elected to deal with an incident internally; police action is limited."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_elected_internal.v1"
+
+    elected_at: datetime = Field(description="When the school made the election")
+
+
+@register
+class StaffAllegationConsultationRecorded(_IncidentEvent):
+    """The head teacher or deputy was consulted on an allegation against a staff member."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.staff_allegation_consulted.v1"
+
+    consulted: Literal["head_teacher", "deputy_head"] = Field(description="Who was consulted")
+    consulted_at: datetime = Field(description="When the consultation took place")
+
+
+@register
+class PoliceActionRecorded(_IncidentEvent):
+    """An investigative step or positive police action was taken on an incident."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.police_action_recorded.v1"
+
+    action: PoliceActionKind = Field(description="Kind of police action")
+    taken_at: datetime = Field(description="When the action was taken")
+    after_internal_election: bool = Field(
+        description="Taken after the school elected to deal internally (written justification)"
+    )
+
+
+@register
+class RestorativeConferenceHeld(_IncidentEvent):
+    """A restorative justice conference was held on an incident."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.restorative_conference_held.v1"
+
+    held_at: datetime = Field(description="When the conference was held")
+    outcome: ConferenceOutcome = Field(description="Outcome of the conference")
+    pupil_refs: list[PupilRef] = Field(default_factory=list, description="Pupils who took part")
+
+
+@register
+class IncidentClosed(_IncidentEvent):
+    """An incident was closed with its outcome."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_closed.v1"
+
+    closed_at: datetime = Field(description="When the incident was closed")
+    outcome: CrimeOutcome = Field(description="data.police.uk outcome category")
+
+
+@register
+class EvidenceSeized(_IncidentEvent):
+    """An item of evidence was seized; its chain of custody starts here."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_seized.v1"
+
+    item_id: AggregateId
+    kind: EvidenceKind = Field(description="Kind of item")
+    seized_at: datetime = Field(description="When the item was seized")
+    holder: Holder = Field(description="Who holds the item now: school staff or the officer")
+    holder_id: str = Field(description="Pseudonymous id of the person holding it")
+
+
+@register
+class EvidenceTransferred(_IncidentEvent):
+    """An item of evidence changed hands (handover, booking in, return, destruction)."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_transferred.v1"
+
+    item_id: AggregateId
+    transfer: Literal["handed_to_officer", "booked_in", "returned", "destroyed"] = Field(
+        description="What happened to the item"
+    )
+    from_holder: Holder = Field(description="Who held the item before")
+    from_id: str = Field(description="Pseudonymous id of the previous holder")
+    to_holder: Holder = Field(description="Who holds the item after")
+    to_id: str = Field(description="Pseudonymous id, property reference or 'owner'")
+    transferred_at: datetime = Field(description="When the transfer took place")
+
+
+@register
+class ArrestMade(_IncidentEvent):
+    """A pupil was arrested; on premises only with a recorded necessity justification."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.arrest_made.v1"
+
+    arrest_id: AggregateId
+    pupil_ref: PupilRef
+    arrested_at: datetime = Field(description="When the arrest was made")
+    on_premises: bool = Field(description="Made on school premises")
+
+
+@register
+class ArrestHeadTeacherInformed(_IncidentEvent):
+    """The head teacher was informed of an arrest."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.arrest_head_teacher_informed.v1"
+
+    arrest_id: AggregateId
+    informed_at: datetime = Field(description="When the head teacher was informed")
+
+
+class IndicatorCounts(BaseModel):
+    """Counts of one term's non-crime indicators (part of an event, not one of its own)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bullying_incidents: int = Field(ge=0, description="Bullying incidents in the term")
+    unauthorised_absence_sessions: int = Field(
+        ge=0, description="Half-day sessions of unauthorised absence (truancy)"
+    )
+    fixed_term_exclusions: int = Field(ge=0, description="Fixed-term exclusions")
+    permanent_exclusions: int = Field(ge=0, description="Permanent exclusions")
+
+
+@register
+class SchoolIndicatorsSubmitted(EventPayload):
+    """A school's termly non-crime indicators were submitted or corrected."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_indicators_submitted.v1"
+    topic: ClassVar[str] = INCIDENTS
+
+    school_id: SchoolId
+    term: str = Field(pattern=r"^[0-9]{4}-(autumn|spring|summer)$", description="e.g. 2026-autumn")
+    revision: int = Field(ge=1, description="1 for the submission; each correction adds one")
+    supersedes: int | None = Field(default=None, description="Revision this one supersedes")
+    counts: IndicatorCounts = Field(description="The counts of this revision")
+    submitted_at: datetime = Field(description="When this revision was submitted")
+
+
+@register
+class ProtocolHoursSet(EventPayload):
+    """A school's protocol hours were set (default 08:00-16:00 Monday to Friday)."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.protocol_hours_set.v1"
+    topic: ClassVar[str] = INCIDENTS
+
+    school_id: SchoolId
+    starts: time = Field(description="Start of protocol hours, London local time")
+    ends: time = Field(description="End of protocol hours, London local time")
+    school_days: list[Weekday] = Field(description="ISO weekdays (1 = Monday) of school days")
+    closed_dates: list[date] = Field(
+        default_factory=list, description="Days with no school (holidays, training days)"
+    )
+
+
+@register
+class SearchRecorded(EventPayload):
+    """A search of a person was recorded (the search record of the police form)."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.search_recorded.v1"
+    topic: ClassVar[str] = SEARCHES
+
+    search_id: AggregateId
+    school_id: SchoolId
+    incident_id: AggregateId | None = Field(default=None, description="Incident, if any")
+    searched_by: Literal["officer", "school_staff"] = Field(
+        description="Who searched: the officer, or school staff with the officer assisting"
+    )
+    officer_id: OfficerId
+    searched_at: datetime = Field(description="Date and time of the search")
+    location_kind: LocationKind = Field(description="Inside the premises or abutting them")
+    latitude: float | None = Field(default=None, description="Latitude, coarsened to 0.01")
+    longitude: float | None = Field(default=None, description="Longitude, coarsened to 0.01")
+    pupil_ref: PupilRef | None = Field(default=None, description="Pupil searched, if a pupil")
+    legislation: Legislation = Field(description="Power used")
+    object_of_search: ObjectOfSearch = Field(description="Object of the search")
+    gender: Gender = Field(description="Gender of the person searched")
+    age_range: AgeRange = Field(description="Age range of the person searched")
+    self_defined_ethnicity: SelfDefinedEthnicity = Field(description="As stated by the person")
+    officer_defined_ethnicity: OfficerDefinedEthnicity = Field(description="As seen by officer")
+    outcome: SearchOutcome = Field(description="Outcome of the search")
+    outcome_linked_to_object_of_search: bool = Field(description="Outcome linked to the object")
+    removal_of_more_than_outer_clothing: bool = Field(description="More than outer clothing off")
+    items_found: bool = Field(description="Whether anything was found (details stay inside)")
+    injury_or_damage: bool = Field(description="Whether injury or damage was caused")
+
+
+@register
+class SearchParentsInformed(EventPayload):
+    """School staff informed the parents of a pupil searched."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.search_parents_informed.v1"
+    topic: ClassVar[str] = SEARCHES
+
+    search_id: AggregateId
+    school_id: SchoolId
+    informed_at: datetime = Field(description="When the parents were informed")

@@ -1,0 +1,1 @@
+"""HTTP commands and queries of the incidents service, one router per record kind."""

@@ -1,0 +1,82 @@
+"""What every endpoint needs: the application, the deployments view and the caller's scope."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from services.incidents.api.scope import Scope, scope_of
+from services.incidents.application import IncidentsApplication
+from services.incidents.deployments import DeploymentsView
+from services.runtime.auth import Principal
+from services.runtime.domain import Actor
+from services.runtime.logs import correlation_id
+
+T = TypeVar("T")
+
+
+class Recorded(BaseModel):
+    """Id of the record a command created or changed."""
+
+    id: str
+
+
+class Incidents:
+    """Per-request access to the service (FastAPI dependency)."""
+
+    def __init__(self, request: Request) -> None:
+        ssp = request.app.state.ssp
+        self.app: IncidentsApplication = ssp.application
+        self.view: DeploymentsView = ssp.extras["deployments"]
+
+    async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a synchronous application call off the event loop."""
+        return await run_in_threadpool(func, *args, **kwargs)
+
+    async def scope(self, principal: Principal) -> Scope:
+        """The caller's scope."""
+        return await scope_of(principal, self.view)
+
+    async def check_school(self, principal: Principal, school_id: str) -> None:
+        """403 unless the caller may act for ``school_id``."""
+        (await self.scope(principal)).check(school_id)
+
+    @staticmethod
+    def now() -> datetime:
+        """The time a command is handled (commands carry it, so rules are testable)."""
+        return datetime.now(UTC)
+
+    @staticmethod
+    def actor(principal: Principal) -> Actor:
+        """The actor recorded on the events of this request."""
+        return principal.actor(correlation_id())
+
+
+Service = Annotated[Incidents, Depends(Incidents)]
+
+
+def history_of(events: list[Any], hidden: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """An aggregate's events for its history endpoint, without ``hidden`` fields."""
+    out = []
+    for e in events:
+        data = {
+            k: v
+            for k, v in vars(e).items()
+            if k
+            not in {"originator_id", "originator_version", "timestamp", "actor", "originator_topic"}
+            and k not in hidden
+        }
+        out.append(
+            {
+                "version": e.originator_version,
+                "event": type(e).__qualname__,
+                "recorded_at": e.timestamp,
+                "actor_id": e.actor.id,
+                "actor_role": e.actor.role,
+                "data": data,
+            }
+        )
+    return out

@@ -1,0 +1,224 @@
+"""Evidence chain of custody and arrests."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from ssp_contracts.events.common import PupilRef
+from ssp_contracts.events.incidents import EvidenceKind
+
+from services.incidents.api.context import Recorded, Service, history_of
+from services.incidents.api.scope import today
+from services.incidents.domain.arrest import Arrest
+from services.incidents.domain.evidence import EvidenceItem
+from services.runtime.auth import Principal, allow
+from services.runtime.domain import RuleViolation
+
+router = APIRouter(tags=["evidence and arrests"])
+
+
+class SeizeEvidence(BaseModel):
+    """An item seized by school staff (initial care) or by the officer."""
+
+    incident_id: UUID
+    kind: EvidenceKind
+    description: str = Field(min_length=1, max_length=2000, description="Stays in the service")
+    seized_at: datetime
+    justification: str | None = Field(
+        default=None, max_length=4000, description="Officer, after an internal election"
+    )
+
+
+class HandOver(BaseModel):
+    """School staff hand the item to the officer."""
+
+    officer_id: str = Field(min_length=1, max_length=64, description="Officer receiving it")
+    handed_at: datetime
+
+
+class Disposal(BaseModel):
+    """Police property rules: booked in, returned or destroyed."""
+
+    transfer: Literal["booked_in", "returned", "destroyed"]
+    reference: str = Field(
+        min_length=1, max_length=64, description="Property reference, or to whom it went back"
+    )
+    at: datetime
+
+
+class MakeArrest(BaseModel):
+    """An arrest of a pupil in connection with an incident."""
+
+    incident_id: UUID
+    pupil_ref: PupilRef
+    arrested_at: datetime
+    on_premises: bool
+    necessity: str | None = Field(
+        default=None, max_length=4000, description="Why it could not wait (on premises)"
+    )
+
+
+class Informed(BaseModel):
+    """When the head teacher was informed."""
+
+    informed_at: datetime
+
+
+def evidence_view(item: EvidenceItem) -> dict[str, Any]:
+    """The item and its chain of custody."""
+    return {
+        "id": str(item.id),
+        "version": item.version,
+        "incident_id": item.incident_id,
+        "school_id": item.school_id,
+        "kind": item.kind,
+        "description": item.description,
+        "seized_at": item.seized_at,
+        "holder": item.holder,
+        "holder_id": item.holder_id,
+        "custody": item.custody,
+    }
+
+
+async def _item(s: Service, principal: Principal, item_id: UUID) -> EvidenceItem:
+    item = await s.run(s.app.get_evidence, item_id)
+    await s.check_school(principal, item.school_id)
+    return item
+
+
+@router.post("/evidence", status_code=201, response_model=Recorded)
+async def seize_evidence(
+    body: SeizeEvidence, principal: Annotated[Principal, allow("seize_evidence")], s: Service
+) -> Recorded:
+    """Record an item seized; staff keep it in initial care until the officer takes it."""
+    incident = await s.run(s.app.get_incident, body.incident_id)
+    await s.check_school(principal, incident.school_id)
+    item_id = await s.run(
+        s.app.seize_evidence, **body.model_dump(), now=s.now(), actor=s.actor(principal)
+    )
+    return Recorded(id=str(item_id))
+
+
+@router.get("/evidence/{item_id}")
+async def get_evidence(
+    item_id: UUID, principal: Annotated[Principal, allow("read_evidence")], s: Service
+) -> dict[str, Any]:
+    """The item as it stands, with its chain of custody."""
+    return evidence_view(await _item(s, principal, item_id))
+
+
+@router.get("/evidence/{item_id}/history")
+async def evidence_history(
+    item_id: UUID, principal: Annotated[Principal, allow("read_evidence")], s: Service
+) -> list[dict[str, Any]]:
+    """Every transfer of the item: who, to whom, when."""
+    await _item(s, principal, item_id)
+    return history_of(await s.run(s.app.history, EvidenceItem, item_id))
+
+
+@router.post("/evidence/{item_id}/handover", response_model=Recorded)
+async def hand_over_evidence(
+    item_id: UUID,
+    body: HandOver,
+    principal: Annotated[Principal, allow("hand_over_evidence")],
+    s: Service,
+) -> Recorded:
+    """The item passes from school staff to the officer deployed to the school."""
+    item = await _item(s, principal, item_id)
+    deployed = await s.view.active(today(), body.officer_id)
+    if not any(item.school_id in d.school_ids for d in deployed):
+        raise RuleViolation(
+            "officer-deployment",
+            f"officer {body.officer_id} is not deployed to school {item.school_id}",
+            "officer_id",
+        )
+    await s.run(
+        s.app.transfer_evidence,
+        item_id,
+        transfer="handed_to_officer",
+        to_id=body.officer_id,
+        transferred_at=body.handed_at,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(item_id))
+
+
+@router.post("/evidence/{item_id}/disposal", response_model=Recorded)
+async def dispose_evidence(
+    item_id: UUID,
+    body: Disposal,
+    principal: Annotated[Principal, allow("dispose_evidence")],
+    s: Service,
+) -> Recorded:
+    """Police property rules: book the item in, return it or destroy it."""
+    await _item(s, principal, item_id)
+    await s.run(
+        s.app.transfer_evidence,
+        item_id,
+        transfer=body.transfer,
+        to_id=body.reference,
+        transferred_at=body.at,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(item_id))
+
+
+@router.post("/arrests", status_code=201, response_model=Recorded)
+async def make_arrest(
+    body: MakeArrest, principal: Annotated[Principal, allow("make_arrest")], s: Service
+) -> Recorded:
+    """Record an arrest; on premises only with the written necessity."""
+    incident = await s.run(s.app.get_incident, body.incident_id)
+    await s.check_school(principal, incident.school_id)
+    arrest_id = await s.run(
+        s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)
+    )
+    return Recorded(id=str(arrest_id))
+
+
+async def _arrest(s: Service, principal: Principal, arrest_id: UUID) -> Arrest:
+    arrest = await s.run(s.app.get_arrest, arrest_id)
+    await s.check_school(principal, arrest.school_id)
+    return arrest
+
+
+@router.get("/arrests/{arrest_id}")
+async def get_arrest(
+    arrest_id: UUID, principal: Annotated[Principal, allow("read_arrest")], s: Service
+) -> dict[str, Any]:
+    """The arrest as it stands now."""
+    a = await _arrest(s, principal, arrest_id)
+    fields = {k: v for k, v in vars(a).items() if not k.startswith("_")}
+    return {"id": str(a.id), "version": a.version, **fields}
+
+
+@router.get("/arrests/{arrest_id}/history")
+async def arrest_history(
+    arrest_id: UUID, principal: Annotated[Principal, allow("read_arrest")], s: Service
+) -> list[dict[str, Any]]:
+    """Every event of the arrest."""
+    await _arrest(s, principal, arrest_id)
+    return history_of(await s.run(s.app.history, Arrest, arrest_id))
+
+
+@router.post("/arrests/{arrest_id}/head-teacher-informed", response_model=Recorded)
+async def inform_head_of_arrest(
+    arrest_id: UUID,
+    body: Informed,
+    principal: Annotated[Principal, allow("inform_head_of_arrest")],
+    s: Service,
+) -> Recorded:
+    """Record that the head teacher was informed of the arrest."""
+    await _arrest(s, principal, arrest_id)
+    await s.run(
+        s.app.inform_head_teacher_of_arrest,
+        arrest_id,
+        informed_at=body.informed_at,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(arrest_id))

@@ -1,0 +1,199 @@
+"""Per school: protocol hours, termly indicators, outstanding actions; the deployments view."""
+
+from datetime import date, datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from services.incidents.api.context import Recorded, Service, history_of
+from services.incidents.api.scope import today
+from services.incidents.domain.hours import DEFAULT_HOURS, hours_id
+from services.runtime.auth import Principal, allow
+
+router = APIRouter(tags=["schools"])
+
+
+class SetHours(BaseModel):
+    """A school's protocol hours, London local time."""
+
+    starts: time = Field(description="e.g. 08:00")
+    ends: time = Field(description="e.g. 16:00")
+    school_days: list[int] = Field(default=[1, 2, 3, 4, 5], description="ISO weekdays, 1 = Monday")
+    closed_dates: list[date] = Field(
+        default_factory=list, max_length=400, description="Holidays and training days"
+    )
+
+
+class Counts(BaseModel):
+    """A term's non-crime indicators."""
+
+    bullying_incidents: int = Field(ge=0, le=100_000)
+    unauthorised_absence_sessions: int = Field(ge=0, le=10_000_000)
+    fixed_term_exclusions: int = Field(ge=0, le=100_000)
+    permanent_exclusions: int = Field(ge=0, le=100_000)
+
+
+class Submission(BaseModel):
+    """The first return of a term's counts."""
+
+    counts: Counts
+    submitted_at: datetime
+
+
+class Correction(Submission):
+    """A correction: supersedes the current counts, which stay in the history."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.put("/schools/{school_id}/protocol-hours", response_model=Recorded)
+async def set_protocol_hours(
+    school_id: str,
+    body: SetHours,
+    principal: Annotated[Principal, allow("set_protocol_hours")],
+    s: Service,
+) -> Recorded:
+    """Set the school's protocol hours; incidents already recorded keep their marking."""
+    await s.check_school(principal, school_id)
+    record_id = await s.run(
+        s.app.set_protocol_hours, school_id=school_id, **body.model_dump(), actor=s.actor(principal)
+    )
+    return Recorded(id=str(record_id))
+
+
+@router.get("/schools/{school_id}/protocol-hours")
+async def get_protocol_hours(
+    school_id: str, principal: Annotated[Principal, allow("read_protocol_hours")], s: Service
+) -> dict[str, Any]:
+    """The school's protocol hours, the protocol's default when none were set."""
+    await s.check_school(principal, school_id)
+    hours = await s.run(s.app.protocol_hours, school_id)
+    return {
+        "school_id": school_id,
+        "default": hours == DEFAULT_HOURS,
+        "starts": hours.starts,
+        "ends": hours.ends,
+        "school_days": list(hours.school_days),
+        "closed_dates": sorted(hours.closed_dates),
+        "history": history_of(await s.run(lambda: list(s.app.events.get(hours_id(school_id))))),
+    }
+
+
+@router.post("/schools/{school_id}/indicators/{term}", status_code=201, response_model=Recorded)
+async def submit_indicators(
+    school_id: str,
+    term: str,
+    body: Submission,
+    principal: Annotated[Principal, allow("submit_indicators")],
+    s: Service,
+) -> Recorded:
+    """Submit a term's bullying, truancy and exclusion counts."""
+    await s.check_school(principal, school_id)
+    record_id = await s.run(
+        s.app.submit_indicators,
+        school_id=school_id,
+        term=term,
+        counts=body.counts.model_dump(),
+        submitted_at=body.submitted_at,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(record_id))
+
+
+@router.post("/schools/{school_id}/indicators/{term}/corrections", response_model=Recorded)
+async def correct_indicators(
+    school_id: str,
+    term: str,
+    body: Correction,
+    principal: Annotated[Principal, allow("submit_indicators")],
+    s: Service,
+) -> Recorded:
+    """Correct a term's counts; the earlier revision is superseded, not overwritten."""
+    await s.check_school(principal, school_id)
+    record_id = await s.run(
+        s.app.correct_indicators,
+        school_id=school_id,
+        term=term,
+        counts=body.counts.model_dump(),
+        reason=body.reason,
+        submitted_at=body.submitted_at,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(record_id))
+
+
+@router.get("/schools/{school_id}/indicators/{term}")
+async def get_indicators(
+    school_id: str,
+    term: str,
+    principal: Annotated[Principal, allow("read_indicators")],
+    s: Service,
+) -> dict[str, Any]:
+    """The term's current counts and every revision."""
+    await s.check_school(principal, school_id)
+    record = await s.run(s.app.get_indicators, school_id, term)
+    return {
+        "school_id": school_id,
+        "term": term,
+        "counts": record.counts,
+        "revisions": record.revisions,
+    }
+
+
+@router.get("/outstanding")
+async def outstanding(
+    principal: Annotated[Principal, allow("read_outstanding")], s: Service
+) -> dict[str, list[dict[str, Any]]]:
+    """What the protocol still asks for, in the caller's scope.
+
+    Serious incidents whose head teacher has not been told, searches of pupils whose
+    parents have not been informed, and arrests whose head teacher has not been informed.
+    """
+    scope = await s.scope(principal)
+    select = s.app.index.select
+    serious = await s.run(
+        select,
+        "incident",
+        lambda r: (
+            scope.allows(r["school_id"]) and r["serious"] and r["head_teacher_notified_at"] is None
+        ),
+    )
+    searches = await s.run(
+        select,
+        "search",
+        lambda r: (
+            scope.allows(r["school_id"])
+            and r["pupil_ref"] is not None
+            and r["parents_informed_at"] is None
+        ),
+    )
+    arrests = await s.run(
+        select,
+        "arrest",
+        lambda r: scope.allows(r["school_id"]) and r["head_teacher_notified_at"] is None,
+    )
+    return {
+        "serious_incidents_head_teacher_not_told": list(serious),
+        "searches_parents_not_told": list(searches),
+        "arrests_head_teacher_not_told": list(arrests),
+    }
+
+
+@router.get("/deployments")
+async def deployments(
+    principal: Annotated[Principal, allow("read_deployments")],
+    s: Service,
+    officer_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Deployments active today, as this service's view knows them from staffing events."""
+    if principal.role == "school_officer":
+        officer_id = principal.sub  # an officer sees their own
+    scope = await s.scope(principal)
+    return [
+        {**vars(d), "school_ids": list(d.school_ids)}
+        for d in await s.view.active(today(), officer_id)
+        if any(scope.allows(school) for school in d.school_ids)
+    ]

@@ -1,0 +1,183 @@
+"""Search records: record, read (personal details only to some roles), parents, export."""
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+from ssp_contracts.events.common import PupilRef
+from ssp_contracts.events.incidents import LocationKind
+from ssp_contracts.vocab import (
+    AgeRange,
+    Gender,
+    Legislation,
+    ObjectOfSearch,
+    OfficerDefinedEthnicity,
+    SearchOutcome,
+    SelfDefinedEthnicity,
+)
+
+from services.incidents.api.context import Recorded, Service, history_of
+from services.incidents.api.export import stop_and_search_rows
+from services.incidents.domain.search import Search
+from services.incidents.permissions import PERMISSIONS
+from services.runtime.auth import Principal, allow
+
+router = APIRouter(tags=["searches"])
+PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_description"})
+
+
+class RecordSearch(BaseModel):
+    """The search record of the police form."""
+
+    school_id: str = Field(min_length=1, max_length=64)
+    incident_id: UUID | None = Field(default=None, description="Incident, if any")
+    searched_by: Literal["officer", "school_staff"] = Field(
+        description="The officer, or school staff with the officer assisting"
+    )
+    searched_at: datetime = Field(description="Date and time of the search, with timezone")
+    location_kind: LocationKind
+    place_description: str = Field(min_length=1, max_length=500, description="Where exactly")
+    latitude: float | None = Field(default=None, ge=49, le=61)
+    longitude: float | None = Field(default=None, ge=-9, le=2)
+    pupil_ref: PupilRef | None = Field(default=None, description="If the person is a pupil")
+    person: str = Field(min_length=1, max_length=500, description="Name, or a description")
+    legislation: Legislation
+    object_of_search: ObjectOfSearch
+    grounds: str = Field(min_length=1, max_length=4000, description="Grounds for the search")
+    gender: Gender
+    age_range: AgeRange
+    self_defined_ethnicity: SelfDefinedEthnicity
+    officer_defined_ethnicity: OfficerDefinedEthnicity
+    outcome: SearchOutcome
+    outcome_linked_to_object_of_search: bool
+    removal_of_more_than_outer_clothing: bool
+    found: str | None = Field(default=None, max_length=4000, description="What was found")
+    injury_or_damage: str | None = Field(default=None, max_length=4000)
+
+
+class ParentsInformed(BaseModel):
+    """When school staff informed the parents."""
+
+    informed_at: datetime
+
+
+def search_view(s: Search) -> dict[str, Any]:
+    """The search without personal details."""
+    fields = {k: v for k, v in vars(s).items() if not k.startswith("_") and k not in PERSONAL}
+    return {"id": str(s.id), "version": s.version, **fields}
+
+
+@router.post("/searches", status_code=201, response_model=Recorded)
+async def record_search(
+    body: RecordSearch, principal: Annotated[Principal, allow("record_search")], s: Service
+) -> Recorded:
+    """Record a search the officer made or assisted school staff with."""
+    await s.check_school(principal, body.school_id)
+    facts = body.model_dump()
+    search_id = await s.run(
+        s.app.record_search,
+        **facts,
+        officer_id=principal.sub,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(search_id))
+
+
+@router.get("/searches/export.csv", response_class=PlainTextResponse)
+async def export_searches(
+    principal: Annotated[Principal, allow("export_searches")],
+    s: Service,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> PlainTextResponse:
+    """Searches in the data.police.uk stop-and-search CSV layout, locations coarsened."""
+    scope = await s.scope(principal)
+
+    def wanted(r: dict[str, Any]) -> bool:
+        return (
+            scope.allows(r["school_id"])
+            and (since is None or r["at"] >= since)
+            and (until is None or r["at"] < until)
+        )
+
+    rows = await s.run(s.app.index.select, "search", wanted)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(stop_and_search_rows(rows))
+    return PlainTextResponse(out.getvalue(), media_type="text/csv")
+
+
+@router.get("/searches")
+async def list_searches(
+    principal: Annotated[Principal, allow("read_search")],
+    s: Service,
+    school_id: str | None = None,
+    since: Annotated[datetime | None, Query(description="Searched at or after")] = None,
+) -> list[dict[str, Any]]:
+    """Searches in the caller's scope, without personal details, oldest first."""
+    scope = await s.scope(principal)
+
+    def wanted(r: dict[str, Any]) -> bool:
+        in_scope = scope.allows(r["school_id"]) and school_id in (None, r["school_id"])
+        return in_scope and (since is None or r["at"] >= since)
+
+    return list(await s.run(s.app.index.select, "search", wanted))
+
+
+async def _search(s: Service, principal: Principal, search_id: UUID) -> Search:
+    search = await s.run(s.app.get_search, search_id)
+    await s.check_school(principal, search.school_id)
+    return search
+
+
+@router.get("/searches/{search_id}")
+async def get_search(
+    search_id: UUID, principal: Annotated[Principal, allow("read_search")], s: Service
+) -> dict[str, Any]:
+    """A search record without the personal details of the person searched."""
+    return search_view(await _search(s, principal, search_id))
+
+
+@router.get("/searches/{search_id}/person")
+async def get_search_person(
+    search_id: UUID, principal: Annotated[Principal, allow("read_search_person")], s: Service
+) -> dict[str, Any]:
+    """The personal details of a search: who was searched, grounds, what was found."""
+    search = await _search(s, principal, search_id)
+    return {"id": str(search.id), **{k: getattr(search, k) for k in sorted(PERSONAL)}}
+
+
+@router.get("/searches/{search_id}/history")
+async def search_history(
+    search_id: UUID, principal: Annotated[Principal, allow("read_search")], s: Service
+) -> list[dict[str, Any]]:
+    """Every event of the search; personal details only for roles allowed to see them."""
+    await _search(s, principal, search_id)
+    events = await s.run(s.app.history, Search, search_id)
+    allowed = principal.role in PERMISSIONS["read_search_person"]
+    return history_of(events, frozenset() if allowed else PERSONAL)
+
+
+@router.post("/searches/{search_id}/parents-informed", response_model=Recorded)
+async def inform_parents(
+    search_id: UUID,
+    body: ParentsInformed,
+    principal: Annotated[Principal, allow("inform_parents")],
+    s: Service,
+) -> Recorded:
+    """School staff record that they informed the parents of the pupil searched."""
+    await _search(s, principal, search_id)
+    await s.run(
+        s.app.inform_parents,
+        search_id,
+        informed_at=body.informed_at,
+        now=s.now(),
+        actor=s.actor(principal),
+    )
+    return Recorded(id=str(search_id))

@@ -1,0 +1,105 @@
+"""Commands on evidence and arrests, both tied to an incident."""
+
+from datetime import datetime
+from uuid import UUID
+
+from services.incidents.application.base import Base
+from services.incidents.domain.arrest import Arrest
+from services.incidents.domain.evidence import EvidenceItem, seize
+from services.incidents.domain.incident import Incident
+from services.runtime.domain import Actor
+
+
+class CustodyCommands(Base):
+    """Seize and move evidence; arrest and inform the head teacher."""
+
+    def seize_evidence(
+        self,
+        *,
+        incident_id: UUID,
+        kind: str,
+        description: str,
+        seized_at: datetime,
+        justification: str | None,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """Record an item seized by staff (initial care) or by the officer (a police action)."""
+        incident = self.load(Incident, incident_id)
+        incident.check_open()
+        by_officer = actor.role == "school_officer"
+        if by_officer:
+            incident.record_police_action("evidence_gathered", seized_at, justification, now, actor)
+        item = seize(
+            now=now,
+            seized_at=seized_at,
+            incident_id=str(incident.id),
+            school_id=incident.school_id,
+            kind=kind,
+            description=description,
+            holder="officer" if by_officer else "school_staff",
+            holder_id=actor.id,
+            actor=actor,
+        )
+        self.save(incident, item)  # the incident changed only if the officer seized it
+        return item.id
+
+    def get_evidence(self, item_id: UUID) -> EvidenceItem:
+        """The item and its chain of custody."""
+        return self.load(EvidenceItem, item_id)
+
+    def transfer_evidence(
+        self,
+        item_id: UUID,
+        *,
+        transfer: str,
+        to_id: str,
+        transferred_at: datetime,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """Move the item along its chain of custody."""
+        item = self.get_evidence(item_id)
+        item.transfer(transfer, to_id, transferred_at, now, actor)
+        self.save(item)
+        return item.id
+
+    def make_arrest(
+        self,
+        *,
+        incident_id: UUID,
+        pupil_ref: str,
+        arrested_at: datetime,
+        on_premises: bool,
+        necessity: str | None,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """Record an arrest; it is a police action on the incident and obeys its limits."""
+        incident = self.load(Incident, incident_id)
+        arrest = Arrest.make(
+            incident_id=str(incident.id),
+            school_id=incident.school_id,
+            pupil_ref=pupil_ref,
+            arrested_at=arrested_at,
+            on_premises=on_premises,
+            necessity=necessity,
+            now=now,
+            actor=actor,
+        )
+        incident.record_police_action("arrest", arrested_at, necessity, now, actor)
+        self.save(incident, arrest)
+        return arrest.id
+
+    def get_arrest(self, arrest_id: UUID) -> Arrest:
+        """The arrest as it stands now."""
+        return self.load(Arrest, arrest_id)
+
+    def inform_head_teacher_of_arrest(
+        self, arrest_id: UUID, *, informed_at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """Record that the head teacher was informed of the arrest."""
+        arrest = self.get_arrest(arrest_id)
+        arrest.inform_head_teacher(informed_at, now, actor)
+        self.save(arrest)
+        return arrest.id

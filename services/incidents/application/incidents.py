@@ -1,0 +1,136 @@
+"""Commands on incidents."""
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.incidents.application.base import Base
+from services.incidents.domain.hours import DEFAULT_HOURS, ProtocolHours, SchoolHours, hours_id
+from services.incidents.domain.incident import Incident
+from services.runtime.domain import Actor, NotFound
+
+
+class IncidentCommands(Base):
+    """Report, notify, elect, consult, act, confer and close."""
+
+    def report_incident(
+        self,
+        *,
+        school_id: str,
+        occurred_at: datetime,
+        location_kind: str,
+        category: str,
+        came_to_notice: str,
+        description: str,
+        pupil_refs: list[str],
+        actor: Actor,
+        now: datetime,
+        place: str | None = None,
+        allegation_against_staff: bool = False,
+    ) -> UUID:
+        """Record a new incident, marked by the school's protocol hours; return its id."""
+        incident = Incident.report(
+            now=now,
+            hours=self.protocol_hours(school_id),
+            school_id=school_id,
+            occurred_at=occurred_at,
+            location_kind=location_kind,
+            place=place,
+            category=category,
+            came_to_notice=came_to_notice,
+            description=description,
+            pupil_refs=pupil_refs,
+            allegation_against_staff=allegation_against_staff,
+            actor=actor,
+        )
+        self.save(incident)
+        return incident.id
+
+    def protocol_hours(self, school_id: str) -> ProtocolHours:
+        """The school's protocol hours, or the protocol's default."""
+        try:
+            record = self.load(SchoolHours, hours_id(school_id))
+        except (NotFound, AggregateNotFoundError):
+            return DEFAULT_HOURS
+        return record.hours
+
+    def get_incident(self, incident_id: UUID) -> Incident:
+        """The incident as it stands now."""
+        return self.load(Incident, incident_id)
+
+    def notify_head_teacher(
+        self, incident_id: UUID, *, notified_at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """Record that the head teacher was told of the incident."""
+        incident = self.get_incident(incident_id)
+        incident.notify_head_teacher(notified_at, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def elect_internal(
+        self, incident_id: UUID, *, elected_at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """Record the school's election to deal with the incident internally."""
+        incident = self.get_incident(incident_id)
+        incident.elect_internal(elected_at, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def record_staff_consultation(
+        self,
+        incident_id: UUID,
+        *,
+        consulted: str,
+        consulted_at: datetime,
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """Record the consultation on an allegation against a member of staff."""
+        incident = self.get_incident(incident_id)
+        incident.record_staff_consultation(consulted, consulted_at, notes, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def record_police_action(
+        self,
+        incident_id: UUID,
+        *,
+        action: str,
+        taken_at: datetime,
+        justification: str | None,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """Record an investigative step or positive police action."""
+        incident = self.get_incident(incident_id)
+        incident.record_police_action(action, taken_at, justification, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def hold_restorative_conference(
+        self,
+        incident_id: UUID,
+        *,
+        held_at: datetime,
+        outcome: str,
+        pupil_refs: list[str],
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """Record a restorative justice conference and its outcome."""
+        incident = self.get_incident(incident_id)
+        incident.hold_restorative_conference(held_at, outcome, pupil_refs, notes, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def close_incident(
+        self, incident_id: UUID, *, outcome: str, closed_at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """Close the incident with its outcome."""
+        incident = self.get_incident(incident_id)
+        incident.close(outcome, closed_at, now, actor)
+        self.save(incident)
+        return incident.id

@@ -1,0 +1,40 @@
+"""Commands on search records."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from services.incidents.application.base import Base
+from services.incidents.domain.incident import Incident
+from services.incidents.domain.search import Search
+from services.runtime.domain import Actor, RuleViolation
+
+
+class SearchCommands(Base):
+    """Record a search and the parents' notice."""
+
+    def record_search(self, *, now: datetime, actor: Actor, **facts: Any) -> UUID:
+        """Record a search of a person; a linked incident must be at the same school."""
+        if facts.get("incident_id") is not None:
+            incident = self.load(Incident, UUID(str(facts["incident_id"])))
+            if incident.school_id != facts["school_id"]:
+                raise RuleViolation(
+                    "same-school", "the incident belongs to another school", "incident_id"
+                )
+            facts["incident_id"] = str(incident.id)
+        search = Search.record(now=now, actor=actor, **facts)
+        self.save(search)
+        return search.id
+
+    def get_search(self, search_id: UUID) -> Search:
+        """The search record as it stands now."""
+        return self.load(Search, search_id)
+
+    def inform_parents(
+        self, search_id: UUID, *, informed_at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """Record that school staff informed the parents of the pupil searched."""
+        search = self.get_search(search_id)
+        search.inform_parents(informed_at, now, actor)
+        self.save(search)
+        return search.id

@@ -1,0 +1,172 @@
+"""The local view of which officer is deployed to which school, from staffing events.
+
+The service never asks staffing synchronously (DESIGN §2): a projection keeps the view in
+the service's own database; unit tests use the in-memory twin, fed the same payloads.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Protocol
+
+import asyncpg
+from ssp_contracts.events.staffing import (
+    STAFFING,
+    DeploymentEnded,
+    DeploymentExtended,
+    OfficerDeployed,
+)
+
+from services.runtime.projection import Connection, Projection, ReceivedEvent
+
+DDL = """
+CREATE TABLE IF NOT EXISTS officer_deployments (
+    deployment_id text PRIMARY KEY,
+    officer_id text NOT NULL,
+    borough text NOT NULL,
+    school_ids text[] NOT NULL,
+    start_date date NOT NULL,
+    tenure_end date NOT NULL,
+    ended_on date
+);
+CREATE INDEX IF NOT EXISTS officer_deployments_officer ON officer_deployments (officer_id);
+"""
+ACTIVE = "start_date <= $1 AND tenure_end >= $1 AND (ended_on IS NULL OR ended_on >= $1)"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One deployment of an officer to a school or cluster."""
+
+    deployment_id: str
+    officer_id: str
+    borough: str
+    school_ids: tuple[str, ...]
+    start_date: date
+    tenure_end: date
+    ended_on: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        """Deployed on ``day``: started, within tenure and not ended before it."""
+        ended = self.ended_on is not None and self.ended_on < day
+        return self.start_date <= day <= self.tenure_end and not ended
+
+
+class DeploymentsView(Protocol):
+    """What the API asks of the view."""
+
+    async def active(self, day: date, officer_id: str | None = None) -> list[Deployment]:
+        """Deployments active on ``day``, of one officer or of all."""
+        ...
+
+    async def every(self) -> list[Deployment]:
+        """Every deployment ever seen, ended or not (a school's borough outlives them)."""
+        ...
+
+
+class DeploymentsProjection(Projection):
+    """Applies OfficerDeployed, DeploymentExtended and DeploymentEnded; ignores the rest."""
+
+    name = "incidents.deployments"
+    topics = (STAFFING,)
+
+    async def create_tables(self, conn: Connection) -> None:
+        await conn.execute(DDL)
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        for event in events:
+            p = event.payload
+            if isinstance(p, OfficerDeployed):
+                await conn.execute(
+                    """INSERT INTO officer_deployments VALUES ($1, $2, $3, $4, $5, $6, NULL)
+                       ON CONFLICT (deployment_id) DO UPDATE SET officer_id = $2, borough = $3,
+                           school_ids = $4, start_date = $5, tenure_end = $6""",
+                    p.deployment_id,
+                    p.officer_id,
+                    p.borough,
+                    list(p.school_ids),
+                    p.start_date,
+                    p.tenure_end,
+                )
+            elif isinstance(p, DeploymentExtended):
+                await conn.execute(
+                    "UPDATE officer_deployments SET tenure_end = $2 WHERE deployment_id = $1",
+                    p.deployment_id,
+                    p.tenure_end,
+                )
+            elif isinstance(p, DeploymentEnded):
+                # An end that overtakes its start still lands once the start arrives.
+                await conn.execute(
+                    """INSERT INTO officer_deployments
+                       VALUES ($1, $2, '', $3, $4, $4, $4)
+                       ON CONFLICT (deployment_id) DO UPDATE SET ended_on = $4""",
+                    p.deployment_id,
+                    p.officer_id,
+                    list(p.school_ids),
+                    p.ended_on,
+                )
+
+
+class PostgresDeployments:
+    """The view in the service's database."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def active(self, day: date, officer_id: str | None = None) -> list[Deployment]:
+        query = f"SELECT * FROM officer_deployments WHERE {ACTIVE}"
+        args: list[object] = [day]
+        if officer_id is not None:
+            query += " AND officer_id = $2"
+            args.append(officer_id)
+        return self._rows(await self.pool.fetch(query + " ORDER BY deployment_id", *args))
+
+    async def every(self) -> list[Deployment]:
+        return self._rows(await self.pool.fetch("SELECT * FROM officer_deployments"))
+
+    @staticmethod
+    def _rows(rows: list[asyncpg.Record]) -> list[Deployment]:
+        return [Deployment(**{**dict(r), "school_ids": tuple(r["school_ids"])}) for r in rows]
+
+
+class InMemoryDeployments:
+    """The same view in memory, for fast API tests."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Deployment] = {}
+
+    def apply(self, payload: OfficerDeployed | DeploymentExtended | DeploymentEnded) -> None:
+        """Apply one staffing event, as the projection does."""
+        if isinstance(payload, DeploymentExtended):
+            if payload.deployment_id in self.rows:
+                old = self.rows[payload.deployment_id]
+                self.rows[payload.deployment_id] = replace(old, tenure_end=payload.tenure_end)
+        elif isinstance(payload, OfficerDeployed):
+            old = self.rows.get(payload.deployment_id)
+            self.rows[payload.deployment_id] = Deployment(
+                payload.deployment_id,
+                payload.officer_id,
+                payload.borough,
+                tuple(payload.school_ids),
+                payload.start_date,
+                payload.tenure_end,
+                old.ended_on if old else None,
+            )
+        else:
+            old = self.rows.get(payload.deployment_id)
+            if old is None:
+                old = Deployment(
+                    payload.deployment_id, payload.officer_id, "", tuple(payload.school_ids),
+                    payload.ended_on, payload.ended_on,
+                )  # fmt: skip
+            self.rows[payload.deployment_id] = replace(old, ended_on=payload.ended_on)
+
+    async def active(self, day: date, officer_id: str | None = None) -> list[Deployment]:
+        return [
+            d
+            for _, d in sorted(self.rows.items())
+            if d.active_on(day) and officer_id in (None, d.officer_id)
+        ]
+
+    async def every(self) -> list[Deployment]:
+        return list(self.rows.values())

@@ -1,0 +1,1 @@
+"""Aggregates of the incidents service, one module per record kind."""

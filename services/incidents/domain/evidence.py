@@ -1,0 +1,131 @@
+"""Evidence chain of custody: seized, handed to the officer, then police property rules."""
+
+from datetime import datetime
+
+from eventsourcing.domain import Aggregate, event
+
+from services.incidents.domain.rules import check_not_before, check_not_future
+from services.runtime.domain import Actor, StateConflict
+
+# transfer -> (holders it may start from, holder it ends with)
+TRANSFERS: dict[str, tuple[frozenset[str], str]] = {
+    "handed_to_officer": (frozenset({"school_staff"}), "officer"),
+    "booked_in": (frozenset({"officer"}), "police_property_store"),
+    "returned": (frozenset({"officer", "police_property_store"}), "owner"),
+    "destroyed": (frozenset({"police_property_store"}), "destroyed"),
+}
+WHY_NOT = {
+    "officer": "it is already with the officer",
+    "police_property_store": "it is already booked in as police property",
+    "owner": "it has been returned",
+    "destroyed": "it has been destroyed",
+    "school_staff": "police never received it; it is still in the initial care of school staff",
+}
+
+
+class EvidenceItem(Aggregate):
+    """One item of evidential material and every hand it passed through."""
+
+    class Seized(Aggregate.Created):
+        incident_id: str
+        school_id: str
+        kind: str
+        description: str
+        seized_at: datetime
+        holder: str
+        holder_id: str
+        actor: Actor
+
+    class Transferred(Aggregate.Event):
+        incident_id: str
+        school_id: str
+        transfer: str
+        from_holder: str
+        from_id: str
+        to_holder: str
+        to_id: str
+        transferred_at: datetime
+        actor: Actor
+
+    @event(Seized)
+    def __init__(
+        self,
+        incident_id: str,
+        school_id: str,
+        kind: str,
+        description: str,
+        seized_at: datetime,
+        holder: str,
+        holder_id: str,
+        actor: Actor,
+    ) -> None:
+        self.incident_id = incident_id
+        self.school_id = school_id
+        self.kind = kind
+        self.description = description
+        self.seized_at = seized_at
+        self.holder = holder
+        self.holder_id = holder_id
+        self.last_moved_at = seized_at
+        self.custody: list[dict[str, object]] = []
+
+    def transfer(
+        self, transfer: str, to_id: str, transferred_at: datetime, now: datetime, actor: Actor
+    ) -> None:
+        """Move the item along its chain of custody; impossible moves are refused."""
+        to_holder = self.check_transfer(transfer)
+        check_not_future(transferred_at, now, "transferred_at")
+        check_not_before(transferred_at, self.last_moved_at, "transferred_at", "the last move")
+        self._transferred(
+            self.incident_id,
+            self.school_id,
+            transfer,
+            self.holder,
+            self.holder_id,
+            to_holder,
+            to_id,
+            transferred_at,
+            actor,
+        )
+
+    def check_transfer(self, transfer: str) -> str:
+        """The holder after ``transfer``; StateConflict when the item cannot make that move."""
+        starts, ends = TRANSFERS[transfer]
+        if self.holder not in starts:
+            raise StateConflict(
+                "custody-chain",
+                f"the item cannot be {transfer.replace('_', ' ')}: {WHY_NOT[self.holder]}",
+                "transfer",
+            )
+        return ends
+
+    @event(Transferred)
+    def _transferred(
+        self,
+        incident_id: str,
+        school_id: str,
+        transfer: str,
+        from_holder: str,
+        from_id: str,
+        to_holder: str,
+        to_id: str,
+        transferred_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.custody.append(
+            {"transfer": transfer, "from": from_id, "to": to_id, "at": transferred_at}
+        )
+        self.holder = to_holder
+        self.holder_id = to_id
+        self.last_moved_at = transferred_at
+
+
+def seize(
+    *,
+    now: datetime,
+    seized_at: datetime,
+    **facts: object,
+) -> EvidenceItem:
+    """A newly seized item; its first holder is whoever seized it."""
+    check_not_future(seized_at, now, "seized_at")
+    return EvidenceItem(seized_at=seized_at, **facts)  # type: ignore[arg-type]

@@ -1,0 +1,292 @@
+"""The incident aggregate and the protocol rules it keeps (Appendix 2, Working Practises)."""
+
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES
+
+from services.incidents.domain.hours import ProtocolHours
+from services.incidents.domain.rules import (
+    check_justification,
+    check_not_before,
+    check_not_future,
+)
+from services.runtime.domain import Actor, RuleViolation, StateConflict
+
+PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
+ABUTTING_PLACES = {"street", "public_place"}
+
+
+def check_place(location_kind: str, place: str | None) -> None:
+    """A place inside the premises cannot be 'abutting', nor a street 'on premises'."""
+    allowed = PREMISES_PLACES if location_kind == "premises" else ABUTTING_PLACES
+    if place is not None and place not in allowed:
+        raise RuleViolation(
+            "location",
+            f"place {place} does not fit location_kind {location_kind};"
+            f" expected one of {', '.join(sorted(allowed))}",
+            "place",
+        )
+
+
+class Incident(Aggregate):
+    """An incident on or around school premises."""
+
+    class Reported(Aggregate.Created):
+        school_id: str
+        occurred_at: datetime
+        location_kind: str
+        place: str | None
+        category: str
+        came_to_notice: str
+        description: str
+        pupil_refs: list[str]
+        allegation_against_staff: bool
+        outside_protocol_hours: bool
+        actor: Actor
+
+    class HeadTeacherNotified(Aggregate.Event):
+        school_id: str
+        notified_at: datetime
+        actor: Actor
+
+    class ElectedInternal(Aggregate.Event):
+        school_id: str
+        elected_at: datetime
+        actor: Actor
+
+    class StaffConsultationRecorded(Aggregate.Event):
+        school_id: str
+        consulted: str
+        consulted_at: datetime
+        notes: str
+        actor: Actor
+
+    class PoliceActionRecorded(Aggregate.Event):
+        school_id: str
+        action: str
+        taken_at: datetime
+        justification: str | None
+        actor: Actor
+
+    class RestorativeConferenceHeld(Aggregate.Event):
+        school_id: str
+        held_at: datetime
+        outcome: str
+        pupil_refs: list[str]
+        notes: str
+        actor: Actor
+
+    class Closed(Aggregate.Event):
+        school_id: str
+        closed_at: datetime
+        outcome: str
+        actor: Actor
+
+    @event(Reported)
+    def __init__(
+        self,
+        school_id: str,
+        occurred_at: datetime,
+        location_kind: str,
+        place: str | None,
+        category: str,
+        came_to_notice: str,
+        description: str,
+        pupil_refs: list[str],
+        allegation_against_staff: bool,
+        outside_protocol_hours: bool,
+        actor: Actor,
+    ) -> None:
+        self.school_id = school_id
+        self.occurred_at = occurred_at
+        self.location_kind = location_kind
+        self.place = place
+        self.category = category
+        self.came_to_notice = came_to_notice
+        self.description = description
+        self.pupil_refs = list(pupil_refs)
+        self.allegation_against_staff = allegation_against_staff
+        self.outside_protocol_hours = outside_protocol_hours
+        self.reported_by = actor.id
+        self.head_teacher_notified_at: datetime | None = None
+        self.internal_election_at: datetime | None = None
+        self.staff_consulted_at: datetime | None = None
+        self.police_actions: list[dict[str, object]] = []
+        self.conferences: list[dict[str, object]] = []
+        self.closed_at: datetime | None = None
+        self.outcome: str | None = None
+
+    @classmethod
+    def report(cls, *, now: datetime, hours: ProtocolHours, **facts: Any) -> "Incident":
+        """A new incident, marked for response officers when outside protocol hours."""
+        check_not_future(facts["occurred_at"], now, "occurred_at")
+        check_place(facts["location_kind"], facts.get("place"))
+        outside = not hours.covers(facts["occurred_at"])
+        return cls(**facts, outside_protocol_hours=outside)
+
+    @property
+    def serious(self) -> bool:
+        """Serious incidents must be reported to the head teacher."""
+        return self.category in SERIOUS_CATEGORIES
+
+    # --- commands -------------------------------------------------------------------
+
+    def notify_head_teacher(self, notified_at: datetime, now: datetime, actor: Actor) -> None:
+        """Record that the head teacher was told of this incident."""
+        self.check_follow_up_time(notified_at, now, "notified_at")
+        if self.head_teacher_notified_at is not None:
+            raise StateConflict(
+                "head-teacher-notice", "the head teacher's notification is already recorded"
+            )
+        self._head_teacher_notified(self.school_id, notified_at, actor)
+
+    def elect_internal(self, elected_at: datetime, now: datetime, actor: Actor) -> None:
+        """Record the school's election to deal with the incident internally."""
+        self.check_open()
+        self.check_follow_up_time(elected_at, now, "elected_at")
+        if self.internal_election_at is not None:
+            raise StateConflict("internal-election", "the school's election is already recorded")
+        self._elected_internal(self.school_id, elected_at, actor)
+
+    def record_staff_consultation(
+        self, consulted: str, consulted_at: datetime, notes: str, now: datetime, actor: Actor
+    ) -> None:
+        """Record the consultation with the head teacher or deputy on a staff allegation."""
+        self.check_open()
+        if not self.allegation_against_staff:
+            raise RuleViolation(
+                "staff-allegation",
+                "this incident is not an allegation against a member of staff",
+                "consulted",
+            )
+        self.check_follow_up_time(consulted_at, now, "consulted_at")
+        self._staff_consulted(self.school_id, consulted, consulted_at, notes, actor)
+
+    def record_police_action(
+        self,
+        action: str,
+        taken_at: datetime,
+        justification: str | None,
+        now: datetime,
+        actor: Actor,
+    ) -> None:
+        """Record an investigative step or positive police action."""
+        self.check_open()
+        self.check_follow_up_time(taken_at, now, "taken_at")
+        justification = self.check_police_action_allowed(justification)
+        self._police_action(self.school_id, action, taken_at, justification, actor)
+
+    def hold_restorative_conference(
+        self,
+        held_at: datetime,
+        outcome: str,
+        pupil_refs: list[str],
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> None:
+        """Record a restorative justice conference and its outcome."""
+        self.check_open()
+        self.check_follow_up_time(held_at, now, "held_at")
+        self._conference_held(self.school_id, held_at, outcome, pupil_refs, notes, actor)
+
+    def close(self, outcome: str, closed_at: datetime, now: datetime, actor: Actor) -> None:
+        """Close the incident with its data.police.uk outcome."""
+        self.check_open()
+        self.check_follow_up_time(closed_at, now, "closed_at")
+        if outcome in OPEN_OUTCOMES:
+            raise RuleViolation(
+                "closing-outcome", f"outcome {outcome} leaves the case open", "outcome"
+            )
+        if self.serious and self.head_teacher_notified_at is None:
+            raise RuleViolation(
+                "serious-head-teacher-notice",
+                "a serious incident cannot be closed before the head teacher has been told",
+                "outcome",
+            )
+        self._closed(self.school_id, closed_at, outcome, actor)
+
+    # --- guards ---------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        """Nothing is added to a closed incident."""
+        if self.closed_at is not None:
+            raise StateConflict("incident-closed", f"the incident is closed ({self.outcome})")
+
+    def check_follow_up_time(self, moment: datetime, now: datetime, field: str) -> None:
+        """A follow-up happens after the incident and not in the future."""
+        check_not_future(moment, now, field)
+        check_not_before(moment, self.occurred_at, field, "the incident")
+
+    def check_police_action_allowed(self, justification: str | None) -> str | None:
+        """Staff allegations need a consultation first; internal elections limit action."""
+        if self.allegation_against_staff and self.staff_consulted_at is None:
+            raise RuleViolation(
+                "staff-allegation-consultation",
+                "an allegation against a member of staff is investigated only after"
+                " consultation with the head teacher or deputy; record it first",
+                "action",
+            )
+        if self.internal_election_at is None:
+            return justification.strip() if justification else None
+        if not self.serious:
+            raise RuleViolation(
+                "internal-election",
+                f"the school elected to deal with this {self.category} incident internally;"
+                " police action is limited to serious incidents",
+                "action",
+            )
+        return check_justification(
+            justification,
+            "internal-election",
+            "justification",
+            "positive action after the school elected to deal internally",
+        )
+
+    # --- events ---------------------------------------------------------------------
+
+    @event(HeadTeacherNotified)
+    def _head_teacher_notified(self, school_id: str, notified_at: datetime, actor: Actor) -> None:
+        self.head_teacher_notified_at = notified_at
+
+    @event(ElectedInternal)
+    def _elected_internal(self, school_id: str, elected_at: datetime, actor: Actor) -> None:
+        self.internal_election_at = elected_at
+
+    @event(StaffConsultationRecorded)
+    def _staff_consulted(
+        self, school_id: str, consulted: str, consulted_at: datetime, notes: str, actor: Actor
+    ) -> None:
+        self.staff_consulted_at = consulted_at
+
+    @event(PoliceActionRecorded)
+    def _police_action(
+        self,
+        school_id: str,
+        action: str,
+        taken_at: datetime,
+        justification: str | None,
+        actor: Actor,
+    ) -> None:
+        self.police_actions.append(
+            {"action": action, "taken_at": taken_at, "justification": justification}
+        )
+
+    @event(RestorativeConferenceHeld)
+    def _conference_held(
+        self,
+        school_id: str,
+        held_at: datetime,
+        outcome: str,
+        pupil_refs: list[str],
+        notes: str,
+        actor: Actor,
+    ) -> None:
+        self.conferences.append({"held_at": held_at, "outcome": outcome, "notes": notes})
+
+    @event(Closed)
+    def _closed(self, school_id: str, closed_at: datetime, outcome: str, actor: Actor) -> None:
+        self.closed_at = closed_at
+        self.outcome = outcome

@@ -1,0 +1,135 @@
+"""Starting states of the incidents stories: applications, clients, deployed officers."""
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from ssp_contracts.events.staffing import OfficerDeployed
+
+from services.incidents.application import IncidentsApplication
+from services.incidents.deployments import InMemoryDeployments
+from services.incidents.main import create_app
+from services.runtime.domain import Actor
+from services.runtime.settings import ServiceSettings
+from services.runtime.testing import bearer
+
+SCHOOL = "school-001"
+OTHER_SCHOOL = "school-002"
+OFFICER = "officer-001"
+PUPIL = "pupil-0123456789ab"
+
+
+def at(days_ago: int = 0, hour: int = 10, minute: int = 30) -> datetime:
+    """A recent time of day in London winter time (UTC), ``days_ago`` school days back."""
+    day = datetime.now(UTC).date() - timedelta(days=days_ago)
+    while day.isoweekday() > 5:
+        day -= timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def actor(role: str = "school_officer", sub: str = OFFICER, school: str | None = SCHOOL) -> Actor:
+    """The actor of a command."""
+    return Actor(sub, role, "corr-1", school)
+
+
+@pytest.fixture
+def app() -> Iterator[IncidentsApplication]:
+    """An incidents application on in-memory persistence."""
+    application = IncidentsApplication()
+    yield application
+    application.close()
+
+
+def report(app: IncidentsApplication, **overrides: Any) -> uuid.UUID:
+    """Report an incident at SCHOOL during protocol hours, with ``overrides``."""
+    facts: dict[str, Any] = {
+        "school_id": SCHOOL,
+        "occurred_at": at(1),
+        "location_kind": "premises",
+        "place": "playground",
+        "category": "anti-social-behaviour",
+        "came_to_notice": "officer_patrol",
+        "description": "Fight near the bike sheds",
+        "pupil_refs": [PUPIL],
+        "allegation_against_staff": False,
+        "actor": actor(),
+        "now": datetime.now(UTC),
+    }
+    return app.report_incident(**{**facts, **overrides})
+
+
+@pytest.fixture
+def given_reported_incident(app: IncidentsApplication) -> uuid.UUID:
+    """A non-serious incident reported yesterday during protocol hours."""
+    return report(app)
+
+
+@pytest.fixture
+def given_serious_incident(app: IncidentsApplication) -> uuid.UUID:
+    """A robbery on the premises, head teacher not told yet."""
+    return report(app, category="robbery")
+
+
+def deployed(
+    officer: str = OFFICER, schools: tuple[str, ...] = (SCHOOL,), borough: str = "Waltham Forest"
+) -> OfficerDeployed:
+    """A staffing event: the officer deployed to ``schools`` since last year."""
+    today = date.today()
+    return OfficerDeployed(
+        deployment_id=str(uuid.uuid4()),
+        officer_id=officer,
+        borough=borough,
+        school_ids=list(schools),
+        share_percent=100,
+        start_date=today - timedelta(days=365),
+        tenure_end=today + timedelta(days=3 * 365),
+    )
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """The API over in-memory persistence, OFFICER deployed to SCHOOL."""
+    service = create_app(ServiceSettings.for_service("incidents", in_memory=True))
+    with TestClient(service) as test_client:
+        view: InMemoryDeployments = service.state.ssp.extras["deployments"]
+        view.apply(deployed())
+        yield test_client
+
+
+Headers = Callable[..., dict[str, str]]
+
+
+def officer_headers() -> dict[str, str]:
+    """Bearer of OFFICER."""
+    return bearer("school_officer", OFFICER, school=SCHOOL)
+
+
+def staff_headers(school: str = SCHOOL, role: str = "school_staff") -> dict[str, str]:
+    """Bearer of a member of staff (or head teacher) of ``school``."""
+    return bearer(role, f"{role}-1", school=school)
+
+
+def incident_body(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /incidents body."""
+    return {
+        "school_id": SCHOOL,
+        "occurred_at": at(1).isoformat(),
+        "location_kind": "premises",
+        "category": "anti-social-behaviour",
+        "came_to_notice": "officer_patrol",
+        "description": "Graffiti on the sports hall",
+        "pupil_refs": [PUPIL],
+        **overrides,
+    }
+
+
+@pytest.fixture
+def given_reported_incident_via_api(client: TestClient) -> str:
+    """An incident the deployed officer reported through the API."""
+    response = client.post("/incidents", json=incident_body(), headers=officer_headers())
+    assert response.status_code == 201, response.text
+    incident_id: str = response.json()["id"]
+    return incident_id
