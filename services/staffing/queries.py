@@ -62,6 +62,10 @@ class StaffingQueries(ServiceApplication):
         """The deployment ``deployment_id``."""
         return self._get(Deployment, deployment_id, f"deployment {deployment_id}")
 
+    def get_absence(self, absence_id: UUID) -> Absence:
+        """The absence ``absence_id``."""
+        return self._get(Absence, absence_id, f"absence {absence_id}")
+
     def get_calendar(self, borough: str, term: str) -> TermCalendar:
         """``borough``'s calendar of ``term``."""
         calendar_id = TermCalendar.create_id(borough, term)
@@ -121,7 +125,7 @@ class StaffingQueries(ServiceApplication):
         """Absences notified to a school, ending on or after ``since``."""
         self.index.catch_up()
         ids = [a for a, (_, schools) in self.index.absences.items() if school_id in schools]
-        found = [self._get(Absence, a, f"absence {a}") for a in ids]
+        found = [self.get_absence(a) for a in ids]
         kept = [a for a in found if since is None or a.ends_on >= since]
         return sorted(kept, key=lambda a: a.starts_on)
 

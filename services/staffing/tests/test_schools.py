@@ -1,0 +1,73 @@
+"""Schools: clusters of a secondary and its primaries; the protocol's annual review."""
+
+from datetime import date
+
+import pytest
+
+from services.runtime.domain import RuleViolation, StateConflict
+from services.staffing.application import StaffingApplication
+from services.staffing.tests.conftest import SUPERVISOR, register_school
+
+
+@pytest.fixture
+def given_signed_protocol(app: StaffingApplication) -> StaffingApplication:
+    """warwick-boys signed its protocol on 1 September 2024."""
+    register_school(app, "warwick-boys")
+    app.sign_protocol("warwick-boys", date(2024, 9, 1), SUPERVISOR)
+    return app
+
+
+def test_a_review_not_held_within_a_year_is_overdue(
+    given_signed_protocol: StaffingApplication,
+) -> None:
+    app = given_signed_protocol
+    # On the anniversary it is due, the day after overdue
+    assert app.overdue_reviews(date(2025, 9, 1), None) == []
+    assert [s.school_id for s in app.overdue_reviews(date(2025, 9, 2), None)] == ["warwick-boys"]
+    # When the review is held, the next is due a year on
+    app.record_review("warwick-boys", date(2025, 9, 15), SUPERVISOR)
+    assert app.overdue_reviews(date(2026, 9, 15), None) == []
+    assert app.get_school("warwick-boys").review_due == date(2026, 9, 15)
+    # And listings by another borough do not show it
+    assert app.overdue_reviews(date(2027, 1, 1), "camden") == []
+
+
+def test_a_protocol_is_signed_once_and_reviewed_after_signing(
+    given_signed_protocol: StaffingApplication,
+) -> None:
+    with pytest.raises(StateConflict):
+        given_signed_protocol.sign_protocol("warwick-boys", date(2025, 9, 1), SUPERVISOR)
+    with pytest.raises(RuleViolation) as refused:
+        given_signed_protocol.record_review("warwick-boys", date(2024, 8, 1), SUPERVISOR)
+    assert refused.value.field == "held_on"
+
+
+def test_an_unsigned_school_has_no_review_to_hold(app: StaffingApplication) -> None:
+    register_school(app, "warwick-boys")
+    with pytest.raises(StateConflict):
+        app.record_review("warwick-boys", date(2025, 9, 1), SUPERVISOR)
+
+
+def test_a_cluster_is_a_secondary_with_primaries(app: StaffingApplication) -> None:
+    register_school(app, "warwick-boys")
+    register_school(app, "chase-lane", "primary")
+    register_school(app, "leytonstone", "secondary")
+    # A primary cannot lead, and a secondary cannot be a member
+    with pytest.raises(RuleViolation) as lead:
+        app.form_cluster("chase-lane", ["chase-lane"], SUPERVISOR)
+    assert lead.value.rule == "cluster_lead_secondary"
+    with pytest.raises(RuleViolation) as member:
+        app.form_cluster("warwick-boys", ["chase-lane", "leytonstone"], SUPERVISOR)
+    assert (member.value.rule, member.value.field) == (
+        "cluster_members_primary",
+        "primary_school_ids",
+    )
+    app.form_cluster("warwick-boys", ["chase-lane"], SUPERVISOR)
+    assert app.get_school("warwick-boys").primary_school_ids == ["chase-lane"]
+
+
+def test_a_school_is_registered_once(app: StaffingApplication) -> None:
+    register_school(app, "warwick-boys")
+    with pytest.raises(StateConflict) as refused:
+        register_school(app, "warwick-boys")
+    assert refused.value.field == "school_id"

@@ -1,0 +1,97 @@
+"""Tenure: at least 3 years, extendable in steps to at most 5 in all; ending needs a reason."""
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from services.runtime.domain import RuleViolation, StateConflict
+from services.staffing.application import StaffingApplication
+from services.staffing.tests.conftest import SUPERVISOR, deploy
+
+
+def test_a_deployment_runs_three_years_unless_told_otherwise(
+    given_registered_officer_and_school: StaffingApplication,
+) -> None:
+    app = given_registered_officer_and_school
+    # When an officer is deployed from 1 September 2025 without a tenure end
+    deployment = app.get_deployment(deploy(app))
+    # Then the tenure ends three years on
+    assert deployment.tenure_end == date(2028, 9, 1)
+
+
+@pytest.mark.parametrize("tenure_end", [date(2027, 9, 1), date(2028, 8, 31)])
+def test_a_tenure_shorter_than_three_years_is_refused(
+    given_registered_officer_and_school: StaffingApplication, tenure_end: date
+) -> None:
+    app = given_registered_officer_and_school
+    # When the supervisor asks for less than 3 years
+    with pytest.raises(RuleViolation) as refused:
+        deploy(app, tenure_end=tenure_end)
+    # Then the rule is named, and the officer's time is still free
+    assert (refused.value.rule, refused.value.field) == ("tenure_minimum_3_years", "tenure_end")
+    assert app.get_officer("pc-1234").share_allocated == 0
+
+
+def test_a_tenure_longer_than_five_years_is_refused(
+    given_registered_officer_and_school: StaffingApplication,
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        deploy(given_registered_officer_and_school, tenure_end=date(2030, 9, 2))
+    assert refused.value.rule == "tenure_maximum_5_years"
+
+
+def test_a_tenure_is_extended_in_steps_up_to_five_years(
+    app: StaffingApplication, given_deployed_officer: UUID
+) -> None:
+    # When the tenure is extended by a year, then by another
+    app.extend_deployment(given_deployed_officer, date(2029, 9, 1), SUPERVISOR)
+    app.extend_deployment(given_deployed_officer, date(2030, 9, 1), SUPERVISOR)
+    # Then it ends five years after the start
+    assert app.get_deployment(given_deployed_officer).tenure_end == date(2030, 9, 1)
+    # And a step beyond five years in all is refused
+    with pytest.raises(RuleViolation) as refused:
+        app.extend_deployment(given_deployed_officer, date(2030, 9, 2), SUPERVISOR)
+    assert refused.value.rule == "tenure_maximum_5_years"
+    assert app.get_deployment(given_deployed_officer).tenure_end == date(2030, 9, 1)
+
+
+def test_an_extension_must_move_the_end_later(
+    app: StaffingApplication, given_deployed_officer: UUID
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        app.extend_deployment(given_deployed_officer, date(2028, 1, 1), SUPERVISOR)
+    assert (refused.value.rule, refused.value.field) == ("extension_later", "tenure_end")
+
+
+def test_an_ended_deployment_cannot_be_extended_or_ended_again(
+    app: StaffingApplication, given_deployed_officer: UUID
+) -> None:
+    # Given the deployment ended on transfer
+    app.end_deployment(given_deployed_officer, date(2026, 7, 20), "transfer", "", SUPERVISOR)
+    # Then extending it or ending it again conflicts with its state
+    with pytest.raises(StateConflict):
+        app.extend_deployment(given_deployed_officer, date(2029, 9, 1), SUPERVISOR)
+    with pytest.raises(StateConflict):
+        app.end_deployment(given_deployed_officer, date(2026, 7, 21), "other", "", SUPERVISOR)
+    assert app.get_deployment(given_deployed_officer).end_reason == "transfer"
+
+
+def test_a_deployment_cannot_end_before_it_started(
+    app: StaffingApplication, given_deployed_officer: UUID
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        app.end_deployment(given_deployed_officer, date(2025, 8, 1), "transfer", "", SUPERVISOR)
+    assert refused.value.field == "ended_on"
+
+
+def test_tenures_ending_within_n_months_are_listed(
+    app: StaffingApplication, given_deployed_officer: UUID
+) -> None:
+    # Given a tenure that ends on 1 September 2028
+    # Then it is listed 6 months before but not 7
+    assert [d.id for d in app.tenures_ending(date(2028, 3, 1), 6, None)] == [given_deployed_officer]
+    assert app.tenures_ending(date(2028, 1, 31), 6, None) == []
+    # And no longer once the deployment ended
+    app.end_deployment(given_deployed_officer, date(2028, 3, 2), "tenure_completed", "", SUPERVISOR)
+    assert app.tenures_ending(date(2028, 3, 1), 6, None) == []
