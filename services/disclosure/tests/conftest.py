@@ -1,13 +1,17 @@
 """Starting states of the disclosure stories, built on the in-memory application."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
+from fastapi.testclient import TestClient
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.main import create_app
 from services.runtime.domain import Actor
+from services.runtime.settings import ServiceSettings
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FOUR_HOURS, DAY = timedelta(hours=4), timedelta(hours=24)
@@ -83,6 +87,13 @@ RELEASE: dict[str, Any] = {
 @pytest.fixture
 def app() -> DisclosureApplication:
     return DisclosureApplication()
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """The HTTP API over an in-memory store."""
+    with TestClient(create_app(ServiceSettings.for_service("disclosure", in_memory=True))) as c:
+        yield c
 
 
 def submit(app: DisclosureApplication, form: dict[str, Any], at: datetime = NOW) -> UUID:

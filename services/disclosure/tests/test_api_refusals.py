@@ -1,0 +1,112 @@
+"""Refusals over HTTP: a clear 4xx naming the rule and the field; nothing recorded changes."""
+
+from fastapi.testclient import TestClient
+
+from services.disclosure.tests.api_helpers import (
+    DO,
+    HEAD,
+    LA_SYSTEM,
+    OFFICER,
+    OTHER_DO,
+    OTHER_HEAD,
+    RELEASE,
+    ROUTINE,
+    signed,
+    submitted,
+)
+from services.runtime.testing import bearer
+
+
+def test_a_missing_pro_forma_field_is_a_422_naming_it(client: TestClient) -> None:
+    body = {k: v for k, v in ROUTINE.items() if k != "necessity"}
+    response = client.post("/requests", json=body, headers=OFFICER)
+    assert response.status_code == 422
+    assert response.json()["detail"]["field"] == "necessity"
+    assert response.json()["detail"]["rule"] == "pro_forma_incomplete"
+
+
+def test_an_unknown_category_is_a_422(client: TestClient) -> None:
+    response = client.post(
+        "/requests", json={**ROUTINE, "categories": ["shoe_size"]}, headers=OFFICER
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-2:] == ["categories", 0]
+
+
+def test_a_name_in_place_of_a_reference_is_a_422(client: TestClient) -> None:
+    response = client.post(
+        "/requests", json={**ROUTINE, "subject_ref": "John Smith"}, headers=OFFICER
+    )
+    assert response.status_code == 422
+    assert "subject_ref" in response.json()["detail"][0]["loc"]
+
+
+def test_a_caller_submits_only_for_their_own_kind_of_body(client: TestClient) -> None:
+    response = client.post(
+        "/requests", json={**ROUTINE, "requesting_body": "health"}, headers=OFFICER
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]["field"] == "requesting_body"
+
+
+def test_a_local_authority_system_submits_for_the_local_authority(client: TestClient) -> None:
+    body = {**ROUTINE, "requesting_body": "local_authority"}
+    assert client.post("/requests", json=body, headers=LA_SYSTEM).status_code == 201
+    other_borough = {**body, "borough": "hackney"}
+    assert client.post("/requests", json=other_borough, headers=LA_SYSTEM).status_code == 403
+
+
+def test_an_officer_submits_only_for_their_own_school(client: TestClient) -> None:
+    response = client.post("/requests", json={**ROUTINE, "school_id": "school-2"}, headers=OFFICER)
+    assert response.status_code == 403
+
+
+def test_the_wrong_head_teacher_cannot_sign(client: TestClient) -> None:
+    request_id = submitted(client)
+    content_hash = client.get(f"/requests/{request_id}", headers=HEAD).json()["content_hash"]
+    response = client.post(
+        f"/requests/{request_id}/countersignature",
+        json={"content_hash": content_hash},
+        headers=OTHER_HEAD,
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"]["rule"] == "signatory_not_head_of_school"
+    assert client.get(f"/requests/{request_id}", headers=HEAD).json()["countersigned_by"] is None
+
+
+def test_release_before_decision_is_a_409(client: TestClient) -> None:
+    request_id = submitted(client)
+    signed(client, request_id)
+    response = client.post(f"/requests/{request_id}/release", json=RELEASE, headers=DO)
+    assert response.status_code == 409
+    assert response.json()["detail"]["rule"] == "release_before_decision"
+
+
+def test_a_disclosure_officer_of_another_borough_cannot_decide(client: TestClient) -> None:
+    request_id = submitted(client)
+    signed(client, request_id)
+    body = {"outcome": "refuse", "reasoning": "Not necessary"}
+    response = client.post(f"/requests/{request_id}/decision", json=body, headers=OTHER_DO)
+    assert response.status_code == 403
+    assert response.json()["detail"]["field"] == "borough"
+
+
+def test_requests_are_read_only_by_those_concerned(client: TestClient) -> None:
+    request_id = submitted(client)
+    stranger = bearer("school_officer", "officer-9", school="school-1")
+    assert client.get(f"/requests/{request_id}", headers=stranger).status_code == 403
+    assert client.get(f"/requests/{request_id}", headers=OTHER_HEAD).status_code == 403
+    assert client.get(f"/requests/{request_id}", headers=OTHER_DO).status_code == 403
+    assert client.get(f"/requests/{request_id}", headers=DO).status_code == 200
+
+
+def test_a_queue_is_read_only_within_its_borough(client: TestClient) -> None:
+    response = client.get("/queue", params={"borough": "waltham-forest"}, headers=OTHER_DO)
+    assert response.status_code == 403
+    unscoped = bearer("disclosure_officer", "do-3")
+    assert client.get("/queue", params={"borough": "hackney"}, headers=unscoped).status_code == 403
+
+
+def test_an_unknown_request_is_a_404(client: TestClient) -> None:
+    response = client.get("/requests/00000000-0000-0000-0000-000000000001", headers=DO)
+    assert response.status_code == 404
