@@ -137,12 +137,11 @@ class InMemoryDeployments:
 
     def apply(self, payload: OfficerDeployed | DeploymentExtended | DeploymentEnded) -> None:
         """Apply one staffing event, as the projection does."""
+        old = self.rows.get(payload.deployment_id)
         if isinstance(payload, DeploymentExtended):
-            if payload.deployment_id in self.rows:
-                old = self.rows[payload.deployment_id]
+            if old is not None:
                 self.rows[payload.deployment_id] = replace(old, tenure_end=payload.tenure_end)
         elif isinstance(payload, OfficerDeployed):
-            old = self.rows.get(payload.deployment_id)
             self.rows[payload.deployment_id] = Deployment(
                 payload.deployment_id,
                 payload.officer_id,
@@ -153,13 +152,14 @@ class InMemoryDeployments:
                 old.ended_on if old else None,
             )
         else:
-            old = self.rows.get(payload.deployment_id)
-            if old is None:
-                old = Deployment(
-                    payload.deployment_id, payload.officer_id, "", tuple(payload.school_ids),
-                    payload.ended_on, payload.ended_on,
-                )  # fmt: skip
-            self.rows[payload.deployment_id] = replace(old, ended_on=payload.ended_on)
+            # An end that overtakes its start still lands once the start arrives.
+            placeholder = Deployment(
+                payload.deployment_id, payload.officer_id, "", tuple(payload.school_ids),
+                payload.ended_on, payload.ended_on,
+            )  # fmt: skip
+            self.rows[payload.deployment_id] = replace(
+                old or placeholder, ended_on=payload.ended_on
+            )
 
     async def active(self, day: date, officer_id: str | None = None) -> list[Deployment]:
         return [

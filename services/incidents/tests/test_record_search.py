@@ -1,0 +1,84 @@
+"""The search record: grounds required, outcome link, parents informed by staff."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+
+from services.incidents.application import IncidentsApplication
+from services.incidents.tests.conftest import actor, at, report
+from services.incidents.tests.stories import search_facts
+from services.runtime.domain import RuleViolation, StateConflict
+
+STAFF = actor("school_staff", "staff-1")
+
+
+def record(app: IncidentsApplication, **overrides: object) -> UUID:
+    return app.record_search(
+        **search_facts(**overrides), officer_id="officer-001", now=datetime.now(UTC), actor=actor()
+    )
+
+
+def parents_not_told(app: IncidentsApplication) -> list[str]:
+    rows = app.index.select("search", lambda r: r["pupil_ref"] and not r["parents_informed_at"])
+    return [r["id"] for r in rows]
+
+
+def test_a_search_is_recorded_with_the_form_fields(app: IncidentsApplication) -> None:
+    search = app.get_search(record(app))
+    assert search.legislation == "Criminal Justice Act 1988 (section 139B)"
+    assert search.recorded_by == "officer-001"
+    assert search.parents_informed_at is None
+
+
+@pytest.mark.parametrize(
+    ("field", "rule"), [("grounds", "search-grounds"), ("person", "search-person")]
+)
+def test_blank_grounds_or_person_are_refused(
+    app: IncidentsApplication, field: str, rule: str
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        record(app, **{field: "   "})
+    assert (refused.value.rule, refused.value.field) == (rule, field)
+
+
+def test_no_further_action_cannot_be_linked_to_the_object(app: IncidentsApplication) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        record(app, outcome_linked_to_object_of_search=True)
+    assert refused.value.rule == "outcome-link"
+
+
+def test_a_linked_incident_must_be_at_the_same_school(app: IncidentsApplication) -> None:
+    elsewhere = report(app, school_id="school-002")
+    with pytest.raises(RuleViolation) as refused:
+        record(app, incident_id=elsewhere)
+    assert (refused.value.rule, refused.value.field) == ("same-school", "incident_id")
+
+
+def test_parents_are_listed_until_staff_inform_them(app: IncidentsApplication) -> None:
+    # Given a search of a pupil
+    search_id = record(app)
+    assert parents_not_told(app) == [str(search_id)]
+    # When a member of staff informs the parents
+    app.inform_parents(search_id, informed_at=at(1, 15), now=datetime.now(UTC), actor=STAFF)
+    # Then the search is no longer outstanding, and a second notice is refused
+    assert parents_not_told(app) == []
+    with pytest.raises(StateConflict):
+        app.inform_parents(search_id, informed_at=at(1, 16), now=datetime.now(UTC), actor=STAFF)
+
+
+def test_parents_of_a_person_who_is_not_a_pupil_are_not_tracked(
+    app: IncidentsApplication,
+) -> None:
+    search_id = record(app, pupil_ref=None, age_range="over 34")
+    assert parents_not_told(app) == []
+    with pytest.raises(RuleViolation) as refused:
+        app.inform_parents(search_id, informed_at=at(1, 15), now=datetime.now(UTC), actor=STAFF)
+    assert refused.value.rule == "parents-of-pupil"
+
+
+def test_parents_cannot_be_informed_before_the_search(app: IncidentsApplication) -> None:
+    search_id = record(app)
+    with pytest.raises(RuleViolation) as refused:
+        app.inform_parents(search_id, informed_at=at(1, 9), now=datetime.now(UTC), actor=STAFF)
+    assert refused.value.rule == "chronology"
