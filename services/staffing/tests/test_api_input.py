@@ -1,0 +1,63 @@
+"""Bad input gets a 4xx naming the field and the rule; nothing recorded is changed."""
+
+from fastapi.testclient import TestClient
+
+from services.staffing.tests.conftest import supervisor
+from services.staffing.tests.test_permissions import SCHOOL
+
+
+def test_a_name_cannot_pass_for_an_officer_id(client: TestClient) -> None:
+    body = {
+        "officer_id": "John Smith",
+        "rank": "constable",
+        "borough": "waltham-forest",
+        "selection_panel": ["police"],
+    }
+    response = client.post("/officers", json=body, headers=supervisor())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "officer_id"]
+
+
+def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
+    client.post("/schools", json=SCHOOL, headers=supervisor())
+    officer = {
+        "officer_id": "pc-1234",
+        "rank": "constable",
+        "borough": "waltham-forest",
+        "selection_panel": ["police"],
+    }
+    client.post("/officers", json=officer, headers=supervisor())
+    deployment = client.post(
+        "/deployments",
+        json={
+            "officer_id": "pc-1234",
+            "school_id": "warwick-boys",
+            "share_percent": 100,
+            "start_date": "2025-09-01",
+        },
+        headers=supervisor(),
+    )
+    assert deployment.status_code == 201, deployment.text
+    url = f"/deployments/{deployment.json()['id']}/end"
+    missing = client.post(url, json={"ended_on": "2026-07-20"}, headers=supervisor())
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "reason"]
+    # The rule answer names the rule and the field
+    early = client.post(
+        url, json={"ended_on": "2025-01-01", "reason": "transfer"}, headers=supervisor()
+    )
+    assert early.status_code == 422
+    assert early.json()["detail"] == {
+        "rule": "end_after_start",
+        "message": "ended_on must not be before 2025-09-01",
+        "field": "ended_on",
+    }
+    # And the deployment is still in force
+    listed = client.get("/officers/pc-1234/deployments", headers=supervisor()).json()
+    assert listed[0]["ended_on"] is None
+
+
+def test_an_unknown_school_is_404(client: TestClient) -> None:
+    response = client.get("/schools/nowhere", headers=supervisor())
+    assert response.status_code == 404
+    assert "school nowhere" in response.json()["detail"]
