@@ -12,6 +12,7 @@ from typing import Any
 from ssp_contracts.events import disclosure as c
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
+from services.disclosure.domain.completion import CompletionSteps
 from services.disclosure.domain.decision import DecisionSteps
 from services.disclosure.domain.proforma import missing_fields
 from services.runtime.translation import Translator
@@ -94,8 +95,8 @@ def _corrected(e: DecisionSteps.DecisionCorrected) -> c.DecisionCorrected:
     return c.DecisionCorrected.model_validate({**_decision(e), "corrects": e.corrects})
 
 
-@translator.maps(DecisionSteps.Released)
-def _released(e: DecisionSteps.Released) -> c.DisclosureReleased:
+@translator.maps(CompletionSteps.Released)
+def _released(e: CompletionSteps.Released) -> c.DisclosureReleased:
     # What exactly was shared and the recipient's name stay in the register.
     return c.DisclosureReleased.model_validate(
         {
@@ -110,8 +111,8 @@ def _released(e: DecisionSteps.Released) -> c.DisclosureReleased:
     )
 
 
-@translator.maps(DecisionSteps.Closed)
-def _closed(e: DecisionSteps.Closed) -> c.RequestClosed:
+@translator.maps(CompletionSteps.Closed)
+def _closed(e: CompletionSteps.Closed) -> c.RequestClosed:
     return c.RequestClosed.model_validate(
         {
             **_common(e),

@@ -1,21 +1,22 @@
-"""The second half of a request's life: decision, corrections, release and closure.
+"""A request's decision and its corrections.
 
 A base of the request aggregate so that each module stays readable; its events keep
-the class names ``DecisionSteps.Decided`` and so on, which is what translation maps.
+the class names ``DecisionSteps.Decided`` and ``DecisionSteps.DecisionCorrected``,
+which is what translation maps.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
 from services.disclosure.domain import proforma, rules
 from services.disclosure.domain.state import RequestState
-from services.runtime.domain import Actor, RuleViolation, StateConflict
+from services.runtime.domain import Actor, StateConflict
 
 
 class DecisionSteps(RequestState):
-    """Decision by a disclosure officer of the borough, then release and closure."""
+    """Decision by a disclosure officer of the borough, and corrections that reference it."""
 
     class Decided(Aggregate.Event):
         decision_id: str
@@ -36,22 +37,6 @@ class DecisionSteps(RequestState):
         withheld_reason: str | None
         correction_reason: str
         decided_at: datetime
-        facts: dict[str, Any]
-        actor: Actor
-
-    class Released(Aggregate.Event):
-        categories_shared: list[str]
-        information_shared: str
-        recipient_body: str
-        recipient: str
-        means: str
-        released_at: datetime
-        facts: dict[str, Any]
-        actor: Actor
-
-    class Closed(Aggregate.Event):
-        closed_at: datetime
-        retention_review_on: date
         facts: dict[str, Any]
         actor: Actor
 
@@ -184,78 +169,3 @@ class DecisionSteps(RequestState):
                 "release_before_decision", "the request has no decision yet", "decision"
             )
         return self.decision
-
-    def release(self, record: dict[str, Any], now: datetime, actor: Actor) -> None:
-        """Record exactly what was shared, to whom, when, how and by whom."""
-        rules.check_disclosure_officer_of(actor, self.borough)
-        self.check_not_closed()
-        decision = self.check_decided()
-        if decision["outcome"] == "refuse":
-            raise StateConflict(
-                "decision_was_refusal", "the decision refused disclosure; nothing may be released"
-            )
-        if self.release_record is not None:
-            raise StateConflict("already_released", "the release is already recorded")
-        released_at = record.pop("released_at", None) or now
-        rules.check_release_time(released_at, decision["decided_at"], now)
-        disclosable = (
-            set(self.categories) - set(decision["withheld_categories"]) if self.categories else None
-        )
-        rules.check_categories_shared(record["categories_shared"], disclosable)
-        rules.check_text(record["information_shared"], "information_shared", "what was shared")
-        rules.check_text(record["recipient"], "recipient", "the recipient")
-        self._release(**record, released_at=released_at, facts=self.facts(), actor=actor)
-
-    @event(Released)
-    def _release(
-        self,
-        categories_shared: list[str],
-        information_shared: str,
-        recipient_body: str,
-        recipient: str,
-        means: str,
-        released_at: datetime,
-        facts: dict[str, Any],
-        actor: Actor,
-    ) -> None:
-        self.release_record = {
-            "categories_shared": categories_shared,
-            "information_shared": information_shared,
-            "recipient_body": recipient_body,
-            "recipient": recipient,
-            "means": means,
-            "released_at": released_at,
-            "released_by": actor.id,
-        }
-
-    def close(self, retention_review_on: date, now: datetime, actor: Actor) -> None:
-        """Close a finished request and set the date its record is reviewed."""
-        rules.check_disclosure_officer_of(actor, self.borough)
-        self.check_not_closed()
-        decision = self.check_decided()
-        if decision["outcome"] != "refuse" and self.release_record is None:
-            raise StateConflict(
-                "release_outstanding", "the decision to disclose has not been carried out"
-            )
-        if self.written_at is None:
-            raise StateConflict(
-                "written_confirmation_outstanding", "the urgent request is not yet in writing"
-            )
-        if self.countersignature_required and not self.signature_valid:
-            raise StateConflict(
-                "countersignature_outstanding", "the head teacher has not countersigned"
-            )
-        if retention_review_on <= now.date():
-            raise RuleViolation(
-                "retention_review_in_past",
-                "the retention review date must lie after the closure",
-                "retention_review_on",
-            )
-        self._close(now, retention_review_on, self.facts(), actor)
-
-    @event(Closed)
-    def _close(
-        self, closed_at: datetime, retention_review_on: date, facts: dict[str, Any], actor: Actor
-    ) -> None:
-        self.closed_at = closed_at
-        self.retention_review_on = retention_review_on

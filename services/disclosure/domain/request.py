@@ -6,11 +6,11 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from services.disclosure.domain import proforma, rules
-from services.disclosure.domain.decision import DecisionSteps
+from services.disclosure.domain.completion import CompletionSteps
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
 
-class DisclosureRequest(DecisionSteps):
+class DisclosureRequest(CompletionSteps):
     """A request for information under Section 115 of the Crime and Disorder Act 1998."""
 
     class Submitted(Aggregate.Created):

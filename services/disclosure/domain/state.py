@@ -11,7 +11,7 @@ from services.runtime.domain import StateConflict
 
 
 class RequestState(Aggregate):
-    """State of a request, assigned only by its events (see request.py and decision.py)."""
+    """State of a request, assigned only by its events (request.py, decision.py, completion.py)."""
 
     requesting_body: str
     requesting_officer: str | None
