@@ -8,6 +8,7 @@ from services.disclosure.tests.api_helpers import (
     HEAD,
     OFFICER,
     RELEASE,
+    ROUTINE,
     signed,
     submitted,
 )
@@ -70,6 +71,9 @@ def test_an_edit_after_signing_needs_a_new_signature(client: TestClient) -> None
 
     # Then the signature is void and the decision is refused until she signs again
     assert client.get(f"/requests/{request_id}", headers=HEAD).json()["countersigned_by"] is None
+    history = client.get(f"/requests/{request_id}/history", headers=OFFICER).json()
+    assert history[0]["details"]["purpose"] == ROUTINE["purpose"]  # the original stays on record
+    assert history[-1]["event"] == "Amended" and history[-1]["details"]["signature_voided"]
     body = {"outcome": "refuse", "reasoning": "Not necessary"}
     refused = client.post(f"/requests/{request_id}/decision", json=body, headers=DO)
     assert refused.status_code == 409
