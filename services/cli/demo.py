@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import httpx
 
 from services.cli.launcher import ensure_running
+from services.incidents.tests.staffing import publish_deployment
 from services.runtime.auth import issue_token
 from services.runtime.keys import jwt_secret
 from services.runtime.settings import shared
@@ -21,6 +22,14 @@ def run_demo(args: argparse.Namespace) -> int:
     """Bring the services up, record an incident, and show it in the audit trail."""
     urls = ensure_running(["incidents", "reporting"])
     officer = _token("school_officer", "officer-0001", school="school-001")
+    # The officer must be deployed to the school: incidents learns it from staffing's events.
+    publish_deployment("officer-0001", ["school-001"])
+    deadline = time.monotonic() + 60
+    while not httpx.get(f"{urls['incidents']}/deployments", headers=officer).json():
+        if time.monotonic() > deadline:
+            print("the officer's deployment did not reach the incidents service within 60 s")
+            return 1
+        time.sleep(0.5)
     auditor = _token("auditor", "auditor-0001")
     body = {
         "school_id": "school-001",

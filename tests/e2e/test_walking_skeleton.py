@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.incidents.tests.staffing import publish_deployment
 from services.runtime.testing import bearer, wait_for
 
 pytestmark = pytest.mark.stack
@@ -21,6 +22,13 @@ def test_an_incident_travels_from_the_api_to_the_audit_trail(services: Any, fres
         SSP_REPORTING_CONSUMER_GROUP_SUFFIX=f".{uuid.uuid4().hex[:8]}",
     )
     officer = bearer("school_officer", "officer-ws-1", school="school-ws-1")
+    # And staffing's event deploying the officer to the school, seen by incidents' view
+    publish_deployment("officer-ws-1", ["school-ws-1"])
+    wait_for(
+        lambda: httpx.get(f"{incidents.url}/deployments", headers=officer).json(),
+        timeout=30,
+        what="the officer's deployment in the incidents service",
+    )
 
     # When an officer records an incident
     response = httpx.post(

@@ -1,0 +1,57 @@
+"""Publishes staffing events for stories on the real stack (until staffing publishes its own)."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from kafka import KafkaProducer
+from ssp_contracts import CloudEvent, EventPayload
+from ssp_contracts.events.staffing import OfficerDeployed
+
+from services.runtime.settings import ServiceSettings
+
+
+def publish(payload: EventPayload, subject: str) -> CloudEvent:
+    """Put ``payload`` on its topic as a CloudEvent from the staffing service."""
+    event = CloudEvent(
+        id=str(uuid.uuid4()),
+        source="/ssp/staffing",
+        type=payload.event_type,
+        time=datetime.now(UTC),
+        subject=subject,
+        actorid="supervisor-test",
+        actorrole="borough_supervisor",
+        correlationid=str(uuid.uuid4()),
+        sequence=1,
+        dataschema=payload.dataschema(),
+        data=payload.to_data(),
+    )
+    bootstrap = ServiceSettings.for_service("staffing").kafka_bootstrap
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    try:
+        producer.send(
+            payload.topic,
+            value=event.kafka_value(),
+            key=event.kafka_key(),
+            headers=event.kafka_headers(),
+        ).get(timeout=30)
+    finally:
+        producer.close()
+    return event
+
+
+def publish_deployment(
+    officer_id: str, school_ids: list[str], borough: str = "Waltham Forest"
+) -> OfficerDeployed:
+    """Deploy ``officer_id`` to ``school_ids`` from last year for three years."""
+    today = date.today()
+    payload = OfficerDeployed(
+        deployment_id=str(uuid.uuid4()),
+        officer_id=officer_id,
+        borough=borough,
+        school_ids=school_ids,
+        share_percent=100,
+        start_date=today - timedelta(days=365),
+        tenure_end=today + timedelta(days=2 * 365),
+    )
+    publish(payload, payload.deployment_id)
+    return payload
