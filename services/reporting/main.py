@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
+from services.reporting.api.performance import router as performance_router
 from services.reporting.permissions import PERMISSIONS
 from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
@@ -19,7 +20,7 @@ SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
-    routers=[audit_router, abstraction_router],
+    routers=[audit_router, abstraction_router, performance_router],
     projections=projections,
 )
 

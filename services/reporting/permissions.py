@@ -7,4 +7,5 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_audit": {"auditor"},
     "export_audit": {"auditor"},
     "read_abstraction": VIEW_READERS,
+    "read_performance": VIEW_READERS,
 }

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 from services.reporting.projections.abstraction import AbstractionView
 from services.reporting.projections.audit import AuditTrail
+from services.reporting.projections.context import ContextView
+from services.reporting.projections.disclosures import DisclosuresView
+from services.reporting.projections.incidents import IncidentsView
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 # Runner name -> the projections it applies in one transaction per batch.
@@ -18,7 +21,12 @@ VIEWS_RUNNER = "reporting.views"
 
 def runner_specs() -> list[tuple[str, Sequence[Projection]]]:
     """Fresh projection instances, grouped by the runner that keeps them."""
-    views: list[Projection] = [AbstractionView()]
+    views: list[Projection] = [
+        AbstractionView(),
+        ContextView(),
+        IncidentsView(),
+        DisclosuresView(),
+    ]
     specs: list[tuple[str, Sequence[Projection]]] = [(AUDIT_RUNNER, [AuditTrail()])]
     if views:
         specs.append((VIEWS_RUNNER, views))

@@ -9,6 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.reporting.tests.abstraction_stories import hackney_and_camden, project
+from services.reporting.tests.performance_stories import (
+    deployments,
+    disclosures,
+    incident,
+    incidents,
+    schools,
+    searches,
+)
+from services.reporting.views import all_projections, apply_events
 from services.runtime.testing import bearer
 
 pytestmark = pytest.mark.stack
@@ -72,3 +81,56 @@ def test_a_bad_threshold_names_the_field(given_two_boroughs: TestClient) -> None
     answer = given_two_boroughs.get("/abstraction", params={"threshold": 2}, headers=ANALYST)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["query", "threshold"]
+
+
+@pytest.fixture
+async def given_a_term_of_incidents(read_models: asyncpg.Connection, api: TestClient) -> TestClient:
+    events = [*schools(), *incidents(), *searches(), *deployments(), *disclosures()]
+    async with read_models.transaction():
+        await apply_events(read_models, all_projections(), events)
+    # A Camden incident, which a Hackney supervisor must not see
+    async with read_models.transaction():
+        await apply_events(read_models, all_projections(), [incident(9, "S3", "robbery", True)])
+    return api
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/performance/incidents",
+        "/performance/outcomes",
+        "/performance/outstanding",
+        "/performance/searches",
+        "/performance/disclosures",
+    ],
+)
+def test_performance_views_keep_to_the_supervisors_borough(
+    given_a_term_of_incidents: TestClient, path: str
+) -> None:
+    mine = given_a_term_of_incidents.get(path, headers=HACKNEY_SUPERVISOR)
+    assert mine.status_code == 200, mine.text
+    assert mine.json() and {r["borough"] for r in mine.json()} == {"Hackney"}
+    everyone = given_a_term_of_incidents.get(path, headers=ANALYST).json()
+    other = given_a_term_of_incidents.get(
+        path, params={"borough": "Camden"}, headers=HACKNEY_SUPERVISOR
+    )
+    assert other.status_code == 403
+    if path in ("/performance/incidents", "/performance/outcomes", "/performance/outstanding"):
+        assert "Camden" in {r["borough"] for r in everyone}
+
+
+def test_value_for_money_as_csv(given_a_term_of_incidents: TestClient) -> None:
+    answer = given_a_term_of_incidents.get(
+        "/performance/value-for-money",
+        params={"term": "2026-autumn", "as_of": "2026-11-13T10:00:00Z", "format": "csv"},
+        headers=ANALYST,
+    )
+    assert answer.status_code == 200, answer.text
+    rows = {r["area"]: r for r in csv.DictReader(io.StringIO(answer.text))}
+    assert float(rows["London"]["cost_per_school"]) == 44_202
+    assert (
+        given_a_term_of_incidents.get(
+            "/performance/value-for-money", params={"term": "autumn"}, headers=ANALYST
+        ).status_code
+        == 422
+    )

@@ -1,0 +1,132 @@
+"""Performance framework queries (Appendix 1 §5): outputs, outcomes, value for money."""
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from services.reporting.api.common import Format, borough_scope, csv_response, pool
+from services.reporting.queries import oversight, performance
+from services.runtime.auth import Principal, allow
+
+router = APIRouter(prefix="/performance", tags=["performance"])
+Reader = Annotated[Principal, allow("read_performance")]
+Pool = Annotated[asyncpg.Pool, Depends(pool)]
+Borough = Annotated[str | None, Query(description="Only this borough")]
+Term = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9]{4}-(autumn|spring|summer)$", description="e.g. 2026-autumn"),
+]
+AsOf = Annotated[datetime | None, Query(description="Deadlines are judged at this time (now)")]
+
+
+async def _answer(
+    db: asyncpg.Pool,
+    query: Callable[..., Awaitable[list[dict[str, Any]]]],
+    format: str,
+    name: str,
+    **args: Any,
+) -> Any:
+    async with db.acquire() as conn:
+        rows = await query(conn, **args)
+    if format == "csv":
+        return csv_response(rows, list(rows[0]) if rows else [], name)
+    return rows
+
+
+def _as_of(as_of: datetime | None) -> datetime:
+    if as_of is not None and as_of.tzinfo is None:
+        raise HTTPException(422, "as_of: give a timezone (e.g. 2026-11-25T10:00:00Z)")
+    return as_of or datetime.now(UTC)
+
+
+@router.get("/incidents")
+async def incident_rates(
+    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+) -> Any:
+    """Incidents per 1,000 pupils per school, term and category."""
+    scope = borough_scope(principal, borough)
+    return await _answer(
+        db, performance.incident_rates, format, "incidents", borough=scope, term=term
+    )
+
+
+@router.get("/outcomes")
+async def school_outcomes(
+    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+) -> Any:
+    """Per school and term: share of incidents handled internally, arrests on premises."""
+    scope = borough_scope(principal, borough)
+    return await _answer(
+        db, performance.school_outcomes, format, "outcomes", borough=scope, term=term
+    )
+
+
+@router.get("/searches")
+async def searches(
+    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+) -> Any:
+    """Searches by outcome and ethnicity, and the share linked to the object of search."""
+    scope = borough_scope(principal, borough)
+    return await _answer(db, performance.searches, format, "searches", borough=scope, term=term)
+
+
+@router.get("/indicators")
+async def indicators(
+    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+) -> Any:
+    """Termly bullying, truancy and exclusions per school, with the change from last term."""
+    scope = borough_scope(principal, borough)
+    return await _answer(db, performance.indicators, format, "indicators", borough=scope, term=term)
+
+
+@router.get("/outstanding")
+async def outstanding(
+    principal: Reader, db: Pool, borough: Borough = None, format: Format = "json"
+) -> Any:
+    """Head teacher and parent notifications still owed; evidence awaiting handover."""
+    scope = borough_scope(principal, borough)
+    return await _answer(db, oversight.outstanding, format, "outstanding", borough=scope)
+
+
+@router.get("/disclosures")
+async def disclosures(
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    as_of: AsOf = None,
+    format: Format = "json",
+) -> Any:
+    """Disclosures by urgency: median and 90th-percentile turnaround, overdue confirmations."""
+    scope = borough_scope(principal, borough)
+    return await _answer(
+        db, oversight.disclosures, format, "disclosures", borough=scope, as_of=_as_of(as_of)
+    )
+
+
+@router.get("/value-for-money")
+async def value_for_money(
+    request: Request,
+    principal: Reader,
+    db: Pool,
+    term: Annotated[str, Query(pattern=r"^[0-9]{4}-(autumn|spring|summer)$")],
+    borough: Borough = None,
+    as_of: AsOf = None,
+    format: Format = "json",
+) -> Any:
+    """Coverage and notional cost per school, pupil and incident dealt with, for one term."""
+    scope = borough_scope(principal, borough)
+    extra = request.app.state.ssp.settings.extra
+    cost = float(extra.get("cost_per_officer", oversight.DEFAULT_COST_PER_OFFICER))
+    return await _answer(
+        db,
+        oversight.value_for_money,
+        format,
+        "value-for-money",
+        borough=scope,
+        term=term,
+        as_of=_as_of(as_of),
+        cost_per_officer=cost,
+    )

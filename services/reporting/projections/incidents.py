@@ -1,0 +1,206 @@
+"""Incidents, searches, arrests, evidence and school indicators: facts for the framework."""
+
+from collections.abc import Sequence
+
+from ssp_contracts.events import incidents as i
+
+from services.runtime.projection import Connection, Projection, ReceivedEvent
+
+DDL = """
+CREATE TABLE IF NOT EXISTS perf_incidents (
+    incident_id text PRIMARY KEY,
+    school_id text NOT NULL,
+    occurred_at timestamptz,
+    category text,
+    serious boolean,
+    handled_internally boolean NOT NULL DEFAULT false,
+    head_notified_at timestamptz,
+    closed_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS perf_searches (
+    search_id text PRIMARY KEY,
+    school_id text NOT NULL,
+    searched_at timestamptz,
+    of_pupil boolean,
+    outcome text,
+    self_defined_ethnicity text,
+    officer_defined_ethnicity text,
+    linked_to_object boolean,
+    parents_informed_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS perf_arrests (
+    arrest_id text PRIMARY KEY,
+    school_id text NOT NULL,
+    arrested_at timestamptz,
+    on_premises boolean,
+    head_informed_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS perf_evidence (
+    item_id text PRIMARY KEY,
+    school_id text NOT NULL,
+    seized_at timestamptz,
+    holder text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS perf_indicators (
+    school_id text NOT NULL,
+    term text NOT NULL,
+    revision int NOT NULL,
+    bullying int NOT NULL,
+    truancy_sessions int NOT NULL,
+    fixed_term_exclusions int NOT NULL,
+    permanent_exclusions int NOT NULL,
+    PRIMARY KEY (school_id, term)
+);
+"""
+
+
+def _upsert(table: str, key: str, **values: object) -> tuple[str, list[object]]:
+    """INSERT ... ON CONFLICT that sets only the given columns, so any arrival order works."""
+    columns = [key, *values]
+    marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in values)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        f" ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    return sql, list(values.values())
+
+
+class IncidentsView(Projection):
+    """What the performance framework counts from the incidents service."""
+
+    name = "incidents"
+    topics = (i.INCIDENTS, i.SEARCHES)
+
+    async def create_tables(self, conn: Connection) -> None:
+        await conn.execute(DDL)
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        for event in events:
+            change = self._change(event.payload)
+            if change is not None:
+                sql, key, values = change
+                await conn.execute(sql, key, *values)
+            if isinstance(event.payload, i.SchoolIndicatorsSubmitted):
+                await self._indicators(conn, event.payload)
+
+    @staticmethod
+    def _change(p: object) -> tuple[str, str, list[object]] | None:
+        u = None
+        if isinstance(p, i.IncidentReported):
+            u, key = (
+                _upsert(
+                    "perf_incidents",
+                    "incident_id",
+                    school_id=p.school_id,
+                    occurred_at=p.occurred_at,
+                    category=p.category,
+                    serious=p.serious,
+                ),
+                p.incident_id,
+            )
+        elif isinstance(p, i.IncidentHeadTeacherNotified):
+            u, key = (
+                _upsert(
+                    "perf_incidents",
+                    "incident_id",
+                    school_id=p.school_id,
+                    head_notified_at=p.notified_at,
+                ),
+                p.incident_id,
+            )
+        elif isinstance(p, i.SchoolElectedToDealInternally):
+            u, key = (
+                _upsert(
+                    "perf_incidents", "incident_id", school_id=p.school_id, handled_internally=True
+                ),
+                p.incident_id,
+            )
+        elif isinstance(p, i.IncidentClosed):
+            u, key = (
+                _upsert(
+                    "perf_incidents", "incident_id", school_id=p.school_id, closed_at=p.closed_at
+                ),
+                p.incident_id,
+            )
+        elif isinstance(p, i.SearchRecorded):
+            u, key = (
+                _upsert(
+                    "perf_searches",
+                    "search_id",
+                    school_id=p.school_id,
+                    searched_at=p.searched_at,
+                    of_pupil=p.pupil_ref is not None,
+                    outcome=p.outcome,
+                    self_defined_ethnicity=p.self_defined_ethnicity,
+                    officer_defined_ethnicity=p.officer_defined_ethnicity,
+                    linked_to_object=p.outcome_linked_to_object_of_search,
+                ),
+                p.search_id,
+            )
+        elif isinstance(p, i.SearchParentsInformed):
+            u, key = (
+                _upsert(
+                    "perf_searches",
+                    "search_id",
+                    school_id=p.school_id,
+                    parents_informed_at=p.informed_at,
+                ),
+                p.search_id,
+            )
+        elif isinstance(p, i.ArrestMade):
+            u, key = (
+                _upsert(
+                    "perf_arrests",
+                    "arrest_id",
+                    school_id=p.school_id,
+                    arrested_at=p.arrested_at,
+                    on_premises=p.on_premises,
+                ),
+                p.arrest_id,
+            )
+        elif isinstance(p, i.ArrestHeadTeacherInformed):
+            u, key = (
+                _upsert(
+                    "perf_arrests",
+                    "arrest_id",
+                    school_id=p.school_id,
+                    head_informed_at=p.informed_at,
+                ),
+                p.arrest_id,
+            )
+        elif isinstance(p, i.EvidenceSeized):
+            u, key = (
+                _upsert(
+                    "perf_evidence",
+                    "item_id",
+                    school_id=p.school_id,
+                    seized_at=p.seized_at,
+                    holder=p.holder,
+                ),
+                p.item_id,
+            )
+        elif isinstance(p, i.EvidenceTransferred):
+            u, key = (
+                _upsert("perf_evidence", "item_id", school_id=p.school_id, holder=p.to_holder),
+                p.item_id,
+            )
+        return None if u is None else (u[0], key, u[1])
+
+    @staticmethod
+    async def _indicators(conn: Connection, p: i.SchoolIndicatorsSubmitted) -> None:
+        # A correction supersedes an earlier revision; a late-arriving older one does not.
+        c = p.counts
+        await conn.execute(
+            """INSERT INTO perf_indicators VALUES ($1, $2, $3, $4, $5, $6, $7)
+               ON CONFLICT (school_id, term) DO UPDATE SET revision = $3, bullying = $4,
+                   truancy_sessions = $5, fixed_term_exclusions = $6, permanent_exclusions = $7
+               WHERE perf_indicators.revision < $3""",
+            p.school_id,
+            p.term,
+            p.revision,
+            c.bullying_incidents,
+            c.unauthorised_absence_sessions,
+            c.fixed_term_exclusions,
+            c.permanent_exclusions,
+        )
