@@ -1,14 +1,20 @@
 """Composition root of the disclosure service."""
 
-from fastapi import FastAPI
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from services.disclosure.api import routers
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.permissions import PERMISSIONS
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
+
+log = logging.getLogger("ssp.auth")
 
 SPEC = ServiceSpec(
     title="SSP disclosure",
@@ -29,4 +35,19 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings.for_service("disclosure")
     app = create_service_app(SPEC, settings)
     app.state.ssp.extras["policy"] = DisclosurePolicy.from_settings(settings)
+
+    @app.exception_handler(NotEntitled)
+    async def not_entitled(request: Request, exc: NotEntitled) -> JSONResponse:
+        # Refusals are logged like the permission table's own (DESIGN section 5).
+        principal = getattr(request.state, "principal", None)
+        log.warning(
+            "refused %s %s: %s",
+            request.method,
+            request.url.path,
+            exc.message,
+            extra={"rule": exc.rule, "status": 403, "actor": getattr(principal, "sub", None)},
+        )
+        detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
+        return JSONResponse({"detail": detail}, status_code=403)
+
     return app

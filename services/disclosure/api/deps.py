@@ -26,9 +26,11 @@ def application(request: Request) -> DisclosureApplication:
 def register(request: Request) -> Register:
     """The register read model, created on first use."""
     extras = request.app.state.ssp.extras
-    if "register" not in extras:
-        extras["register"] = Register(application(request))
-    reg: Register = extras["register"]
+    reg: Register | None = extras.get("register")
+    if reg is None:
+        # setdefault: two first requests in parallel still end up sharing one register.
+        reg = extras.setdefault("register", Register(application(request)))
+    assert reg is not None
     return reg
 
 

@@ -1,5 +1,6 @@
 """Refusals over HTTP: a clear 4xx naming the rule and the field; nothing recorded changes."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from services.disclosure.tests.api_helpers import (
@@ -110,3 +111,16 @@ def test_a_queue_is_read_only_within_its_borough(client: TestClient) -> None:
 def test_an_unknown_request_is_a_404(client: TestClient) -> None:
     response = client.get("/requests/00000000-0000-0000-0000-000000000001", headers=DO)
     assert response.status_code == 404
+
+
+def test_a_refusal_by_the_protocol_is_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    request_id = submitted(client)
+    signed(client, request_id)
+    body = {"outcome": "refuse", "reasoning": "Not necessary"}
+    with caplog.at_level("WARNING", logger="ssp.auth"):
+        client.post(f"/requests/{request_id}/decision", json=body, headers=OTHER_DO)
+    [record] = [r for r in caplog.records if r.name == "ssp.auth"]
+    assert getattr(record, "rule", None) == "not_disclosure_officer_of_borough"
+    assert getattr(record, "actor", None) == "do-2"
