@@ -1,0 +1,62 @@
+"""The incidents service's deployments view follows staffing events on Kafka."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from ssp_contracts.events.staffing import DeploymentEnded
+
+from services.incidents.tests.staffing import publish, publish_deployment
+from services.runtime.testing import bearer, wait_for
+
+pytestmark = pytest.mark.stack
+
+
+def test_an_ended_deployment_stops_the_officer_recording(services: Any, fresh_db: Any) -> None:
+    school, officer = f"school-dv-{uuid.uuid4().hex[:6]}", f"officer-{uuid.uuid4().hex[:8]}"
+    incidents = services("incidents", SSP_INCIDENTS_DB_NAME=fresh_db("incidents"))
+    as_officer = bearer("school_officer", officer)
+    body = {
+        "school_id": school,
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        "location_kind": "abutting_public_place",
+        "category": "public-order",
+        "came_to_notice": "reported_by_parent",
+        "description": "Crowd at the gate after school",
+        "pupil_refs": [],
+    }
+
+    def deployments() -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = httpx.get(
+            f"{incidents.url}/deployments", headers=as_officer
+        ).json()
+        return answer
+
+    # Given the officer is not deployed: refused, naming the rule
+    refused = httpx.post(f"{incidents.url}/incidents", json=body, headers=as_officer)
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("officer-deployment:")
+
+    # When staffing deploys the officer, the view learns it and the officer may record
+    deployment = publish_deployment(officer, [school])
+    wait_for(deployments, timeout=30, what="the deployment in the view")
+    ok = httpx.post(f"{incidents.url}/incidents", json=body, headers=as_officer)
+    assert ok.status_code == 201, ok.text
+
+    # When staffing ends the deployment as of yesterday
+    ended = DeploymentEnded(
+        deployment_id=deployment.deployment_id,
+        officer_id=officer,
+        school_ids=[school],
+        ended_on=datetime.now(UTC).date() - timedelta(days=1),
+        reason="transfer",
+    )
+    publish(ended, ended.deployment_id)
+    wait_for(lambda: deployments() == [], timeout=30, what="the end of the deployment")
+
+    # Then the officer is refused again
+    assert (
+        httpx.post(f"{incidents.url}/incidents", json=body, headers=as_officer).status_code == 403
+    )
