@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
-from services.staffing.api import deployments, imports, officers, rosters, schools
+from services.staffing.api import abstractions, deployments, imports, officers, rosters, schools
 from services.staffing.application import StaffingApplication
 from services.staffing.permissions import PERMISSIONS
 from services.staffing.translation import translator
@@ -16,7 +16,14 @@ SPEC = ServiceSpec(
         " abstractions and absences notified to schools."
     ),
     permission_table=PERMISSIONS,
-    routers=[schools.router, officers.router, deployments.router, rosters.router, imports.router],
+    routers=[
+        schools.router,
+        officers.router,
+        deployments.router,
+        rosters.router,
+        abstractions.router,
+        imports.router,
+    ],
     application_class=StaffingApplication,
     translator=translator,
 )

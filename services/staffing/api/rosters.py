@@ -1,22 +1,20 @@
-"""Term calendars, rosters edited shift by shift, and abstractions from them."""
+"""Term calendars, and rosters generated for a term and edited shift by shift."""
 
-from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from datetime import date, time
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
 from services.runtime.logs import correlation_id
 from services.staffing.api.common import (
     BoroughPath,
-    OfficerId,
     OfficerPath,
     Recorded,
     Term,
     TermPath,
     manages,
-    now,
     sees_officer,
     staffing,
 )
@@ -25,9 +23,6 @@ from services.staffing.application import StaffingApplication
 router = APIRouter(tags=["rosters"])
 App = Annotated[StaffingApplication, Depends(staffing)]
 Day = Annotated[date, Path(description="Day of the shift")]
-Category = Literal[
-    "aid_local", "aid_central", "control_room", "court", "mandatory_training", "other"
-]
 
 
 class HolidayIn(BaseModel):
@@ -64,20 +59,6 @@ class AmendShift(BaseModel):
     hours: float | None = Field(default=None, gt=0, le=12)
 
 
-class RecordAbstraction(BaseModel):
-    """An officer taken off school duty for some or all of a rostered shift."""
-
-    shift_date: date
-    hours: float | None = Field(
-        default=None, gt=0, le=12, description="Hours lost; the rest of the shift if left out"
-    )
-    category: Category = Field(description="Metropolitan Police abstraction category")
-    authorised_by: OfficerId = Field(description="Officer who authorised it")
-    exceptional: bool = Field(description="Exceptional circumstance or major emergency")
-    school_notified_at: AwareDatetime | None = Field(default=None, description="When told")
-    note: str = Field(default="", max_length=2000, description="Kept in the service only")
-
-
 class ShiftView(BaseModel):
     """One planned shift and the hours abstracted from it."""
 
@@ -97,24 +78,6 @@ class RosterView(BaseModel):
     school_ids: list[str]
     rostered_hours: float
     shifts: list[ShiftView]
-
-
-class AbstractionView(BaseModel):
-    """An abstraction as recorded."""
-
-    abstraction_id: str
-    term: str
-    shift_date: date
-    hours: float
-    shift_hours: float
-    category: str
-    authorised_by: str
-    exceptional: bool
-    ring_fenced: bool
-    breach: bool
-    school_notified_at: datetime | None
-    school_ids: list[str]
-    recorded_at: datetime
 
 
 @router.put("/calendars/{borough}/{term}", response_model=Recorded)
@@ -214,36 +177,3 @@ def cancel_shift(
     manages(principal, app.get_officer(officer_id).borough)
     actor = principal.actor(correlation_id())
     return Recorded(id=app.cancel_shift(officer_id, term, day, actor))
-
-
-@router.post("/officers/{officer_id}/abstractions", status_code=201, response_model=Recorded)
-def record_abstraction(
-    officer_id: OfficerPath,
-    body: RecordAbstraction,
-    principal: Annotated[Principal, allow("record_abstraction")],
-    app: App,
-) -> Recorded:
-    """Record an abstraction; a ring-fenced officer not exceptionally needed is a breach."""
-    manages(principal, app.get_officer(officer_id).borough)
-    actor = principal.actor(correlation_id())
-    return Recorded(
-        id=app.record_abstraction(officer_id, **body.model_dump(), now=now(), actor=actor)
-    )
-
-
-@router.get("/officers/{officer_id}/abstractions", response_model=list[AbstractionView])
-def officer_abstractions(
-    officer_id: OfficerPath,
-    principal: Annotated[Principal, allow("read_officer")],
-    app: App,
-    term: Annotated[str | None, Query(description="Only this term")] = None,
-) -> list[AbstractionView]:
-    """The officer's abstractions, by shift."""
-    sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
-    found: list[dict[str, Any]] = [
-        {**a, "abstraction_id": str(a["abstraction_id"]), "term": r.term}
-        for r in app.rosters_of(officer_id)
-        if term in (None, r.term)
-        for a in r.abstractions
-    ]
-    return [AbstractionView(**a) for a in sorted(found, key=lambda a: a["shift_date"])]

@@ -1,0 +1,91 @@
+"""Abstractions: officers taken off school duty, and the ring-fence breaches they cause."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime, BaseModel, Field
+
+from services.runtime.auth import Principal, allow
+from services.runtime.logs import correlation_id
+from services.staffing.api.common import (
+    OfficerId,
+    OfficerPath,
+    Recorded,
+    manages,
+    now,
+    sees_officer,
+    staffing,
+)
+from services.staffing.application import StaffingApplication
+
+router = APIRouter(tags=["abstractions"])
+App = Annotated[StaffingApplication, Depends(staffing)]
+Category = Literal[
+    "aid_local", "aid_central", "control_room", "court", "mandatory_training", "other"
+]
+
+
+class RecordAbstraction(BaseModel):
+    """An officer taken off school duty for some or all of a rostered shift."""
+
+    shift_date: date
+    hours: float | None = Field(
+        default=None, gt=0, le=12, description="Hours lost; the rest of the shift if left out"
+    )
+    category: Category = Field(description="Metropolitan Police abstraction category")
+    authorised_by: OfficerId = Field(description="Officer who authorised it")
+    exceptional: bool = Field(description="Exceptional circumstance or major emergency")
+    school_notified_at: AwareDatetime | None = Field(default=None, description="When told")
+    note: str = Field(default="", max_length=2000, description="Kept in the service only")
+
+
+class AbstractionView(BaseModel):
+    """An abstraction as recorded."""
+
+    abstraction_id: str
+    term: str
+    shift_date: date
+    hours: float
+    shift_hours: float
+    category: str
+    authorised_by: str
+    exceptional: bool
+    ring_fenced: bool
+    breach: bool
+    school_notified_at: datetime | None
+    school_ids: list[str]
+    recorded_at: datetime
+
+
+@router.post("/officers/{officer_id}/abstractions", status_code=201, response_model=Recorded)
+def record_abstraction(
+    officer_id: OfficerPath,
+    body: RecordAbstraction,
+    principal: Annotated[Principal, allow("record_abstraction")],
+    app: App,
+) -> Recorded:
+    """Record an abstraction; a ring-fenced officer not exceptionally needed is a breach."""
+    manages(principal, app.get_officer(officer_id).borough)
+    actor = principal.actor(correlation_id())
+    return Recorded(
+        id=app.record_abstraction(officer_id, **body.model_dump(), now=now(), actor=actor)
+    )
+
+
+@router.get("/officers/{officer_id}/abstractions", response_model=list[AbstractionView])
+def officer_abstractions(
+    officer_id: OfficerPath,
+    principal: Annotated[Principal, allow("read_officer")],
+    app: App,
+    term: Annotated[str | None, Query(description="Only this term")] = None,
+) -> list[AbstractionView]:
+    """The officer's abstractions, by shift."""
+    sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
+    found: list[dict[str, Any]] = [
+        {**a, "abstraction_id": str(a["abstraction_id"]), "term": r.term}
+        for r in app.rosters_of(officer_id)
+        if term in (None, r.term)
+        for a in r.abstractions
+    ]
+    return [AbstractionView(**a) for a in sorted(found, key=lambda a: a["shift_date"])]
