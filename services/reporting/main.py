@@ -1,10 +1,13 @@
 """Composition root of the reporting service (read side only)."""
 
+import asyncio
+
 from fastapi import FastAPI
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
 from services.reporting.api.performance import router as performance_router
+from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
 from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
@@ -16,12 +19,24 @@ def projections(_: ServiceContext) -> list[RunnerSpec]:
     return runner_specs()
 
 
+def start_view_metrics(ctx: ServiceContext) -> None:
+    """Serve the view gauges on /metrics, refreshed from the read models in the background."""
+    assert ctx.pool is not None
+    metrics = ViewMetrics(ctx.registry)
+    extra = ctx.settings.extra
+    every = float(extra.get("metrics_refresh_seconds", 5))
+    task = asyncio.create_task(metrics.run(ctx.pool, extra, every), name="view-metrics")
+    ctx.tasks.append(task)
+    ctx.extras["view_metrics"] = metrics
+
+
 SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
     routers=[audit_router, abstraction_router, performance_router],
     projections=projections,
+    on_start=start_view_metrics,
 )
 
 
