@@ -25,6 +25,9 @@ _ATTRIBUTES = (
     "dataschema",
 )
 
+_HEADER_NAMES = tuple((name, _PREFIX + name) for name in _ATTRIBUTES)
+_CONTENT_TYPE_BYTES = CONTENT_TYPE.encode()
+
 
 class EnvelopeError(ValueError):
     """A Kafka message that is not a valid CloudEvent of this platform."""
@@ -59,13 +62,13 @@ class CloudEvent(BaseModel):
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
         """ce_* headers plus content-type, as Kafka binary content mode asks."""
-        headers = [("content-type", CONTENT_TYPE.encode())]
-        for name in _ATTRIBUTES:
+        headers = [("content-type", _CONTENT_TYPE_BYTES)]
+        for name, header in _HEADER_NAMES:
             value = getattr(self, name)
             if value is None:
                 continue
-            text = value.isoformat() if isinstance(value, datetime) else str(value)
-            headers.append((_PREFIX + name, text.encode()))
+            text = value.isoformat() if name == "time" else str(value)
+            headers.append((header, text.encode()))
         return headers
 
     @classmethod

@@ -24,7 +24,7 @@ def eventstore_env(settings: ServiceSettings) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": "10",
         # Functions in the database double the save rate (DESIGN §3).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
-        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": cipher_key(settings.service, settings.cipher_key),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",

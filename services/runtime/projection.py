@@ -4,6 +4,7 @@ import dataclasses
 import logging
 import time
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -212,12 +213,11 @@ class ProjectionRunner:
         )
 
     def _count(self, fresh: list[ReceivedEvent]) -> None:
-        for event in fresh:
-            self.metrics.applied.labels(self.name, event.topic).inc()
-        if fresh:
-            newest = max(e.envelope.time for e in fresh).timestamp()
-            for topic in {e.topic for e in fresh}:
-                self.metrics.newest_event_time.labels(self.name, topic).set(newest)
+        per_topic = Counter(e.topic for e in fresh)
+        for topic, count in per_topic.items():
+            self.metrics.applied.labels(self.name, topic).inc(count)
+            newest = max(e.envelope.time for e in fresh if e.topic == topic).timestamp()
+            self.metrics.newest_event_time.labels(self.name, topic).set(newest)
 
     async def _observe_lag(self) -> None:
         consumer = self.subscriber.consumer
@@ -253,13 +253,16 @@ async def _raw_records(message: Any) -> Any:
 
 async def _tolerant_parser(records: tuple[ConsumerRecord[Any, Any], ...], original: Any) -> Any:
     """FastStream's parser decodes headers as UTF-8; a bad header must reach the DLQ instead."""
-    safe = tuple(
-        dataclasses.replace(r, headers=[(k, _utf8_or_marked(v)) for k, v in (r.headers or ())])
-        for r in records
-    )
-    message = await original(safe)
-    message.raw_message = records
-    return message
+    try:
+        return await original(records)
+    except UnicodeDecodeError:
+        safe = tuple(
+            dataclasses.replace(r, headers=[(k, _utf8_or_marked(v)) for k, v in r.headers or ()])
+            for r in records
+        )
+        message = await original(safe)
+        message.raw_message = records  # the runner decodes the originals and dead-letters them
+        return message
 
 
 def _utf8_or_marked(value: bytes | None) -> bytes:

@@ -92,39 +92,47 @@ class OutboxRelay:
             await self._conn.close()
 
     async def run(self) -> None:
-        """Publish forever: batch after batch, sleeping until notified or the poll interval."""
+        """Publish forever: drain the log, then sleep until notified or the poll interval."""
         while True:
-            published = await self.publish_next_batch()
+            published = await self.run_until_caught_up()
             if published == 0:
                 self._wake.clear()
                 # Polling too: a NOTIFY can be missed while the connection reconnects.
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
 
-    async def publish_next_batch(self) -> int:
-        """Publish the next batch of notifications; return how many were read."""
-        notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications,
-            self.position + 1,
-            self.settings.relay_batch_size,
-        )
-        if not notifications:
-            return 0
-        events = await asyncio.to_thread(self._translate, notifications)
-        await self._publish(events)
-        # Only now, with every event acknowledged, may the position move on.
-        await self._save_position(notifications[-1].id)
-        if self.metrics:
-            self.metrics.published.inc(len(events))
-            self.metrics.position.set(self.position)
-        return len(notifications)
-
     async def run_until_caught_up(self) -> int:
-        """Publish until the log is exhausted (tools and tests); return events read."""
+        """Publish until the log is exhausted; return how many notifications were read.
+
+        Batch N+1 is read and sent while batch N's acknowledgements are awaited; the position
+        moves only past batches whose every event the broker has acknowledged.
+        """
         total = 0
-        while count := await self.publish_next_batch():
-            total += count
-        return total
+        read_from = self.position + 1
+        pending: tuple[list[asyncio.Future[Any]], int] | None = None
+        while True:
+            notifications = await asyncio.to_thread(
+                self.app.recorder.select_notifications, read_from, self.settings.relay_batch_size
+            )
+            sent: list[asyncio.Future[Any]] = []
+            if notifications:
+                events = await asyncio.to_thread(self._translate, notifications)
+                sent = await self._send(events)
+                read_from = notifications[-1].id + 1
+                total += len(notifications)
+            if pending is not None:
+                await self._confirm(*pending)
+            if not notifications:
+                return total
+            pending = (sent, notifications[-1].id)
+
+    async def _confirm(self, sent: list[asyncio.Future[Any]], last_id: int) -> None:
+        await asyncio.gather(*sent)
+        # Only now, with every event acknowledged, may the position move on.
+        await self._save_position(last_id)
+        if self.metrics:
+            self.metrics.published.inc(len(sent))
+            self.metrics.position.set(self.position)
 
     def _translate(self, notifications: Sequence[Notification]) -> list[CloudEvent]:
         out = []
@@ -135,9 +143,10 @@ class OutboxRelay:
                 out.append(cloud_event)
         return out
 
-    async def _publish(self, events: list[CloudEvent]) -> None:
+    async def _send(self, events: list[CloudEvent]) -> list[asyncio.Future[Any]]:
+        """Hand every event to the producer in order; return their acknowledgement futures."""
         assert self._producer is not None, "relay not started"
-        futures = [
+        return [
             await self._producer.send(
                 payload_class(event.type).topic,
                 value=event.kafka_value(),
@@ -146,7 +155,6 @@ class OutboxRelay:
             )
             for event in events
         ]
-        await asyncio.gather(*futures)
 
     async def _save_position(self, position: int) -> None:
         assert self._conn is not None, "relay not started"

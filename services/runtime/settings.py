@@ -43,7 +43,7 @@ class ServiceSettings(BaseSettings):
     cipher_key: str = Field(default="", description="Base64 AES key for events at rest")
     jwt_secret: str = Field(default_factory=lambda: shared("JWT_SECRET", ""))
     relay_enabled: bool = True
-    relay_batch_size: int = 500
+    relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
     projections_enabled: bool = True
     consumer_group_suffix: str = ""

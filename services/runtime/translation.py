@@ -10,8 +10,6 @@ from ssp_contracts import CloudEvent, EventPayload
 from services.runtime.domain import Actor
 
 F = TypeVar("F", bound=Callable[..., EventPayload])
-# Stable namespace so that a republished event keeps its ce_id (consumers dedupe by it).
-EVENT_ID_NAMESPACE = uuid.UUID("6f1c2a52-5d59-4b8e-9a51-8f4f5b0c1e77")
 
 
 class UntranslatedEvent(LookupError):
@@ -57,8 +55,8 @@ class Translator:
 
 
 def event_id(originator_id: uuid.UUID | str, version: int) -> str:
-    """Deterministic CloudEvents id of an aggregate's version."""
-    return str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{originator_id}:{version}"))
+    """Deterministic CloudEvents id of an aggregate's version: ``<aggregate id>/<version>``."""
+    return f"{originator_id}/{version}"
 
 
 def envelope(event: DomainEventProtocol[Any], payload: EventPayload, source: str) -> CloudEvent:

@@ -67,7 +67,7 @@ def test_projection_applies_each_event_once_across_a_sigkill(services: Any, fres
     dsn = ServiceSettings.for_service("selftest", db_name=db).pg_dsn
     projection = services("selftest", **env)
     wait_for(
-        lambda: 0 < canary_counts(dsn, ids)[0],
+        lambda: canary_counts(dsn, ids)[0] > 0,
         timeout=120,
         every=0.02,
         what="the projection to start applying",

@@ -1,0 +1,73 @@
+"""What the benchmarks share: fresh databases, canary events, timing."""
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from services.runtime.eventstore import open_application
+from services.runtime.selftest import SelfTestApplication
+from services.runtime.settings import ServiceSettings
+from services.runtime.testing import create_database, drop_database
+
+
+@dataclass
+class Measure:
+    """One measured rate against its baseline."""
+
+    name: str
+    events: int
+    seconds: float
+    baseline_seconds: float
+    target: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    @property
+    def baseline_rate(self) -> float:
+        return self.events / self.baseline_seconds
+
+    @property
+    def ratio(self) -> float:
+        return self.rate / self.baseline_rate
+
+    def line(self) -> str:
+        verdict = "meets" if self.ratio >= self.target else "MISSES"
+        return (
+            f"{self.name:<11} {self.events:>7} events  {self.rate:>9,.0f}/s  baseline "
+            f"{self.baseline_rate:>9,.0f}/s  ratio {self.ratio:.2f} ({verdict} target "
+            f"{self.target:.1f})"
+        )
+
+
+@contextmanager
+def fresh_database(prefix: str) -> Iterator[str]:
+    """A database that exists for the benchmark only."""
+    name = create_database(prefix)
+    try:
+        yield name
+    finally:
+        drop_database(name)
+
+
+def write_canaries(db: str, events: int, note_bytes: int = 200) -> ServiceSettings:
+    """Store ``events`` canary events (10 per aggregate) in ``db``'s event store."""
+    settings = ServiceSettings.for_service("selftest", db_name=db)
+    app = open_application(SelfTestApplication, settings)
+    app.write(uuid.uuid4().hex, events // 10, 10, note="x" * note_bytes)
+    app.close()
+    return settings
+
+
+class Stopwatch:
+    """Seconds since start, as a context manager."""
+
+    def __enter__(self) -> "Stopwatch":
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start

@@ -1,0 +1,94 @@
+"""Projection throughput (consume, apply, record offsets) against raw asyncpg executemany."""
+
+import asyncio
+import time
+import uuid
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry
+from ssp_contracts import EnvelopeError
+
+from bench.common import Measure, Stopwatch, fresh_database
+from services.runtime.metrics import ProjectionMetrics
+from services.runtime.projection import ProjectionRunner, decode_record
+from services.runtime.selftest import CanaryLog, canary_row
+from services.runtime.settings import ServiceSettings
+from services.runtime.testing import topic_reader
+
+TOPIC = "ssp.platform.selftest"
+
+
+class _Timed(ProjectionRunner):
+    """The real runner, noting when its first batch arrived and how many events it applied."""
+
+    first: float | None = None
+    applied = 0
+
+    async def handle(self, records: list) -> None:  # type: ignore[override]
+        self.first = self.first or time.perf_counter()
+        await super().handle(records)
+        self.applied += len(records)
+
+
+async def _projection_seconds(db: str, events: int) -> float:
+    settings = ServiceSettings.for_service("selftest", db_name=db)
+    pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=4)
+    broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+    runner = _Timed(
+        "bench.canary",
+        [CanaryLog()],
+        pool,
+        broker,
+        ProjectionMetrics(CollectorRegistry()),
+        group_suffix=f".{uuid.uuid4().hex[:8]}",
+    )
+    await runner.setup()
+    await broker.start()
+    try:
+        while runner.applied < events:
+            await asyncio.sleep(0.01)
+        # Steady state: from the first batch's arrival to the last commit.
+        assert runner.first is not None
+        return time.perf_counter() - runner.first
+    finally:
+        await broker.stop()
+        await pool.close()
+
+
+def _rows_on_topic() -> list[tuple[str, str, int, str, str]]:
+    """Every canary on the topic as the rows the projection writes."""
+    rows = []
+    with topic_reader(TOPIC) as consumer:
+        end = consumer.end_offsets(list(consumer.assignment()))
+        while any(consumer.position(tp) < end[tp] for tp in end):
+            for batch in consumer.poll(timeout_ms=1000, max_records=5000).values():
+                for record in batch:
+                    try:
+                        event = decode_record(record)
+                    except EnvelopeError:
+                        continue  # the dead-letter test's messages: the runner skips them too
+                    rows.append(canary_row(event.envelope, event.payload))
+    return rows
+
+
+async def _raw_seconds(db: str, rows: list[tuple[str, str, int, str, str]]) -> float:
+    settings = ServiceSettings.for_service("selftest", db_name=db)
+    conn = await asyncpg.connect(settings.pg_dsn)
+    try:
+        await CanaryLog().create_tables(conn)
+        with Stopwatch() as watch:
+            await conn.executemany("INSERT INTO selftest_canary VALUES ($1, $2, $3, $4, $5)", rows)
+        return watch.seconds
+    finally:
+        await conn.close()
+
+
+def run() -> Measure:
+    """Project the whole canary topic, then insert the same rows raw, in one run."""
+    rows = _rows_on_topic()
+    with fresh_database("benchproj") as db:
+        seconds = asyncio.run(_projection_seconds(db, len(rows)))
+    with fresh_database("benchraw") as db:
+        raw = asyncio.run(_raw_seconds(db, rows))
+    return Measure("projection", len(rows), seconds, raw, target=0.3)
