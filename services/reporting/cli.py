@@ -1,4 +1,4 @@
-"""``ssp audit verify`` and ``ssp audit export``: the auditor's command-line tools."""
+"""``ssp audit verify|export`` and ``ssp reporting rebuild|compare``: command-line tools."""
 
 import argparse
 import asyncio
@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 import asyncpg
 
-from services.reporting import audit_trail
+from services.reporting import audit_trail, rebuild
 from services.reporting.audit_trail import AuditFilter
 from services.runtime.settings import ServiceSettings
 
@@ -20,9 +20,9 @@ class BadInput(Exception):
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``audit`` command and its sub-commands to the ``ssp`` parser."""
+    """Add the ``audit`` and ``reporting`` commands to the ``ssp`` parser."""
     audit = subparsers.add_parser("audit", help="verify or export the audit trail")
-    actions = audit.add_subparsers(dest="audit_action", required=True)
+    actions = audit.add_subparsers(dest="action", required=True)
 
     verify = actions.add_parser("verify", help="recompute the hash chain; exit 1 if broken")
     _database_options(verify)
@@ -39,6 +39,21 @@ def register(subparsers: Any) -> None:
     export.add_argument("--until", help="before this ISO 8601 time, with timezone")
     export.set_defaults(func=_runs(_export))
 
+    reporting = subparsers.add_parser("reporting", help="rebuild the reporting read models")
+    steps = reporting.add_subparsers(dest="action", required=True)
+    rebuild_cmd = steps.add_parser("rebuild", help="rebuild every read model from Kafka")
+    _database_options(rebuild_cmd)
+    rebuild_cmd.add_argument("--into", required=True, help="fresh schema to build (must not exist)")
+    rebuild_cmd.add_argument("--swap", action="store_true", help="then swap it in for the live one")
+    rebuild_cmd.add_argument(
+        "--retire-as", help="name for the old live schema (default: <live>_old)"
+    )
+    rebuild_cmd.set_defaults(func=_runs(_rebuild))
+    compare = steps.add_parser("compare", help="compare a rebuilt schema with the live one")
+    _database_options(compare)
+    compare.add_argument("--fresh", required=True, help="the rebuilt schema")
+    compare.set_defaults(func=_runs(_compare))
+
 
 def _database_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="reporting database name (default: the service's)")
@@ -54,15 +69,14 @@ def _runs(
         try:
             return asyncio.run(command(args))
         except BadInput as exc:
-            print(f"ssp audit {args.audit_action}: {exc}", file=sys.stderr)
+            print(f"ssp {args.command} {args.action}: {exc}", file=sys.stderr)
             return 2
 
     return run
 
 
 async def _connect(args: argparse.Namespace) -> asyncpg.Connection:
-    overrides = {k: v for k, v in (("db_name", args.db), ("db_schema", args.schema)) if v}
-    settings = ServiceSettings.for_service("reporting", **overrides)
+    settings = _settings(args)
     try:
         conn = await asyncpg.connect(
             settings.pg_dsn, server_settings={"search_path": settings.db_schema}
@@ -130,3 +144,41 @@ def _time(text: str | None, option: str) -> datetime | None:
     if value.tzinfo is None:
         raise BadInput(f"{option}: give a timezone, e.g. {text}Z or {text}+00:00")
     return value
+
+
+def _settings(args: argparse.Namespace) -> ServiceSettings:
+    overrides = {k: v for k, v in (("db_name", args.db), ("db_schema", args.schema)) if v}
+    return ServiceSettings.for_service("reporting", **overrides)
+
+
+async def _rebuild(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        if args.swap:
+            retired = args.retire_as or f"{settings.db_schema}_old"
+            report = await rebuild.rebuild_and_swap(settings, args.into, retired)
+            where = f"swapped in as {settings.db_schema!r}; the old one is {retired!r}"
+        else:
+            report = await rebuild.rebuild(settings, args.into)
+            where = f"in schema {args.into!r}"
+    except rebuild.RebuildError as exc:
+        raise BadInput(str(exc)) from None
+    print(f"rebuilt from {report.applied} events, {len(report.skipped)} skipped, {where}")
+    for reason in report.skipped[:20]:
+        print(f"  skipped {reason}", file=sys.stderr)
+    return 0
+
+
+async def _compare(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    conn = await rebuild.connect(settings, settings.db_schema)
+    try:
+        differences = await rebuild.compare(conn, settings.db_schema, args.fresh)
+    finally:
+        await conn.close()
+    for d in differences:
+        print(f"{d.table}: {d.only_in_live} rows only live, {d.only_in_fresh} only rebuilt")
+    if differences:
+        return 1
+    print(f"{settings.db_schema!r} and {args.fresh!r} match row for row")
+    return 0

@@ -10,8 +10,10 @@ from services.reporting.tests.builders import T0, received
 from services.runtime.projection import ReceivedEvent
 
 
-def reported(n: int, school: str = "school-a", actor: str = "officer-1") -> ReceivedEvent:
-    """The n-th incident reported at ``school``, n minutes after T0."""
+def reported(
+    n: int, school: str = "school-a", actor: str = "officer-1", minute: int | None = None
+) -> ReceivedEvent:
+    """The n-th incident reported at ``school``, n (or ``minute``) minutes after T0."""
     payload = IncidentReported(
         incident_id=f"00000000-0000-0000-0000-{n:012d}",
         school_id=school,
@@ -22,7 +24,9 @@ def reported(n: int, school: str = "school-a", actor: str = "officer-1") -> Rece
         serious=False,
         outside_protocol_hours=False,
     )
-    return received(payload, actor=actor, at=T0 + timedelta(minutes=n))
+    return received(
+        payload, actor=actor, at=T0 + timedelta(minutes=n if minute is None else minute)
+    )
 
 
 async def record(conn: asyncpg.Connection, *batches: list[ReceivedEvent]) -> None:

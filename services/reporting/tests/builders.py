@@ -48,3 +48,23 @@ def _subject_of(data: dict[str, Any]) -> str:
         if key.endswith("_id") and isinstance(value, str):
             return value
     return str(uuid.uuid4())
+
+
+def publish(events: list[ReceivedEvent]) -> None:
+    """Put events on their real topics as a producing service's relay would (end-to-end tests)."""
+    from kafka import KafkaProducer
+
+    from services.runtime.settings import ServiceSettings
+
+    producer = KafkaProducer(
+        bootstrap_servers=ServiceSettings.for_service("admin").kafka_bootstrap, acks="all"
+    )
+    try:
+        for event in events:
+            e = event.envelope
+            producer.send(
+                event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers()
+            )
+        producer.flush()
+    finally:
+        producer.close()

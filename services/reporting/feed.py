@@ -1,0 +1,185 @@
+"""Feeding the reporting projections from Kafka without the HTTP app or a consumer group.
+
+The rebuild tool (and the auditor's replay) read topics from the beginning up to given
+offsets and apply them with the same projections and the same tracking tables as the
+live runners, so a rebuilt schema can be swapped in and its runners carry on from there.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
+from kafka import TopicPartition as KafkaPartition
+from ssp_contracts import EnvelopeError
+
+from services.reporting.views import apply_events, runner_specs
+from services.runtime.projection import (
+    TRACKING_DDL,
+    Connection,
+    Projection,
+    ReceivedEvent,
+    decode_record,
+)
+
+log = logging.getLogger(__name__)
+Offsets = dict[tuple[str, int], int]
+
+
+@dataclass
+class FeedReport:
+    """What a feed applied and what it had to skip (what the live runner dead-letters)."""
+
+    applied: int = 0
+    skipped: list[str] = field(default_factory=list)
+    offsets: Offsets = field(default_factory=dict)
+
+
+async def create_schema_tables(conn: Connection) -> None:
+    """Tracking tables and every reporting table, in the connection's search_path schema."""
+    await conn.execute(TRACKING_DDL)
+    for _, projections in runner_specs():
+        for projection in projections:
+            await projection.create_tables(conn)
+
+
+async def stored_offsets(conn: Connection, runner: str) -> Offsets:
+    """Next offset per (topic, partition) recorded for ``runner`` in this schema."""
+    rows = await conn.fetch(
+        "SELECT topic, partition, next_offset FROM ssp_consumer_offsets WHERE runner = $1",
+        runner,
+    )
+    return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+
+
+def end_offsets(bootstrap: str, topics: Sequence[str]) -> Offsets:
+    """The current end of every partition of ``topics`` (blocking; kafka-python)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        tps = [
+            KafkaPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or ())
+        ]
+        return {(tp.topic, tp.partition): off for tp, off in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+
+
+async def feed(conn: Connection, bootstrap: str, until: Offsets, batch: int = 500) -> FeedReport:
+    """Apply every record from this schema's stored offsets up to ``until`` (exclusive)."""
+    specs = runner_specs()
+    start = {name: await stored_offsets(conn, name) for name, _ in specs}
+    report = FeedReport()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, max_poll_records=batch
+    )
+    await consumer.start()
+    try:
+        wanted = [TopicPartition(t, p) for (t, p), end in until.items() if end > 0]
+        consumer.assign(wanted)
+        for tp in wanted:
+            # Every runner of this schema has reached at least the smallest stored offset.
+            consumer.seek(tp, min(s.get((tp.topic, tp.partition), 0) for s in start.values()))
+        pending = {
+            tp for tp in wanted if await consumer.position(tp) < until[(tp.topic, tp.partition)]
+        }
+        while pending:
+            fetched = await consumer.getmany(*pending, timeout_ms=1000, max_records=batch)
+            records = [
+                r
+                for tp, rs in fetched.items()
+                for r in rs
+                if r.offset < until[(tp.topic, tp.partition)]
+            ]
+            await _apply_batch(conn, specs, start, records, report)
+            for tp in list(pending):
+                if await consumer.position(tp) >= until[(tp.topic, tp.partition)]:
+                    pending.discard(tp)
+    finally:
+        await consumer.stop()
+    return report
+
+
+async def _apply_batch(
+    conn: Connection,
+    specs: Sequence[tuple[str, Sequence[Projection]]],
+    start: dict[str, Offsets],
+    records: list[Any],
+    report: FeedReport,
+) -> None:
+    events: list[tuple[ReceivedEvent | None, Any]] = []
+    for record in records:
+        try:
+            events.append((decode_record(record), record))
+        except EnvelopeError as exc:
+            report.skipped.append(f"{record.topic}/{record.partition}/{record.offset}: {exc}")
+            events.append((None, record))
+    for name, projections in specs:
+        topics = {t for p in projections for t in p.topics}
+        done = start[name]
+        mine = [
+            (e, r)
+            for e, r in events
+            if r.topic in topics and r.offset >= done.get((r.topic, r.partition), 0)
+        ]
+        good = [e for e, _ in mine if e is not None]
+        offsets = _next_offsets([r for _, r in mine])
+        try:
+            async with conn.transaction():
+                await _apply_tracked(conn, name, projections, good)
+                await _store_offsets(conn, name, offsets)
+        except Exception:
+            # As the live runner does: one by one, skipping (dead-lettering) what fails.
+            for event in good:
+                try:
+                    async with conn.transaction():
+                        await _apply_tracked(conn, name, projections, [event])
+                except Exception as exc:
+                    report.skipped.append(f"{event.topic}/{event.partition}/{event.offset}: {exc}")
+            await _store_offsets(conn, name, offsets)
+        report.offsets.update(offsets)
+    report.applied += sum(1 for e, _ in events if e is not None)
+
+
+async def _apply_tracked(
+    conn: Connection, runner: str, projections: Sequence[Projection], events: list[ReceivedEvent]
+) -> None:
+    seen = {
+        r["event_id"]
+        for r in await conn.fetch(
+            "SELECT event_id FROM ssp_processed_events WHERE runner = $1 AND event_id = ANY($2)",
+            runner,
+            [e.envelope.id for e in events],
+        )
+    }
+    fresh: list[ReceivedEvent] = []
+    for e in events:
+        if e.envelope.id not in seen:
+            seen.add(e.envelope.id)
+            fresh.append(e)
+    await apply_events(conn, projections, fresh)
+    await conn.execute(
+        "INSERT INTO ssp_processed_events (runner, event_id) SELECT $1, unnest($2::text[])",
+        runner,
+        [e.envelope.id for e in fresh],
+    )
+
+
+async def _store_offsets(conn: Connection, runner: str, offsets: Offsets) -> None:
+    await conn.executemany(
+        """INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (runner, topic, partition) DO UPDATE
+           SET next_offset = GREATEST(ssp_consumer_offsets.next_offset, $4), updated_at = now()""",
+        [(runner, t, p, o) for (t, p), o in offsets.items()],
+    )
+
+
+def _next_offsets(records: list[Any]) -> Offsets:
+    out: Offsets = {}
+    for r in records:
+        out[(r.topic, r.partition)] = max(out.get((r.topic, r.partition), 0), r.offset + 1)
+    return out

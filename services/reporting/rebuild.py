@@ -1,0 +1,158 @@
+"""Rebuild the read models from Kafka into a fresh schema, compare, and swap it in."""
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+import asyncpg
+from ssp_contracts.topics import EVENT_TOPICS
+
+from services.reporting.feed import FeedReport, create_schema_tables, end_offsets, feed
+from services.runtime.projection import Connection
+from services.runtime.settings import ServiceSettings
+
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# The chain columns depend on the order events arrived in; the entries themselves must match.
+AUDIT_COLUMNS = (
+    "event_id, event_type, entity, actor_id, actor_role, correlation_id, causation_id,"
+    " source, event_time, sequence, topic, data"
+)
+NOT_COMPARED = {"audit_chain_head", "ssp_processed_events", "ssp_consumer_offsets"}
+
+
+class RebuildError(Exception):
+    """The rebuild or swap cannot go ahead; the message says why."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Rows of one table found in one schema and not the other."""
+
+    table: str
+    only_in_live: int
+    only_in_fresh: int
+
+
+def check_schema_name(name: str) -> str:
+    """A plain lower-case identifier, so it can be quoted safely into DDL."""
+    if not SCHEMA_NAME.match(name):
+        raise RebuildError(f"schema {name!r}: use lower-case letters, digits and _ only")
+    return name
+
+
+async def connect(settings: ServiceSettings, schema: str) -> asyncpg.Connection:
+    """A connection whose unqualified table names resolve in ``schema``."""
+    return await asyncpg.connect(settings.pg_dsn, server_settings={"search_path": schema})
+
+
+async def rebuild(
+    settings: ServiceSettings, schema: str, until: dict[tuple[str, int], int] | None = None
+) -> FeedReport:
+    """Create ``schema`` (it must not exist); fill it from Kafka up to ``until`` (or now)."""
+    check_schema_name(schema)
+    conn = await connect(settings, schema)
+    try:
+        if await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
+            raise RebuildError(f"schema {schema!r} already exists; rebuild into a fresh one")
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+        await create_schema_tables(conn)
+        if until is None:
+            until = await asyncio.to_thread(end_offsets, settings.kafka_bootstrap, EVENT_TOPICS)
+        return await feed(conn, settings.kafka_bootstrap, until)
+    finally:
+        await conn.close()
+
+
+async def catch_up(
+    settings: ServiceSettings, schema: str, until: dict[tuple[str, int], int]
+) -> FeedReport:
+    """Feed an existing rebuilt schema on from where it stopped up to ``until``."""
+    conn = await connect(settings, check_schema_name(schema))
+    try:
+        return await feed(conn, settings.kafka_bootstrap, until)
+    finally:
+        await conn.close()
+
+
+async def compare(conn: Connection, live: str, fresh: str) -> list[Difference]:
+    """Every read-model table, row for row (the audit trail without its chain columns)."""
+    tables = [
+        r["table_name"]
+        for r in await conn.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1"
+            " ORDER BY table_name",
+            live,
+        )
+        if r["table_name"] not in NOT_COMPARED
+    ]
+    found = []
+    for table in tables:
+        columns = AUDIT_COLUMNS if table == "audit_trail" else "*"
+        a = f'SELECT {columns} FROM "{live}"."{table}"'
+        b = f'SELECT {columns} FROM "{fresh}"."{table}"'
+        only_live = await conn.fetchval(f"SELECT count(*) FROM ({a} EXCEPT ALL {b}) x")
+        only_fresh = await conn.fetchval(f"SELECT count(*) FROM ({b} EXCEPT ALL {a}) x")
+        if only_live or only_fresh:
+            found.append(Difference(table, only_live, only_fresh))
+    return found
+
+
+async def swap(conn: Connection, live: str, fresh: str, retired: str) -> None:
+    """Rename live to retired and fresh to live in one transaction.
+
+    The live tracking tables are locked first, so no runner batch is half applied; the swap
+    is refused if the fresh schema has not reached every offset the live one has.
+    """
+    for name in (live, fresh, retired):
+        check_schema_name(name)
+    async with conn.transaction():
+        await conn.execute(
+            f'LOCK TABLE "{live}".ssp_processed_events, "{live}".ssp_consumer_offsets'
+            " IN ACCESS EXCLUSIVE MODE"
+        )
+        behind = await conn.fetch(
+            f"""SELECT l.runner, l.topic, l.partition, l.next_offset AS live,
+                       COALESCE(f.next_offset, 0) AS fresh
+                FROM "{live}".ssp_consumer_offsets l
+                LEFT JOIN "{fresh}".ssp_consumer_offsets f USING (runner, topic, partition)
+                WHERE COALESCE(f.next_offset, 0) < l.next_offset"""
+        )
+        if behind:
+            b = behind[0]
+            raise RebuildError(
+                f"fresh schema is behind at {b['runner']} {b['topic']}/{b['partition']}"
+                f" ({b['fresh']} < {b['live']}); catch up and swap again"
+            )
+        await conn.execute(f'ALTER SCHEMA "{live}" RENAME TO "{retired}"')
+        await conn.execute(f'ALTER SCHEMA "{fresh}" RENAME TO "{live}"')
+
+
+async def live_offsets(conn: Connection, live: str) -> dict[tuple[str, int], int]:
+    """The furthest offset any live runner has stored, per (topic, partition)."""
+    rows = await conn.fetch(
+        f'SELECT topic, partition, max(next_offset) AS o FROM "{live}".ssp_consumer_offsets'
+        " GROUP BY 1, 2"
+    )
+    return {(r["topic"], r["partition"]): r["o"] for r in rows}
+
+
+async def rebuild_and_swap(
+    settings: ServiceSettings, fresh: str, retired: str, attempts: int = 5
+) -> FeedReport:
+    """Rebuild into ``fresh``, catch up with the live runners, then swap (retrying if they move)."""
+    live = settings.db_schema
+    report = await rebuild(settings, fresh)
+    for _ in range(attempts):
+        conn = await connect(settings, live)
+        try:
+            target = await live_offsets(conn, live)
+            merged = {k: max(v, report.offsets.get(k, 0)) for k, v in target.items()}
+            await catch_up(settings, fresh, merged)
+            try:
+                await swap(conn, live, fresh, retired)
+                return report
+            except RebuildError:
+                continue  # the live runners moved on meanwhile: catch up again
+        finally:
+            await conn.close()
+    raise RebuildError(f"the live runners kept moving; {attempts} swap attempts failed")
