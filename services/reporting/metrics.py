@@ -70,7 +70,8 @@ class ViewMetrics(Collector):
         """Recompute every gauge from the read models and swap the snapshot in."""
         now = datetime.now(UTC)
         async with pool.acquire() as conn:
-            term = await current_term(conn, now)
+            # The current term, unless configured (e.g. to watch a term just ended).
+            term = extra.get("metrics_term") or await current_term(conn, now)
             snap = await snapshot(conn, term, now, extra)
         self.snapshot = snap
         self.refreshed_at = now.timestamp()
