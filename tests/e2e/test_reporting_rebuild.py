@@ -1,11 +1,13 @@
 """Any read model can be rebuilt from Kafka into a fresh schema, compared, and swapped in."""
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
 import asyncpg
 import httpx
+import jsonschema
 import pytest
 from ssp_contracts.topics import EVENT_TOPICS
 
@@ -14,20 +16,20 @@ from services.reporting.feed import end_offsets
 from services.reporting.tests.abstraction_stories import hackney_and_camden
 from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.builders import publish
+from services.reporting.tests.disclosure_stories import deployments, disclosures
 from services.reporting.tests.performance_stories import (
-    deployments,
-    disclosures,
     incidents,
     indicators,
     schools,
     searches,
 )
 from services.reporting.views import AUDIT_RUNNER, VIEWS_RUNNER
-from services.runtime.settings import ServiceSettings
-from services.runtime.testing import bearer, wait_for
+from services.runtime.settings import REPO_ROOT, ServiceSettings
+from services.runtime.testing import bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack
 AUDITOR = bearer("auditor", "auditor-rb")
+SCHEMAS = REPO_ROOT / "contracts/ssp_contracts/schemas"
 
 
 def story() -> list[Any]:
@@ -40,6 +42,21 @@ def story() -> list[Any]:
         *hackney_and_camden(),
         indicators("S1", "2026-autumn", 1, (3, 30, 1, 0)),
     ]
+
+
+def assert_on_kafka_as_contracted(ids: set[str]) -> None:
+    """Each published event is on its topic and its data meets the committed JSON Schema."""
+    found = 0
+    for topic in EVENT_TOPICS:
+        for record in read_all(topic):
+            headers = dict(record.headers or ())
+            if headers.get("ce_id", b"").decode() not in ids:
+                continue
+            event_type = headers["ce_type"].decode()
+            schema = json.loads((SCHEMAS / f"{event_type}.json").read_text())
+            jsonschema.validate(json.loads(record.value), schema)
+            found += 1
+    assert found == len(ids)
 
 
 def caught_up(settings: ServiceSettings) -> bool:
@@ -79,7 +96,9 @@ def test_rebuild_compare_and_swap(services: Any, fresh_db: Any) -> None:
     live = services("reporting", **env)
 
     # Given the live read models have applied the hand-worked story and all else on the topics
-    publish(story())
+    events = story()
+    publish(events)
+    assert_on_kafka_as_contracted({e.envelope.id for e in events})
     wait_for(lambda: caught_up(settings), timeout=90, what="the live runners to catch up")
     live.stop()
 

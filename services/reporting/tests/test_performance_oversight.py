@@ -7,10 +7,9 @@ import pytest
 
 from services.reporting.queries import oversight as q
 from services.reporting.tests.abstraction_stories import hackney_and_camden
+from services.reporting.tests.disclosure_stories import deployments, disclosures
 from services.reporting.tests.performance_stories import (
     NOV,
-    deployments,
-    disclosures,
     incidents,
     schools,
     searches,

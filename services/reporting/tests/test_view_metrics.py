@@ -9,9 +9,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from services.reporting.metrics import ViewMetrics, snapshot
 from services.reporting.tests.abstraction_stories import hackney_and_camden
+from services.reporting.tests.disclosure_stories import deployments, disclosures
 from services.reporting.tests.performance_stories import (
-    deployments,
-    disclosures,
     incidents,
     schools,
     searches,

@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.reporting.tests.abstraction_stories import hackney_and_camden, project
+from services.reporting.tests.disclosure_stories import deployments, disclosures
 from services.reporting.tests.performance_stories import (
-    deployments,
-    disclosures,
     incident,
     incidents,
     schools,
