@@ -13,9 +13,8 @@ import pytest
 
 from services.reporting.tests.abstraction_stories import hackney_and_camden
 from services.reporting.tests.builders import publish
+from services.reporting.tests.disclosure_stories import deployments, disclosures
 from services.reporting.tests.performance_stories import (
-    deployments,
-    disclosures,
     incidents,
     schools,
     searches,
