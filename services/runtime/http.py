@@ -2,11 +2,13 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.runtime.domain import NotFound, RuleViolation
@@ -71,3 +73,12 @@ def install_probes(app: FastAPI, ready: Callable[[], Awaitable[dict[str, str]]])
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
     async def metrics() -> Response:
         return Response(generate_latest(app.state.ssp.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def install_asyncapi(app: FastAPI, broker: Any, title: str, description: str) -> None:
+    """/asyncapi.json: the Kafka side of the service, as FastStream documents it."""
+
+    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI document of the Kafka interface")
+    async def asyncapi() -> JSONResponse:
+        spec = AsyncAPI(broker, title=title, description=description, version="1.0.0")
+        return JSONResponse(spec.to_specification().to_jsonable())

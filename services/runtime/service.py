@@ -16,7 +16,12 @@ from prometheus_client import CollectorRegistry
 
 from services.runtime.auth import Permissions
 from services.runtime.eventstore import open_application
-from services.runtime.http import install_correlation, install_error_handlers, install_probes
+from services.runtime.http import (
+    install_asyncapi,
+    install_correlation,
+    install_error_handlers,
+    install_probes,
+)
 from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
 from services.runtime.projection import Projection, ProjectionRunner
@@ -65,6 +70,18 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     ctx = ServiceContext(
         settings, Permissions(jwt_secret(settings.jwt_secret), spec.permission_table)
     )
+    # Built now, connected in the lifespan: the AsyncAPI document exists either way.
+    ctx.broker = KafkaBroker(
+        settings.kafka_bootstrap,
+        client_id=f"ssp-{settings.service}",
+        # Per-message consume logs at DEBUG: at INFO they would drown the service's own logs.
+        log_level=logging.DEBUG,
+        middlewares=[
+            KafkaPrometheusMiddleware(registry=ctx.registry, app_name=f"ssp_{settings.service}")
+        ],
+    )
+    if spec.translator is not None:
+        _document_publications(ctx.broker, spec.translator)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -81,6 +98,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     install_correlation(app)
     install_error_handlers(app)
     install_probes(app, lambda: _readiness(ctx))
+    install_asyncapi(app, ctx.broker, spec.title, spec.description)
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -98,11 +116,7 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
     )
     if spec.application_class is not None:
         ctx.application = await asyncio.to_thread(open_application, spec.application_class, s)
-    ctx.broker = KafkaBroker(
-        s.kafka_bootstrap,
-        client_id=f"ssp-{s.service}",
-        middlewares=[KafkaPrometheusMiddleware(registry=ctx.registry, app_name=f"ssp_{s.service}")],
-    )
+    assert ctx.broker is not None
     if spec.projections is not None and s.projections_enabled:
         metrics = ProjectionMetrics(ctx.registry)
         for name, projections in spec.projections(ctx):
@@ -126,6 +140,17 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         if asyncio.iscoroutine(result):
             await result
     log.info("service %s started", s.service)
+
+
+def _document_publications(broker: KafkaBroker, translator: Translator) -> None:
+    """Declare what the outbox relay publishes, so the AsyncAPI document lists it."""
+    for contract in translator.contracts():
+        broker.publisher(
+            contract.topic,
+            title=f"{contract.topic}:{contract.event_type}",
+            description=f"{contract.event_type}: {contract.__doc__} (from the outbox relay)",
+            schema=contract,
+        )
 
 
 async def _stop(ctx: ServiceContext) -> None:

@@ -1,5 +1,6 @@
 """Maps domain events to contract events: domain events never go on the wire as they are."""
 
+import typing
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,6 +38,17 @@ class Translator:
     def internal(self, *event_classes: type) -> None:
         """These domain events stay inside the service (for example personal details)."""
         self._internal.update(event_classes)
+
+    def contracts(self) -> list[type[EventPayload]]:
+        """The contract classes this translator produces, read from the mappers' annotations."""
+        found: dict[str, type[EventPayload]] = {}
+        for mapper in set(self._mappers.values()):
+            returned = typing.get_type_hints(mapper).get("return")
+            for candidate in typing.get_args(returned) or (returned,):
+                if isinstance(candidate, type) and issubclass(candidate, EventPayload):
+                    contract: type[EventPayload] = candidate
+                    found[contract.event_type] = contract
+        return [found[k] for k in sorted(found)]
 
     def covers(self, event_class: type) -> bool:
         """Whether ``event_class`` is mapped or declared internal."""

@@ -1,0 +1,28 @@
+"""Bad input to the ssp command: exit code 2 and a one-line reason."""
+
+import pytest
+
+from services.cli.main import main
+from services.runtime.auth import verify_token
+from services.runtime.keys import jwt_secret
+
+
+def test_a_token_for_an_unknown_role_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["token", "--role", "janitor", "--sub", "x"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ssp token: role must be one of")
+    assert "\n" not in err
+
+
+def test_a_token_is_printed_for_a_known_role(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "--role", "head_teacher", "--sub", "ht-1", "--school", "S1"]) == 0
+    principal = verify_token(jwt_secret(""), capsys.readouterr().out.strip())
+    assert (principal.sub, principal.role, principal.school) == ("ht-1", "head_teacher", "S1")
+
+
+def test_an_unknown_sub_command_exits_2() -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["frobnicate"])
+    assert exit_.value.code == 2

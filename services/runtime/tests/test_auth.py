@@ -1,0 +1,91 @@
+"""Bearer tokens: who may call, and the clear refusals for everyone else."""
+
+import jwt
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
+
+from services.runtime.auth import Permissions, Principal, allow, issue_token, verify_token
+from services.runtime.service import ServiceContext
+from services.runtime.settings import ServiceSettings
+
+SECRET = "test-secret-with-enough-length-for-hs256"
+
+
+@pytest.fixture
+def client() -> TestClient:
+    router = APIRouter()
+
+    @router.get("/things")
+    def things(principal: Principal = allow("read_things")) -> dict[str, str]:
+        return {"sub": principal.sub, "role": principal.role}
+
+    app = FastAPI()
+    app.state.ssp = ServiceContext(
+        ServiceSettings.for_service("test", in_memory=True),
+        Permissions(SECRET, {"read_things": {"auditor"}}),
+    )
+    app.include_router(router)
+    return TestClient(app)
+
+
+def header(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_an_allowed_role_gets_through_with_its_identity(client: TestClient) -> None:
+    token = issue_token(SECRET, sub="auditor-1", role="auditor")
+    assert client.get("/things", headers=header(token)).json() == {
+        "sub": "auditor-1",
+        "role": "auditor",
+    }
+
+
+def test_another_role_is_refused_with_403_naming_the_roles_allowed(client: TestClient) -> None:
+    response = client.get("/things", headers=header(issue_token(SECRET, sub="a", role="analyst")))
+    assert response.status_code == 403
+    assert response.json()["detail"] == "role analyst may not read_things; allowed: auditor"
+
+
+def test_no_token_is_401(client: TestClient) -> None:
+    response = client.get("/things")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "missing bearer token"
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_token_signed_with_another_key_is_401(client: TestClient) -> None:
+    forged = issue_token("another-secret-of-sufficient-length!!", sub="x", role="auditor")
+    response = client.get("/things", headers=header(forged))
+    assert response.status_code == 401
+    assert "signature" in response.json()["detail"].lower()
+
+
+def test_an_expired_token_is_401(client: TestClient) -> None:
+    expired = issue_token(SECRET, sub="x", role="auditor", ttl_seconds=-10)
+    response = client.get("/things", headers=header(expired))
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_a_token_with_an_unknown_role_is_refused() -> None:
+    token = jwt.encode(
+        {"sub": "x", "role": "janitor", "iss": "ssp-dev", "exp": 2**40}, SECRET, algorithm="HS256"
+    )
+    with pytest.raises(jwt.InvalidTokenError, match="unknown role"):
+        verify_token(SECRET, token)
+
+
+def test_issuing_a_token_for_an_unknown_role_fails() -> None:
+    with pytest.raises(ValueError, match="role must be one of"):
+        issue_token(SECRET, sub="x", role="janitor")
+
+
+def test_a_permission_table_naming_an_unknown_role_fails_at_start_up() -> None:
+    with pytest.raises(ValueError, match="janitor"):
+        Permissions(SECRET, {"read": {"janitor"}})
+
+
+def test_scope_claims_reach_the_principal() -> None:
+    token = issue_token(SECRET, sub="t-1", role="head_teacher", school="S1", borough="Camden")
+    assert verify_token(SECRET, token) == Principal("t-1", "head_teacher", "S1", "Camden")
