@@ -98,7 +98,9 @@ async def stream_entries(
 
 async def verify(conn: Connection) -> Verdict:
     """Recompute the whole chain from the stored entries and compare with the head."""
-    head = await conn.fetchrow("SELECT entries, hash FROM audit_chain_head")
+    head = None
+    if await conn.fetchval("SELECT to_regclass('audit_chain_head')") is not None:
+        head = await conn.fetchrow("SELECT entries, hash FROM audit_chain_head")
     return await verify_stream(stream_entries(conn), head)
 
 

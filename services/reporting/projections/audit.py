@@ -79,7 +79,13 @@ class AuditTrail(Projection):
         # One writer at a time extends the chain, even if two runners share the schema.
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('audit_trail'))")
         head = await conn.fetchrow("SELECT entries, hash FROM audit_chain_head")
-        prev, count = (head["hash"], head["entries"]) if head else (GENESIS, 0)
+        if head is None:
+            # A trail kept before the head table existed goes on from its newest entry.
+            last = await conn.fetchval("SELECT hash FROM audit_trail ORDER BY seq DESC LIMIT 1")
+            count = await conn.fetchval("SELECT count(*) FROM audit_trail")
+            prev = last or GENESIS
+        else:
+            prev, count = head["hash"], head["entries"]
         rows = []
         for event in events:
             entry = entry_of(event)

@@ -113,3 +113,25 @@ async def test_recomputing_the_edited_hash_still_breaks_the_next_link(
     # Then the third entry no longer links to it
     verdict = await audit_trail.verify(conn)
     assert verdict.broken is not None and verdict.broken.seq == order[2]
+
+
+async def test_a_trail_from_before_the_head_table_goes_on_from_its_newest_entry(
+    given_five_recorded_entries: asyncpg.Connection,
+) -> None:
+    conn = given_five_recorded_entries
+    # Given a trail whose head was never recorded (kept by an earlier version)
+    await conn.execute("DELETE FROM audit_chain_head")
+    # When more events arrive
+    await record(conn, [reported(6), reported(7)])
+    # Then the chain carries on unbroken and the head is recorded again
+    verdict = await audit_trail.verify(conn)
+    assert verdict.ok, verdict.broken
+    assert verdict.entries == 7
+
+
+async def test_a_missing_head_is_reported_not_crashed_on(
+    given_five_recorded_entries: asyncpg.Connection,
+) -> None:
+    await given_five_recorded_entries.execute("DROP TABLE audit_chain_head")
+    verdict = await audit_trail.verify(given_five_recorded_entries)
+    assert verdict.broken is not None and "no chain head" in verdict.broken.reason
