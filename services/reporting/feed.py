@@ -6,7 +6,7 @@ live runners, so a rebuilt schema can be swapped in and its runners carry on fro
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,13 +15,16 @@ from kafka import KafkaConsumer
 from kafka import TopicPartition as KafkaPartition
 from ssp_contracts import EnvelopeError
 
-from services.reporting.views import apply_events, runner_specs
+from services.reporting.views import runner_specs
 from services.runtime.projection import (
     TRACKING_DDL,
     Connection,
     Projection,
     ReceivedEvent,
+    apply_tracked,
     decode_record,
+    next_offsets,
+    store_offsets,
 )
 
 log = logging.getLogger(__name__)
@@ -94,7 +97,7 @@ async def feed(conn: Connection, bootstrap: str, until: Offsets, batch: int = 50
                 for r in rs
                 if r.offset < until[(tp.topic, tp.partition)]
             ]
-            await _apply_batch(conn, specs, start, records, report)
+            await apply_records(conn, specs, start, records, report)
             for tp in list(pending):
                 if await consumer.position(tp) >= until[(tp.topic, tp.partition)]:
                     pending.discard(tp)
@@ -103,13 +106,20 @@ async def feed(conn: Connection, bootstrap: str, until: Offsets, batch: int = 50
     return report
 
 
-async def _apply_batch(
+async def apply_records(
     conn: Connection,
     specs: Sequence[tuple[str, Sequence[Projection]]],
     start: dict[str, Offsets],
-    records: list[Any],
+    records: Sequence[Any],
     report: FeedReport,
+    keep: Callable[[ReceivedEvent], bool] = lambda _: True,
 ) -> None:
+    """Apply Kafka records to each runner's projections as the live runner would.
+
+    Records below a runner's stored offset are skipped; undecodable ones and events that
+    fail to apply are reported (the live runner dead-letters them); ``keep`` leaves out
+    events (the replay's time window) while their offsets still count as read.
+    """
     events: list[tuple[ReceivedEvent | None, Any]] = []
     for record in records:
         try:
@@ -125,61 +135,20 @@ async def _apply_batch(
             for e, r in events
             if r.topic in topics and r.offset >= done.get((r.topic, r.partition), 0)
         ]
-        good = [e for e, _ in mine if e is not None]
-        offsets = _next_offsets([r for _, r in mine])
+        good = [e for e, _ in mine if e is not None and keep(e)]
+        offsets = next_offsets([r for _, r in mine])
         try:
             async with conn.transaction():
-                await _apply_tracked(conn, name, projections, good)
-                await _store_offsets(conn, name, offsets)
+                await apply_tracked(conn, name, projections, good)
+                await store_offsets(conn, name, offsets)
         except Exception:
             # As the live runner does: one by one, skipping (dead-lettering) what fails.
             for event in good:
                 try:
                     async with conn.transaction():
-                        await _apply_tracked(conn, name, projections, [event])
+                        await apply_tracked(conn, name, projections, [event])
                 except Exception as exc:
                     report.skipped.append(f"{event.topic}/{event.partition}/{event.offset}: {exc}")
-            await _store_offsets(conn, name, offsets)
+            await store_offsets(conn, name, offsets)
         report.offsets.update(offsets)
-    report.applied += sum(1 for e, _ in events if e is not None)
-
-
-async def _apply_tracked(
-    conn: Connection, runner: str, projections: Sequence[Projection], events: list[ReceivedEvent]
-) -> None:
-    seen = {
-        r["event_id"]
-        for r in await conn.fetch(
-            "SELECT event_id FROM ssp_processed_events WHERE runner = $1 AND event_id = ANY($2)",
-            runner,
-            [e.envelope.id for e in events],
-        )
-    }
-    fresh: list[ReceivedEvent] = []
-    for e in events:
-        if e.envelope.id not in seen:
-            seen.add(e.envelope.id)
-            fresh.append(e)
-    await apply_events(conn, projections, fresh)
-    await conn.execute(
-        "INSERT INTO ssp_processed_events (runner, event_id) SELECT $1, unnest($2::text[])",
-        runner,
-        [e.envelope.id for e in fresh],
-    )
-
-
-async def _store_offsets(conn: Connection, runner: str, offsets: Offsets) -> None:
-    await conn.executemany(
-        """INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)
-           VALUES ($1, $2, $3, $4)
-           ON CONFLICT (runner, topic, partition) DO UPDATE
-           SET next_offset = GREATEST(ssp_consumer_offsets.next_offset, $4), updated_at = now()""",
-        [(runner, t, p, o) for (t, p), o in offsets.items()],
-    )
-
-
-def _next_offsets(records: list[Any]) -> Offsets:
-    out: Offsets = {}
-    for r in records:
-        out[(r.topic, r.partition)] = max(out.get((r.topic, r.partition), 0), r.offset + 1)
-    return out
+    report.applied += sum(1 for e, _ in events if e is not None and keep(e))

@@ -47,7 +47,10 @@ async def create_all_tables(conn: Connection, projections: Sequence[Projection])
 async def apply_events(
     conn: Connection, projections: Sequence[Projection], events: Sequence[ReceivedEvent]
 ) -> None:
-    """Apply a batch of events, in order, to each projection that reads their topics."""
+    """Apply a batch of events, in order, to each projection that reads their topics.
+
+    Untracked: for hand-worked tests. Pipelines go through ``runtime.projection.apply_tracked``.
+    """
     for projection in projections:
         mine = [e for e in events if e.topic in projection.topics]
         if mine:

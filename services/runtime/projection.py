@@ -151,7 +151,7 @@ class ProjectionRunner:
                 good.append(decode_record(record))
             except EnvelopeError as exc:
                 await self.dead_letters.send(record, f"decode: {exc}")
-        offsets = _next_offsets(records)
+        offsets = next_offsets(records)
         try:
             await self._apply(good, offsets)
         except Exception:
@@ -162,7 +162,7 @@ class ProjectionRunner:
                 except Exception as exc:
                     await self.dead_letters.send(record, f"apply: {type(exc).__name__}: {exc}")
             async with self.pool.acquire() as conn:
-                await self._store_offsets(conn, offsets)
+                await store_offsets(conn, self.name, offsets)
         self.metrics.apply_seconds.labels(self.name).observe(time.perf_counter() - started)
         await self._observe_lag()
 
@@ -170,47 +170,13 @@ class ProjectionRunner:
         self, events: list[ReceivedEvent], offsets: dict[tuple[str, int], int]
     ) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
-            fresh = await self._drop_seen(conn, events)
-            for projection in self.projections:
-                mine = [e for e in fresh if e.topic in projection.topics]
-                if mine:
-                    await projection.apply(conn, mine)
-            await conn.execute(
-                "INSERT INTO ssp_processed_events (runner, event_id) SELECT $1, unnest($2::text[])",
-                self.name,
-                [e.envelope.id for e in fresh],
-            )
-            await self._store_offsets(conn, offsets)
-        self._count(fresh)
-
-    async def _drop_seen(
-        self, conn: Connection, events: list[ReceivedEvent]
-    ) -> list[ReceivedEvent]:
-        rows = await conn.fetch(
-            "SELECT event_id FROM ssp_processed_events WHERE runner = $1"
-            " AND event_id = ANY($2::text[])",
-            self.name,
-            [e.envelope.id for e in events],
-        )
-        seen = {r["event_id"] for r in rows}
-        fresh: list[ReceivedEvent] = []
+            fresh = await apply_tracked(conn, self.name, self.projections, events)
+            await store_offsets(conn, self.name, offsets)
+        applied = {id(e) for e in fresh}
         for event in events:
-            if event.envelope.id in seen:
+            if id(event) not in applied:
                 self.metrics.duplicates.labels(self.name, event.topic).inc()
-                continue
-            seen.add(event.envelope.id)
-            fresh.append(event)
-        return fresh
-
-    async def _store_offsets(self, conn: Connection, offsets: dict[tuple[str, int], int]) -> None:
-        await conn.executemany(
-            """INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)
-               VALUES ($1, $2, $3, $4)
-               ON CONFLICT (runner, topic, partition) DO UPDATE
-               SET next_offset = GREATEST(ssp_consumer_offsets.next_offset, $4),
-                   updated_at = now()""",
-            [(self.name, t, p, o) for (t, p), o in offsets.items()],
-        )
+        self._count(fresh)
 
     def _count(self, fresh: list[ReceivedEvent]) -> None:
         per_topic = Counter(e.topic for e in fresh)
@@ -232,7 +198,55 @@ class ProjectionRunner:
                 )
 
 
-def _next_offsets(records: Sequence[ConsumerRecord[Any, Any]]) -> dict[tuple[str, int], int]:
+async def apply_tracked(
+    conn: Connection,
+    runner: str,
+    projections: Sequence[Projection],
+    events: Sequence[ReceivedEvent],
+) -> list[ReceivedEvent]:
+    """Apply the events ``runner`` has not applied yet and record their ids; return those.
+
+    The live runner, the rebuild and the auditor's replay all go through here, so a rebuilt
+    read model is made by exactly the code that keeps the live one.
+    """
+    rows = await conn.fetch(
+        "SELECT event_id FROM ssp_processed_events WHERE runner = $1"
+        " AND event_id = ANY($2::text[])",
+        runner,
+        [e.envelope.id for e in events],
+    )
+    seen = {r["event_id"] for r in rows}
+    fresh: list[ReceivedEvent] = []
+    for event in events:
+        if event.envelope.id not in seen:
+            seen.add(event.envelope.id)  # the relay may have published it twice in one batch
+            fresh.append(event)
+    for projection in projections:
+        mine = [e for e in fresh if e.topic in projection.topics]
+        if mine:
+            await projection.apply(conn, mine)
+    await conn.copy_records_to_table(
+        "ssp_processed_events",
+        records=[(runner, e.envelope.id) for e in fresh],
+        columns=("runner", "event_id"),
+    )
+    return fresh
+
+
+async def store_offsets(conn: Connection, runner: str, offsets: dict[tuple[str, int], int]) -> None:
+    """Record the next offset to read per partition, never moving backwards."""
+    await conn.executemany(
+        """INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (runner, topic, partition) DO UPDATE
+           SET next_offset = GREATEST(ssp_consumer_offsets.next_offset, $4),
+               updated_at = now()""",
+        [(runner, t, p, o) for (t, p), o in offsets.items()],
+    )
+
+
+def next_offsets(records: Sequence[ConsumerRecord[Any, Any]]) -> dict[tuple[str, int], int]:
+    """Next offset to read per (topic, partition) after ``records``."""
     offsets: dict[tuple[str, int], int] = {}
     for r in records:
         offsets[(r.topic, r.partition)] = max(offsets.get((r.topic, r.partition), 0), r.offset + 1)
