@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from services.cli import commands
 from services.reporting.cli import register as register_audit
+from services.reporting.replay_cli import register as register_replay
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--weeks", type=int, default=13)
     demo.set_defaults(func=commands.demo)
     register_audit(sub)
+    register_replay(sub)
     return parser
 
 
