@@ -616,6 +616,46 @@ prom_down() {
     rm -f "${PROM_PIDFILE}"
 }
 
+# ------------------------------------------------- services (ssp demo) ---
+
+SERVICES_DIR="${STATE}/services"
+
+# PIDFILE of a service the demo started, if it still runs `ssp serve <service>`.
+service_pid() {
+    local pid svc
+    svc="$(basename "$1" .pid)"
+    pid="$(read_pid "$1")"
+    if pid_alive "${pid}" && pid_cmdline_has "${pid}" "services\.cli\.main serve ${svc}( |$)"; then
+        echo "${pid}"
+    fi
+}
+
+services_down() {
+    local f pid
+    [[ -d "${SERVICES_DIR}" ]] || return 0
+    for f in "${SERVICES_DIR}"/*.pid; do
+        [[ -e "${f}" ]] || continue
+        pid="$(service_pid "${f}")"
+        # shellcheck disable=SC2086 # empty when it no longer runs
+        stop_pids "service $(basename "${f}" .pid)" TERM ${pid}
+        rm -f "${f}"
+    done
+}
+
+services_status() {
+    local f pid svc port var
+    [[ -d "${SERVICES_DIR}" ]] || return 0
+    for f in "${SERVICES_DIR}"/*.pid; do
+        [[ -e "${f}" ]] || continue
+        svc="$(basename "${f}" .pid)"
+        var="SSP_${svc^^}_PORT"
+        port="${!var:--}"
+        pid="$(service_pid "${f}")"
+        status_line "${svc}" "$([[ -n "${pid}" ]] && echo up || echo down)" \
+            "${port}" "(ssp demo)" "${pid:--}" "${SERVICES_DIR}/${svc}.log"
+    done
+}
+
 # ---------------------------------------------------------------- commands ---
 
 lock() {
@@ -643,6 +683,8 @@ cmd_up() {
 
 cmd_down() {
     lock
+    # Services first: they hold connections to PostgreSQL and Kafka.
+    services_down
     prom_down
     kafka_down
     pg_down
@@ -688,6 +730,7 @@ cmd_status() {
     fi
     status_line prometheus "${state}" \
         "${SSP_PROM_PORT}" "" "${pid:--}" "${PROM_LOG}"
+    services_status
     return "${all}"
 }
 

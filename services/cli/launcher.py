@@ -1,6 +1,12 @@
-"""Starts services as background processes for the demo; `make down` stops them."""
+"""Starts services as background processes for the demo; `make down` stops them.
+
+Each service started here has ``<state>/services/<service>.pid`` and ``.log``;
+``deploy/local/stack.sh down`` stops whatever those pid files name (SIGTERM, then wait).
+"""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,7 +17,8 @@ import httpx
 from services.runtime.settings import DEFAULT_PORTS, ServiceSettings, state_dir
 
 
-def _paths(service: str) -> tuple[Path, Path]:
+def paths(service: str) -> tuple[Path, Path]:
+    """The pid file and log file of a service started by the demo."""
     base = state_dir() / "services"
     base.mkdir(parents=True, exist_ok=True)
     return base / f"{service}.pid", base / f"{service}.log"
@@ -30,27 +37,86 @@ def _answers(url: str) -> bool:
         return False
 
 
-def ensure_running(services: list[str], timeout: float = 90) -> dict[str, str]:
-    """Start each service not already answering; wait until all are ready."""
+def _ours(pid: int, service: str) -> bool:
+    """Whether ``pid`` is alive and is ``ssp serve <service>`` (pids get reused)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z" and f"services.cli.main serve {service}" in cmdline
+
+
+def started_pid(service: str) -> int | None:
+    """The pid of the running ``service`` this launcher started, if any."""
+    pid_file, _ = paths(service)
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if _ours(pid, service) else None
+
+
+def stop(service: str, timeout: float = 30) -> bool:
+    """Stop the ``service`` this launcher started (SIGTERM, then SIGKILL); whether one ran."""
+    pid = started_pid(service)
+    pid_file, _ = paths(service)
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _ours(pid, service) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _ours(pid, service):
+        os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    return True
+
+
+def _port_free(url: str) -> bool:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.socket() as s:
+        return s.connect_ex((host, int(port))) != 0
+
+
+def restart(services: list[str], env: dict[str, str], timeout: float = 90) -> dict[str, str]:
+    """Start each service afresh with ``env`` added; wait until all answer /readyz."""
     urls = {s: base_url(s) for s in services}
+    procs: dict[str, subprocess.Popen[bytes]] = {}
     for service, url in urls.items():
-        if _answers(url):
-            continue
-        pid_file, log_file = _paths(service)
+        stop(service)
+        if not _port_free(url):
+            raise RuntimeError(
+                f"{url} is in use by a process the demo did not start; stop it or set"
+                f" SSP_{service.upper()}_PORT to a free port"
+            )
+        pid_file, log_file = paths(service)
         with open(log_file, "ab") as log:
-            proc = subprocess.Popen(
+            procs[service] = subprocess.Popen(
                 [sys.executable, "-m", "services.cli.main", "serve", service],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                env=os.environ.copy(),
+                env={**os.environ, **env},
             )
-        pid_file.write_text(str(proc.pid))
+        pid_file.write_text(str(procs[service].pid))
     deadline = time.monotonic() + timeout
     for service, url in urls.items():
         while not _answers(url):
+            _, log_file = paths(service)
+            if procs[service].poll() is not None:
+                raise RuntimeError(f"{service} exited during start-up; log: {log_file}")
             if time.monotonic() > deadline:
-                _, log_file = _paths(service)
                 raise RuntimeError(f"{service} did not become ready at {url}; log: {log_file}")
-            time.sleep(0.5)
+            time.sleep(0.3)
+    return urls
+
+
+def ensure_running(services: list[str], timeout: float = 90) -> dict[str, str]:
+    """Start each service not already answering; wait until all are ready."""
+    urls = {s: base_url(s) for s in services}
+    missing = [s for s, url in urls.items() if not _answers(url)]
+    if missing:
+        urls |= restart(missing, {}, timeout)
     return urls

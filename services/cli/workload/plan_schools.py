@@ -1,0 +1,121 @@
+"""Termly non-crime indicators (bullying, truancy, exclusions) and the protocol probes."""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from services.cli.workload.plan_staffing import LONDON
+from services.cli.workload.steps import (
+    Chain,
+    Phase,
+    Ref,
+    Refusal,
+    Step,
+    disclosure_officer,
+    head,
+    officer,
+    staff,
+)
+from services.cli.workload.world import School, World
+
+# Per pupil per 13-week term: bullying incidents, unauthorised absence (share of sessions),
+# fixed-term exclusions.
+RATES = {
+    "secondary": (0.012, 0.016, 0.015),
+    "academy": (0.012, 0.016, 0.015),
+    "special": (0.02, 0.03, 0.03),
+    "primary": (0.008, 0.008, 0.002),
+}
+
+
+def _counts(rng: random.Random, school: School, weeks: int, better: float) -> dict[str, int]:
+    bullying, absence, exclusions = RATES[school.phase]
+    scale, pupils = weeks / 13 * better, school.pupil_count
+    sessions = pupils * weeks * 10  # two sessions a day
+    return {
+        "bullying_incidents": round(pupils * bullying * 13 * scale / 13 * rng.uniform(0.6, 1.4)),
+        "unauthorised_absence_sessions": round(sessions * absence * better * rng.uniform(0.5, 1.6)),
+        "fixed_term_exclusions": round(pupils * exclusions * scale * rng.uniform(0.5, 1.5)),
+        "permanent_exclusions": rng.choice((0, 0, 0, 1)) if school.phase != "primary" else 0,
+    }
+
+
+def indicators_phase(world: World, rng: random.Random, weeks: int) -> Phase:
+    """Each school returns last term's counts and this term's; a few correct a return."""
+    phase, term = Phase("termly indicators"), world.term
+    yesterday = world.today - timedelta(1)
+    for school in world.schools:
+        sid = school.school_id
+        who = staff(sid) if rng.random() < 0.7 else head(sid)
+        before = _counts(rng, school, weeks, 1.0)
+        after = _counts(rng, school, weeks, rng.uniform(0.75, 1.1))  # SSP effect, on average
+        earlier = datetime.combine(term.starts_on - timedelta(20), time(10), LONDON)
+        due = min(term.ends_on + timedelta(rng.randint(3, 12)), yesterday)
+        chain = Chain("indicators")
+        for name, counts, when in (
+            (term.previous(), before, earlier),
+            (term.name, after, datetime.combine(due, time(11), LONDON)),
+        ):
+            body = {"counts": counts, "submitted_at": when.isoformat()}
+            chain.add(Step("incidents", "POST", f"/schools/{sid}/indicators/{name}", who, body))
+        if rng.random() < 0.05:
+            fixed = {**after, "bullying_incidents": after["bullying_incidents"] + rng.randint(1, 3)}
+            body = {
+                "counts": fixed,
+                "submitted_at": datetime.combine(due, time(15), LONDON).isoformat(),
+                "reason": "Late returns from form tutors",
+            }
+            path = f"/schools/{sid}/indicators/{term.name}/corrections"
+            chain.add(Step("incidents", "POST", path, who, body))
+        phase.chains.append(chain)
+    return phase
+
+
+def probes_phase(world: World, day: date) -> Phase:
+    """Things the protocol forbids, tried once each: every one must be refused."""
+    borough = world.boroughs[0]
+    school = next(s for s in borough.schools if s.officers)
+    sid, pc = school.school_id, officer(school.officers[0], borough.slug)
+    when = datetime.combine(day, time(11), LONDON).isoformat()
+    serious = {
+        "school_id": sid, "occurred_at": when, "location_kind": "premises", "place": "playground",
+        "category": "robbery", "came_to_notice": "reported_by_pupil",
+        "description": "Phone taken by force at break", "pupil_refs": ["pupil-00000000000000a1"],
+    }  # fmt: skip
+    closing = {"outcome": "local-resolution", "closed_at": when}
+    incident = Chain("probe").add(
+        Step("incidents", "POST", "/incidents", pc, serious, save={"incident": "id"}),
+        Step("incidents", "POST", "/incidents/{incident}/closure", pc, closing,
+             refusal=Refusal(422, "serious-head-teacher-notice"),
+             what="close a serious incident before the head teacher is told"),
+        Step("incidents", "POST", "/arrests", pc,
+             {"incident_id": Ref("incident"), "pupil_ref": "pupil-00000000000000a1",
+              "arrested_at": when, "on_premises": True},
+             refusal=Refusal(422, "arrest-necessity"),
+             what="arrest on the premises without the written necessity"),
+        Step("incidents", "POST", "/incidents/{incident}/head-teacher-notification", pc,
+             {"at": when}),
+        Step("incidents", "POST", "/incidents/{incident}/closure", pc, closing),
+    )  # fmt: skip
+    stranger = next((o for o in world.officers if sid not in o.schools), None)
+    chains = [incident]
+    if stranger is not None:
+        body = {**serious, "category": "anti-social-behaviour", "pupil_refs": []}
+        chains.append(Chain("probe").add(
+            Step("incidents", "POST", "/incidents", officer(stranger.officer_id, stranger.borough),
+                 body, refusal=Refusal(403, "officer-deployment"),
+                 what="an officer reports at a school they are not deployed to")
+        ))  # fmt: skip
+    request = {
+        "requesting_body": "police", "subject_ref": "pupil-00000000000000a2", "school_id": sid,
+        "borough": borough.slug, "urgency": "routine", "categories": ["attendance"],
+        "purpose": "Whereabouts at the time of the robbery", "requesting_officer": pc.sub,
+        "necessity": "Establishes who was in school", "lawful_basis": "cda_1998_s115",
+    }  # fmt: skip
+    decision = {"outcome": "disclose_full", "reasoning": "Necessary for the investigation"}
+    chains.append(Chain("probe").add(
+        Step("disclosure", "POST", "/requests", pc, request, save={"req": "id"}),
+        Step("disclosure", "POST", "/requests/{req}/decision", disclosure_officer(borough.slug),
+             decision, refusal=Refusal(409, "countersignature_required"),
+             what="decide a routine request the head teacher has not countersigned"),
+    ))  # fmt: skip
+    return Phase("protocol probes", chains)

@@ -1,0 +1,137 @@
+"""The demo's databases, where reporting starts reading, and waiting until it has caught up."""
+
+import os
+import time
+from collections.abc import Callable
+
+import psycopg
+from kafka import KafkaConsumer, TopicPartition
+
+from services.reporting.views import runner_specs
+from services.runtime.projection import TRACKING_DDL
+from services.runtime.settings import ServiceSettings
+
+SERVICES = ("incidents", "disclosure", "staffing", "reporting")
+WRITERS = ("incidents", "disclosure", "staffing")
+
+
+def _connect(db: str) -> psycopg.Connection:  # type: ignore[type-arg]
+    s = ServiceSettings.for_service("admin")
+    return psycopg.connect(
+        host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,
+        dbname=db, autocommit=True, connect_timeout=10,
+    )  # fmt: skip
+
+
+def prepare_databases() -> dict[str, str]:
+    """Each service's database: the one the environment names, else a fresh ``demo_<svc>``.
+
+    The demo owns ``demo_*``: they are dropped and created again on every run, so a run
+    with a seed always starts from nothing and ends with the same figures.
+    """
+    names: dict[str, str] = {}
+    with _connect("postgres") as admin:
+        for service in SERVICES:
+            given = os.environ.get(f"SSP_{service.upper()}_DB_NAME")
+            names[service] = given or f"demo_{service}"
+            if not given:
+                admin.execute(f'DROP DATABASE IF EXISTS "{names[service]}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{names[service]}"')
+    return names
+
+
+def runner_topics() -> dict[str, list[str]]:
+    """Reporting's projection runners and the topics each consumes."""
+    return {
+        name: sorted({t for p in projections for t in p.topics})
+        for name, projections in runner_specs()
+    }
+
+
+def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
+    """The current end offset of every partition of ``topics``."""
+    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        parts = [
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or ())
+        ]
+        return {(tp.topic, tp.partition): o for tp, o in consumer.end_offsets(parts).items()}
+    finally:
+        consumer.close()
+
+
+def start_reporting_at_end(reporting_db: str) -> bool:
+    """Have a new reporting database read only what comes after now.
+
+    The topics hold every earlier run and test; a fresh read model would replay them all
+    and mix them into this run's figures. The runner resumes from the offsets stored with
+    its read model, so storing today's end offsets there starts it at the end. A database
+    that already tracks offsets is left alone. Returns whether offsets were stored.
+    """
+    topics = runner_topics()
+    ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
+    with _connect(reporting_db) as conn:
+        conn.execute(TRACKING_DDL)
+        if conn.execute("SELECT count(*) FROM ssp_consumer_offsets").fetchone()[0]:  # type: ignore[index]
+            return False
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)"
+                " VALUES (%s, %s, %s, %s)",
+                [(r, t, p, ends[(t, p)]) for r, ts in topics.items() for (t, p) in ends if t in ts],
+            )
+    return True
+
+
+def relay_backlog(databases: dict[str, str]) -> int:
+    """Events stored by the writing services that their relays have not yet published."""
+    behind = 0
+    for service in WRITERS:
+        with _connect(databases[service]) as conn:
+            last = conn.execute(f"SELECT COALESCE(max(notification_id), 0) FROM {service}_events")
+            newest = last.fetchone()[0]  # type: ignore[index]
+            row = conn.execute(
+                "SELECT position FROM ssp_relay_position WHERE relay = %s", (f"{service}-outbox",)
+            ).fetchone()
+            behind += max(0, newest - (row[0] if row else 0))
+    return behind
+
+
+def reporting_lag(reporting_db: str) -> int:
+    """Messages on the topics that reporting's runners have not yet applied."""
+    topics = runner_topics()
+    ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
+    with _connect(reporting_db) as conn:
+        rows = conn.execute(
+            "SELECT runner, topic, partition, next_offset FROM ssp_consumer_offsets"
+        ).fetchall()
+    stored = {(r, t, p): o for r, t, p, o in rows}
+    return sum(
+        max(0, end - stored.get((runner, t, p), 0))
+        for runner, ts in topics.items()
+        for (t, p), end in ends.items()
+        if t in ts
+    )
+
+
+def wait_caught_up(
+    databases: dict[str, str], report: Callable[[int], None], timeout: float
+) -> float:
+    """Wait until relays published everything and reporting applied it; seconds taken."""
+    started = time.monotonic()
+    while True:
+        backlog = relay_backlog(databases)
+        lag = reporting_lag(databases["reporting"])
+        report(backlog + lag)
+        # The workload has ended: once published, nothing new reaches the topics.
+        if backlog == 0 and lag == 0:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(
+                f"reporting did not catch up within {timeout:.0f}s"
+                f" ({backlog} events unpublished, {lag} messages unapplied)"
+            )
+        time.sleep(0.5)
