@@ -64,9 +64,12 @@ class Runner:
         self.urls, self.progress = urls, progress
         self.secret = jwt_secret(shared("JWT_SECRET", ""))
         self.limit = asyncio.Semaphore(limit)
-        self.client = httpx.AsyncClient(
-            timeout=60, limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
+        # Idle connections are dropped before uvicorn's 5 s keep-alive closes them under us
+        # (a POST on a connection the server just closed fails and cannot safely be resent).
+        limits = httpx.Limits(
+            max_connections=limit, max_keepalive_connections=limit, keepalive_expiry=2.0
         )
+        self.client = httpx.AsyncClient(timeout=60, limits=limits)
         self.tokens: dict[Who, dict[str, str]] = {}
         self.outcome = Outcome()
 
