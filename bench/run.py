@@ -6,7 +6,7 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import projection_bench, relay_bench
+from bench import projection_bench, relay_bench, replay_bench
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -15,8 +15,15 @@ def main() -> None:
     """Relay first (it fills the canary topic the projection then reads)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=20_000, help="events for the relay run")
+    parser.add_argument(
+        "--replay-events", type=int, default=20_000, help="history the replay reads at least"
+    )
     args = parser.parse_args()
-    measures = [relay_bench.run(args.events), projection_bench.run()]
+    measures = [
+        relay_bench.run(args.events),
+        projection_bench.run(),
+        replay_bench.run(args.replay_events),
+    ]
     for measure in measures:
         print(measure.line())
     RESULTS.mkdir(exist_ok=True)

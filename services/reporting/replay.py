@@ -142,8 +142,10 @@ async def replay_into(
         start: dict[str, dict[tuple[str, int], int]] = {name: {} for name, _ in specs}
         report = FeedReport()
         batches = read_records(settings.kafka_bootstrap, chosen, window.start, progress=progress)
-        # kafka-python blocks: it polls in a thread while the loop applies the last batch.
-        while (records := await asyncio.to_thread(next, batches, None)) is not None:
+        # kafka-python blocks: it reads the next batch in a thread while this one is applied.
+        reading = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+        while (records := await reading) is not None:
+            reading = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
             await apply_records(conn, specs, start, records, report, keep=window.holds)
         return report
     finally:
