@@ -22,8 +22,10 @@ def eventstore_env(settings: ServiceSettings) -> dict[str, str]:
         "POSTGRES_SCHEMA": settings.db_schema,
         "POSTGRES_POOL_SIZE": "10",
         "POSTGRES_MAX_OVERFLOW": "10",
-        # Functions in the database double the save rate (DESIGN §3).
-        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+        # No POSTGRES_ENABLE_DB_FUNCTIONS: the library's insert function skips the exclusive
+        # table lock, so concurrent commits can land out of notification-id order and the
+        # relay, which reads past its position, would skip the late one. The lock costs
+        # write throughput and keeps the notification log gap-free in commit order.
         "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": cipher_key(settings.service, settings.cipher_key),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",

@@ -25,13 +25,6 @@ CREATE TABLE IF NOT EXISTS ssp_relay_position (
     position bigint NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
 )"""
-# A statement-level trigger wakes the relay as soon as events are committed.
-NOTIFY_DDL = """
-CREATE OR REPLACE FUNCTION {channel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$;
-CREATE OR REPLACE TRIGGER {channel}_trigger AFTER INSERT ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION {channel}_notify();
-"""
 
 
 def producer_options() -> dict[str, Any]:
@@ -58,7 +51,8 @@ class OutboxRelay:
         self.translator = translator
         self.settings = settings
         self.name = f"{settings.service}-outbox"
-        self.channel = f"ssp_{settings.service}_outbox"
+        # The library's recorder NOTIFYs this channel in every transaction that saves events.
+        self.channel = getattr(app.recorder, "channel_name", events_table(app))
         self.metrics = metrics
         self.position = 0
         self._wake = asyncio.Event()
@@ -66,11 +60,9 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
-        """Connect to Postgres and Kafka, install the wake-up trigger, load the position."""
+        """Connect to Postgres and Kafka, listen for new events, load the position."""
         self._conn = await asyncpg.connect(self.settings.pg_dsn)
         await self._conn.execute(POSITION_DDL)
-        table = events_table(self.app)
-        await self._conn.execute(NOTIFY_DDL.format(channel=self.channel, table=table))
         await self._conn.add_listener(self.channel, lambda *_: self._wake.set())
         row = await self._conn.fetchval(
             "SELECT position FROM ssp_relay_position WHERE relay = $1", self.name
