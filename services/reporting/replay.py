@@ -90,13 +90,17 @@ def read_records(
             consumer.seek(tp, firsts[tp])
         done = 0
         while todo:
-            polled = consumer.poll(timeout_ms=1000)
-            records = [r for tp, rs in polled.items() for r in rs if r.offset < ends[tp]]
-            finished = [tp for tp in todo if consumer.position(tp) >= ends[tp]]
-            if finished:
-                # Whatever arrived after the replay began is not part of it.
-                consumer.pause(*finished)
-                todo = [tp for tp in todo if tp not in finished]
+            records: list[Any] = []
+            # A poll hands over what one fetch brought, often a few records: gather a batch
+            # so the read models take them in few transactions.
+            while todo and len(records) < batch:
+                polled = consumer.poll(timeout_ms=1000)
+                records += [r for tp, rs in polled.items() for r in rs if r.offset < ends[tp]]
+                finished = [tp for tp in todo if consumer.position(tp) >= ends[tp]]
+                if finished:
+                    # Whatever arrived after the replay began is not part of it.
+                    consumer.pause(*finished)
+                    todo = [tp for tp in todo if tp not in finished]
             if records:
                 done += len(records)
                 if progress:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ssp_contracts.events import staffing as s
 
+from services.runtime.batching import StatementBatch
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 DDL = """
@@ -72,10 +73,12 @@ class AbstractionView(Projection):
         await conn.execute(DDL)
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        batch = StatementBatch(conn)
         for event in events:
-            await self._apply_one(conn, event.payload)
+            await self._apply_one(batch, event.payload)
+        await batch.flush()
 
-    async def _apply_one(self, conn: Connection, p: object) -> None:
+    async def _apply_one(self, conn: StatementBatch, p: object) -> None:
         if isinstance(p, s.RosterGenerated):
             # A regenerated roster replaces the term's plan.
             await conn.execute("DELETE FROM abs_shifts WHERE roster_id = $1", p.roster_id)

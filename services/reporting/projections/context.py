@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from ssp_contracts.events import staffing as s
 
+from services.runtime.batching import StatementBatch
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 DDL = """
@@ -43,10 +44,12 @@ class ContextView(Projection):
         await conn.execute(DDL)
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        batch = StatementBatch(conn)
         for event in events:
-            await self._apply_one(conn, event.payload)
+            await self._apply_one(batch, event.payload)
+        await batch.flush()
 
-    async def _apply_one(self, conn: Connection, p: object) -> None:
+    async def _apply_one(self, conn: StatementBatch, p: object) -> None:
         if isinstance(p, s.SchoolRegistered):
             await conn.execute(
                 """INSERT INTO ctx_schools VALUES ($1, $2, $3, $4, $5)

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from ssp_contracts.events import disclosure as d
 
+from services.runtime.batching import StatementBatch
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 DDL = """
@@ -39,6 +40,12 @@ class DisclosuresView(Projection):
         await conn.execute(DDL)
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        batch = StatementBatch(conn)
+        await self._apply(batch, events)
+        await batch.flush()
+
+    @staticmethod
+    async def _apply(conn: StatementBatch, events: Sequence[ReceivedEvent]) -> None:
         for event in events:
             p = event.payload
             if not isinstance(p, d.RequestEvent):

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from ssp_contracts.events import incidents as i
 
+from services.runtime.batching import StatementBatch
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 DDL = """
@@ -76,13 +77,15 @@ class IncidentsView(Projection):
         await conn.execute(DDL)
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        batch = StatementBatch(conn)
         for event in events:
             change = self._change(event.payload)
             if change is not None:
                 sql, key, values = change
-                await conn.execute(sql, key, *values)
+                await batch.execute(sql, key, *values)
             if isinstance(event.payload, i.SchoolIndicatorsSubmitted):
-                await self._indicators(conn, event.payload)
+                await self._indicators(batch, event.payload)
+        await batch.flush()
 
     @staticmethod
     def _change(p: object) -> tuple[str, str, list[object]] | None:
@@ -188,7 +191,7 @@ class IncidentsView(Projection):
         return None if u is None else (u[0], key, u[1])
 
     @staticmethod
-    async def _indicators(conn: Connection, p: i.SchoolIndicatorsSubmitted) -> None:
+    async def _indicators(conn: StatementBatch, p: i.SchoolIndicatorsSubmitted) -> None:
         # A correction supersedes an earlier revision; a late-arriving older one does not.
         c = p.counts
         await conn.execute(
