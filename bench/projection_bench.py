@@ -11,7 +11,7 @@ from ssp_contracts import EnvelopeError
 
 from bench.common import Measure, Stopwatch, fresh_database
 from services.runtime.metrics import ProjectionMetrics
-from services.runtime.projection import ProjectionRunner, decode_record
+from services.runtime.projection import ProjectionRunner, decode_record, store_offsets
 from services.runtime.selftest import CanaryLog, canary_row
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import topic_reader
@@ -31,7 +31,7 @@ class _Timed(ProjectionRunner):
         self.applied += len(records)
 
 
-async def _projection_seconds(db: str, events: int) -> float:
+async def _projection_seconds(db: str, events: int, start: dict[tuple[str, int], int]) -> float:
     settings = ServiceSettings.for_service("selftest", db_name=db)
     pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=4)
     broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
@@ -44,6 +44,9 @@ async def _projection_seconds(db: str, events: int) -> float:
         group_suffix=f".{uuid.uuid4().hex[:8]}",
     )
     await runner.setup()
+    # Start where this run's events begin: the runner seeks to the offsets stored with it.
+    async with pool.acquire() as conn:
+        await store_offsets(conn, runner.name, start)
     await broker.start()
     try:
         while runner.applied < events:
@@ -56,10 +59,12 @@ async def _projection_seconds(db: str, events: int) -> float:
         await pool.close()
 
 
-def _rows_on_topic() -> list[tuple[str, str, int, str, str]]:
-    """Every canary on the topic as the rows the projection writes."""
+def _rows_on_topic(start: dict[tuple[str, int], int]) -> list[tuple[str, str, int, str, str]]:
+    """The canaries from ``start`` on, as the rows the projection writes."""
     rows = []
     with topic_reader(TOPIC) as consumer:
+        for tp in consumer.assignment():
+            consumer.seek(tp, start.get((tp.topic, tp.partition), 0))
         end = consumer.end_offsets(list(consumer.assignment()))
         while any(consumer.position(tp) < end[tp] for tp in end):
             for batch in consumer.poll(timeout_ms=1000, max_records=5000).values():
@@ -84,11 +89,11 @@ async def _raw_seconds(db: str, rows: list[tuple[str, str, int, str, str]]) -> f
         await conn.close()
 
 
-def run() -> Measure:
-    """Project the whole canary topic, then insert the same rows raw, in one run."""
-    rows = _rows_on_topic()
+def run(start: dict[tuple[str, int], int]) -> Measure:
+    """Project the canaries from ``start`` on, then insert the same rows raw, in one run."""
+    rows = _rows_on_topic(start)
     with fresh_database("benchproj") as db:
-        seconds = asyncio.run(_projection_seconds(db, len(rows)))
+        seconds = asyncio.run(_projection_seconds(db, len(rows), start))
     with fresh_database("benchraw") as db:
         raw = asyncio.run(_raw_seconds(db, rows))
     return Measure("projection", len(rows), seconds, raw, target=0.3)

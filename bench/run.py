@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import projection_bench, relay_bench, replay_bench
+from bench.projection_bench import TOPIC
+from services.reporting.feed import end_offsets
+from services.runtime.settings import ServiceSettings
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -19,9 +22,11 @@ def main() -> None:
         "--replay-events", type=int, default=20_000, help="history the replay reads at least"
     )
     args = parser.parse_args()
+    # The projection reads what the relay run publishes: note where that starts.
+    before = end_offsets(ServiceSettings.for_service("selftest").kafka_bootstrap, [TOPIC])
     measures = [
         relay_bench.run(args.events),
-        projection_bench.run(),
+        projection_bench.run(before),
         replay_bench.run(args.replay_events),
     ]
     for measure in measures:
