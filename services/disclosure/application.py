@@ -5,33 +5,15 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.runtime.domain import Actor, NotFound, ServiceApplication
-
-
-class DateAsISO(Transcoding):
-    """Stores calendar dates (retention reviews, exchange days) in domain events."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 class DisclosureApplication(ServiceApplication):
     """Commands and queries over Section 115 requests and planning exchanges."""
 
     name = "disclosure"
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
 
     def submit_request(
         self,

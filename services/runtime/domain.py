@@ -1,6 +1,7 @@
 """What every service's domain model shares: the actor, rule errors, the base application."""
 
 from dataclasses import asdict, dataclass
+from datetime import date, time
 from typing import Any
 
 from eventsourcing.application import Application
@@ -31,6 +32,32 @@ class ActorAsDict(Transcoding):
         return Actor(**data)
 
 
+class DateAsISO(Transcoding):
+    """Stores calendar dates inside domain events."""
+
+    type = date
+    name = "ssp_date"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class TimeAsISO(Transcoding):
+    """Stores times of day inside domain events."""
+
+    type = time
+    name = "ssp_time"
+
+    def encode(self, obj: time) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> time:
+        return time.fromisoformat(data)
+
+
 class RuleViolation(Exception):
     """A command broke a domain rule; the API answers 422 naming the rule and field."""
 
@@ -59,3 +86,5 @@ class ServiceApplication(Application):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(ActorAsDict())
+        transcoder.register(DateAsISO())
+        transcoder.register(TimeAsISO())

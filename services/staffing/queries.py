@@ -7,13 +7,12 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder
 
 from services.runtime.domain import NotFound, ServiceApplication
 from services.staffing.config import StaffingConfig
 from services.staffing.domain.absence import Absence
 from services.staffing.domain.calendar import TermCalendar
-from services.staffing.domain.common import DateAsISO, TimeAsISO, add_months
+from services.staffing.domain.common import add_months
 from services.staffing.domain.deployment import Deployment
 from services.staffing.domain.officer import Officer
 from services.staffing.domain.roster import Roster
@@ -32,11 +31,6 @@ class StaffingQueries(ServiceApplication):
         super().__init__(env)
         self.config = config or StaffingConfig()
         self.index = StaffingIndex(self)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        transcoder.register(TimeAsISO())
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:

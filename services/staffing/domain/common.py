@@ -1,10 +1,7 @@
 """Identities, calendar arithmetic and stored-value codecs shared by the staffing aggregates."""
 
 import uuid
-from datetime import date, time
-from typing import Any
-
-from eventsourcing.persistence import Transcoding
+from datetime import date
 
 # Natural keys (school id, officer id, borough and term) map to stable aggregate ids.
 NAMESPACE = uuid.UUID("0b6f7c1e-2d5a-4c1b-9a57-4b1f3e2f8a10")
@@ -33,29 +30,3 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
-
-
-class DateAsISO(Transcoding):
-    """Stores dates inside domain events."""
-
-    type = date
-    name = "ssp_date"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: Any) -> date:
-        return date.fromisoformat(data)
-
-
-class TimeAsISO(Transcoding):
-    """Stores times of day inside domain events."""
-
-    type = time
-    name = "ssp_time"
-
-    def encode(self, obj: time) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: Any) -> time:
-        return time.fromisoformat(data)
