@@ -1,0 +1,59 @@
+"""Domain errors become 4xx answers that name the rule and the field."""
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.runtime.domain import RuleViolation, StateConflict
+from services.runtime.http import install_correlation, install_error_handlers
+
+
+def client_raising(exc: Exception) -> TestClient:
+    app = FastAPI()
+    install_error_handlers(app)
+    install_correlation(app)
+
+    @app.post("/things")
+    def act() -> None:
+        raise exc
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_a_broken_rule_is_422_naming_rule_and_field() -> None:
+    response = client_raising(
+        RuleViolation("arrest-necessity", "an arrest needs its necessity", "necessity")
+    ).post("/things")
+    assert response.status_code == 422
+    assert response.json()["detail"] == {
+        "rule": "arrest-necessity",
+        "message": "an arrest needs its necessity",
+        "field": "necessity",
+    }
+
+
+def test_a_state_conflict_is_409() -> None:
+    response = client_raising(StateConflict("handed-over", "already handed over")).post("/things")
+    assert response.status_code == 409
+    assert response.json()["detail"]["rule"] == "handed-over"
+
+
+def test_a_concurrent_change_is_409_and_asks_to_retry() -> None:
+    response = client_raising(IntegrityError("duplicate key")).post("/things")
+    assert response.status_code == 409
+    assert "changed concurrently" in response.json()["detail"]
+
+
+def test_an_unknown_record_is_404() -> None:
+    response = client_raising(AggregateNotFoundError("abc")).post("/things")
+    assert response.status_code == 404
+
+
+def test_every_answer_carries_a_correlation_id_and_echoes_the_callers() -> None:
+    client = client_raising(StateConflict("x", "y"))
+    assert (
+        client.post("/things", headers={"X-Correlation-ID": "c-42"}).headers["X-Correlation-ID"]
+        == "c-42"
+    )
+    assert client.post("/things").headers["X-Correlation-ID"]
