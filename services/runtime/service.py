@@ -24,8 +24,9 @@ from services.runtime.http import (
 )
 from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
-from services.runtime.projection import Projection, ProjectionRunner
+from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
+from services.runtime.runner import ProjectionRunner
 from services.runtime.settings import ServiceSettings
 from services.runtime.translation import Translator
 

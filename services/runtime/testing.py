@@ -190,3 +190,26 @@ def role_refused(response: httpx.Response | Any) -> bool:
         return False
     detail = response.json().get("detail", "")
     return isinstance(detail, str) and detail.startswith("role ")
+
+
+def start_at_end(db: str, runner: str, topic: str) -> None:
+    """Make ``runner`` in ``db`` start at the current end of ``topic`` (skip older history)."""
+    import asyncio
+
+    import asyncpg
+
+    from services.runtime.tracking import TRACKING_DDL, store_offsets
+
+    with topic_reader(topic) as consumer:
+        ends = consumer.end_offsets(list(consumer.assignment()))
+    offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
+
+    async def seed() -> None:
+        conn = await asyncpg.connect(ServiceSettings.for_service("admin", db_name=db).pg_dsn)
+        try:
+            await conn.execute(TRACKING_DDL)
+            await store_offsets(conn, runner, offsets)
+        finally:
+            await conn.close()
+
+    asyncio.run(seed())

@@ -36,6 +36,9 @@ def given_isolated_platform(fresh_db: Any, tmp_path: Path) -> Iterator[dict[str,
     subprocess.run([sys.executable, "-c", stop], env=env, check=True, timeout=60)
 
 
+PROMETHEUS = f"http://127.0.0.1:{os.environ.get('SSP_PROM_PORT', '19090')}"
+
+
 def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -> None:
     env = given_isolated_platform
 
@@ -53,7 +56,7 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     # And it prints the report and where to look
     for line in ("Abstraction, ring-fencing and incidents by borough", "Searches by outcome",
                  "Disclosures (routine)", "Value for money", "chain intact", "/docs",
-                 "/metrics", "Prometheus: http://127.0.0.1:19090", "HTML report:"):  # fmt: skip
+                 "/metrics", f"Prometheus: {PROMETHEUS}", "HTML report:"):  # fmt: skip
         assert line in out, line
 
     # And the HTML report exists with its charts, the figures beside it

@@ -14,7 +14,7 @@ from ssp_contracts.events.platform import SelfTestTicked
 
 from services.runtime.dlq import REASON_HEADER
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import read_all, wait_for
+from services.runtime.testing import read_all, start_at_end, wait_for
 
 pytestmark = pytest.mark.stack
 TOPIC = "ssp.platform.selftest"
@@ -65,6 +65,8 @@ def test_bad_messages_are_dead_lettered_and_good_ones_still_applied(
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
     run_id, subject = uuid.uuid4().hex, f"canary-{uuid.uuid4().hex}"
     good = canary(subject, 1, run_id)
+    db = fresh_db("dlq")
+    start_at_end(db, "selftest.canary", TOPIC)  # this test's messages only
 
     # Given a good event, a malformed one, one of an unknown type, then another good one
     send(producer, subject, good.kafka_value(), good.kafka_headers())
@@ -79,7 +81,6 @@ def test_bad_messages_are_dead_lettered_and_good_ones_still_applied(
     producer.close()
 
     # When the projection consumes the topic
-    db = fresh_db("dlq")
     services(
         "selftest",
         SSP_SELFTEST_DB_NAME=db,

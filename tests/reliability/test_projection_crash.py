@@ -12,7 +12,7 @@ from services.runtime.eventstore import open_application
 from services.runtime.relay import OutboxRelay
 from services.runtime.selftest import SPEC, SelfTestApplication
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import wait_for
+from services.runtime.testing import start_at_end, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -49,7 +49,9 @@ async def publish(settings: ServiceSettings, app: SelfTestApplication) -> None:
 
 
 def test_projection_applies_each_event_once_across_a_sigkill(services: Any, fresh_db: Any) -> None:
-    # Given 20,000 canary events on Kafka
+    # Given 20,000 canary events on Kafka, after whatever the topic held before
+    db = fresh_db("canaryview")
+    start_at_end(db, "selftest.canary", "ssp.platform.selftest")
     store = ServiceSettings.for_service("selftest", db_name=fresh_db("canarystore"))
     app = open_application(SelfTestApplication, store)
     ids = {str(i) for i in app.write(uuid.uuid4().hex, AGGREGATES, STEPS)}
@@ -58,7 +60,6 @@ def test_projection_applies_each_event_once_across_a_sigkill(services: Any, fres
     total = AGGREGATES * STEPS
 
     # When the projection is killed with SIGKILL while it consumes them
-    db = fresh_db("canaryview")
     env = {
         "SSP_SELFTEST_DB_NAME": db,
         "SSP_SELFTEST_RELAY_ENABLED": "false",
