@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.disclosure.register import RegisterEntry
+from services.runtime.csvcells import defused
 
 # Column, and how to read it from an entry; the data sharing code's log fields.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -45,8 +46,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("closed_at", "closed_at"),
     ("retention_review_on", "retention_review_on"),
 )
-# A spreadsheet would run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> str:
@@ -59,7 +58,7 @@ def cell(value: Any) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(defused(text))
 
 
 def register_csv(entries: Iterable[RegisterEntry]) -> str:

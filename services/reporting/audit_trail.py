@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from services.reporting.chain import Row, Verdict, verify_stream
+from services.runtime.csvcells import defused
 from services.runtime.projection import Connection
 
 COLUMNS = (
@@ -130,5 +131,6 @@ def _plain(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 def _csv_row(values: Any) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
+    # For people opening it in a spreadsheet; JSON Lines is the exact, verifiable export.
+    csv.writer(buffer, lineterminator="\n").writerow([defused(v) for v in values])
     return buffer.getvalue()

@@ -16,16 +16,8 @@ from kafka import TopicPartition as KafkaPartition
 from ssp_contracts import EnvelopeError
 
 from services.reporting.views import runner_specs
-from services.runtime.projection import (
-    TRACKING_DDL,
-    Connection,
-    Projection,
-    ReceivedEvent,
-    apply_tracked,
-    decode_record,
-    next_offsets,
-    store_offsets,
-)
+from services.runtime.projection import Connection, Projection, ReceivedEvent, decode_record
+from services.runtime.tracking import TRACKING_DDL, apply_tracked, next_offsets, store_offsets
 
 log = logging.getLogger(__name__)
 Offsets = dict[tuple[str, int], int]

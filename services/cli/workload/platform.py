@@ -8,8 +8,8 @@ import psycopg
 from kafka import KafkaConsumer, TopicPartition
 
 from services.reporting.views import runner_specs
-from services.runtime.projection import TRACKING_DDL
 from services.runtime.settings import ServiceSettings
+from services.runtime.tracking import TRACKING_DDL
 
 SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 WRITERS = ("incidents", "disclosure", "staffing")

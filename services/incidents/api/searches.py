@@ -26,6 +26,7 @@ from services.incidents.api.export import stop_and_search_rows
 from services.incidents.domain.search import Search
 from services.incidents.permissions import PERMISSIONS
 from services.runtime.auth import Principal, allow
+from services.runtime.csvcells import defused
 
 router = APIRouter(tags=["searches"])
 PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_description"})
@@ -109,7 +110,7 @@ async def export_searches(
     rows = await s.run(s.app.index.select, "search", wanted)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(stop_and_search_rows(rows))
+    writer.writerows([defused(v) for v in row] for row in stop_and_search_rows(rows))
     return PlainTextResponse(out.getvalue(), media_type="text/csv")
 
 

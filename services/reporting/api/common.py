@@ -10,6 +10,7 @@ import asyncpg
 from fastapi import HTTPException, Query, Request, Response
 
 from services.runtime.auth import Principal
+from services.runtime.csvcells import defused
 
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 
@@ -52,4 +53,4 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return value
+    return defused(value)
