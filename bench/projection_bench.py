@@ -11,10 +11,12 @@ from ssp_contracts import EnvelopeError
 
 from bench.common import Measure, Stopwatch, fresh_database
 from services.runtime.metrics import ProjectionMetrics
-from services.runtime.projection import ProjectionRunner, decode_record, store_offsets
+from services.runtime.projection import decode_record
+from services.runtime.runner import ProjectionRunner
 from services.runtime.selftest import CanaryLog, canary_row
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import topic_reader
+from services.runtime.tracking import store_offsets
 
 TOPIC = "ssp.platform.selftest"
 
