@@ -148,6 +148,15 @@ async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Inci
     return incident
 
 
+async def _follow_up(
+    s: Service, principal: Principal, incident_id: UUID, command: Any, **fields: Any
+) -> Recorded:
+    """A follow-up on an incident: scope check, the command with its time and actor, the id."""
+    await _incident(s, principal, incident_id)
+    await s.run(command, incident_id, **fields, now=s.now(), actor=s.actor(principal))
+    return Recorded(id=str(incident_id))
+
+
 @router.get("/incidents/{incident_id}")
 async def get_incident(
     incident_id: UUID, principal: Annotated[Principal, allow("read_incident")], s: Service
@@ -207,15 +216,9 @@ async def record_staff_consultation(
     s: Service,
 ) -> Recorded:
     """Record the consultation an allegation against staff needs before any investigation."""
-    await _incident(s, principal, incident_id)
-    await s.run(
-        s.app.record_staff_consultation,
-        incident_id,
-        **body.model_dump(),
-        now=s.now(),
-        actor=s.actor(principal),
+    return await _follow_up(
+        s, principal, incident_id, s.app.record_staff_consultation, **body.model_dump()
     )
-    return Recorded(id=str(incident_id))
 
 
 @router.post("/incidents/{incident_id}/police-actions", response_model=Recorded)
@@ -226,15 +229,9 @@ async def record_police_action(
     s: Service,
 ) -> Recorded:
     """Record an investigative step or positive police action."""
-    await _incident(s, principal, incident_id)
-    await s.run(
-        s.app.record_police_action,
-        incident_id,
-        **body.model_dump(),
-        now=s.now(),
-        actor=s.actor(principal),
+    return await _follow_up(
+        s, principal, incident_id, s.app.record_police_action, **body.model_dump()
     )
-    return Recorded(id=str(incident_id))
 
 
 @router.post("/incidents/{incident_id}/restorative-conferences", response_model=Recorded)
@@ -245,15 +242,9 @@ async def hold_restorative_conference(
     s: Service,
 ) -> Recorded:
     """Record a restorative justice conference and its outcome."""
-    await _incident(s, principal, incident_id)
-    await s.run(
-        s.app.hold_restorative_conference,
-        incident_id,
-        **body.model_dump(),
-        now=s.now(),
-        actor=s.actor(principal),
+    return await _follow_up(
+        s, principal, incident_id, s.app.hold_restorative_conference, **body.model_dump()
     )
-    return Recorded(id=str(incident_id))
 
 
 @router.post("/incidents/{incident_id}/closure", response_model=Recorded)
@@ -264,12 +255,4 @@ async def close_incident(
     s: Service,
 ) -> Recorded:
     """Close the incident with its outcome."""
-    await _incident(s, principal, incident_id)
-    await s.run(
-        s.app.close_incident,
-        incident_id,
-        **body.model_dump(),
-        now=s.now(),
-        actor=s.actor(principal),
-    )
-    return Recorded(id=str(incident_id))
+    return await _follow_up(s, principal, incident_id, s.app.close_incident, **body.model_dump())
