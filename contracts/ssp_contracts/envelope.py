@@ -1,7 +1,7 @@
 """CloudEvents 1.0 envelope in Kafka binary content mode (DESIGN §4)."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,6 +27,22 @@ _ATTRIBUTES = (
 
 _HEADER_NAMES = tuple((name, _PREFIX + name) for name in _ATTRIBUTES)
 _CONTENT_TYPE_BYTES = CONTENT_TYPE.encode()
+
+
+def kafka_headers(attributes: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+    """Binary-mode headers from CloudEvents attribute values (absent or None ones are left out).
+
+    Producers that already hold valid attribute values (the outbox relay) call this directly
+    rather than building a CloudEvent per message.
+    """
+    headers = [("content-type", _CONTENT_TYPE_BYTES)]
+    for name, header in _HEADER_NAMES:
+        value = attributes.get(name)
+        if value is None:
+            continue
+        text = value.isoformat() if isinstance(value, datetime) else str(value)
+        headers.append((header, text.encode()))
+    return headers
 
 
 class EnvelopeError(ValueError):
@@ -62,14 +78,7 @@ class CloudEvent(BaseModel):
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
         """ce_* headers plus content-type, as Kafka binary content mode asks."""
-        headers = [("content-type", _CONTENT_TYPE_BYTES)]
-        for name, header in _HEADER_NAMES:
-            value = getattr(self, name)
-            if value is None:
-                continue
-            text = value.isoformat() if name == "time" else str(value)
-            headers.append((header, text.encode()))
-        return headers
+        return kafka_headers({name: getattr(self, name) for name in _ATTRIBUTES})
 
     @classmethod
     def from_kafka(

@@ -10,12 +10,11 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
-from ssp_contracts import CloudEvent, payload_class
 
 from services.runtime.eventstore import events_table
 from services.runtime.metrics import RelayMetrics
 from services.runtime.settings import ServiceSettings
-from services.runtime.translation import Translator
+from services.runtime.translation import OutgoingMessage, Translator
 
 log = logging.getLogger(__name__)
 
@@ -126,27 +125,19 @@ class OutboxRelay:
             self.metrics.published.inc(len(sent))
             self.metrics.position.set(self.position)
 
-    def _translate(self, notifications: Sequence[Notification]) -> list[CloudEvent]:
+    def _translate(self, notifications: Sequence[Notification]) -> list[OutgoingMessage]:
         out = []
         for notification in notifications:
-            domain_event = self.app.mapper.to_domain_event(notification)
-            cloud_event = self.translator.translate(domain_event)
-            if cloud_event is not None:
-                out.append(cloud_event)
+            message = self.translator.message(self.app.mapper.to_domain_event(notification))
+            if message is not None:
+                out.append(message)
         return out
 
-    async def _send(self, events: list[CloudEvent]) -> list[asyncio.Future[Any]]:
-        """Hand every event to the producer in order; return their acknowledgement futures."""
+    async def _send(self, messages: list[OutgoingMessage]) -> list[asyncio.Future[Any]]:
+        """Hand every message to the producer in order; return their acknowledgement futures."""
         assert self._producer is not None, "relay not started"
-        return [
-            await self._producer.send(
-                payload_class(event.type).topic,
-                value=event.kafka_value(),
-                key=event.kafka_key(),
-                headers=event.kafka_headers(),
-            )
-            for event in events
-        ]
+        send = self._producer.send
+        return [await send(m.topic, value=m.value, key=m.key, headers=m.headers) for m in messages]
 
     async def _save_position(self, position: int) -> None:
         assert self._conn is not None, "relay not started"
