@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import sys
@@ -103,9 +104,13 @@ async def _deployments_known(url: str, world: World, runner: Runner, progress: P
         await asyncio.sleep(0.5)
 
 
-def _service_env(databases: dict[str, str]) -> dict[str, str]:
+def _service_env(databases: dict[str, str], term: str) -> dict[str, str]:
     suffix = f".demo-{int(time.time())}"
-    env = {}
+    # Reporting's gauges (and so Grafana and the alerts) show the term the demo plays.
+    env = {
+        "SSP_REPORTING_EXTRA": os.environ.get("SSP_REPORTING_EXTRA")
+        or json.dumps({"metrics_term": term})
+    }
     for service, db in databases.items():
         prefix = f"SSP_{service.upper()}_"
         env[f"{prefix}DB_NAME"] = db
@@ -133,7 +138,7 @@ def run_demo(args: argparse.Namespace) -> int:
     console.print(
         "starting the services: " + ", ".join(f"{s} (db {d})" for s, d in databases.items())
     )
-    urls = launcher.restart(list(platform.SERVICES), _service_env(databases))
+    urls = launcher.restart(list(platform.SERVICES), _service_env(databases, term.name))
     with _progress(console) as progress:
         outcome = asyncio.run(_play(urls, world, phases, progress))
         task = progress.add_task("reporting catches up", total=None)
