@@ -182,15 +182,9 @@ async def notify_head_teacher(
     s: Service,
 ) -> Recorded:
     """Record that the head teacher was told (serious incidents must be)."""
-    await _incident(s, principal, incident_id)
-    await s.run(
-        s.app.notify_head_teacher,
-        incident_id,
-        notified_at=body.at,
-        now=s.now(),
-        actor=s.actor(principal),
+    return await _follow_up(
+        s, principal, incident_id, s.app.notify_head_teacher, notified_at=body.at
     )
-    return Recorded(id=str(incident_id))
 
 
 @router.post("/incidents/{incident_id}/internal-election", response_model=Recorded)
@@ -201,11 +195,7 @@ async def elect_internal(
     s: Service,
 ) -> Recorded:
     """The school elects to deal with the incident internally; police action is limited."""
-    await _incident(s, principal, incident_id)
-    await s.run(
-        s.app.elect_internal, incident_id, elected_at=body.at, now=s.now(), actor=s.actor(principal)
-    )
-    return Recorded(id=str(incident_id))
+    return await _follow_up(s, principal, incident_id, s.app.elect_internal, elected_at=body.at)
 
 
 @router.post("/incidents/{incident_id}/staff-consultation", response_model=Recorded)
