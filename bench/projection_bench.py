@@ -15,7 +15,7 @@ from services.runtime.projection import decode_record
 from services.runtime.runner import ProjectionRunner
 from services.runtime.selftest import CanaryLog, canary_row
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import topic_reader
+from services.runtime.testing import read_all
 from services.runtime.tracking import store_offsets
 
 TOPIC = "ssp.platform.selftest"
@@ -64,18 +64,12 @@ async def _projection_seconds(db: str, events: int, start: dict[tuple[str, int],
 def _rows_on_topic(start: dict[tuple[str, int], int]) -> list[tuple[str, str, int, str, str]]:
     """The canaries from ``start`` on, as the rows the projection writes."""
     rows = []
-    with topic_reader(TOPIC) as consumer:
-        for tp in consumer.assignment():
-            consumer.seek(tp, start.get((tp.topic, tp.partition), 0))
-        end = consumer.end_offsets(list(consumer.assignment()))
-        while any(consumer.position(tp) < end[tp] for tp in end):
-            for batch in consumer.poll(timeout_ms=1000, max_records=5000).values():
-                for record in batch:
-                    try:
-                        event = decode_record(record)
-                    except EnvelopeError:
-                        continue  # the dead-letter test's messages: the runner skips them too
-                    rows.append(canary_row(event.envelope, event.payload))
+    for record in read_all(TOPIC, start):
+        try:
+            event = decode_record(record)
+        except EnvelopeError:
+            continue  # the dead-letter test's messages: the runner skips them too
+        rows.append(canary_row(event.envelope, event.payload))
     return rows
 
 

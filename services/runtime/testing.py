@@ -149,13 +149,16 @@ def topic_reader(topic: str) -> Iterator[KafkaConsumer]:
         consumer.close()
 
 
-def read_all(topic: str) -> list[Any]:
-    """Every record currently on ``topic``, in partition then offset order."""
+def read_all(topic: str, start: dict[tuple[str, int], int] | None = None) -> list[Any]:
+    """Every record on ``topic`` now (from ``start`` per partition), partition then offset order."""
     with topic_reader(topic) as consumer:
+        for tp in consumer.assignment():
+            if start:
+                consumer.seek(tp, start.get((tp.topic, tp.partition), 0))
         end = consumer.end_offsets(list(consumer.assignment()))
         records: list[Any] = []
         while any(consumer.position(tp) < end[tp] for tp in end):
-            for batch in consumer.poll(timeout_ms=1000).values():
+            for batch in consumer.poll(timeout_ms=1000, max_records=5000).values():
                 records.extend(batch)
         return sorted(records, key=lambda r: (r.partition, r.offset))
 
