@@ -35,11 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=commands.serve)
 
-    relay = sub.add_parser("relay", help="run a service's outbox relay on its own")
-    relay.add_argument("service", choices=["incidents", "disclosure", "staffing", "selftest"])
-    relay.add_argument("--db", help="database name (default: the service's)")
-    relay.add_argument("--until-caught-up", action="store_true")
-    relay.set_defaults(func=commands.relay)
+    relay = sub.add_parser("relay", help="the outbox relay of a service, as an operator runs it")
+    relay_actions = relay.add_subparsers(dest="relay_action", required=True)
+    run = relay_actions.add_parser("run", help="run a service's outbox relay on its own")
+    run.add_argument("service", choices=["incidents", "disclosure", "staffing", "selftest"])
+    run.add_argument("--db", help="database name (default: the service's)")
+    run.add_argument("--until-caught-up", action="store_true")
+    run.set_defaults(func=commands.relay)
 
     demo = sub.add_parser("demo", help="the main job: the platform with a London workload")
     demo.add_argument("--seed", type=int, default=1)

@@ -26,7 +26,7 @@ AGGREGATES, STEPS = 500, 10  # 5,000 events
 def start_relay(db: str, until_caught_up: bool = False) -> subprocess.Popen[bytes]:
     """The selftest service's relay as its own process, in small batches."""
     env = {**os.environ, "SSP_SELFTEST_RELAY_BATCH_SIZE": "100"}
-    args = [sys.executable, "-m", "services.cli.main", "relay", "selftest", "--db", db]
+    args = [sys.executable, "-m", "services.cli.main", "relay", "run", "selftest", "--db", db]
     log = open(state_dir() / "test-logs" / f"relay-{db}.log", "ab")  # noqa: SIM115
     return subprocess.Popen(
         args + (["--until-caught-up"] if until_caught_up else []),
