@@ -54,7 +54,10 @@ def dashboard(
                 "label": "Borough",
                 "type": "query",
                 "datasource": DATASOURCE,
-                "query": {"query": "label_values(ssp_view_rostered_hours, borough)", "refId": "B"},
+                "query": {
+                    "query": "label_values(ssp_view_rostered_seconds, borough)",
+                    "refId": "B",
+                },
                 "includeAll": True,
                 "multi": True,
                 "allValue": ".*",
@@ -89,14 +92,14 @@ ABSTRACTION = dashboard(
         panel(
             "Hours abstracted by category",
             {
-                "{{category}}": f"sum by (category) (max by (borough, category) (ssp_view_abstracted_hours{{{B}}}))"
+                "{{category}}": f"sum by (category) (max by (borough, category) (ssp_view_abstracted_seconds{{{B}}}))"
             },
-            unit="h",
+            unit="s",
         ),
         panel(
             "Rostered hours this term",
-            {"{{borough}}": f"max by (borough) (ssp_view_rostered_hours{{{B}}})"},
-            unit="h",
+            {"{{borough}}": f"max by (borough) (ssp_view_rostered_seconds{{{B}}})"},
+            unit="s",
         ),
         panel(
             "Ring-fenced officers",
@@ -155,12 +158,12 @@ INCIDENTS = dashboard(
         ),
         panel(
             "Notional cost per pupil a year",
-            {"{{borough}}": f"max by (borough) (ssp_view_cost_per_pupil_pounds{{{B}}})"},
+            {"{{borough}}": f"max by (borough) (ssp_view_cost_per_pupil_gbp{{{B}}})"},
             unit="currencyGBP",
         ),
         panel(
             "Notional cost per incident dealt with this term",
-            {"{{borough}}": f"max by (borough) (ssp_view_cost_per_incident_pounds{{{B}}})"},
+            {"{{borough}}": f"max by (borough) (ssp_view_cost_per_incident_gbp{{{B}}})"},
             unit="currencyGBP",
         ),
     ],
@@ -179,10 +182,10 @@ DISCLOSURES = dashboard(
         panel(
             "Turnaround to decision",
             {
-                "median {{urgency}}": f'max by (urgency) (ssp_view_disclosure_turnaround_hours{{{B}, quantile="0.5"}})',
-                "p90 {{urgency}}": f'max by (urgency) (ssp_view_disclosure_turnaround_hours{{{B}, quantile="0.9"}})',
+                "median {{urgency}}": f"max by (urgency) (ssp_view_disclosure_turnaround_median_seconds{{{B}}})",
+                "p90 {{urgency}}": f"max by (urgency) (ssp_view_disclosure_turnaround_p90_seconds{{{B}}})",
             },
-            unit="h",
+            unit="s",
         ),
         panel(
             "Urgent requests past their deadline",

@@ -23,8 +23,8 @@ from services.reporting.queries.snapshot import current_term, scalar_rows
 log = logging.getLogger(__name__)
 Sample = tuple[dict[str, str], float]
 HELP = {
-    "ssp_view_rostered_hours": "Rostered officer hours this term",
-    "ssp_view_abstracted_hours": "Officer hours abstracted this term, by category",
+    "ssp_view_rostered_seconds": "Rostered officer time this term",
+    "ssp_view_abstracted_seconds": "Officer time abstracted this term, by category",
     "ssp_view_abstraction_rate": "Abstracted / rostered hours this term",
     "ssp_view_ring_fenced_officers": "Ring-fenced officers this term",
     "ssp_view_ring_fence_breaches": "Ring-fence breaches this term",
@@ -36,11 +36,12 @@ HELP = {
     "ssp_view_searches_linked_share": "Share of searches whose outcome was linked to the object",
     "ssp_view_outstanding": "Notifications still owed and evidence awaiting handover, by kind",
     "ssp_view_disclosures": "Section 115 requests, by urgency",
-    "ssp_view_disclosure_turnaround_hours": "Hours from request to decision (median, p90)",
+    "ssp_view_disclosure_turnaround_median_seconds": "Median time from request to decision",
+    "ssp_view_disclosure_turnaround_p90_seconds": "p90 of time from request to decision",
     "ssp_view_disclosures_past_deadline": "Urgent requests past their decision deadline, undecided",
     "ssp_view_disclosure_confirmations_overdue": "Urgent requests overdue a written confirmation",
-    "ssp_view_cost_per_pupil_pounds": "Notional officer cost per pupil covered, a year",
-    "ssp_view_cost_per_incident_pounds": "Notional officer cost per incident dealt with this term",
+    "ssp_view_cost_per_pupil_gbp": "Notional officer cost (£) per pupil covered, a year",
+    "ssp_view_cost_per_incident_gbp": "Notional officer cost (£) per incident dealt with this term",
     "ssp_audit_entries": "Entries in the audit trail",
 }
 
@@ -101,13 +102,13 @@ async def snapshot(
         conn, level="borough", period="term", period_value=term, threshold=threshold
     ):
         b = {"borough": r["key"]}
-        put("ssp_view_rostered_hours", b, r["rostered_hours"])
+        put("ssp_view_rostered_seconds", b, _seconds(r["rostered_hours"]))
         put("ssp_view_abstraction_rate", b, r["abstraction_rate"])
         put("ssp_view_ring_fenced_officers", b, r["ring_fenced_officers"])
         put("ssp_view_ring_fence_breaches", b, r["ring_fence_breaches"])
         put("ssp_view_ring_fenced_under_threshold_share", b, r["ring_fenced_under_threshold_share"])
         for category, hours in r["hours_by_category"].items():
-            put("ssp_view_abstracted_hours", {**b, "category": category}, hours)
+            put("ssp_view_abstracted_seconds", {**b, "category": category}, _seconds(hours))
     for name, labels, value in await scalar_rows(conn, term):
         put(name, labels, value)
     for r in await performance.searches(conn, borough=None, term=term):
@@ -132,22 +133,20 @@ async def snapshot(
         put("ssp_view_disclosures", b, r["requests"])
         put("ssp_view_disclosures_past_deadline", b, r["past_decision_deadline"])
         put("ssp_view_disclosure_confirmations_overdue", b, r["overdue_confirmations"])
-        put(
-            "ssp_view_disclosure_turnaround_hours",
-            {**b, "quantile": "0.5"},
-            r["median_turnaround_hours"],
-        )
-        put(
-            "ssp_view_disclosure_turnaround_hours",
-            {**b, "quantile": "0.9"},
-            r["p90_turnaround_hours"],
-        )
+        median, p90 = r["median_turnaround_hours"], r["p90_turnaround_hours"]
+        put("ssp_view_disclosure_turnaround_median_seconds", b, _seconds(median))
+        put("ssp_view_disclosure_turnaround_p90_seconds", b, _seconds(p90))
     cost = float(extra.get("cost_per_officer", oversight.DEFAULT_COST_PER_OFFICER))
     for r in await oversight.value_for_money(
         conn, borough=None, term=term, as_of=now, cost_per_officer=cost
     ):
         b = {"borough": r["area"]}
-        put("ssp_view_cost_per_pupil_pounds", b, r["cost_per_pupil"])
-        put("ssp_view_cost_per_incident_pounds", b, r["cost_per_incident_dealt_with"])
+        put("ssp_view_cost_per_pupil_gbp", b, r["cost_per_pupil"])
+        put("ssp_view_cost_per_incident_gbp", b, r["cost_per_incident_dealt_with"])
     put("ssp_audit_entries", {}, await conn.fetchval("SELECT count(*) FROM audit_trail"))
     return {k: v for k, v in snap.items() if v}
+
+
+def _seconds(hours: Any) -> float | None:
+    """Hours from the read models in Prometheus' base unit (promtool insists on seconds)."""
+    return None if hours is None else float(hours) * 3600

@@ -21,6 +21,7 @@ from services.reporting.tests.performance_stories import (
 )
 from services.runtime.settings import REPO_ROOT, shared, state_dir
 from services.runtime.testing import wait_for
+from tests.e2e.metrics_lint import promtool_findings
 
 pytestmark = pytest.mark.stack
 PROMETHEUS = f"http://127.0.0.1:{shared('PROM_PORT', '19090')}"
@@ -112,7 +113,10 @@ def test_dashboards_and_alerts_read_real_data(scraped_reporting: str) -> None:
     assert len(DASHBOARDS) == 4 and len(queries) >= 20
     empty = [(board, title) for board, title, expr in queries if not query(expr)]
     assert empty == [], f"dashboard queries without data: {empty}"
-    assert query("count(ssp_view_rostered_hours) by (borough)")  # the borough variable
+    assert query("count(ssp_view_rostered_seconds) by (borough)")  # the borough variable
+
+    # And the exposition itself passes Prometheus' linter, every view gauge included
+    assert promtool_findings(f"http://{instance}") == []
 
     # And every alert rule is loaded, evaluates cleanly, and its query returns data
     rules = {

@@ -59,29 +59,24 @@ async def test_gauges_carry_the_view_figures(given_an_autumn_term: asyncpg.Conne
 
     assert value("ssp_view_abstraction_rate", borough="Hackney") == round(12 / 56, 4)
     assert value("ssp_view_ring_fence_breaches", borough="Hackney") == 1
-    assert value("ssp_view_abstracted_hours", borough="Hackney", category="court") == 8
+    assert value("ssp_view_abstracted_seconds", borough="Hackney", category="court") == 8 * 3600
     assert value("ssp_view_incidents", borough="Hackney", category="robbery") == 2
     assert value("ssp_view_arrests_on_premises", borough="Hackney") == 1
     assert value("ssp_view_searches", borough="Hackney", outcome="Arrest") == 1
     assert value("ssp_view_outstanding", borough="Hackney", kind="parents_searches") == 2
     assert value("ssp_view_disclosures_past_deadline", borough="Hackney", urgency="urgent") == 1
     assert (
-        value(
-            "ssp_view_disclosure_turnaround_hours",
-            borough="Hackney",
-            urgency="urgent",
-            quantile="0.9",
-        )
-        == 3.8
+        value("ssp_view_disclosure_turnaround_p90_seconds", borough="Hackney", urgency="urgent")
+        == 3.8 * 3600
     )
-    assert value("ssp_view_cost_per_pupil_pounds", borough="London") == round(132_606 / 2300, 2)
+    assert value("ssp_view_cost_per_pupil_gbp", borough="London") == round(132_606 / 2300, 2)
 
 
 async def test_no_label_names_a_person_or_a_record(
     given_an_autumn_term: asyncpg.Connection,
 ) -> None:
     snap = await snapshot(given_an_autumn_term, TERM, LATER, {})
-    allowed = {"borough", "category", "outcome", "urgency", "kind", "quantile"}
+    allowed = {"borough", "category", "outcome", "urgency", "kind"}
     for name, samples in snap.items():
         for labels, _ in samples:
             assert set(labels) <= allowed, name
