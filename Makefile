@@ -4,9 +4,11 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The AsyncAPI project's own CLI validates the committed documents (pinned in tools/asyncapi).
+ASYNCAPI := tools/asyncapi/node_modules/.bin/asyncapi
 ARGS ?=
 
-.PHONY: venv up down status lint test test-fast demo bench schemas
+.PHONY: venv tools up down status lint test test-fast demo bench schemas
 
 $(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,6 +16,12 @@ $(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+$(ASYNCAPI): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	cd tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(ASYNCAPI)
+
+tools: $(ASYNCAPI)
 
 up: venv
 	deploy/local/stack.sh up
@@ -32,11 +40,11 @@ lint: venv
 schemas: venv
 	$(BIN)/ssp schemas write
 
-test: lint up
+test: lint up tools
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-fast: venv
-	$(BIN)/pytest -q -m "not stack"
+	$(BIN)/pytest -q -m "not stack and not tools"
 
 demo: up
 	$(BIN)/ssp demo $(ARGS)

@@ -69,6 +69,20 @@ def schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def asyncapi(args: argparse.Namespace) -> int:
+    """Write the services' AsyncAPI documents, or check that the committed ones are current."""
+    from services.cli.asyncapi_docs import stale_documents, write_documents
+
+    if args.action == "check":
+        stale = stale_documents()
+        if stale:
+            raise UsageError(f"stale AsyncAPI documents (run `ssp asyncapi write`): {stale}")
+        print("asyncapi: all current")
+        return 0
+    print(f"asyncapi: {len(write_documents())} written")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     """Run one service in the foreground."""
     serve_service(args.service, args.port)

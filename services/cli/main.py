@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("action", choices=["write", "check"])
     schemas.set_defaults(func=commands.schemas)
 
+    asyncapi = sub.add_parser("asyncapi", help="AsyncAPI documents of the services' Kafka side")
+    asyncapi.add_argument("action", choices=["write", "check"])
+    asyncapi.set_defaults(func=commands.asyncapi)
+
     serve = sub.add_parser("serve", help="run one service in the foreground")
     serve.add_argument("service", choices=commands.SERVICES)
     serve.add_argument("--port", type=int)

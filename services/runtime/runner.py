@@ -91,6 +91,8 @@ class ProjectionRunner:
             listener=_ResumeFromStoredOffsets(self),
             parser=_tolerant_parser,
             decoder=_raw_records,
+            # Two runners on one topic would share FastStream's default channel name.
+            title=f"{','.join(self.topics)}:{name}",
             description=f"Projection runner {name}: applies {', '.join(self.topics)}",
         )
         self.subscriber(self.handle)
