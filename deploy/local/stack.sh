@@ -164,6 +164,8 @@ ensure_tools() {
     if ! kafka_libs_ok; then command -v mvn >/dev/null || pkgs+=(maven); fi
     [[ -x "${PG_BIN}/initdb" ]] || pkgs+=(postgresql-15)
     [[ -x "${PROM_BIN}" ]] || pkgs+=(prometheus)
+    # The tests run the fast suite with the clock on British Summer Time dates.
+    command -v faketime >/dev/null || pkgs+=(faketime)
     if [[ ${#pkgs[@]} -gt 0 ]]; then apt_install "${pkgs[@]}"; fi
     [[ -x "${PG_BIN}/initdb" ]] || die "${PG_BIN}/initdb still missing after install"
     [[ -x "${PROM_BIN}" ]] || die "${PROM_BIN} still missing after install"

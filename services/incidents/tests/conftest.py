@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,14 +21,19 @@ SCHOOL = "school-001"
 OTHER_SCHOOL = "school-002"
 OFFICER = "officer-001"
 PUPIL = "pupil-0123456789ab"
+LONDON = ZoneInfo("Europe/London")
 
 
 def at(days_ago: int = 0, hour: int = 10, minute: int = 30) -> datetime:
-    """A recent time of day in London winter time (UTC), ``days_ago`` school days back."""
-    day = datetime.now(UTC).date() - timedelta(days=days_ago)
+    """A recent London wall-clock time (GMT or BST, as on that day), ``days_ago`` back.
+
+    Protocol hours are London hours, so a case at 07:59 must mean 07:59 in London in
+    summer too (in UTC it would be 08:59 BST, inside the hours).
+    """
+    day = datetime.now(LONDON).date() - timedelta(days=days_ago)
     while day.isoweekday() > 5:
         day -= timedelta(days=1)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
 
 
 def actor(role: str = "school_officer", sub: str = OFFICER, school: str | None = SCHOOL) -> Actor:
