@@ -18,7 +18,13 @@ class UsageError(Exception):
 
 
 def token(args: argparse.Namespace) -> int:
-    """Print a development bearer token."""
+    """Print a development bearer token; one the services would refuse is not printed."""
+    from services.runtime.scope import REQUIRED_CLAIMS, claim_refusal, missing_claim
+
+    if args.role in REQUIRED_CLAIMS:
+        claim = missing_claim(args.role, {"school": args.school, "borough": args.borough})
+        if claim is not None:
+            raise UsageError(f"{claim_refusal(args.role, claim).message} (--{claim})")
     try:
         print(
             issue_token(

@@ -7,23 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.runtime.domain import Actor
+from services.runtime.domain import Actor, Forbidden, Unauthenticated
+from services.runtime.scope import ROLES, claim_refusal, forbid_outside, missing_claim
 
 log = logging.getLogger("ssp.auth")
 
-ROLES = (
-    "school_officer",
-    "school_staff",
-    "head_teacher",
-    "disclosure_officer",
-    "borough_supervisor",
-    "auditor",
-    "analyst",
-    "service",
-)
 ISSUER = "ssp-dev"
 ALGORITHM = "HS256"
 _bearer = HTTPBearer(auto_error=False)
@@ -41,6 +32,10 @@ class Principal:
     def actor(self, correlation_id: str) -> Actor:
         """The Actor recorded on the events this caller causes."""
         return Actor(self.sub, self.role, correlation_id, self.school, self.borough)
+
+    def claims(self) -> dict[str, str | None]:
+        """The scope claims the token carried."""
+        return {"school": self.school, "borough": self.borough}
 
 
 def issue_token(
@@ -78,6 +73,13 @@ def verify_token(secret: str, token: str) -> Principal:
     role = claims.get("role")
     if role not in ROLES:
         raise jwt.InvalidTokenError(f"unknown role {role!r}")
+    # A claim of the wrong JSON type (a list as school) is a malformed token, never a 500.
+    for name in ("sub", "school", "borough"):
+        value = claims.get(name)
+        if value is not None and not isinstance(value, str):
+            raise jwt.InvalidTokenError(f"claim {name} must be a string")
+    if not claims["sub"]:
+        raise jwt.InvalidTokenError("claim sub must not be empty")
     return Principal(claims["sub"], role, claims.get("school"), claims.get("borough"))
 
 
@@ -98,20 +100,21 @@ class Permissions:
         async def dependency(request: Request) -> Principal:
             credentials: HTTPAuthorizationCredentials | None = await _bearer(request)
             if credentials is None:
-                self._refuse(request, 401, "missing bearer token", action)
+                self._refuse(request, Unauthenticated("bearer-token", "missing bearer token"))
             try:
                 principal = verify_token(self.secret, credentials.credentials)  # type: ignore[union-attr]
             except jwt.InvalidTokenError as exc:
-                self._refuse(request, 401, f"invalid bearer token: {exc}", action)
+                refusal = Unauthenticated("bearer-token", f"invalid bearer token: {exc}")
+                self._refuse(request, refusal)
             if principal.role not in allowed:
-                self._refuse(
-                    request,
-                    403,
-                    f"role {principal.role} may not {action};"
-                    f" allowed: {', '.join(sorted(allowed))}",
-                    action,
-                    principal,
+                message = (
+                    f"role {principal.role} may not {action}; allowed: {', '.join(sorted(allowed))}"
                 )
+                self._refuse(request, Forbidden("role-not-permitted", message), principal)
+            # Scope fails closed: a token without the claim its role needs reaches no route.
+            claim = missing_claim(principal.role, principal.claims())
+            if claim is not None:
+                self._refuse(request, claim_refusal(principal.role, claim), principal)
             request.state.principal = principal
             return principal
 
@@ -120,35 +123,34 @@ class Permissions:
 
     @staticmethod
     def _refuse(
-        request: Request,
-        status: int,
-        message: str,
-        action: str,
-        principal: Principal | None = None,
+        request: Request, refusal: Unauthenticated | Forbidden, principal: Principal | None = None
     ) -> None:
         log.warning(
             "refused %s %s: %s",
             request.method,
             request.url.path,
-            message,
+            refusal.message,
             extra={
-                "action": action,
-                "status": status,
+                "rule": refusal.rule,
+                "status": refusal.status_code,
                 "actor": principal.sub if principal else None,
             },
         )
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        raise HTTPException(status, detail=message, headers=headers)
+        raise refusal
 
 
 def forbid_outside_scope(
     principal: Principal, *, school: str | None = None, borough: str | None = None
 ) -> None:
-    """403 when a school- or borough-scoped caller reaches beyond their scope."""
-    if school is not None and principal.school is not None and principal.school != school:
-        raise HTTPException(403, f"scope: token is for school {principal.school}, not {school}")
-    if borough is not None and principal.borough is not None and principal.borough != borough:
-        raise HTTPException(403, f"scope: token is for borough {principal.borough}, not {borough}")
+    """403 when the caller reaches beyond their school or borough (fails closed)."""
+    forbid_outside(principal.role, principal.claims(), school=school, borough=borough)
+
+
+def hide_outside_scope(
+    principal: Principal, *, school: str | None = None, borough: str | None = None
+) -> None:
+    """404 when a record read by id lies outside the caller's scope (its existence stays hidden)."""
+    forbid_outside(principal.role, principal.claims(), school=school, borough=borough, hide=True)
 
 
 def allow(action: str) -> Any:

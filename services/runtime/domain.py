@@ -76,6 +76,18 @@ class StateConflict(RuleViolation):
     status_code = 409
 
 
+class Forbidden(RuleViolation):
+    """The caller may not do this here: outside their role or scope (answered with 403)."""
+
+    status_code = 403
+
+
+class Unauthenticated(RuleViolation):
+    """No valid bearer token (answered with 401 and a Bearer challenge)."""
+
+    status_code = 401
+
+
 class NotFound(Exception):
     """No record with that id (answered with 404)."""
 

@@ -23,12 +23,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RuleViolation)
     async def rule_violation(_: Request, exc: RuleViolation) -> JSONResponse:
         detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
-        return JSONResponse({"detail": detail}, status_code=exc.status_code)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(NotFound)
     @app.exception_handler(AggregateNotFoundError)
     async def not_found(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": f"not found: {exc}"}, status_code=404)
+        # One body for "no such record" and "not in your scope", so a refusal never tells a
+        # caller that a record exists somewhere they may not look.
+        detail = {"rule": "not-found", "message": "no such record", "field": None}
+        return JSONResponse({"detail": detail}, status_code=404)
 
     @app.exception_handler(IntegrityError)
     async def conflict(_: Request, exc: IntegrityError) -> JSONResponse:

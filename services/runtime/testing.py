@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
 
-from services.runtime.auth import issue_token
+from services.runtime.auth import ALGORITHM, ISSUER, issue_token
 from services.runtime.keys import jwt_secret
 from services.runtime.settings import ServiceSettings, shared, state_dir
 
@@ -187,12 +188,29 @@ def guarded_routes(app: Any) -> list[tuple[str, str, str]]:
     return found
 
 
+def refusal_rule(response: httpx.Response | Any) -> str | None:
+    """The rule id a 4xx answer names (``{"detail": {"rule": ...}}``), if it names one."""
+    detail = response.json().get("detail") if response.status_code >= 400 else None
+    return detail.get("rule") if isinstance(detail, dict) else None
+
+
 def role_refused(response: httpx.Response | Any) -> bool:
     """Whether a response is the permission table's refusal (not a scope or input error)."""
-    if response.status_code != 403:
-        return False
-    detail = response.json().get("detail", "")
-    return isinstance(detail, str) and detail.startswith("role ")
+    return response.status_code == 403 and refusal_rule(response) == "role-not-permitted"
+
+
+def raw_bearer(claims: dict[str, Any]) -> dict[str, str]:
+    """Authorization header with a token of exactly ``claims`` (plus issuer and expiry).
+
+    For tests of malformed or incomplete tokens, which ``issue_token`` will not make.
+    """
+    now = int(time.time())
+    signed = jwt.encode(
+        {"iss": ISSUER, "iat": now, "exp": now + 600, **claims},
+        jwt_secret(shared("JWT_SECRET", "")),
+        algorithm=ALGORITHM,
+    )
+    return {"Authorization": f"Bearer {signed}"}
 
 
 def start_at_end(db: str, runner: str, topic: str) -> None:

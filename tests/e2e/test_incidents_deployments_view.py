@@ -37,7 +37,7 @@ def test_an_ended_deployment_stops_the_officer_recording(services: Any, fresh_db
     # Given the officer is not deployed: refused, naming the rule
     refused = httpx.post(f"{incidents.url}/incidents", json=body, headers=as_officer)
     assert refused.status_code == 403
-    assert refused.json()["detail"].startswith("officer-deployment:")
+    assert refused.json()["detail"]["rule"] == "officer-deployment"
 
     # When staffing deploys the officer, the view learns it and the officer may record
     deployment = publish_deployment(officer, [school])

@@ -22,6 +22,18 @@ def test_a_token_is_printed_for_a_known_role(capsys: pytest.CaptureFixture[str])
     assert (principal.sub, principal.role, principal.school) == ("ht-1", "head_teacher", "S1")
 
 
+def test_a_token_the_services_would_refuse_is_not_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A borough supervisor without a borough once read every search in London
+    assert main(["token", "--role", "borough_supervisor", "--sub", "x"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (
+        "ssp token: a borough_supervisor token must carry its borough claim (--borough)"
+    )
+
+
 def test_an_unknown_sub_command_exits_2() -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["frobnicate"])

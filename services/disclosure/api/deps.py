@@ -8,6 +8,7 @@ from services.disclosure.application import DisclosureApplication
 from services.disclosure.register import Register
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal
+from services.runtime.domain import Forbidden
 
 # Which requesting bodies each submitting role may speak for (see permissions.py).
 BODIES_OF_ROLE = {
@@ -48,9 +49,8 @@ def now() -> datetime:
 def require_borough(principal: Principal, borough: str) -> None:
     """403 unless the token is scoped to ``borough`` (a borough's queue is its own)."""
     if principal.borough != borough:
-        raise HTTPException(
-            403, f"scope: token is for borough {principal.borough or 'none'}, not {borough}"
-        )
+        message = f"the token is for borough {principal.borough or 'none'}, not {borough}"
+        raise Forbidden("outside-scope", message, "borough")
 
 
 def check_body_of_role(principal: Principal, body: str) -> None:

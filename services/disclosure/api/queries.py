@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from services.disclosure.api.deps import application, now, register, require_borough
@@ -14,7 +14,8 @@ from services.disclosure.export import register_csv
 from services.disclosure.permissions import SUBMITTERS
 from services.disclosure.queue import QueueItem, overdue_confirmations, work_queue
 from services.disclosure.register import RecordKind, Register, RegisterEntry, entry_of_request
-from services.runtime.auth import Principal, allow, forbid_outside_scope
+from services.runtime.auth import Principal, allow, forbid_outside_scope, hide_outside_scope
+from services.runtime.domain import NotFound
 
 router = APIRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
@@ -44,11 +45,12 @@ class HistoryEntry(BaseModel):
 
 def check_may_read(principal: Principal, request: DisclosureRequest) -> None:
     """Requesters read their own requests; others within their school or borough."""
+    # A request outside the caller's scope is not found: a 403 would confirm it exists.
     if principal.role in SUBMITTERS and principal.sub != request.requested_by:
-        raise HTTPException(403, "scope: a requester reads only the requests they submitted")
+        raise NotFound("no such request among those the caller submitted")
     if principal.role == "head_teacher" and principal.school != request.school_id:
-        raise HTTPException(403, f"scope: head teacher of another school than {request.school_id}")
-    forbid_outside_scope(principal, borough=request.borough)
+        raise NotFound("no such request at the head teacher's school")
+    hide_outside_scope(principal, school=request.school_id, borough=request.borough)
 
 
 @router.get("/requests/{request_id}", response_model=RequestView)

@@ -1,5 +1,7 @@
 """Refusals over HTTP: a clear 4xx naming the rule and the field; nothing recorded changes."""
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -95,9 +97,12 @@ def test_a_disclosure_officer_of_another_borough_cannot_decide(client: TestClien
 def test_requests_are_read_only_by_those_concerned(client: TestClient) -> None:
     request_id = submitted(client)
     stranger = bearer("school_officer", "officer-9", school="school-1")
-    assert client.get(f"/requests/{request_id}", headers=stranger).status_code == 403
-    assert client.get(f"/requests/{request_id}", headers=OTHER_HEAD).status_code == 403
-    assert client.get(f"/requests/{request_id}", headers=OTHER_DO).status_code == 403
+    # Outside the caller's scope a request is not found, exactly as an unknown id: a 403
+    # naming its school would tell a stranger that the request exists
+    for outsider in (stranger, OTHER_HEAD, OTHER_DO):
+        refused = client.get(f"/requests/{request_id}", headers=outsider)
+        assert refused.status_code == 404
+        assert refused.json() == client.get(f"/requests/{uuid.uuid4()}", headers=outsider).json()
     assert client.get(f"/requests/{request_id}", headers=DO).status_code == 200
 
 
@@ -105,7 +110,9 @@ def test_a_queue_is_read_only_within_its_borough(client: TestClient) -> None:
     response = client.get("/queue", params={"borough": "waltham-forest"}, headers=OTHER_DO)
     assert response.status_code == 403
     unscoped = bearer("disclosure_officer", "do-3")
-    assert client.get("/queue", params={"borough": "hackney"}, headers=unscoped).status_code == 403
+    refused = client.get("/queue", params={"borough": "hackney"}, headers=unscoped)
+    assert refused.status_code == 403
+    assert refused.json()["detail"]["rule"] == "scope-claim-required"
 
 
 def test_an_unknown_request_is_a_404(client: TestClient) -> None:

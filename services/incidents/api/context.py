@@ -40,9 +40,11 @@ class Incidents:
         """The caller's scope."""
         return await scope_of(principal, self.view)
 
-    async def check_school(self, principal: Principal, school_id: str) -> None:
-        """403 unless the caller may act for ``school_id``."""
-        (await self.scope(principal)).check(school_id)
+    async def check_school(
+        self, principal: Principal, school_id: str, *, hide: bool = False
+    ) -> None:
+        """Refuse unless the caller may act for ``school_id`` (``hide``: 404, for reads by id)."""
+        (await self.scope(principal)).check(school_id, hide=hide)
 
     @staticmethod
     def now() -> datetime:

@@ -84,7 +84,7 @@ def evidence_view(item: EvidenceItem) -> dict[str, Any]:
 
 async def _item(s: Service, principal: Principal, item_id: UUID) -> EvidenceItem:
     item = await s.run(s.app.get_evidence, item_id)
-    await s.check_school(principal, item.school_id)
+    await s.check_school(principal, item.school_id, hide=True)
     return item
 
 
@@ -94,7 +94,7 @@ async def seize_evidence(
 ) -> Recorded:
     """Record an item seized; staff keep it in initial care until the officer takes it."""
     incident = await s.run(s.app.get_incident, body.incident_id)
-    await s.check_school(principal, incident.school_id)
+    await s.check_school(principal, incident.school_id, hide=True)
     item_id = await s.run(
         s.app.seize_evidence, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
@@ -173,7 +173,7 @@ async def make_arrest(
 ) -> Recorded:
     """Record an arrest; on premises only with the written necessity."""
     incident = await s.run(s.app.get_incident, body.incident_id)
-    await s.check_school(principal, incident.school_id)
+    await s.check_school(principal, incident.school_id, hide=True)
     arrest_id = await s.run(
         s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
@@ -182,7 +182,7 @@ async def make_arrest(
 
 async def _arrest(s: Service, principal: Principal, arrest_id: UUID) -> Arrest:
     arrest = await s.run(s.app.get_arrest, arrest_id)
-    await s.check_school(principal, arrest.school_id)
+    await s.check_school(principal, arrest.school_id, hide=True)
     return arrest
 
 

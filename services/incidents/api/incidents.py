@@ -144,7 +144,7 @@ async def list_incidents(
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
     incident = await s.run(s.app.get_incident, incident_id)
-    await s.check_school(principal, incident.school_id)
+    await s.check_school(principal, incident.school_id, hide=True)
     return incident
 
 

@@ -1,31 +1,33 @@
-"""Which schools a caller may act for: own school, deployments, or borough."""
+"""Which schools a caller may act for: own school, deployments, borough, or London-wide."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from fastapi import HTTPException
-
 from services.incidents.deployments import DeploymentsView
 from services.runtime.auth import Principal
-
-SCHOOL_ROLES = {"school_staff", "head_teacher"}
+from services.runtime.domain import Forbidden, NotFound
+from services.runtime.scope import BOROUGH, LONDON_WIDE, SCHOOL, scoped_by
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The schools a caller may see or act for; None means every school."""
+    """The schools a caller may see or act for; None means every school (London-wide roles)."""
 
     schools: frozenset[str] | None
+    rule: str
     why_not: str
 
     def allows(self, school_id: str) -> bool:
         """Whether ``school_id`` is inside the scope."""
         return self.schools is None or school_id in self.schools
 
-    def check(self, school_id: str) -> None:
-        """403 naming the rule when ``school_id`` is outside the scope."""
-        if not self.allows(school_id):
-            raise HTTPException(403, self.why_not.format(school=school_id))
+    def check(self, school_id: str, *, hide: bool = False) -> None:
+        """Refuse ``school_id`` outside the scope: 404 for a record read by id, else 403."""
+        if self.allows(school_id):
+            return
+        if hide:
+            raise NotFound("no such record in the caller's scope")
+        raise Forbidden(self.rule, self.why_not.format(school=school_id), "school_id")
 
 
 def today() -> date:
@@ -34,13 +36,12 @@ def today() -> date:
 
 
 async def scope_of(principal: Principal, view: DeploymentsView) -> Scope:
-    """The caller's scope from their token and the deployments view."""
-    if principal.role in SCHOOL_ROLES:
-        if not principal.school:
-            raise HTTPException(403, f"scope: a {principal.role} token must name its school")
+    """The caller's scope from their token and the deployments view; unknown roles get none."""
+    if scoped_by(principal.role, SCHOOL):
         return Scope(
-            frozenset({principal.school}),
-            f"scope: token is for school {principal.school}, not {{school}}",
+            frozenset({str(principal.school)}),
+            "outside-scope",
+            f"the token is for school {principal.school}, not {{school}}",
         )
     if principal.role == "school_officer":
         day = today()
@@ -49,15 +50,19 @@ async def scope_of(principal: Principal, view: DeploymentsView) -> Scope:
             deployed &= {principal.school}
         return Scope(
             frozenset(deployed),
-            f"officer-deployment: officer {principal.sub} is not deployed to school {{school}}"
-            f" on {day.isoformat()}",
+            "officer-deployment",
+            f"officer {principal.sub} is not deployed to school {{school}} on {day.isoformat()}",
         )
-    if principal.borough:
+    if scoped_by(principal.role, BOROUGH):
         schools = {
             s for d in await view.every() if d.borough == principal.borough for s in d.school_ids
         }
         return Scope(
             frozenset(schools),
-            f"scope: school {{school}} is not known in borough {principal.borough}",
+            "outside-scope",
+            f"school {{school}} is not known in borough {principal.borough}",
         )
-    return Scope(None, "")
+    if principal.role in LONDON_WIDE:
+        return Scope(None, "", "")
+    # Fails closed: a role this table does not place sees nothing.
+    return Scope(frozenset(), "outside-scope", f"a {principal.role} has no school scope here")

@@ -133,7 +133,7 @@ async def list_searches(
 
 async def _search(s: Service, principal: Principal, search_id: UUID) -> Search:
     search = await s.run(s.app.get_search, search_id)
-    await s.check_school(principal, search.school_id)
+    await s.check_school(principal, search.school_id, hide=True)
     return search
 
 

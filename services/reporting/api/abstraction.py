@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from services.reporting.api.common import Format, borough_scope, csv_response, pool
 from services.reporting.queries.abstraction import (
@@ -14,6 +14,7 @@ from services.reporting.queries.abstraction import (
     abstraction_rates,
 )
 from services.runtime.auth import Principal, allow
+from services.runtime.domain import Forbidden
 
 router = APIRouter(tags=["abstraction"])
 
@@ -45,7 +46,8 @@ async def abstraction(
     """Rostered and abstracted hours, rates, ring-fenced officers and breaches per period."""
     scope = borough_scope(principal, borough)
     if level == "london" and principal.borough is not None:
-        raise HTTPException(403, "scope: London-wide figures are not limited to one borough")
+        message = "London-wide figures are for London-wide roles, not one borough's"
+        raise Forbidden("outside-scope", message, "level")
     async with db.acquire() as conn:
         rows = await abstraction_rates(
             conn,

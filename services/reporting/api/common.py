@@ -9,8 +9,9 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import HTTPException, Query, Request, Response
 
-from services.runtime.auth import Principal
+from services.runtime.auth import Principal, forbid_outside_scope
 from services.runtime.csvcells import defused
+from services.runtime.scope import BOROUGH, claim_refusal, scoped_by
 
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 
@@ -26,11 +27,10 @@ def pool(request: Request) -> asyncpg.Pool:
 def borough_scope(principal: Principal, borough: str | None) -> str | None:
     """The borough a query is limited to: a borough-scoped caller sees only their own."""
     if principal.borough is None:
-        if principal.role == "borough_supervisor":
-            raise HTTPException(403, "scope: a borough supervisor's token must name a borough")
+        if scoped_by(principal.role, BOROUGH):
+            raise claim_refusal(principal.role, BOROUGH)
         return borough
-    if borough is not None and borough != principal.borough:
-        raise HTTPException(403, f"scope: token is for borough {principal.borough}, not {borough}")
+    forbid_outside_scope(principal, borough=borough)
     return principal.borough
 
 

@@ -43,18 +43,25 @@ def test_a_supervisor_asking_for_another_borough_is_refused(given_two_boroughs: 
         "/abstraction", params={"borough": "Camden"}, headers=HACKNEY_SUPERVISOR
     )
     assert other.status_code == 403
-    assert "Hackney, not Camden" in other.json()["detail"]
+    assert other.json()["detail"]["rule"] == "outside-scope"
+    assert "Hackney, not Camden" in other.json()["detail"]["message"]
     london = given_two_boroughs.get(
         "/abstraction", params={"level": "london"}, headers=HACKNEY_SUPERVISOR
     )
     assert london.status_code == 403
+    assert london.json()["detail"] == {
+        "rule": "outside-scope",
+        "message": "London-wide figures are for London-wide roles, not one borough's",
+        "field": "level",
+    }
 
 
 def test_a_supervisor_token_without_a_borough_is_refused(given_two_boroughs: TestClient) -> None:
     answer = given_two_boroughs.get(
         "/abstraction", headers=bearer("borough_supervisor", "sergeant-x")
     )
-    assert answer.status_code == 403 and "must name a borough" in answer.json()["detail"]
+    assert answer.status_code == 403
+    assert answer.json()["detail"]["rule"] == "scope-claim-required"
 
 
 def test_an_analyst_sees_every_borough_and_london(given_two_boroughs: TestClient) -> None:

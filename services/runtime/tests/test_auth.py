@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from services.runtime.auth import Permissions, Principal, allow, issue_token, verify_token
+from services.runtime.http import install_error_handlers
 from services.runtime.service import ServiceContext
 from services.runtime.settings import ServiceSettings
 
@@ -25,6 +26,7 @@ def client() -> TestClient:
         ServiceSettings.for_service("test", in_memory=True),
         Permissions(SECRET, {"read_things": {"auditor"}}),
     )
+    install_error_handlers(app)
     app.include_router(router)
     return TestClient(app)
 
@@ -44,13 +46,18 @@ def test_an_allowed_role_gets_through_with_its_identity(client: TestClient) -> N
 def test_another_role_is_refused_with_403_naming_the_roles_allowed(client: TestClient) -> None:
     response = client.get("/things", headers=header(issue_token(SECRET, sub="a", role="analyst")))
     assert response.status_code == 403
-    assert response.json()["detail"] == "role analyst may not read_things; allowed: auditor"
+    assert response.json()["detail"] == {
+        "rule": "role-not-permitted",
+        "message": "role analyst may not read_things; allowed: auditor",
+        "field": None,
+    }
 
 
 def test_no_token_is_401(client: TestClient) -> None:
     response = client.get("/things")
     assert response.status_code == 401
-    assert response.json()["detail"] == "missing bearer token"
+    assert response.json()["detail"]["rule"] == "bearer-token"
+    assert response.json()["detail"]["message"] == "missing bearer token"
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
@@ -58,14 +65,14 @@ def test_a_token_signed_with_another_key_is_401(client: TestClient) -> None:
     forged = issue_token("another-secret-of-sufficient-length!!", sub="x", role="auditor")
     response = client.get("/things", headers=header(forged))
     assert response.status_code == 401
-    assert "signature" in response.json()["detail"].lower()
+    assert "signature" in response.json()["detail"]["message"].lower()
 
 
 def test_an_expired_token_is_401(client: TestClient) -> None:
     expired = issue_token(SECRET, sub="x", role="auditor", ttl_seconds=-10)
     response = client.get("/things", headers=header(expired))
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    assert "expired" in response.json()["detail"]["message"]
 
 
 def test_a_token_with_an_unknown_role_is_refused() -> None:

@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import HTTPException, Path, Request
+from fastapi import Path, Request
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, forbid_outside_scope
+from services.runtime.domain import Forbidden
+from services.runtime.scope import BOROUGH, SCHOOL, claim_refusal
 from services.staffing.application import StaffingApplication
 
 # Ids are slugs: a name with spaces cannot pass for a pseudonymous id.
@@ -41,15 +43,15 @@ class Recorded(BaseModel):
     id: UUID
 
 
-def refuse(message: str) -> HTTPException:
+def refuse(message: str, field: str | None = None) -> Forbidden:
     """A 403 for a caller outside the record's scope."""
-    return HTTPException(403, f"scope: {message}")
+    return Forbidden("outside-scope", message, field)
 
 
 def manages(principal: Principal, borough: str) -> None:
     """A supervisor acts only in the borough their token names."""
     if principal.borough is None:
-        raise refuse("a borough supervisor's token must name the borough")
+        raise claim_refusal(principal.role, BOROUGH)
     forbid_outside_scope(principal, borough=borough)
 
 
@@ -65,7 +67,7 @@ def sees_school(principal: Principal, school_id: str, borough: str) -> None:
     """School roles see their own school; supervisors their borough; auditors all."""
     if principal.role in SCHOOL_ROLES:
         if principal.school is None:
-            raise refuse("the token names no school")
+            raise claim_refusal(principal.role, SCHOOL)
         forbid_outside_scope(principal, school=school_id)
     elif principal.role == "borough_supervisor":
         manages(principal, borough)
@@ -75,6 +77,6 @@ def sees_officer(principal: Principal, officer_id: str, borough: str) -> None:
     """An officer sees their own record; supervisors their borough; auditors all."""
     if principal.role == "school_officer":
         if principal.sub != officer_id:
-            raise refuse(f"an officer sees only their own record, not {officer_id}")
+            raise refuse(f"an officer sees only their own record, not {officer_id}", "officer_id")
     elif principal.role == "borough_supervisor":
         manages(principal, borough)

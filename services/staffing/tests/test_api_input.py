@@ -60,4 +60,4 @@ def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
 def test_an_unknown_school_is_404(client: TestClient) -> None:
     response = client.get("/schools/nowhere", headers=supervisor())
     assert response.status_code == 404
-    assert "school nowhere" in response.json()["detail"]
+    assert response.json()["detail"]["rule"] == "not-found"
