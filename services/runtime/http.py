@@ -1,15 +1,17 @@
 """HTTP plumbing every service shares: errors, correlation ids, health and metrics."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.runtime.domain import NotFound, RuleViolation
 from services.runtime.logs import correlation
@@ -25,6 +27,10 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
         return JSONResponse({"detail": detail}, status_code=exc.status_code)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": invalid_input(exc.errors())}, status_code=422)
+
     @app.exception_handler(NotFound)
     @app.exception_handler(AggregateNotFoundError)
     async def not_found(_: Request, exc: Exception) -> JSONResponse:
@@ -35,6 +41,24 @@ def install_error_handlers(app: FastAPI) -> None:
         # Optimistic concurrency: another command changed the record first.
         message = "conflict: the record was changed concurrently; reload and retry"
         return JSONResponse({"detail": message}, status_code=409)
+
+
+def invalid_input(errors: Sequence[Any]) -> dict[str, Any]:
+    """The first of pydantic's ``errors`` as ``{rule, message, field}``; the rule is its type."""
+    if not errors:
+        return {"rule": "invalid-input", "message": "the request is not valid", "field": None}
+    first = errors[0]
+    loc = [str(p) for p in first.get("loc", ())]
+    if loc and loc[0] in _PLACES and len(loc) > 1:
+        # The field's name says enough inside a body; a parameter keeps where it came from.
+        loc = loc[1:] if loc[0] == "body" else loc
+    field = ".".join(loc) or None
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    message = f"{field}: {first.get('msg', 'invalid')}{more}" if field else first.get("msg", "")
+    return {"rule": str(first.get("type", "invalid-input")), "message": message, "field": field}
+
+
+_PLACES = frozenset({"body", "query", "path", "header", "cookie"})
 
 
 def install_correlation(app: FastAPI) -> None:
@@ -52,6 +76,62 @@ def install_correlation(app: FastAPI) -> None:
             correlation.reset(token)
         response.headers[CORRELATION_HEADER] = cid
         return response
+
+
+class BodyTooLarge(HTTPException):
+    """A request body over the service's limit (answered with 413 naming the rule)."""
+
+    def __init__(self, limit: int) -> None:
+        message = f"request body exceeds the limit of {limit} bytes"
+        super().__init__(413, {"rule": "body-too-large", "message": message, "field": None})
+
+
+class BodyLimit:
+    """Pure ASGI middleware: a body over ``limit`` bytes gets 413 before anything parses it.
+
+    A declared Content-Length over the limit is answered at once, without reading the body;
+    a streamed body is counted as it arrives and refused at the first byte over the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _answer(send, BodyTooLarge(self.limit))
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    # FastAPI passes an HTTPException raised while it reads the body on to
+                    # its handler, which answers 413 with this detail.
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _answer(send: Send, exc: HTTPException) -> None:
+    response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    await send(
+        {"type": "http.response.start", "status": exc.status_code, "headers": response.raw_headers}
+    )
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def install_body_limit(app: FastAPI, limit: int) -> None:
+    """Refuse request bodies over ``limit`` bytes with 413 (outermost, before any parsing)."""
+    app.add_middleware(BodyLimit, limit=limit)
 
 
 def install_probes(app: FastAPI, ready: Callable[[], Awaitable[dict[str, str]]]) -> None:
