@@ -49,7 +49,9 @@ def invalid_input(errors: Sequence[Any]) -> dict[str, Any]:
         return {"rule": "invalid-input", "message": "the request is not valid", "field": None}
     first = errors[0]
     loc = [str(p) for p in first.get("loc", ())]
-    if loc and loc[0] in _PLACES and len(loc) > 1:
+    if first.get("type") == "json_invalid":
+        loc = ["body"]  # the rest of its location is a character offset, not a field
+    elif loc and loc[0] in _PLACES and len(loc) > 1:
         # The field's name says enough inside a body; a parameter keeps where it came from.
         loc = loc[1:] if loc[0] == "body" else loc
     field = ".".join(loc) or None

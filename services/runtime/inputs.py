@@ -27,8 +27,8 @@ def _refuse_controls(pattern: re.Pattern[str], value: str) -> str:
     if found is not None:
         raise PydanticCustomError(
             "control-character",
-            "must not contain control character U+{code:04X} at position {at}",
-            {"code": ord(found.group()), "at": found.start()},
+            "must not contain control character U+{code} at position {at}",
+            {"code": f"{ord(found.group()):04X}", "at": found.start()},
         )
     return value
 

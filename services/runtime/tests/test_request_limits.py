@@ -1,0 +1,104 @@
+"""Bodies over the limit get 413 unread; invalid requests answer {rule, message, field}."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
+
+from services.runtime.http import install_body_limit, install_error_handlers
+from services.runtime.inputs import Instant, Text
+
+LIMIT = 1024
+
+
+class Thing(BaseModel):
+    """A body with a bounded list and a moment."""
+
+    name: Text = Field(max_length=20)
+    at: Instant
+    tags: list[str] = Field(default_factory=list, max_length=3)
+
+
+@pytest.fixture
+def client() -> TestClient:
+    app = FastAPI()
+    install_error_handlers(app)
+    install_body_limit(app, LIMIT)
+    app.state.bodies_read = 0
+
+    @app.post("/things")
+    def create(thing: Thing) -> dict[str, str]:
+        app.state.bodies_read += 1
+        return {"name": thing.name}
+
+    @app.get("/things")
+    def find(since: Instant | None = None) -> dict[str, datetime | None]:
+        return {"since": since}
+
+    return TestClient(app)
+
+
+def test_a_declared_length_over_the_limit_is_413_naming_the_rule(client: TestClient) -> None:
+    body = b'{"name": "' + b"x" * 2 * LIMIT + b'"}'
+    response = client.post("/things", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["detail"] == {
+        "rule": "body-too-large",
+        "message": f"request body exceeds the limit of {LIMIT} bytes",
+        "field": None,
+    }
+    assert client.app.state.bodies_read == 0  # type: ignore[attr-defined]
+
+
+def test_a_streamed_body_is_counted_and_refused_past_the_limit(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "'
+        for _ in range(8):
+            yield b"x" * 256
+        yield b'"}'
+
+    response = client.post(
+        "/things", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"]["rule"] == "body-too-large"
+
+
+def test_a_body_under_the_limit_passes(client: TestClient) -> None:
+    response = client.post("/things", json={"name": "ok", "at": "2026-07-01T08:00:00+01:00"})
+    assert response.status_code == 200, response.text
+
+
+def test_a_body_field_error_names_the_field_and_the_rule(client: TestClient) -> None:
+    response = client.post("/things", json={"name": "ok", "at": "2026-07-01T08:00:00"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == {
+        "rule": "timezone-required",
+        "message": "at: must include a timezone",
+        "field": "at",
+    }
+
+
+def test_a_list_over_its_size_names_the_rule(client: TestClient) -> None:
+    body = {"name": "ok", "at": "2026-07-01T08:00:00Z", "tags": ["a", "b", "c", "d"]}
+    detail = client.post("/things", json=body).json()["detail"]
+    assert (detail["rule"], detail["field"]) == ("too_long", "tags")
+
+
+def test_a_query_parameter_error_names_where_it_came_from(client: TestClient) -> None:
+    response = client.get("/things", params={"since": "2026-01-01T00:00:00"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert (detail["rule"], detail["field"]) == ("timezone-required", "query.since")
+
+
+def test_broken_json_is_a_422_of_the_body(client: TestClient) -> None:
+    response = client.post(
+        "/things", content=b'{"name": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]["rule"] == "json_invalid"
+    assert response.json()["detail"]["field"] == "body"
