@@ -1,9 +1,11 @@
 """HTTP plumbing every service shares: errors, correlation ids, health and metrics."""
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import jwt
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -13,10 +15,12 @@ from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.runtime.auth import verify_token
 from services.runtime.domain import NotFound, RuleViolation
 from services.runtime.logs import correlation
 
 CORRELATION_HEADER = "X-Correlation-ID"
+log = logging.getLogger(__name__)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -124,16 +128,56 @@ class BodyLimit:
 
 
 async def _answer(send: Send, exc: HTTPException) -> None:
-    response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    response = JSONResponse(
+        {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+    )
     await send(
         {"type": "http.response.start", "status": exc.status_code, "headers": response.raw_headers}
     )
     await send({"type": "http.response.body", "body": response.body})
 
 
-def install_body_limit(app: FastAPI, limit: int) -> None:
-    """Refuse request bodies over ``limit`` bytes with 413 (outermost, before any parsing)."""
+class BearerFirst:
+    """Pure ASGI middleware: a write without a valid bearer token gets 401 before its body is read.
+
+    FastAPI reads a request's body before it resolves the endpoint's dependencies, so the
+    permission check (``auth.allow``) comes after the body; this checks the token itself first.
+    Every write route of every service declares ``allow``, so none is reachable without one.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _WRITES:
+            refusal = _token_refusal(scope)
+            if refusal is not None:
+                log.warning("refused %s %s: %s", scope["method"], scope["path"], refusal)
+                headers = {"WWW-Authenticate": "Bearer"}
+                await _answer(send, HTTPException(401, refusal, headers=headers))
+                return
+        await self.app(scope, receive, send)
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _token_refusal(scope: Scope) -> str | None:
+    header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return "missing bearer token"
+    try:
+        verify_token(scope["app"].state.ssp.permissions.secret, token.strip())
+    except jwt.InvalidTokenError as exc:
+        return f"invalid bearer token: {exc}"
+    return None
+
+
+def install_request_guards(app: FastAPI, limit: int) -> None:
+    """Before any body is read: a write's bearer token, then the body's size (413 over limit)."""
     app.add_middleware(BodyLimit, limit=limit)
+    app.add_middleware(BearerFirst)  # added last, so it runs first
 
 
 def install_probes(app: FastAPI, ready: Callable[[], Awaitable[dict[str, str]]]) -> None:

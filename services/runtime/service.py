@@ -18,10 +18,10 @@ from services.runtime.auth import Permissions
 from services.runtime.eventstore import open_application
 from services.runtime.http import (
     install_asyncapi,
-    install_body_limit,
     install_correlation,
     install_error_handlers,
     install_probes,
+    install_request_guards,
 )
 from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
@@ -98,7 +98,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     )
     app.state.ssp = ctx
     install_correlation(app)
-    install_body_limit(app, settings.max_body_bytes)
+    install_request_guards(app, settings.max_body_bytes)
     install_error_handlers(app)
     install_probes(app, lambda: _readiness(ctx))
     install_asyncapi(app, ctx.broker, spec.title, spec.description)

@@ -5,9 +5,9 @@ shape and that nothing was stored; the stack test sends the worst of them to rea
 and proves the outbox relay keeps running and a later event still reaches Kafka.
 """
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,7 +52,7 @@ def decision(withheld: int) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Case:
     """One bad request and the refusal it must get."""
 
@@ -65,7 +65,7 @@ class Case:
     field: str | None
     status: int = 422
     json: Any = None
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def search_in_year_one() -> dict[str, Any]:

@@ -1,17 +1,21 @@
-"""Bodies over the limit get 413 unread; invalid requests answer {rule, message, field}."""
+"""Writes need a token before their body is read, big bodies get 413 unread, errors name rules."""
 
 from collections.abc import Iterator
 from datetime import datetime
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from services.runtime.http import install_body_limit, install_error_handlers
+from services.runtime.auth import issue_token
+from services.runtime.http import install_error_handlers, install_request_guards
 from services.runtime.inputs import Instant, Text
 
 LIMIT = 1024
+SECRET = "test-secret-of-at-least-32-bytes-long"
+TOKEN = {"Authorization": "Bearer " + issue_token(SECRET, sub="officer-1", role="school_officer")}
 
 
 class Thing(BaseModel):
@@ -26,7 +30,8 @@ class Thing(BaseModel):
 def client() -> TestClient:
     app = FastAPI()
     install_error_handlers(app)
-    install_body_limit(app, LIMIT)
+    install_request_guards(app, LIMIT)
+    app.state.ssp = SimpleNamespace(permissions=SimpleNamespace(secret=SECRET))
     app.state.bodies_read = 0
 
     @app.post("/things")
@@ -38,7 +43,7 @@ def client() -> TestClient:
     def find(since: Instant | None = None) -> dict[str, datetime | None]:
         return {"since": since}
 
-    return TestClient(app)
+    return TestClient(app, headers=TOKEN)
 
 
 def test_a_declared_length_over_the_limit_is_413_naming_the_rule(client: TestClient) -> None:
@@ -102,3 +107,22 @@ def test_broken_json_is_a_422_of_the_body(client: TestClient) -> None:
     assert response.status_code == 422
     assert response.json()["detail"]["rule"] == "json_invalid"
     assert response.json()["detail"]["field"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("authorization", "message"),
+    [
+        ("", "missing bearer token"),
+        ("Basic abc", "missing bearer token"),
+        ("Bearer not-a-token", "invalid bearer token: Not enough segments"),
+    ],
+)
+def test_a_write_without_a_valid_token_is_401_before_its_body_is_read(
+    client: TestClient, authorization: str, message: str
+) -> None:
+    body = {"name": "ok", "at": "2026-07-01T08:00:00Z"}
+    response = client.post("/things", json=body, headers={"Authorization": authorization})
+    assert response.status_code == 401
+    assert response.json()["detail"] == message
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert client.app.state.bodies_read == 0  # type: ignore[attr-defined]
