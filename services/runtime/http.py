@@ -1,6 +1,7 @@
 """HTTP plumbing every service shares: errors, correlation ids, health and metrics."""
 
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -20,6 +21,7 @@ from services.runtime.domain import NotFound, RuleViolation
 from services.runtime.logs import correlation
 
 CORRELATION_HEADER = "X-Correlation-ID"
+CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}\Z")
 log = logging.getLogger(__name__)
 
 
@@ -75,6 +77,12 @@ def install_correlation(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         cid = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        if not CORRELATION_ID.match(cid):
+            # It is recorded on every event and travels as a Kafka header: keep it a short token.
+            message = f"{CORRELATION_HEADER} must be 1-128 letters, digits or ._:/-"
+            field = f"header.{CORRELATION_HEADER}"
+            detail = {"rule": "correlation-id", "message": message, "field": field}
+            return JSONResponse({"detail": detail}, status_code=422)
         token = correlation.set(cid)
         try:
             response = await call_next(request)
