@@ -35,7 +35,7 @@ class RegisterOfficer(BaseModel):
     rank: Literal["constable", "pcso", "sergeant"]
     borough: Borough
     selection_panel: list[PanelRole] = Field(
-        min_length=1, description="Roles on the panel that appointed the officer"
+        min_length=1, max_length=10, description="Roles on the panel that appointed the officer"
     )
 
 

@@ -46,7 +46,7 @@ class GenerateRoster(BaseModel):
     """A weekly pattern that follows the school day, applied to a whole term."""
 
     term: Term
-    weekdays: list[int] = Field(
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         default=[0, 1, 2, 3, 4], min_length=1, max_length=7, description="0 = Monday"
     )
     start: TimeOfDay | None = Field(default=None, description="Start of each shift; 08:00")
