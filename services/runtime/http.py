@@ -37,6 +37,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": invalid_input(exc.errors())}, status_code=422)
 
+    _document_refusals(app)
+
     @app.exception_handler(NotFound)
     @app.exception_handler(AggregateNotFoundError)
     async def not_found(_: Request, exc: Exception) -> JSONResponse:
@@ -67,6 +69,43 @@ def invalid_input(errors: Sequence[Any]) -> dict[str, Any]:
 
 
 _PLACES = frozenset({"body", "query", "path", "header", "cookie"})
+
+# The body of every 4xx the runtime writes, as the OpenAPI document declares it for 422.
+REFUSAL_SCHEMA: dict[str, Any] = {
+    "title": "Refusal",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "type": "object",
+            "required": ["rule", "message", "field"],
+            "properties": {
+                "rule": {"type": "string", "description": "The rule broken"},
+                "message": {"type": "string"},
+                "field": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": "Dotted location of the field at fault, if one is",
+                },
+            },
+        }
+    },
+}
+
+
+def _document_refusals(app: FastAPI) -> None:
+    """The OpenAPI document shows 422 answers as they are: ``{rule, message, field}``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        schema = build()
+        schemas = schema.get("components", {}).get("schemas", {})
+        if first and "HTTPValidationError" in schemas:
+            schemas["HTTPValidationError"] = REFUSAL_SCHEMA
+            schemas.pop("ValidationError", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_correlation(app: FastAPI) -> None:

@@ -71,10 +71,19 @@ def naive_time(value: time) -> time:
     return value
 
 
-Text = Annotated[str, AfterValidator(single_line)]
+# Documented in OpenAPI too, so that generated requests (fuzzing, clients) know the rule.
+Text = Annotated[
+    str,
+    AfterValidator(single_line),
+    Field(json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f-\x9f]*$"}),
+]
 """One line of text: names, references, ids."""
 
-FreeText = Annotated[str, AfterValidator(free_text)]
+FreeText = Annotated[
+    str,
+    AfterValidator(free_text),
+    Field(json_schema_extra={"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"}),
+]
 """Genuine free text (descriptions, reasons, notes): line breaks and tabs allowed."""
 
 Instant = Annotated[datetime, AfterValidator(aware_in_window)]

@@ -126,3 +126,12 @@ def test_a_write_without_a_valid_token_is_401_before_its_body_is_read(
     assert response.json()["detail"] == message
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert client.app.state.bodies_read == 0  # type: ignore[attr-defined]
+
+
+def test_the_openapi_document_shows_422_answers_as_they_are(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    refusal = document["components"]["schemas"]["HTTPValidationError"]
+    assert refusal["properties"]["detail"]["required"] == ["rule", "message", "field"]
+    assert "ValidationError" not in document["components"]["schemas"]
+    name = document["components"]["schemas"]["Thing"]["properties"]["name"]
+    assert name["pattern"] == r"^[^\x00-\x1f\x7f-\x9f]*$"
