@@ -10,6 +10,7 @@ from eventsourcing.domain import DomainEventProtocol
 from pydantic import ValidationError
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.envelope import kafka_headers
+from ssp_contracts.events.common import producing
 
 from services.runtime.domain import Actor, RuleViolation
 
@@ -105,7 +106,8 @@ class Translator:
     def check(self, event: DomainEventProtocol[Any]) -> None:
         """Raise RuleViolation (422) unless ``event`` translates to a valid, sendable message."""
         try:
-            message = self.message(event)
+            with producing():
+                message = self.message(event)
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or None

@@ -6,11 +6,11 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ssp_contracts.events.common import (
-    PRINTABLE,
     AggregateId,
     Borough,
     LocalTime,
     OfficerId,
+    PrintableLine,
     SchoolId,
 )
 from ssp_contracts.registry import EventPayload, register
@@ -65,9 +65,7 @@ class SchoolRegistered(EventPayload):
     topic: ClassVar[str] = STAFFING
 
     school_id: SchoolId
-    name: str = Field(
-        min_length=1, max_length=200, pattern=PRINTABLE, description="Name of the school"
-    )
+    name: PrintableLine = Field(min_length=1, max_length=200, description="Name of the school")
     borough: Borough
     phase: Phase = Field(description="Secondary, primary, special or academy")
     pupil_count: int = Field(ge=0, description="Pupils on roll")
@@ -190,10 +188,9 @@ class DeploymentEnded(EventPayload):
     officer_id: OfficerId
     school_ids: list[SchoolId] = Field(max_length=50, description="Schools of the deployment")
     ended_on: dt.date = Field(description="Last day of the deployment")
-    reason: str = Field(
+    reason: PrintableLine = Field(
         min_length=1,
         max_length=500,
-        pattern=PRINTABLE,
         description="Reason code (see EndReason); never free text",
     )
     borough: Borough | None = Field(default=None, description="Borough of the deployment")
