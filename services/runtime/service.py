@@ -16,12 +16,12 @@ from prometheus_client import CollectorRegistry
 
 from services.runtime.auth import Permissions
 from services.runtime.eventstore import open_application
+from services.runtime.guards import install_request_guards
 from services.runtime.http import (
     install_asyncapi,
     install_correlation,
     install_error_handlers,
     install_probes,
-    install_request_guards,
 )
 from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import issue_token
-from services.runtime.http import install_error_handlers, install_request_guards
+from services.runtime.guards import install_request_guards
+from services.runtime.http import install_error_handlers
 from services.runtime.inputs import Instant, Text
 
 LIMIT = 1024
