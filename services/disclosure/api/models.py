@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from ssp_contracts.events.common import AggregateId, Borough, PersonRef, SchoolId
 from ssp_contracts.events.disclosure import (
+    SHA256,
     InformationCategory,
     LawfulBasis,
     Outcome,
@@ -58,7 +59,7 @@ class Countersign(Command):
     """The head teacher's countersignature of the request as it was read."""
 
     content_hash: str = Field(
-        pattern=r"^[0-9a-f]{64}$", description="content_hash of the request as read and signed"
+        pattern=SHA256, description="content_hash of the request as read and signed"
     )
 
 

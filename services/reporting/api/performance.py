@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
+from ssp_contracts.events.common import TERM_PATTERN
 
 from services.reporting.api.common import Format, borough_scope, csv_response, pool
 from services.reporting.queries import oversight, performance
@@ -18,7 +19,7 @@ Pool = Annotated[asyncpg.Pool, Depends(pool)]
 Borough = Annotated[Key | None, Query(description="Only this borough")]
 Term = Annotated[
     str | None,
-    Query(pattern=r"^[0-9]{4}-(autumn|spring|summer)$", description="e.g. 2026-autumn"),
+    Query(pattern=TERM_PATTERN, description="e.g. 2026-autumn"),
 ]
 AsOf = Annotated[Instant | None, Query(description="Deadlines are judged at this time (now)")]
 
@@ -110,7 +111,7 @@ async def value_for_money(
     request: Request,
     principal: Reader,
     db: Pool,
-    term: Annotated[str, Query(pattern=r"^[0-9]{4}-(autumn|spring|summer)$")],
+    term: Annotated[str, Query(pattern=TERM_PATTERN)],
     borough: Borough = None,
     as_of: AsOf = None,
     format: Format = "json",
