@@ -1,5 +1,6 @@
 """HTTP queries: a request and its history, the work queue, the register and its CSV."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -154,7 +155,8 @@ def export_register(
 ) -> Response:
     """The register as CSV with the data sharing log's fields."""
     body = register_csv(_filtered(principal, reg, filters))
-    name = f"disclosure-register-{filters.borough}.csv"
+    # A header carries latin-1 only: the borough as given could break the answer.
+    name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
