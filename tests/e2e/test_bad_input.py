@@ -6,6 +6,7 @@ and proves the outbox relay keeps running and a later event still reaches Kafka.
 """
 
 import dataclasses
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -324,3 +325,8 @@ def test_on_the_real_stack_the_relay_keeps_running_and_later_events_reach_kafka(
         what="the later indicators event on Kafka",
     )
     assert api.get("/readyz").json()["checks"]["outbox-relay"] == "ok"
+    # Nothing of the refused commands was stored: the school's only event is the accepted one.
+    of_school = [
+        r for r in read_all(topic, start) if json.loads(r.value).get("school_id") == school
+    ]
+    assert [r.key for r in of_school] == [record.encode()]
