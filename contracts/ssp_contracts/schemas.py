@@ -55,7 +55,10 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def _type_of(prop: dict[str, Any]) -> Any:
-    return prop.get("type") or prop.get("$ref") or prop.get("anyOf") or prop.get("allOf")
+    # Bounds (lengths, patterns) are limits, not types: a member of anyOf is compared by type.
+    if "anyOf" in prop:
+        return [_type_of(member) for member in prop["anyOf"]]
+    return prop.get("type") or prop.get("$ref") or prop.get("allOf")
 
 
 def write_schemas() -> list[str]:

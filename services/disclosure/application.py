@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
+from services.disclosure.translation import translator
 from services.runtime.domain import Actor, NotFound, ServiceApplication
 
 
@@ -14,6 +15,7 @@ class DisclosureApplication(ServiceApplication):
     """Commands and queries over Section 115 requests and planning exchanges."""
 
     name = "disclosure"
+    contract = translator
 
     def submit_request(
         self,

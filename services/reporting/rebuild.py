@@ -11,7 +11,7 @@ from services.reporting.feed import FeedReport, create_schema_tables, end_offset
 from services.runtime.projection import Connection
 from services.runtime.settings import ServiceSettings
 
-SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}\Z")
 # The chain columns depend on the order events arrived in; the entries themselves must match.
 AUDIT_COLUMNS = (
     "event_id, event_type, entity, actor_id, actor_role, correlation_id, causation_id,"

@@ -2,10 +2,10 @@
 
 from dataclasses import asdict, dataclass
 from datetime import date, time
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,28 @@ class NotFound(Exception):
     """No record with that id (answered with 404)."""
 
 
+class EventContract(Protocol):
+    """What checks a domain event against its published contract (the service's Translator)."""
+
+    def check(self, event: Any) -> None:
+        """Raise RuleViolation if ``event`` could not be published as its contract says."""
+
+
 class ServiceApplication(Application):
-    """Base of the services' eventsourcing applications: registers shared transcodings."""
+    """Base of the services' eventsourcing applications: shared transcodings, contract check.
+
+    Every event a command produces is translated and validated against its contract before
+    anything is stored: an event the relay could not publish is refused here, with 422, and
+    never reaches the outbox.
+    """
+
+    contract: ClassVar[EventContract | None] = None
+
+    def _record(self, processing_event: ProcessingEvent[Any]) -> list[Recording[Any]]:
+        if self.contract is not None:
+            for event in processing_event.events:
+                self.contract.check(event)
+        return super()._record(processing_event)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

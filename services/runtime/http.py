@@ -1,12 +1,15 @@
 """HTTP plumbing every service shares: errors, correlation ids, health and metrics."""
 
+import logging
+import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -15,6 +18,8 @@ from services.runtime.domain import NotFound, RuleViolation
 from services.runtime.logs import correlation
 
 CORRELATION_HEADER = "X-Correlation-ID"
+CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}\Z")
+log = logging.getLogger(__name__)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -25,6 +30,12 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": invalid_input(exc.errors())}, status_code=422)
+
+    _document_refusals(app)
 
     @app.exception_handler(NotFound)
     @app.exception_handler(AggregateNotFoundError)
@@ -41,6 +52,63 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": message}, status_code=409)
 
 
+def invalid_input(errors: Sequence[Any]) -> dict[str, Any]:
+    """The first of pydantic's ``errors`` as ``{rule, message, field}``; the rule is its type."""
+    if not errors:
+        return {"rule": "invalid-input", "message": "the request is not valid", "field": None}
+    first = errors[0]
+    loc = [str(p) for p in first.get("loc", ())]
+    if first.get("type") == "json_invalid":
+        loc = ["body"]  # the rest of its location is a character offset, not a field
+    elif loc and loc[0] in _PLACES and len(loc) > 1:
+        # The field's name says enough inside a body; a parameter keeps where it came from.
+        loc = loc[1:] if loc[0] == "body" else loc
+    field = ".".join(loc) or None
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    message = f"{field}: {first.get('msg', 'invalid')}{more}" if field else first.get("msg", "")
+    return {"rule": str(first.get("type", "invalid-input")), "message": message, "field": field}
+
+
+_PLACES = frozenset({"body", "query", "path", "header", "cookie"})
+
+# The body of every 4xx the runtime writes, as the OpenAPI document declares it for 422.
+REFUSAL_SCHEMA: dict[str, Any] = {
+    "title": "Refusal",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "type": "object",
+            "required": ["rule", "message", "field"],
+            "properties": {
+                "rule": {"type": "string", "description": "The rule broken"},
+                "message": {"type": "string"},
+                "field": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": "Dotted location of the field at fault, if one is",
+                },
+            },
+        }
+    },
+}
+
+
+def _document_refusals(app: FastAPI) -> None:
+    """The OpenAPI document shows 422 answers as they are: ``{rule, message, field}``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        schema = build()
+        schemas = schema.get("components", {}).get("schemas", {})
+        if first and "HTTPValidationError" in schemas:
+            schemas["HTTPValidationError"] = REFUSAL_SCHEMA
+            schemas.pop("ValidationError", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_correlation(app: FastAPI) -> None:
     """Every request runs under a correlation id, taken from the caller or made here."""
 
@@ -49,6 +117,12 @@ def install_correlation(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         cid = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        if not CORRELATION_ID.match(cid):
+            # It is recorded on every event and travels as a Kafka header: keep it a short token.
+            message = f"{CORRELATION_HEADER} must be 1-128 letters, digits or ._:/-"
+            field = f"header.{CORRELATION_HEADER}"
+            detail = {"rule": "correlation-id", "message": message, "field": field}
+            return JSONResponse({"detail": detail}, status_code=422)
         token = correlation.set(cid)
         try:
             response = await call_next(request)

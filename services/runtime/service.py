@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 
 from services.runtime.auth import Permissions
 from services.runtime.eventstore import open_application
+from services.runtime.guards import install_request_guards
 from services.runtime.http import (
     install_asyncapi,
     install_correlation,
@@ -97,6 +98,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     )
     app.state.ssp = ctx
     install_correlation(app)
+    install_request_guards(app, settings.max_body_bytes)
     install_error_handlers(app)
     install_probes(app, lambda: _readiness(ctx))
     install_asyncapi(app, ctx.broker, spec.title, spec.description)

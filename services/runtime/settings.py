@@ -46,6 +46,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
     projections_enabled: bool = True
+    max_body_bytes: int = Field(
+        default=1 << 20, ge=1, description="Request bodies over this size get 413 unread"
+    )
     consumer_group_suffix: str = ""
     in_memory: bool = Field(
         default=False, description="Fast unit tests: in-memory store, no Kafka, no Postgres"

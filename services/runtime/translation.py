@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from eventsourcing.domain import DomainEventProtocol
+from pydantic import ValidationError
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.envelope import kafka_headers
+from ssp_contracts.events.common import producing
 
-from services.runtime.domain import Actor
+from services.runtime.domain import Actor, RuleViolation
+
+# Well under Kafka's default message.max.bytes (1 MiB): an event the broker would refuse
+# must be refused when the command is given, not discovered by the relay.
+MAX_MESSAGE_BYTES = 512 * 1024
 
 F = TypeVar("F", bound=Callable[..., EventPayload])
 
@@ -96,6 +102,28 @@ class Translator:
         return OutgoingMessage(
             payload.topic, subject.encode(), payload.model_dump_json().encode(), headers
         )
+
+    def check(self, event: DomainEventProtocol[Any]) -> None:
+        """Raise RuleViolation (422) unless ``event`` translates to a valid, sendable message."""
+        try:
+            with producing():
+                message = self.message(event)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or None
+            contract = type(event).__qualname__
+            raise RuleViolation(
+                first["type"], f"{field}: {first['msg']} (contract of {contract})", field
+            ) from exc
+        if message is None:
+            return
+        size = len(message.value) + sum(len(k) + len(v) for k, v in message.headers)
+        if size > MAX_MESSAGE_BYTES:
+            raise RuleViolation(
+                "event-too-large",
+                f"the {type(event).__qualname__} event would be {size} bytes on Kafka,"
+                f" over the limit of {MAX_MESSAGE_BYTES}",
+            )
 
     def _payload(self, event: DomainEventProtocol[Any]) -> EventPayload | None:
         cls = type(event)

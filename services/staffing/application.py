@@ -11,12 +11,14 @@ from services.staffing.domain.deployment import Deployment
 from services.staffing.domain.officer import Officer
 from services.staffing.domain.school import School
 from services.staffing.rostering import RosterCommands
+from services.staffing.translation import translator
 
 
 class StaffingApplication(RosterCommands):
     """Commands over schools, officers, deployments, calendars, rosters and absences."""
 
     name = "staffing"
+    contract = translator
 
     def register_school(self, *, actor: Actor, **details: Any) -> UUID:
         """Register a school in the programme."""

@@ -1,9 +1,10 @@
 """The rows a CSV import accepts, and how a bad row is reported."""
 
-from datetime import date, time
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
+
+from services.runtime.inputs import Day, Text, TimeOfDay
 
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
 TERM = r"^[0-9]{4}-(autumn|spring|summer)$"
@@ -21,12 +22,12 @@ class SchoolRow(BaseModel):
     """One school per row."""
 
     school_id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     borough: str = Field(pattern=SLUG)
     phase: Literal["secondary", "primary", "special", "academy"]
     pupil_count: int = Field(ge=0, le=10000)
     programme: Literal["safer_schools_partnership", "schools_involvement"]
-    protocol_signed_on: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
+    protocol_signed_on: Annotated[Day | None, BeforeValidator(_blank_is_none)] = None
 
 
 class OfficerRow(BaseModel):
@@ -47,8 +48,8 @@ class ShiftRow(BaseModel):
 
     officer_id: str = Field(pattern=SLUG)
     term: str = Field(pattern=TERM)
-    date: date
-    start: time
+    date: Day
+    start: TimeOfDay
     hours: float = Field(gt=0, le=12)
 
 

@@ -16,6 +16,7 @@ from ssp_contracts.events.common import AggregateId, Borough, PersonRef, SchoolI
 from ssp_contracts.registry import EventPayload, register
 
 DISCLOSURE = "ssp.disclosure.events"
+SHA256 = r"^[0-9a-f]{64}$"
 
 RequestingBody = Literal["police", "local_authority", "school", "probation", "health"]
 Urgency = Literal["routine", "urgent"]
@@ -63,10 +64,12 @@ class RequestSubmitted(RequestEvent):
     subject_ref: PersonRef
     requesting_body: RequestingBody = Field(description="Relevant authority asking")
     urgent_reason: UrgentReason | None = Field(description="Why it is urgent; null if routine")
-    categories: list[InformationCategory] = Field(description="Categories of information asked")
+    categories: list[InformationCategory] = Field(
+        max_length=20, description="Categories of information asked"
+    )
     lawful_basis: LawfulBasis | None = Field(description="Lawful basis; null until in writing")
     missing_fields: list[ProFormaField] = Field(
-        description="Pro forma fields still missing (urgent requests only)"
+        max_length=10, description="Pro forma fields still missing (urgent requests only)"
     )
     decision_due: datetime | None = Field(description="Decision deadline of an urgent request")
     confirmation_due: datetime | None = Field(
@@ -85,13 +88,19 @@ class RequestAmended(RequestEvent):
     topic: ClassVar[str] = DISCLOSURE
 
     amended_at: datetime = Field(description="When the change was recorded")
-    changed_fields: list[ProFormaField] = Field(description="Which pro forma fields changed")
+    changed_fields: list[ProFormaField] = Field(
+        max_length=10, description="Which pro forma fields changed"
+    )
     written_confirmation: bool = Field(
         description="True when this change is the written confirmation of an urgent request"
     )
     signature_voided: bool = Field(description="A countersignature was voided by the change")
-    missing_fields: list[ProFormaField] = Field(description="Pro forma fields still missing")
-    content_hash: str = Field(description="SHA-256 of the request's content after the change")
+    missing_fields: list[ProFormaField] = Field(
+        max_length=10, description="Pro forma fields still missing"
+    )
+    content_hash: str = Field(
+        pattern=SHA256, description="SHA-256 of the request's content after the change"
+    )
 
 
 @register
@@ -102,7 +111,9 @@ class RequestCountersigned(RequestEvent):
     topic: ClassVar[str] = DISCLOSURE
 
     signed_at: datetime = Field(description="When the head teacher signed")
-    content_hash: str = Field(description="SHA-256 of the request's content as signed")
+    content_hash: str = Field(
+        pattern=SHA256, description="SHA-256 of the request's content as signed"
+    )
 
 
 class DecisionEvent(RequestEvent):
@@ -111,7 +122,7 @@ class DecisionEvent(RequestEvent):
     decision_id: AggregateId
     outcome: Outcome = Field(description="Disclose in full, disclose in part, or refuse")
     withheld_categories: list[InformationCategory] = Field(
-        description="Categories withheld by a partial disclosure"
+        max_length=20, description="Categories withheld by a partial disclosure"
     )
     decided_at: datetime = Field(description="When this decision was taken")
     decision_due: datetime | None = Field(description="Deadline of an urgent request")
@@ -146,7 +157,9 @@ class DisclosureReleased(RequestEvent):
     decision_id: AggregateId = Field(description="The decision the release carries out")
     decided_at: datetime = Field(description="When that decision was taken")
     released_at: datetime = Field(description="When the information was shared")
-    categories_shared: list[InformationCategory] = Field(description="What was shared")
+    categories_shared: list[InformationCategory] = Field(
+        max_length=20, description="What was shared"
+    )
     recipient_body: RequestingBody = Field(description="The authority it was shared with")
     means: ReleaseMeans = Field(description="How it was shared")
 

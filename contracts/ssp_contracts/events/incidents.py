@@ -4,12 +4,20 @@ No free text travels here: descriptions, grounds, justifications and the name or
 description of a person searched stay in the service's encrypted event store.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ssp_contracts.events.common import AggregateId, OfficerId, PupilRef, SchoolId
+from ssp_contracts.events.common import (
+    TERM_PATTERN,
+    AggregateId,
+    LocalTime,
+    OfficerId,
+    PupilRef,
+    Reference,
+    SchoolId,
+)
 from ssp_contracts.registry import EventPayload, register
 from ssp_contracts.vocab import (
     AgeRange,
@@ -61,7 +69,9 @@ class IncidentReported(_IncidentEvent):
         description="data.police.uk crime category, a serious refinement, or a non-crime kind"
     )
     came_to_notice: CameToNotice = Field(description="How the incident came to notice")
-    pupil_refs: list[PupilRef] = Field(default_factory=list, description="Pupils involved")
+    pupil_refs: list[PupilRef] = Field(
+        default_factory=list, max_length=50, description="Pupils involved"
+    )
     serious: bool = Field(description="Serious category: the head teacher must be told")
     outside_protocol_hours: bool = Field(
         description="Outside the school's protocol hours: for response officers"
@@ -120,7 +130,9 @@ class RestorativeConferenceHeld(_IncidentEvent):
 
     held_at: datetime = Field(description="When the conference was held")
     outcome: ConferenceOutcome = Field(description="Outcome of the conference")
-    pupil_refs: list[PupilRef] = Field(default_factory=list, description="Pupils who took part")
+    pupil_refs: list[PupilRef] = Field(
+        default_factory=list, max_length=50, description="Pupils who took part"
+    )
 
 
 @register
@@ -143,7 +155,7 @@ class EvidenceSeized(_IncidentEvent):
     kind: EvidenceKind = Field(description="Kind of item")
     seized_at: datetime = Field(description="When the item was seized")
     holder: Holder = Field(description="Who holds the item now: school staff or the officer")
-    holder_id: str = Field(description="Pseudonymous id of the person holding it")
+    holder_id: Reference = Field(description="Pseudonymous id of the person holding it")
 
 
 @register
@@ -157,9 +169,9 @@ class EvidenceTransferred(_IncidentEvent):
         description="What happened to the item"
     )
     from_holder: Holder = Field(description="Who held the item before")
-    from_id: str = Field(description="Pseudonymous id of the previous holder")
+    from_id: Reference = Field(description="Pseudonymous id of the previous holder")
     to_holder: Holder = Field(description="Who holds the item after")
-    to_id: str = Field(description="Pseudonymous id, property reference or 'owner'")
+    to_id: Reference = Field(description="Pseudonymous id, property reference or 'owner'")
     transferred_at: datetime = Field(description="When the transfer took place")
 
 
@@ -206,7 +218,7 @@ class SchoolIndicatorsSubmitted(EventPayload):
     topic: ClassVar[str] = INCIDENTS
 
     school_id: SchoolId
-    term: str = Field(pattern=r"^[0-9]{4}-(autumn|spring|summer)$", description="e.g. 2026-autumn")
+    term: str = Field(pattern=TERM_PATTERN, description="e.g. 2026-autumn")
     revision: int = Field(ge=1, description="1 for the submission; each correction adds one")
     supersedes: int | None = Field(default=None, description="Revision this one supersedes")
     counts: IndicatorCounts = Field(description="The counts of this revision")
@@ -221,11 +233,15 @@ class ProtocolHoursSet(EventPayload):
     topic: ClassVar[str] = INCIDENTS
 
     school_id: SchoolId
-    starts: time = Field(description="Start of protocol hours, London local time")
-    ends: time = Field(description="End of protocol hours, London local time")
-    school_days: list[Weekday] = Field(description="ISO weekdays (1 = Monday) of school days")
+    starts: LocalTime = Field(description="Start of protocol hours, London local time")
+    ends: LocalTime = Field(description="End of protocol hours, London local time")
+    school_days: list[Weekday] = Field(
+        max_length=7, description="ISO weekdays (1 = Monday) of school days"
+    )
     closed_dates: list[date] = Field(
-        default_factory=list, description="Days with no school (holidays, training days)"
+        default_factory=list,
+        max_length=400,
+        description="Days with no school (holidays, training days)",
     )
 
 

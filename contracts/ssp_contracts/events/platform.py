@@ -15,6 +15,8 @@ class SelfTestTicked(EventPayload):
     event_type: ClassVar[str] = "uk.police.ssp.platform.selftest_ticked.v1"
     topic: ClassVar[str] = SELFTEST_TOPIC.name
 
-    run_id: str = Field(description="The check or benchmark run that produced the event")
+    run_id: str = Field(
+        max_length=200, description="The check or benchmark run that produced the event"
+    )
     step: int = Field(ge=1, description="Step number within the canary aggregate")
     note: str = Field(default="", max_length=2000, description="Filler to set the event size")

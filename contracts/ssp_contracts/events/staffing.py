@@ -5,7 +5,14 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ssp_contracts.events.common import AggregateId, Borough, OfficerId, SchoolId
+from ssp_contracts.events.common import (
+    AggregateId,
+    Borough,
+    LocalTime,
+    OfficerId,
+    PrintableLine,
+    SchoolId,
+)
 from ssp_contracts.registry import EventPayload, register
 
 STAFFING = "ssp.staffing.events"
@@ -38,7 +45,7 @@ class Shift(_Part):
     """One planned shift of an officer."""
 
     date: dt.date = Field(description="Day of the shift")
-    start: dt.time = Field(description="Local start time (flexible, 8 hours by default)")
+    start: LocalTime = Field(description="Local start time (flexible, 8 hours by default)")
     hours: float = Field(gt=0, le=24, description="Planned hours")
 
 
@@ -58,7 +65,7 @@ class SchoolRegistered(EventPayload):
     topic: ClassVar[str] = STAFFING
 
     school_id: SchoolId
-    name: str = Field(min_length=1, max_length=200, description="Name of the school")
+    name: PrintableLine = Field(min_length=1, max_length=200, description="Name of the school")
     borough: Borough
     phase: Phase = Field(description="Secondary, primary, special or academy")
     pupil_count: int = Field(ge=0, description="Pupils on roll")
@@ -74,7 +81,9 @@ class ClusterFormed(EventPayload):
 
     school_id: SchoolId
     borough: Borough
-    primary_school_ids: list[SchoolId] = Field(description="Primary schools of the cluster")
+    primary_school_ids: list[SchoolId] = Field(
+        max_length=40, description="Primary schools of the cluster"
+    )
 
 
 @register
@@ -113,7 +122,9 @@ class OfficerRegistered(EventPayload):
     officer_id: OfficerId
     rank: Rank = Field(description="Constable, PCSO or sergeant")
     borough: Borough
-    selection_panel: list[PanelRole] = Field(description="Roles represented on the panel")
+    selection_panel: list[PanelRole] = Field(
+        max_length=10, description="Roles represented on the panel"
+    )
 
 
 @register
@@ -141,7 +152,9 @@ class OfficerDeployed(EventPayload):
     deployment_id: AggregateId
     officer_id: OfficerId
     borough: Borough
-    school_ids: list[SchoolId] = Field(min_length=1, description="The school, or the cluster")
+    school_ids: list[SchoolId] = Field(
+        min_length=1, max_length=50, description="The school, or the cluster"
+    )
     share_percent: int = Field(gt=0, le=100, description="Share of the officer's time")
     start_date: dt.date = Field(description="First day of the deployment")
     tenure_end: dt.date = Field(description="End of tenure: 3 years, extendable to 5")
@@ -159,7 +172,7 @@ class DeploymentExtended(EventPayload):
     deployment_id: AggregateId
     officer_id: OfficerId
     borough: Borough
-    school_ids: list[SchoolId] = Field(description="Schools of the deployment")
+    school_ids: list[SchoolId] = Field(max_length=50, description="Schools of the deployment")
     previous_tenure_end: dt.date = Field(description="Tenure end before the extension")
     tenure_end: dt.date = Field(description="New end of tenure")
 
@@ -173,10 +186,12 @@ class DeploymentEnded(EventPayload):
 
     deployment_id: AggregateId
     officer_id: OfficerId
-    school_ids: list[SchoolId] = Field(description="Schools of the deployment")
+    school_ids: list[SchoolId] = Field(max_length=50, description="Schools of the deployment")
     ended_on: dt.date = Field(description="Last day of the deployment")
-    reason: str = Field(
-        min_length=1, max_length=500, description="Reason code (see EndReason); never free text"
+    reason: PrintableLine = Field(
+        min_length=1,
+        max_length=500,
+        description="Reason code (see EndReason); never free text",
     )
     borough: Borough | None = Field(default=None, description="Borough of the deployment")
 
@@ -219,7 +234,7 @@ class TermCalendarSet(EventPayload):
     term: Term
     starts_on: dt.date = Field(description="First day of term")
     ends_on: dt.date = Field(description="Last day of term (inclusive)")
-    holidays: list[Holiday] = Field(description="Holidays inside the term")
+    holidays: list[Holiday] = Field(max_length=40, description="Holidays inside the term")
 
 
 class _RosterEvent(EventPayload):
@@ -227,7 +242,7 @@ class _RosterEvent(EventPayload):
     officer_id: OfficerId
     borough: Borough
     term: Term
-    school_ids: list[SchoolId] = Field(description="Schools the officer serves")
+    school_ids: list[SchoolId] = Field(max_length=50, description="Schools the officer serves")
 
 
 @register
@@ -237,7 +252,7 @@ class RosterGenerated(_RosterEvent):
     event_type: ClassVar[str] = "uk.police.ssp.staffing.roster_generated.v1"
     topic: ClassVar[str] = STAFFING
 
-    shifts: list[Shift] = Field(description="Planned shifts, by date")
+    shifts: list[Shift] = Field(max_length=200, description="Planned shifts, by date")
     imported: bool = Field(default=False, description="Came from a CSV import")
 
 
@@ -273,7 +288,7 @@ class AbsenceNotified(EventPayload):
     absence_id: AggregateId
     officer_id: OfficerId
     borough: Borough
-    school_ids: list[SchoolId] = Field(description="Schools told of the absence")
+    school_ids: list[SchoolId] = Field(max_length=50, description="Schools told of the absence")
     kind: AbsenceKind = Field(description="Annual leave, sickness or other")
     starts_on: dt.date = Field(description="First day of absence")
     ends_on: dt.date = Field(description="Last day of absence (inclusive)")
@@ -288,7 +303,9 @@ class _AbstractionEvent(EventPayload):
     roster_id: AggregateId
     officer_id: OfficerId
     borough: Borough
-    school_ids: list[SchoolId] = Field(description="Schools that lost the officer's time")
+    school_ids: list[SchoolId] = Field(
+        max_length=50, description="Schools that lost the officer's time"
+    )
     term: Term
     shift_date: dt.date = Field(description="Day of the shift abstracted from")
     hours: Hours

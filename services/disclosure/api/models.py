@@ -1,11 +1,11 @@
 """Bodies of the HTTP commands (shapes only; the domain checks the rules)."""
 
-from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from ssp_contracts.events.common import Borough, PersonRef, SchoolId
+from ssp_contracts.events.common import AggregateId, Borough, PersonRef, SchoolId
 from ssp_contracts.events.disclosure import (
+    SHA256,
     InformationCategory,
     LawfulBasis,
     Outcome,
@@ -15,7 +15,11 @@ from ssp_contracts.events.disclosure import (
     UrgentReason,
 )
 
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
+from services.runtime.inputs import Day, FreeText, Instant
+from services.runtime.inputs import Text as OneLine
+
+Text = Annotated[FreeText, Field(min_length=1, max_length=4000)]
+Line = Annotated[OneLine, Field(min_length=1, max_length=200)]
 Categories = Annotated[list[InformationCategory], Field(min_length=1, max_length=20)]
 
 
@@ -28,10 +32,8 @@ class Command(BaseModel):
 class ProForma(Command):
     """The fields of the written request that an urgent request may supply later."""
 
-    requesting_officer: str | None = Field(
+    requesting_officer: Line | None = Field(
         default=None,
-        min_length=1,
-        max_length=200,
         description="Name, rank and contact of the officer",
     )
     categories: Categories | None = Field(
@@ -57,7 +59,7 @@ class Countersign(Command):
     """The head teacher's countersignature of the request as it was read."""
 
     content_hash: str = Field(
-        pattern=r"^[0-9a-f]{64}$", description="content_hash of the request as read and signed"
+        pattern=SHA256, description="content_hash of the request as read and signed"
     )
 
 
@@ -67,7 +69,7 @@ class Decide(Command):
     outcome: Outcome
     reasoning: Text = Field(description="Why: required for every outcome, refusals included")
     withheld_categories: list[InformationCategory] = Field(
-        default_factory=list, description="What a partial disclosure withholds"
+        default_factory=list, max_length=20, description="What a partial disclosure withholds"
     )
     withheld_reason: Text | None = Field(default=None, description="Why it is withheld")
 
@@ -75,7 +77,7 @@ class Decide(Command):
 class CorrectDecision(Decide):
     """A new decision that replaces and references the standing one."""
 
-    corrects: str = Field(min_length=1, description="decision_id of the standing decision")
+    corrects: AggregateId = Field(description="decision_id of the standing decision")
     correction_reason: Text = Field(description="Why the decision is corrected")
 
 
@@ -85,15 +87,15 @@ class RecordRelease(Command):
     categories_shared: Categories
     information_shared: Text = Field(description="Exactly what was shared")
     recipient_body: RequestingBody
-    recipient: str = Field(min_length=1, max_length=200, description="Person or team it went to")
+    recipient: Line = Field(description="Person or team it went to")
     means: ReleaseMeans
-    released_at: datetime | None = Field(default=None, description="When; defaults to now")
+    released_at: Instant | None = Field(default=None, description="When; defaults to now")
 
 
 class CloseRequest(Command):
     """Closure with the date the record is reviewed for retention."""
 
-    retention_review_on: date | None = Field(
+    retention_review_on: Day | None = Field(
         default=None, description="Review date; defaults to the configured retention period"
     )
 
@@ -104,9 +106,9 @@ class LogExchange(Command):
     school_id: SchoolId
     borough: Borough
     partner_body: RequestingBody = Field(description="Who the exchange was with")
-    partner: str = Field(min_length=1, max_length=200, description="Team or agency met")
+    partner: Line = Field(description="Team or agency met")
     topic: Text = Field(description="What was discussed")
-    exchanged_on: date
+    exchanged_on: Day
     personal_data: bool = Field(
         description="Whether personal data was shared; if so, use a Section 115 request"
     )

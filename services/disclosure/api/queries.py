@@ -1,11 +1,13 @@
 """HTTP queries: a request and its history, the work queue, the register and its CSV."""
 
-from datetime import date, datetime
+import re
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
+from ssp_contracts.events.disclosure import Outcome, Urgency
 
 from services.disclosure.api.deps import application, now, register, require_borough
 from services.disclosure.application import DisclosureApplication
@@ -16,11 +18,12 @@ from services.disclosure.queue import QueueItem, overdue_confirmations, work_que
 from services.disclosure.register import RecordKind, Register, RegisterEntry, entry_of_request
 from services.runtime.auth import Principal, allow, forbid_outside_scope, hide_outside_scope
 from services.runtime.domain import NotFound
+from services.runtime.inputs import Day, Instant, Key
 
 router = APIRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
 Reg = Annotated[Register, Depends(register)]
-At = Annotated[datetime | None, Query(description="Evaluate deadlines as at; default now")]
+At = Annotated[Instant | None, Query(description="Evaluate deadlines as at; default now")]
 # Event attributes that are bookkeeping, not what happened.
 _HIDDEN = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 
@@ -87,7 +90,7 @@ def get_history(
 
 @router.get("/queue", response_model=list[QueueItem])
 def get_queue(
-    borough: str, principal: Annotated[Principal, allow("read_queue")], reg: Reg, at: At = None
+    borough: Key, principal: Annotated[Principal, allow("read_queue")], reg: Reg, at: At = None
 ) -> list[QueueItem]:
     """Open requests of the borough: urgent first, with deadlines and blockers."""
     require_borough(principal, borough)
@@ -96,7 +99,7 @@ def get_queue(
 
 @router.get("/queue/overdue-confirmations", response_model=list[QueueItem])
 def get_overdue_confirmations(
-    borough: str, principal: Annotated[Principal, allow("read_queue")], reg: Reg, at: At = None
+    borough: Key, principal: Annotated[Principal, allow("read_queue")], reg: Reg, at: At = None
 ) -> list[QueueItem]:
     """Urgent requests of the borough whose written confirmation is overdue."""
     require_borough(principal, borough)
@@ -106,14 +109,14 @@ def get_overdue_confirmations(
 class RegisterFilter(BaseModel):
     """Filters of the register; every one optional except the borough."""
 
-    borough: str
-    school_id: str | None = None
+    borough: Key
+    school_id: Key | None = None
     kind: RecordKind | None = None
-    urgency: str | None = None
-    outcome: str | None = None
-    status: str | None = None
-    recorded_from: date | None = Field(default=None, description="Submitted or logged on or after")
-    recorded_to: date | None = Field(default=None, description="Submitted or logged on or before")
+    urgency: Urgency | None = None
+    outcome: Outcome | None = None
+    status: Key | None = None
+    recorded_from: Day | None = Field(default=None, description="Submitted or logged on or after")
+    recorded_to: Day | None = Field(default=None, description="Submitted or logged on or before")
 
     def select(self, entries: list[RegisterEntry]) -> list[RegisterEntry]:
         """The entries that pass every filter given."""
@@ -154,7 +157,8 @@ def export_register(
 ) -> Response:
     """The register as CSV with the data sharing log's fields."""
     body = register_csv(_filtered(principal, reg, filters))
-    name = f"disclosure-register-{filters.borough}.csv"
+    # A header carries latin-1 only: the borough as given could break the answer.
+    name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

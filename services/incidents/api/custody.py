@@ -1,12 +1,11 @@
 """Evidence chain of custody and arrests."""
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from ssp_contracts.events.common import PupilRef
+from ssp_contracts.events.common import OfficerId, PupilRef
 from ssp_contracts.events.incidents import EvidenceKind
 
 from services.incidents.api.context import Recorded, Service, history_of
@@ -15,6 +14,7 @@ from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import RuleViolation
+from services.runtime.inputs import FreeText, Instant, Text
 
 router = APIRouter(tags=["evidence and arrests"])
 
@@ -24,9 +24,9 @@ class SeizeEvidence(BaseModel):
 
     incident_id: UUID
     kind: EvidenceKind
-    description: str = Field(min_length=1, max_length=2000, description="Stays in the service")
-    seized_at: datetime
-    justification: str | None = Field(
+    description: FreeText = Field(min_length=1, max_length=2000, description="Stays in the service")
+    seized_at: Instant
+    justification: FreeText | None = Field(
         default=None, max_length=4000, description="Officer, after an internal election"
     )
 
@@ -34,18 +34,18 @@ class SeizeEvidence(BaseModel):
 class HandOver(BaseModel):
     """School staff hand the item to the officer."""
 
-    officer_id: str = Field(min_length=1, max_length=64, description="Officer receiving it")
-    handed_at: datetime
+    officer_id: OfficerId = Field(description="Officer receiving it")
+    handed_at: Instant
 
 
 class Disposal(BaseModel):
     """Police property rules: booked in, returned or destroyed."""
 
     transfer: Literal["booked_in", "returned", "destroyed"]
-    reference: str = Field(
+    reference: Text = Field(
         min_length=1, max_length=64, description="Property reference, or to whom it went back"
     )
-    at: datetime
+    at: Instant
 
 
 class MakeArrest(BaseModel):
@@ -53,9 +53,9 @@ class MakeArrest(BaseModel):
 
     incident_id: UUID
     pupil_ref: PupilRef
-    arrested_at: datetime
+    arrested_at: Instant
     on_premises: bool
-    necessity: str | None = Field(
+    necessity: FreeText | None = Field(
         default=None, max_length=4000, description="Why it could not wait (on premises)"
     )
 
@@ -63,7 +63,7 @@ class MakeArrest(BaseModel):
 class Informed(BaseModel):
     """When the head teacher was informed."""
 
-    informed_at: datetime
+    informed_at: Instant
 
 
 def evidence_view(item: EvidenceItem) -> dict[str, Any]:

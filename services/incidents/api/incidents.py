@@ -1,12 +1,11 @@
 """Incidents: report, follow up under the protocol, close; read one or a school's list."""
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from ssp_contracts.events.common import PupilRef
+from ssp_contracts.events.common import PupilRef, SchoolId
 from ssp_contracts.events.incidents import (
     CameToNotice,
     ConferenceOutcome,
@@ -19,6 +18,7 @@ from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 from services.incidents.api.context import Recorded, Service, history_of
 from services.incidents.domain.incident import Incident
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import FreeText, Instant, KeyQuery
 
 router = APIRouter(tags=["incidents"])
 Id = Annotated[UUID, "incident id"]
@@ -27,13 +27,13 @@ Id = Annotated[UUID, "incident id"]
 class ReportIncident(BaseModel):
     """An incident on or around school premises."""
 
-    school_id: str = Field(min_length=1, max_length=64)
-    occurred_at: datetime = Field(description="When it happened, with timezone")
+    school_id: SchoolId
+    occurred_at: Instant = Field(description="When it happened, with timezone")
     location_kind: LocationKind
     place: Place | None = Field(default=None, description="Kind of place, if known")
     category: IncidentCategory = Field(description="data.police.uk category or non-crime kind")
     came_to_notice: CameToNotice
-    description: str = Field(min_length=1, max_length=4000, description="Stays in the service")
+    description: FreeText = Field(min_length=1, max_length=4000, description="Stays in the service")
     pupil_refs: list[PupilRef] = Field(default_factory=list, max_length=50)
     allegation_against_staff: bool = Field(
         default=False, description="An allegation of crime against a member of school staff"
@@ -43,23 +43,23 @@ class ReportIncident(BaseModel):
 class At(BaseModel):
     """When something happened."""
 
-    at: datetime = Field(description="When, with timezone")
+    at: Instant = Field(description="When, with timezone")
 
 
 class Consultation(BaseModel):
     """Consultation with the head teacher or deputy on an allegation against staff."""
 
     consulted: Literal["head_teacher", "deputy_head"]
-    consulted_at: datetime
-    notes: str = Field(default="", max_length=4000)
+    consulted_at: Instant
+    notes: FreeText = Field(default="", max_length=4000)
 
 
 class PoliceAction(BaseModel):
     """An investigative step or positive police action."""
 
     action: PoliceActionKind
-    taken_at: datetime
-    justification: str | None = Field(
+    taken_at: Instant
+    justification: FreeText | None = Field(
         default=None, max_length=4000, description="Required after an internal election"
     )
 
@@ -67,17 +67,17 @@ class PoliceAction(BaseModel):
 class Conference(BaseModel):
     """A restorative justice conference and its outcome."""
 
-    held_at: datetime
+    held_at: Instant
     outcome: ConferenceOutcome
     pupil_refs: list[PupilRef] = Field(default_factory=list, max_length=50)
-    notes: str = Field(default="", max_length=4000)
+    notes: FreeText = Field(default="", max_length=4000)
 
 
 class Closure(BaseModel):
     """Closing an incident with its data.police.uk outcome."""
 
     outcome: CrimeOutcome
-    closed_at: datetime
+    closed_at: Instant
 
 
 def incident_view(i: Incident) -> dict[str, Any]:
@@ -122,7 +122,7 @@ async def report_incident(
 async def list_incidents(
     principal: Annotated[Principal, allow("read_incident")],
     s: Service,
-    school_id: str | None = None,
+    school_id: KeyQuery = None,
     open_only: bool = False,
     outside_protocol_hours: Annotated[
         bool | None, Query(description="Only those for (true) or not for response officers")

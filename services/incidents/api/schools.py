@@ -1,26 +1,31 @@
 """Per school: protocol hours, termly indicators, outstanding actions; the deployments view."""
 
-from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
+from ssp_contracts.events.common import TERM_PATTERN
+from ssp_contracts.events.incidents import Weekday
 
 from services.incidents.api.context import Recorded, Service, history_of
 from services.incidents.api.scope import today
 from services.incidents.domain.hours import DEFAULT_HOURS, hours_id
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Day, FreeText, Instant, KeyPath, KeyQuery, TimeOfDay
 
 router = APIRouter(tags=["schools"])
+TermPath = Annotated[str, Path(pattern=TERM_PATTERN, description="Term, e.g. 2025-autumn")]
 
 
 class SetHours(BaseModel):
     """A school's protocol hours, London local time."""
 
-    starts: time = Field(description="e.g. 08:00")
-    ends: time = Field(description="e.g. 16:00")
-    school_days: list[int] = Field(default=[1, 2, 3, 4, 5], description="ISO weekdays, 1 = Monday")
-    closed_dates: list[date] = Field(
+    starts: TimeOfDay = Field(description="e.g. 08:00")
+    ends: TimeOfDay = Field(description="e.g. 16:00")
+    school_days: list[Weekday] = Field(
+        default=[1, 2, 3, 4, 5], min_length=1, max_length=7, description="ISO weekdays, 1 = Monday"
+    )
+    closed_dates: list[Day] = Field(
         default_factory=list, max_length=400, description="Holidays and training days"
     )
 
@@ -38,18 +43,18 @@ class Submission(BaseModel):
     """The first return of a term's counts."""
 
     counts: Counts
-    submitted_at: datetime
+    submitted_at: Instant
 
 
 class Correction(Submission):
     """A correction: supersedes the current counts, which stay in the history."""
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: FreeText = Field(min_length=1, max_length=2000)
 
 
 @router.put("/schools/{school_id}/protocol-hours", response_model=Recorded)
 async def set_protocol_hours(
-    school_id: str,
+    school_id: KeyPath,
     body: SetHours,
     principal: Annotated[Principal, allow("set_protocol_hours")],
     s: Service,
@@ -64,7 +69,7 @@ async def set_protocol_hours(
 
 @router.get("/schools/{school_id}/protocol-hours")
 async def get_protocol_hours(
-    school_id: str, principal: Annotated[Principal, allow("read_protocol_hours")], s: Service
+    school_id: KeyPath, principal: Annotated[Principal, allow("read_protocol_hours")], s: Service
 ) -> dict[str, Any]:
     """The school's protocol hours, the protocol's default when none were set."""
     await s.check_school(principal, school_id)
@@ -82,8 +87,8 @@ async def get_protocol_hours(
 
 @router.post("/schools/{school_id}/indicators/{term}", status_code=201, response_model=Recorded)
 async def submit_indicators(
-    school_id: str,
-    term: str,
+    school_id: KeyPath,
+    term: TermPath,
     body: Submission,
     principal: Annotated[Principal, allow("submit_indicators")],
     s: Service,
@@ -104,8 +109,8 @@ async def submit_indicators(
 
 @router.post("/schools/{school_id}/indicators/{term}/corrections", response_model=Recorded)
 async def correct_indicators(
-    school_id: str,
-    term: str,
+    school_id: KeyPath,
+    term: TermPath,
     body: Correction,
     principal: Annotated[Principal, allow("submit_indicators")],
     s: Service,
@@ -127,8 +132,8 @@ async def correct_indicators(
 
 @router.get("/schools/{school_id}/indicators/{term}")
 async def get_indicators(
-    school_id: str,
-    term: str,
+    school_id: KeyPath,
+    term: TermPath,
     principal: Annotated[Principal, allow("read_indicators")],
     s: Service,
 ) -> dict[str, Any]:
@@ -186,7 +191,7 @@ async def outstanding(
 async def deployments(
     principal: Annotated[Principal, allow("read_deployments")],
     s: Service,
-    officer_id: str | None = None,
+    officer_id: KeyQuery = None,
 ) -> list[dict[str, Any]]:
     """Deployments active today, as this service's view knows them from staffing events."""
     if principal.role == "school_officer":

@@ -2,14 +2,13 @@
 
 import csv
 import io
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
-from ssp_contracts.events.common import PupilRef
+from ssp_contracts.events.common import PupilRef, SchoolId
 from ssp_contracts.events.incidents import LocationKind
 from ssp_contracts.vocab import (
     AgeRange,
@@ -27,6 +26,7 @@ from services.incidents.domain.search import Search
 from services.incidents.permissions import PERMISSIONS
 from services.runtime.auth import Principal, allow
 from services.runtime.csvcells import defused
+from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
 
 router = APIRouter(tags=["searches"])
 PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_description"})
@@ -35,21 +35,21 @@ PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_d
 class RecordSearch(BaseModel):
     """The search record of the police form."""
 
-    school_id: str = Field(min_length=1, max_length=64)
+    school_id: SchoolId
     incident_id: UUID | None = Field(default=None, description="Incident, if any")
     searched_by: Literal["officer", "school_staff"] = Field(
         description="The officer, or school staff with the officer assisting"
     )
-    searched_at: datetime = Field(description="Date and time of the search, with timezone")
+    searched_at: Instant = Field(description="Date and time of the search, with timezone")
     location_kind: LocationKind
-    place_description: str = Field(min_length=1, max_length=500, description="Where exactly")
+    place_description: Text = Field(min_length=1, max_length=500, description="Where exactly")
     latitude: float | None = Field(default=None, ge=49, le=61)
     longitude: float | None = Field(default=None, ge=-9, le=2)
     pupil_ref: PupilRef | None = Field(default=None, description="If the person is a pupil")
-    person: str = Field(min_length=1, max_length=500, description="Name, or a description")
+    person: FreeText = Field(min_length=1, max_length=500, description="Name, or a description")
     legislation: Legislation
     object_of_search: ObjectOfSearch
-    grounds: str = Field(min_length=1, max_length=4000, description="Grounds for the search")
+    grounds: FreeText = Field(min_length=1, max_length=4000, description="Grounds for the search")
     gender: Gender
     age_range: AgeRange
     self_defined_ethnicity: SelfDefinedEthnicity
@@ -57,14 +57,14 @@ class RecordSearch(BaseModel):
     outcome: SearchOutcome
     outcome_linked_to_object_of_search: bool
     removal_of_more_than_outer_clothing: bool
-    found: str | None = Field(default=None, max_length=4000, description="What was found")
-    injury_or_damage: str | None = Field(default=None, max_length=4000)
+    found: FreeText | None = Field(default=None, max_length=4000, description="What was found")
+    injury_or_damage: FreeText | None = Field(default=None, max_length=4000)
 
 
 class ParentsInformed(BaseModel):
     """When school staff informed the parents."""
 
-    informed_at: datetime
+    informed_at: Instant
 
 
 def search_view(s: Search) -> dict[str, Any]:
@@ -94,8 +94,8 @@ async def record_search(
 async def export_searches(
     principal: Annotated[Principal, allow("export_searches")],
     s: Service,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[Instant | None, Query(description="Searched at or after")] = None,
+    until: Annotated[Instant | None, Query(description="Searched before")] = None,
 ) -> PlainTextResponse:
     """Searches in the data.police.uk stop-and-search CSV layout, locations coarsened."""
     scope = await s.scope(principal)
@@ -118,8 +118,8 @@ async def export_searches(
 async def list_searches(
     principal: Annotated[Principal, allow("read_search")],
     s: Service,
-    school_id: str | None = None,
-    since: Annotated[datetime | None, Query(description="Searched at or after")] = None,
+    school_id: KeyQuery = None,
+    since: Annotated[Instant | None, Query(description="Searched at or after")] = None,
 ) -> list[dict[str, Any]]:
     """Searches in the caller's scope, without personal details, oldest first."""
     scope = await s.scope(principal)

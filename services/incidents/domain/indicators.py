@@ -10,7 +10,7 @@ from services.incidents.domain.rules import check_not_future
 from services.runtime.domain import Actor, RuleViolation
 
 NAMESPACE = uuid.UUID("5d7f2d8e-1c0b-4f36-9d0e-6f4b1a2c3e02")
-TERM = re.compile(r"^(?P<year>[0-9]{4})-(?P<term>autumn|spring|summer)$")
+TERM = re.compile(r"^(?P<year>[0-9]{4})-(?P<term>autumn|spring|summer)\Z")
 TERM_STARTS = {"spring": (1, 1), "summer": (4, 1), "autumn": (9, 1)}
 COUNTS = (
     "bullying_incidents",

@@ -11,7 +11,8 @@ def test_an_unknown_category_names_the_field(client: TestClient) -> None:
         "/incidents", json=incident_body(category="shouting"), headers=officer_headers()
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "category"
+    assert response.json()["detail"]["field"] == "category"
+    assert response.json()["detail"]["rule"] == "literal_error"
 
 
 def test_a_time_without_timezone_is_refused_naming_the_rule(client: TestClient) -> None:
@@ -20,7 +21,7 @@ def test_a_time_without_timezone_is_refused_naming_the_rule(client: TestClient) 
     assert response.status_code == 422
     assert response.json()["detail"] == {
         "rule": "timezone-required",
-        "message": "occurred_at must include a timezone",
+        "message": "occurred_at: must include a timezone",
         "field": "occurred_at",
     }
 
@@ -29,7 +30,8 @@ def test_a_search_with_an_unknown_legislation_is_refused(client: TestClient) -> 
     body = search_body(legislation="Stop and account")
     response = client.post("/searches", json=body, headers=officer_headers())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "legislation"
+    assert response.json()["detail"]["field"] == "legislation"
+    assert response.json()["detail"]["rule"] == "literal_error"
 
 
 def test_a_search_without_grounds_is_refused(client: TestClient) -> None:
@@ -37,7 +39,8 @@ def test_a_search_without_grounds_is_refused(client: TestClient) -> None:
     del body["grounds"]
     response = client.post("/searches", json=body, headers=officer_headers())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "grounds"
+    assert response.json()["detail"]["field"] == "grounds"
+    assert response.json()["detail"]["rule"] == "missing"
 
 
 def test_a_conflict_is_409_and_leaves_the_record_as_it_was(

@@ -15,6 +15,7 @@ from services.reporting.queries.abstraction import (
 )
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import Forbidden
+from services.runtime.inputs import Key, Text
 
 router = APIRouter(tags=["abstraction"])
 
@@ -34,10 +35,11 @@ async def abstraction(
     level: Annotated[Level, Query(description="officer, school, borough or london")] = "borough",
     period: Annotated[PeriodKind, Query(description="week, month or term")] = "term",
     period_value: Annotated[
-        str | None, Query(description="One period, e.g. 2026-W45, 2026-11 or 2026-autumn")
+        Text | None,
+        Query(max_length=16, description="One period, e.g. 2026-W45, 2026-11 or 2026-autumn"),
     ] = None,
-    borough: Annotated[str | None, Query(description="Only this borough")] = None,
-    key: Annotated[str | None, Query(description="Only this officer, school or borough")] = None,
+    borough: Annotated[Key | None, Query(description="Only this borough")] = None,
+    key: Annotated[Key | None, Query(description="Only this officer, school or borough")] = None,
     threshold: Annotated[
         float | None, Query(gt=0, le=1, description="Ring-fence rate threshold (default 0.10)")
     ] = None,

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -14,6 +14,8 @@ from services.reporting.api.common import Format, pool
 from services.reporting.audit_trail import AuditFilter
 from services.reporting.chain import GENESIS
 from services.runtime.auth import Principal, allow
+from services.runtime.domain import RuleViolation
+from services.runtime.inputs import Instant, Key, Text
 
 router = APIRouter(tags=["audit"])
 
@@ -57,18 +59,15 @@ class ChainHead(BaseModel):
 
 
 def audit_filter(
-    entity: str | None = None,
-    actor: str | None = None,
-    type: Annotated[str | None, Query(description="ce_type of the events")] = None,
-    since: Annotated[datetime | None, Query(description="From this time (inclusive)")] = None,
-    until: Annotated[datetime | None, Query(description="Before this time")] = None,
+    entity: Annotated[Key | None, Query(description="Id of the record")] = None,
+    actor: Annotated[Text | None, Query(max_length=200, description="Actor id")] = None,
+    type: Annotated[Text | None, Query(max_length=200, description="ce_type of the events")] = None,
+    since: Annotated[Instant | None, Query(description="From this time (inclusive)")] = None,
+    until: Annotated[Instant | None, Query(description="Before this time")] = None,
 ) -> AuditFilter:
     """The filter named by the query string; since must come before until."""
-    for name, value in (("since", since), ("until", until)):
-        if value is not None and value.tzinfo is None:
-            raise HTTPException(422, f"{name}: give a timezone (e.g. 2026-11-25T10:00:00Z)")
     if since is not None and until is not None and since >= until:
-        raise HTTPException(422, "until: must be later than since")
+        raise RuleViolation("until-after-since", "until: must be later than since", "query.until")
     return AuditFilter(entity, actor, type, since, until)
 
 

@@ -5,21 +5,23 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from ssp_contracts.events.common import TERM_PATTERN
 
 from services.reporting.api.common import Format, borough_scope, csv_response, pool
 from services.reporting.queries import oversight, performance
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Instant, Key
 
 router = APIRouter(prefix="/performance", tags=["performance"])
 Reader = Annotated[Principal, allow("read_performance")]
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
-Borough = Annotated[str | None, Query(description="Only this borough")]
+Borough = Annotated[Key | None, Query(description="Only this borough")]
 Term = Annotated[
     str | None,
-    Query(pattern=r"^[0-9]{4}-(autumn|spring|summer)$", description="e.g. 2026-autumn"),
+    Query(pattern=TERM_PATTERN, description="e.g. 2026-autumn"),
 ]
-AsOf = Annotated[datetime | None, Query(description="Deadlines are judged at this time (now)")]
+AsOf = Annotated[Instant | None, Query(description="Deadlines are judged at this time (now)")]
 
 
 async def _answer(
@@ -37,8 +39,6 @@ async def _answer(
 
 
 def _as_of(as_of: datetime | None) -> datetime:
-    if as_of is not None and as_of.tzinfo is None:
-        raise HTTPException(422, "as_of: give a timezone (e.g. 2026-11-25T10:00:00Z)")
     return as_of or datetime.now(UTC)
 
 
@@ -111,7 +111,7 @@ async def value_for_money(
     request: Request,
     principal: Reader,
     db: Pool,
-    term: Annotated[str, Query(pattern=r"^[0-9]{4}-(autumn|spring|summer)$")],
+    term: Annotated[str, Query(pattern=TERM_PATTERN)],
     borough: Borough = None,
     as_of: AsOf = None,
     format: Format = "json",

@@ -84,11 +84,15 @@ def test_a_backwards_time_range_is_refused_naming_the_field(
         headers=AUDITOR,
     )
     assert answer.status_code == 422
-    assert answer.json()["detail"].startswith("until:")
+    assert answer.json()["detail"]["rule"] == "until-after-since"
+    assert answer.json()["detail"]["field"] == "query.until"
+    assert answer.json()["detail"]["message"].startswith("until:")
     naive = given_a_trail_of_two_officers.get(
         "/audit", params={"since": "2026-11-23T09:00:00"}, headers=AUDITOR
     )
-    assert naive.status_code == 422 and "since" in naive.json()["detail"]
+    assert naive.status_code == 422
+    assert naive.json()["detail"]["rule"] == "timezone-required"
+    assert naive.json()["detail"]["field"] == "query.since"
 
 
 def test_as_csv(given_a_trail_of_two_officers: TestClient) -> None:

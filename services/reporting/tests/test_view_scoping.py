@@ -86,7 +86,8 @@ def test_csv_carries_the_same_figures(given_two_boroughs: TestClient) -> None:
 def test_a_bad_threshold_names_the_field(given_two_boroughs: TestClient) -> None:
     answer = given_two_boroughs.get("/abstraction", params={"threshold": 2}, headers=ANALYST)
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["query", "threshold"]
+    assert answer.json()["detail"]["field"] == "query.threshold"
+    assert answer.json()["detail"]["rule"] == "less_than_equal"
 
 
 @pytest.fixture

@@ -57,3 +57,11 @@ def test_every_answer_carries_a_correlation_id_and_echoes_the_callers() -> None:
         == "c-42"
     )
     assert client.post("/things").headers["X-Correlation-ID"]
+
+
+def test_a_correlation_id_that_is_not_a_short_token_is_refused() -> None:
+    client = client_raising(RuntimeError("not reached"))
+    response = client.post("/things", headers={"X-Correlation-ID": "x" * 129})
+    assert response.status_code == 422
+    assert response.json()["detail"]["rule"] == "correlation-id"
+    assert response.json()["detail"]["field"] == "header.X-Correlation-ID"

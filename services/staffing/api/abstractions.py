@@ -1,14 +1,17 @@
 """Abstractions: officers taken off school duty, and the ring-fence breaches they cause."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
+from ssp_contracts.events.staffing import AbstractionCategory
 
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
 from services.staffing.api.common import (
+    TERM,
     OfficerId,
     OfficerPath,
     Recorded,
@@ -21,23 +24,20 @@ from services.staffing.application import StaffingApplication
 
 router = APIRouter(tags=["abstractions"])
 App = Annotated[StaffingApplication, Depends(staffing)]
-Category = Literal[
-    "aid_local", "aid_central", "control_room", "court", "mandatory_training", "other"
-]
 
 
 class RecordAbstraction(BaseModel):
     """An officer taken off school duty for some or all of a rostered shift."""
 
-    shift_date: date
+    shift_date: Day
     hours: float | None = Field(
         default=None, gt=0, le=12, description="Hours lost; the rest of the shift if left out"
     )
-    category: Category = Field(description="Metropolitan Police abstraction category")
+    category: AbstractionCategory = Field(description="Metropolitan Police abstraction category")
     authorised_by: OfficerId = Field(description="Officer who authorised it")
     exceptional: bool = Field(description="Exceptional circumstance or major emergency")
-    school_notified_at: AwareDatetime | None = Field(default=None, description="When told")
-    note: str = Field(default="", max_length=2000, description="Kept in the service only")
+    school_notified_at: Instant | None = Field(default=None, description="When told")
+    note: FreeText = Field(default="", max_length=2000, description="Kept in the service only")
 
 
 class AbstractionView(BaseModel):
@@ -78,7 +78,7 @@ def officer_abstractions(
     officer_id: OfficerPath,
     principal: Annotated[Principal, allow("read_officer")],
     app: App,
-    term: Annotated[str | None, Query(description="Only this term")] = None,
+    term: Annotated[str | None, Query(pattern=TERM, description="Only this term")] = None,
 ) -> list[AbstractionView]:
     """The officer's abstractions, by shift."""
     sees_officer(principal, officer_id, app.get_officer(officer_id).borough)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import Path, Request
 from pydantic import BaseModel, Field
+from ssp_contracts.events.common import TERM_PATTERN
 
 from services.runtime.auth import Principal, forbid_outside_scope
 from services.runtime.domain import Forbidden
@@ -14,7 +15,7 @@ from services.staffing.application import StaffingApplication
 
 # Ids are slugs: a name with spaces cannot pass for a pseudonymous id.
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
-TERM = r"^[0-9]{4}-(autumn|spring|summer)$"
+TERM = TERM_PATTERN
 SCHOOL_ROLES = frozenset({"head_teacher", "school_staff", "school_officer"})
 SchoolId = Annotated[str, Field(pattern=SLUG, description="School identifier")]
 OfficerId = Annotated[str, Field(pattern=SLUG, description="Pseudonymous officer identifier")]

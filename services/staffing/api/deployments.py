@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Day, FreeText, Key
 from services.runtime.logs import correlation_id
 from services.staffing.api.common import (
     OfficerId,
@@ -34,8 +35,8 @@ class Deploy(BaseModel):
     school_id: SchoolId
     to_cluster: bool = Field(default=False, description="Serve the school's whole cluster")
     share_percent: int = Field(gt=0, le=100, description="Share of the officer's time")
-    start_date: date
-    tenure_end: date | None = Field(
+    start_date: Day
+    tenure_end: Day | None = Field(
         default=None, description="3 years from the start unless given; at most 5"
     )
 
@@ -43,17 +44,17 @@ class Deploy(BaseModel):
 class Extend(BaseModel):
     """A longer tenure, up to 5 years in all."""
 
-    tenure_end: date
+    tenure_end: Day
 
 
 class End(BaseModel):
     """The end of a deployment and why."""
 
-    ended_on: date = Field(description="Last day of the deployment")
+    ended_on: Day = Field(description="Last day of the deployment")
     reason: Literal[
         "tenure_completed", "transfer", "promotion", "school_request", "welfare", "other"
     ]
-    note: str = Field(default="", max_length=2000, description="Kept in the service only")
+    note: FreeText = Field(default="", max_length=2000, description="Kept in the service only")
 
 
 class DeploymentView(BaseModel):
@@ -130,8 +131,8 @@ def tenures_ending(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
     within_months: Annotated[int, Query(ge=1, le=60, description="Months ahead")] = 6,
-    on: Annotated[date | None, Query(description="Day to count from; today")] = None,
-    borough: Annotated[str | None, Query(description="Only this borough")] = None,
+    on: Annotated[Day | None, Query(description="Day to count from; today")] = None,
+    borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[DeploymentView]:
     """Deployments in force whose tenure ends within N months."""
     day = on or now().date()

@@ -4,9 +4,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
 from services.staffing.api.common import (
     Borough,
@@ -34,7 +35,7 @@ class RegisterOfficer(BaseModel):
     rank: Literal["constable", "pcso", "sergeant"]
     borough: Borough
     selection_panel: list[PanelRole] = Field(
-        min_length=1, description="Roles on the panel that appointed the officer"
+        min_length=1, max_length=10, description="Roles on the panel that appointed the officer"
     )
 
 
@@ -42,31 +43,31 @@ class CompleteTraining(BaseModel):
     """A training module the officer completed."""
 
     module: int = Field(ge=1, description="Module number in the catalogue (22 by default)")
-    completed_on: date
+    completed_on: Day
 
 
 class RingFence(BaseModel):
     """Protection against abstractions from a date, on someone's authority."""
 
-    ring_fenced_from: date
+    ring_fenced_from: Day
     authorised_by: OfficerId = Field(description="Officer on whose authority")
 
 
 class LiftRingFence(BaseModel):
     """The end of a ring-fence, with its reason."""
 
-    lifted_on: date = Field(description="First day without the ring-fence")
+    lifted_on: Day = Field(description="First day without the ring-fence")
     reason: Literal["operational_need", "role_change", "deployment_ended", "review", "other"]
-    note: str = Field(default="", max_length=2000, description="Kept in the service only")
+    note: FreeText = Field(default="", max_length=2000, description="Kept in the service only")
 
 
 class NotifyAbsence(BaseModel):
     """An absence the officer told their schools about."""
 
     kind: Literal["annual_leave", "sickness", "other"]
-    starts_on: date
-    ends_on: date
-    notified_at: AwareDatetime | None = Field(
+    starts_on: Day
+    ends_on: Day
+    notified_at: Instant | None = Field(
         default=None, description="When the school was told; now if left out"
     )
 
@@ -194,7 +195,7 @@ def school_absences(
     school_id: SchoolPath,
     principal: Annotated[Principal, allow("read_absences")],
     app: App,
-    since: Annotated[date | None, Query(description="Absences ending on or after; all")] = None,
+    since: Annotated[Day | None, Query(description="Absences ending on or after; all")] = None,
 ) -> list[AbsenceView]:
     """Absences of the school's officers notified to the school."""
     sees_school(principal, school_id, app.get_school(school_id).borough)

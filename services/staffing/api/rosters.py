@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Day, TimeOfDay
 from services.runtime.logs import correlation_id
 from services.staffing.api.common import (
     BoroughPath,
@@ -22,22 +23,22 @@ from services.staffing.application import StaffingApplication
 
 router = APIRouter(tags=["rosters"])
 App = Annotated[StaffingApplication, Depends(staffing)]
-Day = Annotated[date, Path(description="Day of the shift")]
+ShiftDay = Annotated[Day, Path(description="Day of the shift")]
 
 
 class HolidayIn(BaseModel):
     """A school holiday inside the term."""
 
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     kind: Literal["half_term", "bank_holiday", "inset_day", "other"]
 
 
 class SetCalendar(BaseModel):
     """A borough's term dates and holidays."""
 
-    starts_on: date = Field(description="First day of term")
-    ends_on: date = Field(description="Last day of term (inclusive)")
+    starts_on: Day = Field(description="First day of term")
+    ends_on: Day = Field(description="Last day of term (inclusive)")
     holidays: list[HolidayIn] = Field(default_factory=list, max_length=40)
 
 
@@ -45,17 +46,17 @@ class GenerateRoster(BaseModel):
     """A weekly pattern that follows the school day, applied to a whole term."""
 
     term: Term
-    weekdays: list[int] = Field(
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         default=[0, 1, 2, 3, 4], min_length=1, max_length=7, description="0 = Monday"
     )
-    start: time | None = Field(default=None, description="Start of each shift; 08:00")
+    start: TimeOfDay | None = Field(default=None, description="Start of each shift; 08:00")
     hours: float | None = Field(default=None, gt=0, le=12, description="Hours a shift; 8")
 
 
 class AmendShift(BaseModel):
     """A shift planned or changed; what is left out keeps its value (or the default)."""
 
-    start: time | None = None
+    start: TimeOfDay | None = None
     hours: float | None = Field(default=None, gt=0, le=12)
 
 
@@ -154,7 +155,7 @@ def get_roster(
 def amend_shift(
     officer_id: OfficerPath,
     term: TermPath,
-    day: Day,
+    day: ShiftDay,
     body: AmendShift,
     principal: Annotated[Principal, allow("manage_rosters")],
     app: App,
@@ -169,7 +170,7 @@ def amend_shift(
 def cancel_shift(
     officer_id: OfficerPath,
     term: TermPath,
-    day: Day,
+    day: ShiftDay,
     principal: Annotated[Principal, allow("manage_rosters")],
     app: App,
 ) -> Recorded:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.inputs import Day, Key, Text
 from services.runtime.logs import correlation_id
 from services.staffing.api.common import (
     Borough,
@@ -31,7 +32,7 @@ class RegisterSchool(BaseModel):
     """A school joining the programme."""
 
     school_id: SchoolId
-    name: str = Field(min_length=1, max_length=200, description="Name of the school")
+    name: Text = Field(min_length=1, max_length=200, description="Name of the school")
     borough: Borough
     phase: Literal["secondary", "primary", "special", "academy"]
     pupil_count: int = Field(ge=0, le=10000, description="Pupils on roll")
@@ -47,13 +48,13 @@ class FormCluster(BaseModel):
 class SignProtocol(BaseModel):
     """The signing of the partnership protocol."""
 
-    signed_on: date
+    signed_on: Day
 
 
 class RecordReview(BaseModel):
     """The annual review of the partnership."""
 
-    held_on: date
+    held_on: Day
 
 
 class SchoolView(BaseModel):
@@ -152,7 +153,7 @@ def record_review(
 def list_schools(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
-    borough: Annotated[str | None, Query(description="Only this borough")] = None,
+    borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[SchoolView]:
     """Schools in the programme."""
     today = now().date()
@@ -164,7 +165,7 @@ def get_school(
     school_id: SchoolPath,
     principal: Annotated[Principal, allow("read_school")],
     app: App,
-    on: Annotated[date | None, Query(description="Day of the deployment; today")] = None,
+    on: Annotated[Day | None, Query(description="Day of the deployment; today")] = None,
 ) -> SchoolDeployment:
     """A school and the officers deployed to it."""
     school = app.get_school(school_id)
@@ -184,8 +185,8 @@ FIELDS = ("officer_id", "rank", "share_percent", "start_date", "tenure_end", "to
 def overdue_reviews(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
-    on: Annotated[date | None, Query(description="Day to judge on; today")] = None,
-    borough: Annotated[str | None, Query(description="Only this borough")] = None,
+    on: Annotated[Day | None, Query(description="Day to judge on; today")] = None,
+    borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[SchoolView]:
     """Schools whose annual partnership review was not held within a year."""
     day = on or now().date()

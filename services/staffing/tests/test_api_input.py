@@ -15,7 +15,8 @@ def test_a_name_cannot_pass_for_an_officer_id(client: TestClient) -> None:
     }
     response = client.post("/officers", json=body, headers=supervisor())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "officer_id"]
+    assert response.json()["detail"]["field"] == "officer_id"
+    assert response.json()["detail"]["rule"] == "string_pattern_mismatch"
 
 
 def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
@@ -41,7 +42,8 @@ def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
     url = f"/deployments/{deployment.json()['id']}/end"
     missing = client.post(url, json={"ended_on": "2026-07-20"}, headers=supervisor())
     assert missing.status_code == 422
-    assert missing.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert missing.json()["detail"]["field"] == "reason"
+    assert missing.json()["detail"]["rule"] == "missing"
     # The rule answer names the rule and the field
     early = client.post(
         url, json={"ended_on": "2025-01-01", "reason": "transfer"}, headers=supervisor()
