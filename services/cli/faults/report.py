@@ -48,7 +48,8 @@ class Row:
             and self.duration > 0
             and (self.catch_up is None or self.catch_up > 2 * max(self.duration, 1.0))
         ):
-            found.append(f"catch-up {_secs(self.catch_up)} s > 2 x fault {self.duration:.1f} s")
+            took = "never" if self.catch_up is None else f"{self.catch_up:.1f} s"
+            found.append(f"catch-up {took} > 2 x fault {self.duration:.1f} s")
         return found
 
     def markdown(self) -> str:
