@@ -98,4 +98,5 @@ def write(path: Path, rows: list[Row], scale: str, intro: str, facts: list[str])
             "What the suite saw:\n\n" + ("\n".join(notes) if notes else "- nothing unusual"),
         ]
     )
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text + "\n")

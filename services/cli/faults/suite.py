@@ -40,7 +40,7 @@ class Options:
 
     def canary_rate(self) -> float:
         """Canary events a second that reach ``events`` over the planned run."""
-        planned = len(self.faults) * (2 * self.outage + self.settle + 20)
+        planned = len(self.faults) * (self.outage + self.settle + 15)
         return self.events / planned
 
 
