@@ -112,6 +112,8 @@ class Suite:
         self.tally.wait_applied(self.tally.committed(), self.opts.wait, self._stuck)
         older = self.tally.older_dead_letters
         row = Row(fault.title, self.tally.counts(), catch_up, duration)
+        for runner, n in self.tally.foreign(self.tally.committed()).items():
+            row.notes.append(f"{runner} applied {n} events from before the run")
         if self.tally.older_dead_letters > older:
             row.notes.append(
                 f"{self.tally.older_dead_letters - older} messages from before the run were"

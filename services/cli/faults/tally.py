@@ -105,6 +105,19 @@ class Tally:
                 found.update(r[0] for r in query(self.databases[service], sql, *params))
         return found
 
+    def foreign(self, committed: set[str]) -> dict[str, int]:
+        """Per runner, events applied that this run's stores never committed (older history)."""
+        found: dict[str, int] = {}
+        for service in APPLIED:
+            db = self.databases[service]
+            if query(db, "SELECT to_regclass('ssp_processed_events')")[0][0]:
+                for runner, event_id in query(
+                    db, "SELECT runner, event_id FROM ssp_processed_events"
+                ):
+                    if event_id not in committed:
+                        found[runner] = found.get(runner, 0) + 1
+        return found
+
     def duplicates(self) -> int:
         """Events applied more than once to a read model."""
         total = 0
