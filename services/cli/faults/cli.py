@@ -47,7 +47,7 @@ the pipeline given time to drain:
 Targets: applied ÷ committed = 1.000, distinct on Kafka = committed, lost 0, duplicates
 applied 0, poison 100% dead-lettered with its reason, catch-up no longer than twice the
 fault. CI (`tests/reliability/test_faults.py`) runs every fault at a small scale (5,000
-events, 5 s outages; about 2.5 minutes on a 2-core machine) and asserts the equalities, never
+events, 5 s outages; about 3 minutes on a 2-core machine) and asserts the equalities, never
 the timings."""
 
 
