@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASYNCAPI := tools/asyncapi/node_modules/.bin/asyncapi
 ARGS ?=
 
-.PHONY: venv tools up down status lint test test-fast demo bench schemas
+.PHONY: venv tools up down status lint test test-fast demo bench schemas faults
 
 $(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,3 +51,8 @@ demo: up
 
 bench: up
 	$(BIN)/python -m bench.run $(ARGS)
+
+# The fault-injection suite at full scale (>= 100,000 events, 60 s outages); its table goes to
+# docs/reliability.md. A small run: make faults ARGS='--events 5000 --outage 5'
+faults: up
+	$(BIN)/ssp faults --write docs/reliability.md $(ARGS)

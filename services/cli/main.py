@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable
 
 from services.cli import commands
+from services.cli.faults.cli import register as register_faults
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=commands.demo)
     register_audit(sub)
     register_replay(sub)
+    register_faults(sub)
     return parser
 
 

@@ -69,9 +69,11 @@ def drop_database(name: str) -> None:
 class ServiceProcess:
     """One service run as ``ssp serve`` in a child process, as in production."""
 
-    def __init__(self, service: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, service: str, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
         self.service = service
-        self.port = free_port()
+        self.port = port or free_port()
         prefix = f"SSP_{service.upper()}_"
         self.env = {**os.environ, f"{prefix}PORT": str(self.port), **(env or {})}
         self.url = f"http://127.0.0.1:{self.port}"
@@ -80,6 +82,10 @@ class ServiceProcess:
 
     def start(self, timeout: float = 60) -> "ServiceProcess":
         """Start the process and wait until /readyz answers 200."""
+        return self.spawn().wait_ready(timeout)
+
+    def spawn(self) -> "ServiceProcess":
+        """Start the process without waiting for it."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
@@ -89,6 +95,11 @@ class ServiceProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> "ServiceProcess":
+        """Wait until /readyz answers 200; fail if the process exits first."""
+        assert self.proc is not None, "not spawned"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -72,6 +72,10 @@ class Translator:
         """Whether ``event_class`` is mapped or declared internal."""
         return event_class in self._mappers or event_class in self._internal
 
+    def publishes(self, event_class: type) -> bool:
+        """Whether events of ``event_class`` go on Kafka (mapped, not internal)."""
+        return event_class in self._mappers and event_class not in self._internal
+
     def translate(self, event: DomainEventProtocol[Any]) -> CloudEvent | None:
         """The CloudEvent for ``event``, or None for an internal event."""
         payload = self._payload(event)

@@ -1,0 +1,1 @@
+"""The fault-injection suite (`ssp faults`, `make faults`)."""

@@ -1,0 +1,60 @@
+"""Poison messages: a bad CloudEvent, an unknown type and an undecodable header, per topic."""
+
+import uuid
+from datetime import UTC, datetime
+
+from kafka import KafkaProducer
+from ssp_contracts import CloudEvent
+from ssp_contracts.events.platform import SelfTestTicked
+
+from services.runtime.settings import ServiceSettings
+
+KINDS = ("bad-cloudevent", "unknown-type", "undecodable-header")
+
+
+def _valid(key: str) -> CloudEvent:
+    payload = SelfTestTicked(run_id=key, step=1)
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source="/ssp/faults",
+        type=payload.event_type,
+        time=datetime.now(UTC),
+        subject=key,
+        actorid="fault-suite",
+        actorrole="service",
+        correlationid=key,
+        sequence=1,
+        dataschema=payload.dataschema(),
+        data=payload.to_data(),
+    )
+
+
+def _message(kind: str, key: str) -> tuple[bytes, list[tuple[str, bytes]]]:
+    event = _valid(key)
+    headers = event.kafka_headers()
+    if kind == "bad-cloudevent":
+        return b"{not json", headers
+    if kind == "unknown-type":
+        headers = [
+            (k, b"uk.police.ssp.never_heard_of.v1" if k == "ce_type" else v) for k, v in headers
+        ]
+        return event.kafka_value(), headers
+    # Not UTF-8: the consumer's header parsing must survive it and dead-letter the message.
+    bad = b"uk.police.ssp.\xff\xfe.v1"
+    return event.kafka_value(), [(k, bad if k == "ce_type" else v) for k, v in headers]
+
+
+def inject(topics: list[str], run: str) -> dict[bytes, str]:
+    """Send each kind of poison to each topic; return the messages' keys with their topic."""
+    producer = KafkaProducer(bootstrap_servers=ServiceSettings.for_service("admin").kafka_bootstrap)
+    sent: dict[bytes, str] = {}
+    try:
+        for topic in topics:
+            for kind in KINDS:
+                key = f"poison-{run}-{kind}-{topic}".encode()
+                value, headers = _message(kind, key.decode())
+                producer.send(topic, key=key, value=value, headers=headers).get(timeout=30)
+                sent[key] = topic
+    finally:
+        producer.close()
+    return sent

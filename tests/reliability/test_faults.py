@@ -1,0 +1,49 @@
+"""The fault-injection suite at CI scale: every fault under load, the equalities of each row.
+
+Timings are never asserted here (CI machines vary); ``make faults`` reports them.
+"""
+
+import time
+from typing import Any
+
+import pytest
+
+from services.cli.faults.faults import BY_KEY
+from services.cli.faults.report import Row
+from services.cli.faults.suite import Options, run_suite
+
+pytestmark = pytest.mark.stack
+
+CI = Options(events=5000, outage=5, settle=3, schools=6, officers=4, drop=True)
+TOP_UP = "top-up"
+# Faults the platform cannot pass yet, with the piece that is missing.
+MISSING = {
+    "postgres": "the relay exits when PostgreSQL drops its connection and is not restarted:"
+    " needs the supervised, reconnecting relay (issue 10, part 2)",
+}
+
+
+@pytest.fixture(scope="module")
+def rows(stack: None) -> dict[str, Row]:
+    """One run of every fault at CI scale, rows by fault."""
+    started = time.monotonic()
+    found, facts = run_suite(CI, say=print)
+    print(*facts, f"suite took {time.monotonic() - started:.0f} s", sep="\n")
+    return dict(zip((*CI.faults, TOP_UP), found, strict=False))
+
+
+def _case(key: str) -> Any:
+    if key in MISSING:
+        return pytest.param(key, marks=pytest.mark.xfail(reason=MISSING[key], strict=False))
+    return key
+
+
+@pytest.mark.parametrize("fault", [_case(k) for k in (*BY_KEY, TOP_UP)])
+def test_every_committed_event_is_applied_once(rows: dict[str, Row], fault: str) -> None:
+    if fault not in rows:
+        pytest.skip("the faults' load alone reached the volume: no top-up row")
+    row = rows[fault]
+    # applied == committed == distinct on Kafka, nothing lost, nothing applied twice,
+    # and for the poison row every message dead-lettered with its reason
+    assert row.misses(timings=False) == [], row.notes
+    assert row.counts.committed > 0
