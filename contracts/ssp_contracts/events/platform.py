@@ -1,4 +1,4 @@
-"""Events of the platform itself: canaries that exercise the pipeline."""
+"""Events of the platform itself: canaries and the relay's operator actions."""
 
 from typing import ClassVar
 
@@ -18,3 +18,27 @@ class SelfTestTicked(EventPayload):
     run_id: str = Field(description="The check or benchmark run that produced the event")
     step: int = Field(ge=1, description="Step number within the canary aggregate")
     note: str = Field(default="", max_length=2000, description="Filler to set the event size")
+
+
+@register
+class RelayEventSkipped(EventPayload):
+    """An operator let the outbox relay past an event the broker refused for good.
+
+    Published on the topic the skipped event belonged to when it could be translated, else on
+    the owning service's events topic, so that subscribers see the gap explained.
+    """
+
+    event_type: ClassVar[str] = "uk.police.ssp.platform.relay_event_skipped.v1"
+    # The default topic; the relay publishes it where the skipped event would have gone.
+    topic: ClassVar[str] = SELFTEST_TOPIC.name
+
+    service: str = Field(max_length=40, description="Service whose event store holds the event")
+    notification_id: int = Field(ge=1, description="Position of the skipped event in the log")
+    skipped_event_id: str | None = Field(
+        default=None, max_length=200, description="ce_id of the skipped event, if decodable"
+    )
+    skipped_event_type: str | None = Field(
+        default=None, max_length=200, description="ce_type of the skipped event, if decodable"
+    )
+    error: str = Field(max_length=500, description="Why the relay stopped at the event")
+    reason: str = Field(min_length=1, max_length=500, description="The operator's reason")
