@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
     CorruptRecordException,
     KafkaError,
+    KafkaTimeoutError,
     MessageSizeTooLargeError,
     RecordListTooLargeError,
 )
@@ -145,6 +146,7 @@ class OutboxRelay:
                 if await self._pause(self.settings.relay_standby_poll_seconds):
                     return
             self.position = await self._store.position()
+            await self._observe_lag()
             if self.metrics:
                 self.metrics.leader.set(1)
             log.info("relay %s leads; resumes after notification %d", self.name, self.position)
@@ -216,6 +218,12 @@ class OutboxRelay:
 
     async def _confirm(self, sent: Sent, last_id: int) -> None:
         assert self._store is not None
+        timeout = self.settings.relay_delivery_timeout_seconds
+        if sent:
+            # The producer retries an absent broker forever; the supervisor reconnects instead.
+            _, late = await asyncio.wait([f for _, f in sent], timeout=timeout)
+            if late:
+                raise KafkaTimeoutError(f"{len(late)} events unacknowledged after {timeout}s")
         for notification_id, future in sent:
             try:
                 await future

@@ -49,6 +49,7 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max_seconds: float = 30.0
     relay_standby_poll_seconds: float = 1.0
     relay_drain_seconds: float = 20.0
+    relay_delivery_timeout_seconds: float = 30.0
     relay_max_request_bytes: int = 1048576
     projections_enabled: bool = True
     consumer_group_suffix: str = ""
