@@ -49,7 +49,7 @@ class Webhook(BaseHTTPRequestHandler):
 
     received: list[dict[str, Any]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Webhook.received.extend(body.get("alerts", []))
         self.send_response(200)
