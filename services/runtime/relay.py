@@ -12,19 +12,19 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import (
-    CorruptRecordException,
-    KafkaError,
-    KafkaTimeoutError,
-    MessageSizeTooLargeError,
-    RecordListTooLargeError,
-)
+from aiokafka.errors import KafkaTimeoutError
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
-from pydantic import ValidationError
 
 from services.runtime.eventstore import events_table
 from services.runtime.metrics import RelayMetrics
+from services.runtime.relay_errors import (
+    REFUSED_FOR_GOOD,
+    LostLeadership,
+    Poison,
+    describe,
+    error_reason,
+)
 from services.runtime.relay_skip import RelaySkip, skip_message
 from services.runtime.relay_store import RelayStore
 from services.runtime.settings import ServiceSettings
@@ -32,21 +32,7 @@ from services.runtime.translation import OutgoingMessage, Translator
 
 log = logging.getLogger(__name__)
 
-# What the broker refuses whatever the number of retries.
-REFUSED_FOR_GOOD = (MessageSizeTooLargeError, RecordListTooLargeError, CorruptRecordException)
 Sent = list[tuple[int, "asyncio.Future[Any]"]]
-
-
-class Poison(Exception):
-    """An event refused for good (by the broker or the translator): the relay stops at it."""
-
-    def __init__(self, notification_id: int, reason: str, error: str) -> None:
-        super().__init__(f"notification {notification_id}: {error}")
-        self.notification_id, self.reason, self.error = notification_id, reason, error
-
-
-class LostLeadership(Exception):
-    """The connection that holds the leadership lock is gone."""
 
 
 def producer_options() -> dict[str, Any]:
@@ -57,29 +43,6 @@ def producer_options() -> dict[str, Any]:
         "linger_ms": 5,
         "max_batch_size": 512 * 1024,
     }
-
-
-def error_reason(exc: BaseException) -> str:
-    """The bounded ``reason`` label of a failure."""
-    if isinstance(exc, LostLeadership):
-        return "leadership"
-    if isinstance(exc, KafkaError):
-        return "kafka"
-    module = type(exc).__module__
-    if module.startswith(("asyncpg", "psycopg")) or isinstance(exc, OSError):
-        return "database"
-    return "other"
-
-
-def describe(exc: BaseException) -> str:
-    """One line about a refusal, without the event's data (it may hold personal details)."""
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        return f"{exc.title}: {field}: {first['msg']}"[:500]
-    if isinstance(exc, KafkaError):
-        return f"{type(exc).__name__}: {exc}"[:500]
-    return type(exc).__name__
 
 
 class OutboxRelay:

@@ -11,7 +11,7 @@ from ssp_contracts.topics import EVENT_TOPICS
 
 from services.incidents.translation import translator as incidents
 from services.runtime.metrics import RelayMetrics
-from services.runtime.relay import LostLeadership, describe, error_reason
+from services.runtime.relay_errors import LostLeadership, describe, error_reason
 from services.runtime.relay_skip import RelaySkip, home_topic, skip_message
 from services.runtime.relay_store import lock_key
 from services.runtime.selftest import CANARY_ACTOR
@@ -56,6 +56,7 @@ def test_a_skip_event_is_published_where_the_skipped_event_belonged() -> None:
         actor=CANARY_ACTOR,
     )
     (recorded,) = skip.collect_events()
+    assert isinstance(recorded, RelaySkip.Recorded)
     message = skip_message(recorded, "/ssp/incidents")
     assert message is not None and message.topic == "ssp.incidents.searches"
     assert dict(message.headers)["ce_type"] == b"uk.police.ssp.platform.relay_event_skipped.v1"
