@@ -51,7 +51,11 @@ class RelayStore:
     @classmethod
     async def connect(cls, dsn: str, relay: str) -> "RelayStore":
         """A new dedicated connection with keepalives (the lock lives as long as it does)."""
-        return cls(await asyncpg.connect(dsn, server_settings=KEEPALIVES, timeout=10), relay)
+        # A query that hangs (a silent network) times out into the supervisor's reconnect.
+        conn = await asyncpg.connect(
+            dsn, server_settings=KEEPALIVES, timeout=10, command_timeout=30
+        )
+        return cls(conn, relay)
 
     def alive(self) -> bool:
         """Whether the connection, and with it the leadership lock, still stands."""
