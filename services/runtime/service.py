@@ -228,12 +228,12 @@ async def _pipeline_readiness(ctx: ServiceContext) -> tuple[dict[str, str], dict
     except Exception as exc:
         checks["postgres"] = f"failed: {exc}"
     # Kafka and the relay are reported, not required: the write API works while they are away.
-    relay: dict[str, str] = {}
+    pipeline: dict[str, str] = {}
     ok = ctx.broker is not None and await ctx.broker.ping(timeout=2.0)
-    relay["kafka"] = "ok" if ok else "unavailable: no answer (events wait in the outbox)"
+    pipeline["kafka"] = "ok" if ok else "unavailable: no answer (events wait in the outbox)"
     for task in ctx.tasks:
         if task.get_name() != "kafka-consumers":
             checks[task.get_name()] = "ok" if not task.done() else "stopped"
     if ctx.relay is not None:
-        relay["outbox-relay"] = ctx.relay.status()
-    return checks, relay
+        pipeline["outbox-relay"] = ctx.relay.status()
+    return checks, pipeline
