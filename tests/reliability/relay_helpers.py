@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from ssp_contracts import CloudEvent
 
 from services.runtime.settings import REPO_ROOT, ServiceSettings
-from services.runtime.testing import free_port, read_all, state_dir
+from services.runtime.testing import free_port, read_all, state_dir, topic_reader
 
 FAST = {
     "RELAY_BATCH_SIZE": "100",
@@ -115,12 +115,25 @@ def newest(db: str, table: str = "selftest_events") -> int:
     return int(sql(db, f"SELECT coalesce(max(notification_id), 0) FROM {table}")[0][0])
 
 
-def events_on_kafka(keys: Iterable[str], topic: str = "ssp.platform.selftest") -> list[CloudEvent]:
-    """Every CloudEvent on ``topic`` whose key is one of ``keys``, in partition/offset order."""
+TOPIC = "ssp.platform.selftest"
+
+
+def mark(topic: str = TOPIC) -> dict[tuple[str, int], int]:
+    """The end of every partition of ``topic`` now: read from here, not the shared history."""
+    with topic_reader(topic) as consumer:
+        ends = consumer.end_offsets(list(consumer.assignment()))
+    return {(tp.topic, tp.partition): end for tp, end in ends.items()}
+
+
+def events_on_kafka(
+    keys: Iterable[str], since: dict[tuple[str, int], int], records: list[Any] | None = None
+) -> list[CloudEvent]:
+    """Every CloudEvent on the selftest topic since ``since`` (or in ``records``) with a key
+    among ``keys``, in partition/offset order."""
     wanted = set(keys)
     return [
         CloudEvent.from_kafka(r.headers, r.value)
-        for r in read_all(topic)
+        for r in (read_all(TOPIC, since) if records is None else records)
         if r.key is not None and r.key.decode() in wanted
     ]
 

@@ -16,6 +16,7 @@ from tests.reliability.relay_helpers import (
     RelayProcess,
     assert_complete_and_ordered,
     events_on_kafka,
+    mark,
     newest,
     position,
     sql,
@@ -58,6 +59,7 @@ def test_the_standby_takes_over_when_the_leader_is_killed_mid_batch(
     fresh_db: Any, services: Any
 ) -> None:
     db = fresh_db("relaylead")
+    since = mark()  # this test's events only: the topic is shared
     # A read model of the canaries (no unique key: a duplicate applied would show as a row)
     start_at_end(db, "selftest.canary", "ssp.platform.selftest")
     services("selftest", SSP_SELFTEST_DB_NAME=db, SSP_SELFTEST_RELAY_ENABLED="false")
@@ -87,7 +89,7 @@ def test_the_standby_takes_over_when_the_leader_is_killed_mid_batch(
         second.signal(signal.SIGKILL)
         first.signal(signal.SIGKILL)
     # And nothing is missing, and each aggregate's events are in order
-    assert_complete_and_ordered(events_on_kafka(writer.ids), ROUNDS * AGGREGATES, STEPS)
+    assert_complete_and_ordered(events_on_kafka(writer.ids, since), ROUNDS * AGGREGATES, STEPS)
     # And the read model applied each event exactly once, re-sent batches included
     total = ROUNDS * AGGREGATES * STEPS
     query = "SELECT count(*), count(DISTINCT event_id) FROM selftest_canary WHERE subject = ANY($1)"
@@ -101,6 +103,7 @@ def test_the_standby_takes_over_when_the_leader_is_killed_mid_batch(
 
 def test_sigterm_drains_without_recording_an_unpublished_position(fresh_db: Any) -> None:
     db = fresh_db("relaydrain")
+    since = mark()  # this test's events only: the topic is shared
     writer = Writer(db).backlog(ROUNDS // 2)
     relay = RelayProcess("selftest", db).start()
     try:
@@ -118,7 +121,7 @@ def test_sigterm_drains_without_recording_an_unpublished_position(fresh_db: Any)
         stored,
     )
     expected = {f"{r[0]}/{r[1]}" for r in rows}
-    on_kafka = {e.id for e in events_on_kafka(writer.ids)}
+    on_kafka = {e.id for e in events_on_kafka(writer.ids, since)}
     assert expected and expected <= on_kafka
     # And the next run goes on from there with no gap
     relay = RelayProcess("selftest", db).start()
@@ -126,4 +129,4 @@ def test_sigterm_drains_without_recording_an_unpublished_position(fresh_db: Any)
         wait_for(lambda: position(db) == newest(db), timeout=180, what="the next run caught up")
     finally:
         relay.signal(signal.SIGTERM)
-    assert_complete_and_ordered(events_on_kafka(writer.ids), ROUNDS * AGGREGATES, STEPS)
+    assert_complete_and_ordered(events_on_kafka(writer.ids, since), ROUNDS * AGGREGATES, STEPS)

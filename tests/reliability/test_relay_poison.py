@@ -20,6 +20,7 @@ from tests.reliability.relay_helpers import (
     RelayProcess,
     assert_complete_and_ordered,
     events_on_kafka,
+    mark,
     newest,
     position,
     relay_cli,
@@ -44,6 +45,7 @@ def test_a_poison_event_stops_the_relay_until_an_operator_skips_it(
 ) -> None:
     env, note = CASES[reason]
     db = fresh_db("relaypoison")
+    since = mark()  # this test's events only: the topic is shared
     settings = ServiceSettings.for_service("selftest", db_name=db)
     app = open_application(SelfTestApplication, settings)
     run_id = uuid.uuid4().hex
@@ -64,7 +66,7 @@ def test_a_poison_event_stops_the_relay_until_an_operator_skips_it(
         assert relay.metric(f"ssp_relay_errors_total{{reason={reason}}}") >= 1
         assert relay.metric("ssp_relay_state{state=stalled}") == 1
         assert relay.metric("ssp_relay_lag_events{}") > 0
-        assert not events_on_kafka(after | {poison}), "nothing after it may be published"
+        assert not events_on_kafka(after | {poison}, since), "nothing after it may be published"
         assert f"stopped at notification {poison_at}" in relay.log()
 
         # When the operator names another notification, the command refuses in one line
@@ -84,9 +86,12 @@ def test_a_poison_event_stops_the_relay_until_an_operator_skips_it(
     finally:
         relay.signal()
         app.close()
-    assert_complete_and_ordered(events_on_kafka(before | after), 20, 5)
-    assert not events_on_kafka({poison}), "the skipped event itself is never published"
-    skip = skip_record(poison_at)
+    records = read_all("ssp.platform.selftest", since)  # read once, from the test's start
+    assert_complete_and_ordered(events_on_kafka(before | after, since, records=records), 20, 5)
+    assert not events_on_kafka({poison}, since, records=records), (
+        "the skipped event is never published"
+    )
+    skip = skip_record(poison_at, records)
     event = CloudEvent.from_kafka(skip.headers, skip.value)
     assert (event.actorid, event.actorrole) == ("ops-1", "operator")
     assert event.data["reason"] == "too big"
@@ -99,11 +104,11 @@ def test_a_poison_event_stops_the_relay_until_an_operator_skips_it(
     assert audit_entry(fresh_db("relayaudit"), skip) == ("ops-1", SKIPPED)
 
 
-def skip_record(notification_id: int) -> Any:
+def skip_record(notification_id: int, records: list[Any]) -> Any:
     """The skip event of ``notification_id`` as published."""
     found = [
         r
-        for r in read_all("ssp.platform.selftest")
+        for r in records
         if dict(r.headers).get("ce_type") == SKIPPED.encode()
         and CloudEvent.from_kafka(r.headers, r.value).data["notification_id"] == notification_id
     ]
@@ -121,6 +126,7 @@ def audit_entry(db: str, record: Any) -> tuple[str, str]:
             await trail.create_tables(conn)
             await trail.apply(conn, [decode_record(record)])
             row = await conn.fetchrow("SELECT actor_id, event_type FROM audit_trail")
+            assert row is not None, "the audit trail must hold the skip"
             return (row["actor_id"], row["event_type"])
         finally:
             await conn.close()
