@@ -17,6 +17,8 @@ SSP_REPO_DIR="${SSP_REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd
 : "${SSP_KAFKA_CONTROLLER_PORT:=19093}" # Kafka KRaft controller listener
 : "${SSP_PG_PORT:=15432}"               # PostgreSQL 15
 : "${SSP_PROM_PORT:=19090}"             # Prometheus web UI / API
+: "${SSP_ALERTMANAGER_PORT:=19095}"     # Alertmanager web UI / API
+: "${SSP_ALERT_WEBHOOK_PORT:=19096}"    # Alertmanager's webhook receiver (tests listen here)
 
 # Loopback ports of the project's own services (Prometheus scrapes them).
 : "${SSP_INCIDENTS_PORT:=8101}"
@@ -36,5 +38,6 @@ SSP_REPO_DIR="${SSP_REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd
 
 export SSP_REPO_DIR SSP_STATE_DIR \
     SSP_KAFKA_PORT SSP_KAFKA_CONTROLLER_PORT SSP_PG_PORT SSP_PROM_PORT \
+    SSP_ALERTMANAGER_PORT SSP_ALERT_WEBHOOK_PORT \
     SSP_INCIDENTS_PORT SSP_DISCLOSURE_PORT SSP_STAFFING_PORT SSP_REPORTING_PORT \
     SSP_PYTHON SSP_KAFKA_BOOTSTRAP SSP_PG_HOST SSP_PG_USER SSP_PG_PASSWORD SSP_PROM_URL

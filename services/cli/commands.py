@@ -1,8 +1,6 @@
 """Implementations of the ``ssp`` sub-commands."""
 
 import argparse
-import asyncio
-import importlib
 
 from services.runtime.auth import issue_token
 from services.runtime.keys import jwt_secret
@@ -92,39 +90,6 @@ def asyncapi(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     """Run one service in the foreground."""
     serve_service(args.service, args.port)
-    return 0
-
-
-def relay(args: argparse.Namespace) -> int:
-    """Run a service's outbox relay on its own (the service's own relay may be off)."""
-    from services.runtime.eventstore import open_application
-    from services.runtime.logs import configure_logging
-    from services.runtime.relay import OutboxRelay
-
-    configure_logging(f"{args.service}-relay")
-    module = (
-        "services.runtime.selftest"
-        if args.service == "selftest"
-        else f"services.{args.service}.main"
-    )
-    spec = importlib.import_module(module).SPEC
-    overrides = {"db_name": args.db} if args.db else {}
-    settings = ServiceSettings.for_service(args.service, **overrides)
-
-    async def run() -> None:
-        app = await asyncio.to_thread(open_application, spec.application_class, settings)
-        relay = OutboxRelay(app, spec.translator, settings)
-        await relay.start()
-        try:
-            if args.until_caught_up:
-                count = await relay.run_until_caught_up()
-                print(f"relay: {count} notifications published")
-            else:
-                await relay.run()
-        finally:
-            await relay.stop()
-
-    asyncio.run(run())
     return 0
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from services.cli import commands
 from services.cli.faults.cli import register as register_faults
+from services.cli.relay_commands import register as register_relay
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
 
@@ -40,13 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=commands.serve)
 
-    relay = sub.add_parser("relay", help="the outbox relay of a service, as an operator runs it")
-    relay_actions = relay.add_subparsers(dest="relay_action", required=True)
-    run = relay_actions.add_parser("run", help="run a service's outbox relay on its own")
-    run.add_argument("service", choices=["incidents", "disclosure", "staffing", "selftest"])
-    run.add_argument("--db", help="database name (default: the service's)")
-    run.add_argument("--until-caught-up", action="store_true")
-    run.set_defaults(func=commands.relay)
+    register_relay(sub, commands.UsageError)
 
     demo = sub.add_parser("demo", help="the main job: the platform with a London workload")
     demo.add_argument("--seed", type=int, default=1)

@@ -4,26 +4,80 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+RELAY_STATES = ("starting", "standby", "running", "backing-off", "stalled", "stopped")
+RELAY_ERROR_REASONS = ("database", "kafka", "refused", "translation", "leadership", "other")
+
 
 @dataclass
 class RelayMetrics:
-    """Outbox relay progress."""
+    """Outbox relay progress, lag, errors and state (one-hot over ``RELAY_STATES``)."""
 
     registry: CollectorRegistry
+    relay: str = "outbox"
     published: Counter = field(init=False)
     position: Gauge = field(init=False)
+    lag: Gauge = field(init=False)
+    errors: Counter = field(init=False)
+    state: Gauge = field(init=False)
+    stalled_at: Gauge = field(init=False)
+    leader: Gauge = field(init=False)
 
     def __post_init__(self) -> None:
+        labels = ["relay"]
         self.published = Counter(
             "ssp_relay_events_published",
             "Events published to Kafka by the outbox relay",
+            labels,
             registry=self.registry,
-        )
+        ).labels(self.relay)
         self.position = Gauge(
             "ssp_relay_position",
             "Last notification id acknowledged by Kafka",
+            labels,
+            registry=self.registry,
+        ).labels(self.relay)
+        self.lag = Gauge(
+            "ssp_relay_lag_events",
+            "Newest notification id minus the relay's position (0 on a standby)",
+            labels,
+            registry=self.registry,
+        ).labels(self.relay)
+        self.errors = Counter(
+            "ssp_relay_errors",
+            "Failures of the relay, by reason; each one is retried with backoff",
+            [*labels, "reason"],
             registry=self.registry,
         )
+        for reason in RELAY_ERROR_REASONS:
+            self.errors.labels(self.relay, reason)  # every series exists from the start
+        self.state = Gauge(
+            "ssp_relay_state",
+            "1 for the relay's current state, 0 for the others",
+            [*labels, "state"],
+            registry=self.registry,
+        )
+        self.stalled_at = Gauge(
+            "ssp_relay_stalled_notification",
+            "Notification id the relay is stopped at because it was refused for good (0: none)",
+            labels,
+            registry=self.registry,
+        ).labels(self.relay)
+        self.leader = Gauge(
+            "ssp_relay_leader",
+            "1 while this relay holds the store's leadership lock",
+            labels,
+            registry=self.registry,
+        ).labels(self.relay)
+        self.set_state("starting")
+
+    def set_state(self, state: str) -> None:
+        """Mark ``state`` as current."""
+        for name in RELAY_STATES:
+            self.state.labels(self.relay, name).set(1 if name == state else 0)
+
+    def error(self, reason: str) -> None:
+        """Count one failure; unknown reasons count as ``other`` to keep the label set small."""
+        self.errors.labels(self.relay, reason if reason in RELAY_ERROR_REASONS else "other").inc()
 
 
 @dataclass

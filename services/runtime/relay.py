@@ -1,29 +1,38 @@
-"""Outbox relay: publishes the notification log to Kafka in order, resuming after any crash."""
+"""Outbox relay: publishes the notification log to Kafka in order, supervised and resumable.
+
+One relay per store leads (a PostgreSQL advisory lock); others wait as standbys. Any failure
+is logged with the notification id, counted and retried with capped exponential backoff after
+reconnecting. An event refused for good stops the relay at it until an operator skips it.
+"""
 
 import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaTimeoutError
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from services.runtime.eventstore import events_table
 from services.runtime.metrics import RelayMetrics
+from services.runtime.relay_errors import (
+    REFUSED_FOR_GOOD,
+    LostLeadership,
+    Poison,
+    describe,
+    error_reason,
+)
+from services.runtime.relay_skip import RelaySkip, skip_message
+from services.runtime.relay_store import RelayStore
 from services.runtime.settings import ServiceSettings
 from services.runtime.translation import OutgoingMessage, Translator
 
 log = logging.getLogger(__name__)
 
-POSITION_DDL = """
-CREATE TABLE IF NOT EXISTS ssp_relay_position (
-    relay text PRIMARY KEY,
-    position bigint NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now()
-)"""
+Sent = list[tuple[int, "asyncio.Future[Any]"]]
 
 
 def producer_options() -> dict[str, Any]:
@@ -52,45 +61,87 @@ class OutboxRelay:
         self.name = f"{settings.service}-outbox"
         # The library's recorder NOTIFYs this channel in every transaction that saves events.
         self.channel = getattr(app.recorder, "channel_name", events_table(app))
+        self.table = f'"{settings.db_schema}".{events_table(app)}'
         self.metrics = metrics
         self.position = 0
+        self.state = "starting"
+        self.stalled_at: int | None = None
         self._wake = asyncio.Event()
-        self._conn: asyncpg.Connection | None = None
+        self._stopping = asyncio.Event()
+        self._backoff = settings.relay_backoff_initial_seconds
+        self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
 
-    async def start(self) -> None:
-        """Connect to Postgres and Kafka, listen for new events, load the position."""
-        self._conn = await asyncpg.connect(self.settings.pg_dsn)
-        await self._conn.execute(POSITION_DDL)
-        await self._conn.add_listener(self.channel, lambda *_: self._wake.set())
-        row = await self._conn.fetchval(
-            "SELECT position FROM ssp_relay_position WHERE relay = $1", self.name
-        )
-        self.position = row or 0
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.settings.kafka_bootstrap,
-            client_id=self.name,
-            **producer_options(),
-        )
-        await self._producer.start()
-        log.info("relay %s resumes after notification %d", self.name, self.position)
-
-    async def stop(self) -> None:
-        """Flush and close the producer and the connection."""
-        if self._producer is not None:
-            await self._producer.stop()
-        if self._conn is not None:
-            await self._conn.close()
+    def status(self) -> str:
+        """The relay's state for /readyz: running, standby, backing-off, stalled-at-N, ..."""
+        return f"stalled-at-{self.stalled_at}" if self.state == "stalled" else self.state
 
     async def run(self) -> None:
-        """Publish forever: drain the log, then sleep until notified or the poll interval."""
-        while True:
+        """Publish until asked to stop; every failure is logged, counted and retried."""
+        try:
+            while not self._stopping.is_set():
+                try:
+                    await self.start()
+                    await self._publish_forever()
+                except Poison as poison:
+                    await self._stall(poison)
+                except Exception as exc:  # supervision: log, count, retry
+                    self._failed(exc)
+                    await self._disconnect()
+                await self._pause(self._backoff)
+                self._backoff = min(self._backoff * 2, self.settings.relay_backoff_max_seconds)
+        finally:
+            self._set_state("stopped")
+            await self._disconnect()
+
+    def request_stop(self) -> None:
+        """Drain: finish the batches in flight, store their position, then return from run."""
+        self._stopping.set()
+
+    async def start(self) -> None:
+        """Connect to Postgres, wait to lead the store (standby), connect the producer."""
+        if self._store is None or not self._store.alive():
+            await self._disconnect()
+            self._store = await RelayStore.connect(self.settings.pg_dsn, self.name)
+            await self._store.conn.add_listener(self.channel, lambda *_: self._wake.set())
+            while not await self._store.try_lead():
+                self._set_state("standby")
+                if await self._pause(self.settings.relay_standby_poll_seconds):
+                    return
+            self.position = await self._store.position()
+            await self._observe_lag()
+            if self.metrics:
+                self.metrics.leader.set(1)
+            log.info("relay %s leads; resumes after notification %d", self.name, self.position)
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.settings.kafka_bootstrap,
+                client_id=self.name,
+                max_request_size=self.settings.relay_max_request_bytes,
+                **producer_options(),
+            )
+            try:
+                await producer.start()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(producer.stop(), 5)
+                raise
+            self._producer = producer
+
+    async def stop(self) -> None:
+        """Drain and close the producer and the connection."""
+        self.request_stop()
+        await self._disconnect()
+
+    async def _publish_forever(self) -> None:
+        while not self._stopping.is_set():
+            if self.stalled_at is None and self.state != "running":
+                self._set_state("running")
             published = await self.run_until_caught_up()
             if published == 0:
                 self._wake.clear()
                 # Polling too: a NOTIFY can be missed while the connection reconnects.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
+                await self._pause(self.settings.relay_poll_seconds, self._wake)
 
     async def run_until_caught_up(self) -> int:
         """Publish until the log is exhausted; return how many notifications were read.
@@ -98,53 +149,175 @@ class OutboxRelay:
         Batch N+1 is read and sent while batch N's acknowledgements are awaited; the position
         moves only past batches whose every event the broker has acknowledged.
         """
-        total = 0
-        read_from = self.position + 1
-        pending: tuple[list[asyncio.Future[Any]], int] | None = None
+        assert self._store is not None, "relay not started"
+        skips = await self._store.skips_after(self.position)
+        total, read_from = 0, self.position + 1
+        pending: tuple[Sent, int] | None = None
         while True:
+            if not self._store.alive():
+                raise LostLeadership(f"lock connection lost after {self.position}")
             notifications = await asyncio.to_thread(
                 self.app.recorder.select_notifications, read_from, self.settings.relay_batch_size
             )
-            sent: list[asyncio.Future[Any]] = []
+            sent: Sent = []
+            poison: Poison | None = None
             if notifications:
-                events = await asyncio.to_thread(self._translate, notifications)
-                sent = await self._send(events)
-                read_from = notifications[-1].id + 1
-                total += len(notifications)
+                messages, poison = await asyncio.to_thread(self._translate, notifications, skips)
+                sent, poison = await self._send(messages, poison)
+                last = poison.notification_id - 1 if poison else notifications[-1].id
+                read_from, total = last + 1, total + len(notifications)
             if pending is not None:
                 await self._confirm(*pending)
+            if poison is not None:
+                await self._confirm(sent, poison.notification_id - 1)
+                raise poison
             if not notifications:
+                await self._observe_lag()
                 return total
             pending = (sent, notifications[-1].id)
+            if self._stopping.is_set():
+                await self._confirm(*pending)
+                return total
 
-    async def _confirm(self, sent: list[asyncio.Future[Any]], last_id: int) -> None:
-        await asyncio.gather(*sent)
-        # Only now, with every event acknowledged, may the position move on.
-        await self._save_position(last_id)
+    async def _confirm(self, sent: Sent, last_id: int) -> None:
+        assert self._store is not None
+        timeout = self.settings.relay_delivery_timeout_seconds
+        if sent:
+            # The producer retries an absent broker forever; the supervisor reconnects instead.
+            _, late = await asyncio.wait([f for _, f in sent], timeout=timeout)
+            if late:
+                raise KafkaTimeoutError(f"{len(late)} events unacknowledged after {timeout}s")
+        for notification_id, future in sent:
+            try:
+                await future
+            except REFUSED_FOR_GOOD as exc:
+                # Everything before it is acknowledged: the position stops just short of it.
+                await self._save_position(notification_id - 1)
+                raise Poison(notification_id, "refused", describe(exc)) from exc
+        if last_id > self.position:
+            await self._save_position(last_id)
+            self._backoff = self.settings.relay_backoff_initial_seconds
         if self.metrics:
             self.metrics.published.inc(len(sent))
-            self.metrics.position.set(self.position)
+        await self._observe_lag()
 
-    def _translate(self, notifications: Sequence[Notification]) -> list[OutgoingMessage]:
-        out = []
+    def _translate(
+        self, notifications: Sequence[Notification], skips: set[int]
+    ) -> tuple[list[tuple[int, OutgoingMessage]], Poison | None]:
+        """Messages in log order, up to the first event that cannot be translated."""
+        out: list[tuple[int, OutgoingMessage]] = []
         for notification in notifications:
-            message = self.translator.message(self.app.mapper.to_domain_event(notification))
+            if notification.id in skips:
+                continue
+            try:
+                domain_event = self.app.mapper.to_domain_event(notification)
+                if isinstance(domain_event, RelaySkip.Recorded):
+                    message = skip_message(domain_event, self.settings.source)
+                else:
+                    message = self.translator.message(domain_event)
+            except Exception as exc:  # a translation bug stops the relay here
+                return out, Poison(notification.id, "translation", describe(exc))
             if message is not None:
-                out.append(message)
-        return out
+                out.append((notification.id, message))
+        return out, None
 
-    async def _send(self, messages: list[OutgoingMessage]) -> list[asyncio.Future[Any]]:
-        """Hand every message to the producer in order; return their acknowledgement futures."""
+    async def _send(
+        self, messages: list[tuple[int, OutgoingMessage]], poison: Poison | None
+    ) -> tuple[Sent, Poison | None]:
+        """Hand messages to the producer in order, stopping at one it refuses outright."""
         assert self._producer is not None, "relay not started"
-        send = self._producer.send
-        return [await send(m.topic, value=m.value, key=m.key, headers=m.headers) for m in messages]
+        send, sent = self._producer.send, cast(Sent, [])
+        for notification_id, m in messages:
+            try:
+                future = await send(m.topic, value=m.value, key=m.key, headers=m.headers)
+            except REFUSED_FOR_GOOD as exc:
+                return sent, Poison(notification_id, "refused", describe(exc))
+            sent.append((notification_id, future))
+        return sent, poison
 
     async def _save_position(self, position: int) -> None:
-        assert self._conn is not None, "relay not started"
-        await self._conn.execute(
-            """INSERT INTO ssp_relay_position (relay, position) VALUES ($1, $2)
-               ON CONFLICT (relay) DO UPDATE SET position = $2, updated_at = now()""",
+        assert self._store is not None, "relay not started"
+        if not self._store.alive():
+            raise LostLeadership(f"lock connection lost before storing {position}")
+        self.position = await self._store.save_position(position)
+        if self.stalled_at is not None and self.position >= self.stalled_at:
+            self.stalled_at = None
+            self._set_state("running")
+            if self.metrics:
+                self.metrics.stalled_at.set(0)
+        if self.metrics:
+            self.metrics.position.set(self.position)
+
+    async def _observe_lag(self) -> None:
+        if self.metrics and self._store is not None:
+            newest = await self._store.newest(self.table)
+            self.metrics.lag.set(max(0, newest - self.position))
+            self.metrics.position.set(self.position)
+
+    async def _stall(self, poison: Poison) -> None:
+        log.error(
+            "relay %s stopped at notification %d, refused for good (%s): %s; "
+            "fix and restart, or let it past with `ssp relay skip %s %d --reason ...`",
             self.name,
-            position,
+            poison.notification_id,
+            poison.reason,
+            poison.error,
+            self.settings.service,
+            poison.notification_id,
         )
-        self.position = position
+        self.stalled_at = poison.notification_id
+        self._set_state("stalled")
+        if self.metrics:
+            self.metrics.error(poison.reason)
+            self.metrics.stalled_at.set(poison.notification_id)
+        try:
+            assert self._store is not None
+            await self._store.record_stall(poison.notification_id, poison.error)
+            await self._observe_lag()
+        except Exception as exc:  # recorded on the next attempt
+            self._failed(exc)
+            await self._disconnect()
+
+    def _failed(self, exc: BaseException) -> None:
+        reason = error_reason(exc)
+        log.error(
+            "relay %s failed after notification %d (%s: %s); retrying in %.1fs",
+            self.name,
+            self.position,
+            reason,
+            exc,
+            self._backoff,
+            exc_info=exc,
+        )
+        if self.metrics:
+            self.metrics.error(reason)
+        if self.state != "stalled":
+            self._set_state("backing-off")
+
+    async def _pause(self, seconds: float, wake: asyncio.Event | None = None) -> bool:
+        """Sleep up to ``seconds``, less if stopping (or woken); return whether stopping."""
+        events = [self._stopping, *([wake] if wake else [])]
+        waits = [asyncio.ensure_future(e.wait()) for e in events]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waits:
+                w.cancel()
+        return self._stopping.is_set()
+
+    async def _disconnect(self) -> None:
+        producer, store = self._producer, self._store
+        self._producer = self._store = None
+        if self.metrics:
+            self.metrics.leader.set(0)
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), 10)
+        if store is not None:
+            with contextlib.suppress(Exception):
+                await store.close()
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        if self.metrics:
+            self.metrics.set_state(state)

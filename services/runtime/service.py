@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 from eventsourcing.application import Application
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
@@ -48,6 +49,7 @@ class ServiceContext:
     pool: asyncpg.Pool | None = None
     broker: KafkaBroker | None = None
     relay: OutboxRelay | None = None
+    relay_task: asyncio.Task[None] | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -101,6 +103,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     install_request_guards(app, settings.max_body_bytes)
     install_error_handlers(app)
     install_probes(app, lambda: _readiness(ctx))
+    _install_readyz(app, ctx)
     install_asyncapi(app, ctx.broker, spec.title, spec.description)
     for router in spec.routers:
         app.include_router(router)
@@ -133,11 +136,13 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
             )
             await runner.setup()
             ctx.runners.append(runner)
-    await ctx.broker.start()
+    # Neither the broker nor the relay may hold start-up back: writes go on while Kafka is
+    # away (the outbox keeps every event) and both connect in the background.
+    ctx.tasks.append(asyncio.create_task(_start_broker(ctx), name="kafka-consumers"))
     if ctx.application is not None and spec.translator is not None and s.relay_enabled:
-        ctx.relay = OutboxRelay(ctx.application, spec.translator, s, RelayMetrics(ctx.registry))
-        await ctx.relay.start()
-        ctx.tasks.append(asyncio.create_task(ctx.relay.run(), name="outbox-relay"))
+        relay_metrics = RelayMetrics(ctx.registry, relay=f"{s.service}-outbox")
+        ctx.relay = OutboxRelay(ctx.application, spec.translator, s, relay_metrics)
+        ctx.relay_task = asyncio.create_task(ctx.relay.run(), name="outbox-relay")
     if spec.on_start is not None:
         result = spec.on_start(ctx)
         if asyncio.iscoroutine(result):
@@ -156,12 +161,37 @@ def _document_publications(broker: KafkaBroker, translator: Translator) -> None:
         )
 
 
+async def _start_broker(ctx: ServiceContext) -> None:
+    """Start FastStream's broker (producer and projection consumers), retrying until Kafka is up."""
+    assert ctx.broker is not None
+    delay = ctx.settings.relay_backoff_initial_seconds
+    while True:
+        try:
+            await ctx.broker.start()
+            log.info("kafka consumers of %s started", ctx.settings.service)
+            return
+        except Exception as exc:  # Kafka away: retry in the background
+            log.warning(
+                "kafka not reachable for %s (%s); retrying in %.1fs",
+                ctx.settings.service,
+                exc,
+                delay,
+            )
+            with contextlib.suppress(Exception):
+                await ctx.broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, ctx.settings.relay_backoff_max_seconds)
+
+
 async def _stop(ctx: ServiceContext) -> None:
+    if ctx.relay is not None and ctx.relay_task is not None:
+        # SIGTERM drains: batches in flight are acknowledged and their position stored.
+        ctx.relay.request_stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ctx.relay_task, ctx.settings.relay_drain_seconds)
     for task in ctx.tasks:
         task.cancel()
     await asyncio.gather(*ctx.tasks, return_exceptions=True)
-    if ctx.relay is not None:
-        await ctx.relay.stop()
     if ctx.broker is not None:
         await ctx.broker.stop()
     if ctx.pool is not None:
@@ -170,18 +200,42 @@ async def _stop(ctx: ServiceContext) -> None:
         await asyncio.to_thread(ctx.application.close)
 
 
+def _install_readyz(app: FastAPI, ctx: ServiceContext) -> None:
+    """/readyz that also reports Kafka and the relay without answering non-200 for them."""
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != "/readyz"]
+
+    @app.get("/readyz", tags=["ops"], summary="Readiness: database; Kafka and relay reported")
+    async def readyz() -> JSONResponse:
+        checks, pipeline = await _pipeline_readiness(ctx)
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks, "pipeline": pipeline},
+            status_code=200 if ok else 503,
+        )
+
+
 async def _readiness(ctx: ServiceContext) -> dict[str, str]:
+    return (await _pipeline_readiness(ctx))[0]
+
+
+async def _pipeline_readiness(ctx: ServiceContext) -> tuple[dict[str, str], dict[str, str]]:
+    """(checks that decide readiness, states reported beside them)."""
     checks: dict[str, str] = {}
     if ctx.settings.in_memory:
-        return {"in_memory": "ok"}
+        return {"in_memory": "ok"}, {}
     try:
         assert ctx.pool is not None
         await ctx.pool.fetchval("SELECT 1")
         checks["postgres"] = "ok"
     except Exception as exc:
         checks["postgres"] = f"failed: {exc}"
+    # Kafka and the relay are reported, not required: the write API works while they are away.
+    pipeline: dict[str, str] = {}
     ok = ctx.broker is not None and await ctx.broker.ping(timeout=2.0)
-    checks["kafka"] = "ok" if ok else "failed: no answer"
+    pipeline["kafka"] = "ok" if ok else "unavailable: no answer (events wait in the outbox)"
     for task in ctx.tasks:
-        checks[task.get_name()] = "ok" if not task.done() else "stopped"
-    return checks
+        if task.get_name() != "kafka-consumers":
+            checks[task.get_name()] = "ok" if not task.done() else "stopped"
+    if ctx.relay is not None:
+        pipeline["outbox-relay"] = ctx.relay.status()
+    return checks, pipeline

@@ -45,6 +45,12 @@ class ServiceSettings(BaseSettings):
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
+    relay_backoff_initial_seconds: float = 0.5
+    relay_backoff_max_seconds: float = 30.0
+    relay_standby_poll_seconds: float = 1.0
+    relay_drain_seconds: float = 20.0
+    relay_delivery_timeout_seconds: float = 30.0
+    relay_max_request_bytes: int = 1048576
     projections_enabled: bool = True
     max_body_bytes: int = Field(
         default=1 << 20, ge=1, description="Request bodies over this size get 413 unread"

@@ -124,8 +124,10 @@ def test_dashboards_and_alerts_read_real_data(scraped_reporting: str) -> None:
         for g in httpx.get(f"{PROMETHEUS}/api/v1/rules").json()["data"]["groups"]
         for r in g["rules"]
     }
-    assert len(alert_names()) == 4
-    for name in alert_names():
+    # The relays' alerts need a relay, not reporting: tests/reliability/test_relay_alerts.py.
+    names = [n for n in alert_names() if not n.startswith("SSPRelay")]
+    assert len(names) == 4
+    for name in names:
         loaded = rules.get(name)
         assert loaded is not None, f"{name} not loaded: is {ALERTS} in the stack's config?"
         assert loaded["health"] != "err", (name, loaded.get("lastError"))
