@@ -4,7 +4,6 @@ Timings are never asserted here (CI machines vary); ``make faults`` reports them
 """
 
 import time
-from typing import Any
 
 import pytest
 
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.stack
 
 CI = Options(events=5000, outage=5, settle=3, schools=6, officers=4, drop=True)
 TOP_UP = "top-up"
-# Faults the platform cannot pass yet, with the piece that is missing.
-MISSING = {
-    "postgres": "the relay exits when PostgreSQL drops its connection and is not restarted:"
-    " needs the supervised, reconnecting relay (issue 10, part 2)",
-}
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +26,7 @@ def rows(stack: None) -> dict[str, Row]:
     return dict(zip((*CI.faults, TOP_UP), found, strict=False))
 
 
-def _case(key: str) -> Any:
-    if key in MISSING:
-        return pytest.param(key, marks=pytest.mark.xfail(reason=MISSING[key], strict=False))
-    return key
-
-
-@pytest.mark.parametrize("fault", [_case(k) for k in (*BY_KEY, TOP_UP)])
+@pytest.mark.parametrize("fault", [*BY_KEY, TOP_UP])
 def test_every_committed_event_is_applied_once(rows: dict[str, Row], fault: str) -> None:
     if fault not in rows:
         pytest.skip("the faults' load alone reached the volume: no top-up row")
