@@ -1,6 +1,7 @@
 """Implementations of the ``ssp`` sub-commands."""
 
 import argparse
+from collections.abc import Callable, Sized
 
 from services.runtime.auth import issue_token
 from services.runtime.keys import jwt_secret
@@ -59,31 +60,31 @@ def schemas(args: argparse.Namespace) -> int:
     """Write the JSON Schemas, or check that the committed ones are current."""
     from ssp_contracts.schemas import stale_schemas, write_schemas
 
-    if args.action == "check":
-        stale = stale_schemas()
-        if stale:
-            raise UsageError(f"stale schemas (run `ssp schemas write`): {', '.join(stale)}")
-        print("schemas: all current")
-        return 0
-    try:
-        written = write_schemas()
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    print(f"schemas: {len(written)} written")
-    return 0
+    return _write_or_check("schemas", args.action, stale_schemas, write_schemas)
 
 
 def asyncapi(args: argparse.Namespace) -> int:
     """Write the services' AsyncAPI documents, or check that the committed ones are current."""
     from services.cli.asyncapi_docs import stale_documents, write_documents
 
-    if args.action == "check":
-        stale = stale_documents()
-        if stale:
-            raise UsageError(f"stale AsyncAPI documents (run `ssp asyncapi write`): {stale}")
-        print("asyncapi: all current")
+    return _write_or_check("asyncapi", args.action, stale_documents, write_documents)
+
+
+def _write_or_check(
+    what: str, action: str, stale: Callable[[], list[str]], write: Callable[[], Sized]
+) -> int:
+    """Generated files committed to the repository: write them, or exit 2 naming stale ones."""
+    if action == "check":
+        found = stale()
+        if found:
+            raise UsageError(f"stale {what} (run `ssp {what} write`): {', '.join(found)}")
+        print(f"{what}: all current")
         return 0
-    print(f"asyncapi: {len(write_documents())} written")
+    try:
+        written = write()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{what}: {len(written)} written")
     return 0
 
 

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections import defaultdict
 from typing import Any
 
 import asyncpg
@@ -17,6 +16,7 @@ from services.runtime.eventstore import open_application
 from services.runtime.selftest import SelfTestApplication
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all, state_dir, wait_for
+from tests.reliability.relay_helpers import assert_complete_and_ordered
 
 pytestmark = pytest.mark.stack
 
@@ -83,13 +83,6 @@ def test_relay_resumes_after_sigkill_without_losing_an_event(fresh_db: Any) -> N
     # Then every event reached Kafka: after dropping duplicates by ce_id each appears once
     records = [r for r in read_all("ssp.platform.selftest") if r.key.decode() in ids]
     events = [CloudEvent.from_kafka(r.headers, r.value) for r in records]
-    unique = {e.id: e for e in events}
-    assert len(unique) == AGGREGATES * STEPS
+    assert len({e.id for e in events}) == AGGREGATES * STEPS
     # And each aggregate's events arrive in version order (first copies, in offset order)
-    seen: set[str] = set()
-    versions: dict[str, list[int]] = defaultdict(list)
-    for event in events:
-        if event.id not in seen:
-            seen.add(event.id)
-            versions[event.subject].append(event.sequence)
-    assert all(v == list(range(1, STEPS + 1)) for v in versions.values())
+    assert_complete_and_ordered(events, AGGREGATES, STEPS)
