@@ -70,6 +70,11 @@ class RuleViolation(Exception):
         self.field = field
 
 
+def rule_of_error(kind: str) -> str:
+    """A pydantic error type (``string_too_long``) as a rule id, kebab-case like every rule."""
+    return kind.replace("_", "-")
+
+
 class StateConflict(RuleViolation):
     """A command does not fit the aggregate's current state (answered with 409)."""
 

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from services.runtime.domain import NotFound, RuleViolation
+from services.runtime.domain import NotFound, RuleViolation, rule_of_error
 from services.runtime.logs import correlation
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -66,7 +66,8 @@ def invalid_input(errors: Sequence[Any]) -> dict[str, Any]:
     field = ".".join(loc) or None
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     message = f"{field}: {first.get('msg', 'invalid')}{more}" if field else first.get("msg", "")
-    return {"rule": str(first.get("type", "invalid-input")), "message": message, "field": field}
+    rule = rule_of_error(str(first.get("type", "invalid-input")))
+    return {"rule": rule, "message": message, "field": field}
 
 
 _PLACES = frozenset({"body", "query", "path", "header", "cookie"})

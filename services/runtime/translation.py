@@ -12,7 +12,7 @@ from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.envelope import kafka_headers
 from ssp_contracts.events.common import producing
 
-from services.runtime.domain import Actor, RuleViolation
+from services.runtime.domain import Actor, RuleViolation, rule_of_error
 
 # Well under Kafka's default message.max.bytes (1 MiB): an event the broker would refuse
 # must be refused when the command is given, not discovered by the relay.
@@ -117,7 +117,9 @@ class Translator:
             field = ".".join(str(p) for p in first["loc"]) or None
             contract = type(event).__qualname__
             raise RuleViolation(
-                first["type"], f"{field}: {first['msg']} (contract of {contract})", field
+                rule_of_error(first["type"]),
+                f"{field}: {first['msg']} (contract of {contract})",
+                field,
             ) from exc
         if message is None:
             return

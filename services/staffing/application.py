@@ -100,12 +100,12 @@ class StaffingApplication(RosterCommands):
         officer, school = self.get_officer(officer_id), self.get_school(school_id)
         if school.borough != officer.borough:
             raise RuleViolation(
-                "deploy_within_borough",
+                "deploy-within-borough",
                 f"{school_id} is in {school.borough}; the officer serves {officer.borough}",
                 "school_id",
             )
         if to_cluster and not school.primary_school_ids:
-            raise RuleViolation("cluster_formed", f"{school_id} leads no cluster", "to_cluster")
+            raise RuleViolation("cluster-formed", f"{school_id} leads no cluster", "to_cluster")
         school_ids = [school_id, *school.primary_school_ids] if to_cluster else [school_id]
         deployment = Deployment.deploy(
             officer_id=officer_id, rank=officer.rank, borough=officer.borough,
@@ -166,7 +166,7 @@ class StaffingApplication(RosterCommands):
         """Record an absence notified to the officer's schools; late notice is flagged."""
         officer = self.get_officer(officer_id)
         if not officer.school_ids:
-            raise StateConflict("officer_deployed", "the officer serves no school", "officer_id")
+            raise StateConflict("officer-deployed", "the officer serves no school", "officer_id")
         absence = Absence.notify(
             officer_id=officer_id, borough=officer.borough, school_ids=officer.school_ids,
             kind=kind, starts_on=starts_on, ends_on=ends_on, notified_at=notified_at or now,

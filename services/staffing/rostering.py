@@ -24,14 +24,14 @@ class RosterCommands(StaffingQueries):
         """The officer, who must serve at least one school."""
         officer = self.get_officer(officer_id)
         if not officer.school_ids:
-            raise StateConflict("officer_deployed", "the officer serves no school", "officer_id")
+            raise StateConflict("officer-deployed", "the officer serves no school", "officer_id")
         return officer
 
     def calendar_for(self, borough: str, term: str) -> TermCalendar:
         """The borough's calendar of ``term``; 422 when none was published."""
         if not self._exists(TermCalendar.create_id(borough, term)):
             raise RuleViolation(
-                "term_calendar_published", f"{borough} has no calendar for {term}", "term"
+                "term-calendar-published", f"{borough} has no calendar for {term}", "term"
             )
         return self.get_calendar(borough, term)
 
@@ -114,7 +114,7 @@ class RosterCommands(StaffingQueries):
         term = self.term_of(officer.borough, shift_date)
         if term is None or not self._exists(Roster.create_id(officer_id, term)):
             raise RuleViolation(
-                "rostered_shift", f"no roster covers {shift_date} for {officer_id}", "shift_date"
+                "rostered-shift", f"no roster covers {shift_date} for {officer_id}", "shift_date"
             )
         roster = self.get_roster(officer_id, term)
         details: dict[str, Any] = {

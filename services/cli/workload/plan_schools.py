@@ -115,7 +115,7 @@ def probes_phase(world: World, day: date) -> Phase:
     chains.append(Chain("probe").add(
         Step("disclosure", "POST", "/requests", pc, request, save={"req": "id"}),
         Step("disclosure", "POST", "/requests/{req}/decision", disclosure_officer(borough.slug),
-             decision, refusal=Refusal(409, "countersignature_required"),
+             decision, refusal=Refusal(409, "countersignature-required"),
              what="decide a routine request the head teacher has not countersigned"),
     ))  # fmt: skip
     return Phase("protocol probes", chains)

@@ -60,7 +60,7 @@ def check_body_of_role(principal: Principal, body: str) -> None:
         raise HTTPException(
             422,
             {
-                "rule": "requesting_body_of_role",
+                "rule": "requesting-body-of-role",
                 "message": f"role {principal.role} submits for {', '.join(sorted(allowed))},"
                 f" not {body}",
                 "field": "requesting_body",

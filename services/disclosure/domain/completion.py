@@ -36,10 +36,10 @@ class CompletionSteps(DecisionSteps):
         decision = self.check_decided()
         if decision["outcome"] == "refuse":
             raise StateConflict(
-                "decision_was_refusal", "the decision refused disclosure; nothing may be released"
+                "decision-was-refusal", "the decision refused disclosure; nothing may be released"
             )
         if self.release_record is not None:
-            raise StateConflict("already_released", "the release is already recorded")
+            raise StateConflict("already-released", "the release is already recorded")
         released_at = record.pop("released_at", None) or now
         rules.check_release_time(released_at, decision["decided_at"], now)
         disclosable = (
@@ -79,19 +79,19 @@ class CompletionSteps(DecisionSteps):
         decision = self.check_decided()
         if decision["outcome"] != "refuse" and self.release_record is None:
             raise StateConflict(
-                "release_outstanding", "the decision to disclose has not been carried out"
+                "release-outstanding", "the decision to disclose has not been carried out"
             )
         if self.written_at is None:
             raise StateConflict(
-                "written_confirmation_outstanding", "the urgent request is not yet in writing"
+                "written-confirmation-outstanding", "the urgent request is not yet in writing"
             )
         if self.countersignature_required and not self.signature_valid:
             raise StateConflict(
-                "countersignature_outstanding", "the head teacher has not countersigned"
+                "countersignature-outstanding", "the head teacher has not countersigned"
             )
         if retention_review_on <= now.date():
             raise RuleViolation(
-                "retention_review_in_past",
+                "retention-review-in-past",
                 "the retention review date must lie after the closure",
                 "retention_review_on",
             )

@@ -46,7 +46,7 @@ class DecisionSteps(RequestState):
         self.check_not_closed()
         if self.decision is not None:
             raise StateConflict(
-                "decision_is_final",
+                "decision-is-final",
                 "the request is decided; a decision is never edited, record a correction",
                 "outcome",
             )
@@ -62,7 +62,7 @@ class DecisionSteps(RequestState):
         proforma.check_complete(self.content())
         if self.countersignature_required and not self.signature_valid:
             raise StateConflict(
-                "countersignature_required",
+                "countersignature-required",
                 "the head teacher of the school has not countersigned the request as it reads",
                 "countersignature",
             )
@@ -108,7 +108,7 @@ class DecisionSteps(RequestState):
         current = self.check_decided()
         if corrects != current["decision_id"]:
             raise StateConflict(
-                "correction_of_superseded_decision",
+                "correction-of-superseded-decision",
                 f"the standing decision is {current['decision_id']}; correct that one",
                 "corrects",
             )
@@ -131,7 +131,7 @@ class DecisionSteps(RequestState):
         shared = set(self.release_record["categories_shared"])
         if decision["outcome"] == "refuse" or shared & set(decision["withheld_categories"]):
             raise StateConflict(
-                "already_released",
+                "already-released",
                 "the information is already released; a correction cannot withhold it",
                 "outcome",
             )
@@ -166,6 +166,6 @@ class DecisionSteps(RequestState):
         """The standing decision; 409 when there is none yet."""
         if self.decision is None:
             raise StateConflict(
-                "release_before_decision", "the request has no decision yet", "decision"
+                "release-before-decision", "the request has no decision yet", "decision"
             )
         return self.decision

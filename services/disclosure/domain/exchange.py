@@ -60,13 +60,13 @@ class InformationExchange(Aggregate):
         """Log an exchange; personal data needs a Section 115 request instead."""
         if personal_data:
             raise RuleViolation(
-                "personal_data_needs_request",
+                "personal-data-needs-request",
                 "personal data is shared only through a Section 115 request, not this log",
                 "personal_data",
             )
         if exchanged_on > now.date():
             raise RuleViolation(
-                "exchange_in_future", "the exchange cannot lie in the future", "exchanged_on"
+                "exchange-in-future", "the exchange cannot lie in the future", "exchanged_on"
             )
         rules.check_text(partner, "partner", "who the information was exchanged with")
         rules.check_text(topic, "topic", "the topic")

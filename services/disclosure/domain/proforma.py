@@ -39,7 +39,7 @@ def check_complete(content: dict[str, Any]) -> None:
     missing = missing_fields(content)
     if missing:
         raise RuleViolation(
-            "pro_forma_incomplete",
+            "pro-forma-incomplete",
             f"the written request lacks {', '.join(missing)}; every pro forma field is required",
             missing[0],
         )
@@ -49,13 +49,13 @@ def check_urgency(urgency: str, urgent_reason: str | None) -> None:
     """Only a pupil at risk, absent or missing makes a request urgent."""
     if urgency == "urgent" and not urgent_reason:
         raise RuleViolation(
-            "urgent_reason_required",
+            "urgent-reason-required",
             "an urgent request must say whether the pupil is at risk, absent or missing",
             "urgent_reason",
         )
     if urgency == "routine" and urgent_reason:
         raise RuleViolation(
-            "urgent_reason_on_routine",
+            "urgent-reason-on-routine",
             "a routine request carries no urgent reason",
             "urgent_reason",
         )
@@ -65,7 +65,7 @@ def check_is_pupil_ref_for_urgent(urgency: str, subject_ref: str) -> None:
     """The urgent path exists for pupils (at risk, absent or missing), not for adults."""
     if urgency == "urgent" and not subject_ref.startswith("pupil-"):
         raise RuleViolation(
-            "urgent_path_is_for_pupils",
+            "urgent-path-is-for-pupils",
             "only a request about a pupil at risk, absent or missing may be urgent",
             "subject_ref",
         )

@@ -119,7 +119,7 @@ class DisclosureRequest(CompletionSteps):
         self.check_not_closed()
         if self.decision is not None:
             raise StateConflict(
-                "decided_request_is_final", "the request was decided; it can no longer change"
+                "decided-request-is-final", "the request was decided; it can no longer change"
             )
         changed = self._changed(changes)
         if self.written_at is not None:
@@ -131,14 +131,14 @@ class DisclosureRequest(CompletionSteps):
         rules.check_requester(actor, self.requested_by)
         self.check_not_closed()
         if self.written_at is not None:
-            raise StateConflict("already_in_writing", "the request is already in writing")
+            raise StateConflict("already-in-writing", "the request is already in writing")
         changed = {k: v for k, v in changes.items() if v is not None and v != getattr(self, k)}
         if self.decision is not None:
             # What was decided stands: the confirmation may only fill the gaps.
             for name in changed:
                 if getattr(self, name):
                     raise StateConflict(
-                        "decided_request_is_final",
+                        "decided-request-is-final",
                         f"{name} was decided on and cannot change; only missing fields may",
                         name,
                     )
@@ -149,13 +149,13 @@ class DisclosureRequest(CompletionSteps):
         unknown = sorted(set(changes) - set(proforma.PRO_FORMA_FIELDS))
         if unknown:
             raise RuleViolation(
-                "field_not_amendable",
+                "field-not-amendable",
                 f"{unknown[0]} cannot change; submit a new request",
                 unknown[0],
             )
         changed = {k: v for k, v in changes.items() if v != getattr(self, k)}
         if not changed:
-            raise RuleViolation("no_change", "the amendment changes nothing", None)
+            raise RuleViolation("no-change", "the amendment changes nothing", None)
         return changed
 
     def _facts(self, changed: dict[str, Any]) -> dict[str, Any]:
@@ -188,16 +188,16 @@ class DisclosureRequest(CompletionSteps):
         self.check_not_closed()
         if not self.countersignature_required:
             raise RuleViolation(
-                "countersignature_not_required",
+                "countersignature-not-required",
                 "only a request about a pupil is countersigned by the head teacher",
                 "subject_ref",
             )
         if self.signature is not None:
-            raise StateConflict("already_countersigned", "the request is already countersigned")
+            raise StateConflict("already-countersigned", "the request is already countersigned")
         proforma.check_complete(self.content())
         if content_hash != self.content_hash:
             raise StateConflict(
-                "content_changed",
+                "content-changed",
                 "the request changed since it was read; read it again and sign what it says",
                 "content_hash",
             )

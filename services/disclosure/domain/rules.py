@@ -15,7 +15,7 @@ def check_head_teacher_of(actor: Actor, school_id: str) -> None:
     """Only the head teacher of the pupil's school may countersign."""
     if actor.role != "head_teacher" or actor.school != school_id:
         raise NotEntitled(
-            "signatory_not_head_of_school",
+            "signatory-not-head-of-school",
             f"only the head teacher of school {school_id} may countersign this request;"
             f" the signatory acts for school {actor.school or 'none'}",
             "school_id",
@@ -26,7 +26,7 @@ def check_disclosure_officer_of(actor: Actor, borough: str) -> None:
     """Only a disclosure officer of the request's borough may decide, release or close."""
     if actor.role != "disclosure_officer" or actor.borough != borough:
         raise NotEntitled(
-            "not_disclosure_officer_of_borough",
+            "not-disclosure-officer-of-borough",
             f"only a disclosure officer of borough {borough} may act on this request;"
             f" the caller acts for borough {actor.borough or 'none'}",
             "borough",
@@ -53,33 +53,33 @@ def check_decision(
     """Every decision gives its reasoning; a partial one says what is withheld and why."""
     if not reasoning.strip():
         raise RuleViolation(
-            "reasoning_required",
+            "reasoning-required",
             "every decision, including a refusal, needs reasoning",
             "reasoning",
         )
     if outcome != "disclose_part":
         if withheld or withheld_reason:
             raise RuleViolation(
-                "withheld_only_in_part",
+                "withheld-only-in-part",
                 "only a partial disclosure withholds categories",
                 "withheld_categories",
             )
         return
     if not withheld:
         raise RuleViolation(
-            "withheld_required",
+            "withheld-required",
             "a partial disclosure must name the categories withheld",
             "withheld_categories",
         )
     if requested and not set(withheld) < set(requested):
         raise RuleViolation(
-            "withheld_not_requested_or_all",
+            "withheld-not-requested-or-all",
             "withheld categories must be some, not all, of the categories requested",
             "withheld_categories",
         )
     if not (withheld_reason or "").strip():
         raise RuleViolation(
-            "withheld_reason_required",
+            "withheld-reason-required",
             "a partial disclosure must say why the categories are withheld",
             "withheld_reason",
         )
@@ -88,10 +88,10 @@ def check_decision(
 def check_release_time(released_at: datetime, decided_at: datetime, now: datetime) -> None:
     """A release happens after its decision and not in the future."""
     if released_at > now:
-        raise RuleViolation("release_in_future", "released_at lies in the future", "released_at")
+        raise RuleViolation("release-in-future", "released_at lies in the future", "released_at")
     if released_at < decided_at:
         raise RuleViolation(
-            "release_before_decision",
+            "release-before-decision",
             "released_at lies before the decision to disclose",
             "released_at",
         )
@@ -101,12 +101,12 @@ def check_categories_shared(shared: list[str], disclosable: set[str] | None) -> 
     """Only categories the decision discloses may be shared."""
     if not shared:
         raise RuleViolation(
-            "categories_shared_required", "name what was shared", "categories_shared"
+            "categories-shared-required", "name what was shared", "categories_shared"
         )
     if disclosable is not None and not set(shared) <= disclosable:
         extra = sorted(set(shared) - disclosable)
         raise RuleViolation(
-            "category_not_disclosed",
+            "category-not-disclosed",
             f"the decision does not disclose {', '.join(extra)}",
             "categories_shared",
         )
@@ -115,4 +115,4 @@ def check_categories_shared(shared: list[str], disclosable: set[str] | None) -> 
 def check_text(value: str, field: str, what: str) -> None:
     """A free-text field that the record needs is not blank."""
     if not value.strip():
-        raise RuleViolation(f"{field}_required", f"{what} is required", field)
+        raise RuleViolation(f"{field.replace('_', '-')}-required", f"{what} is required", field)

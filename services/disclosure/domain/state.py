@@ -87,7 +87,7 @@ class RequestState(Aggregate):
     def check_not_closed(self) -> None:
         """A closed request is a record only."""
         if self.closed_at is not None:
-            raise StateConflict("request_closed", "the request is closed; it is a record only")
+            raise StateConflict("request-closed", "the request is closed; it is a record only")
 
     @staticmethod
     def new_decision_id() -> str:

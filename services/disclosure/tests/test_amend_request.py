@@ -38,7 +38,7 @@ def test_an_edit_after_signing_voids_the_signature_and_blocks_the_decision(
     # And the disclosure officer cannot decide on the unsigned change
     with pytest.raises(StateConflict) as refused:
         app.decide(given_signed_request, dict(PART), LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "countersignature_required"
+    assert refused.value.rule == "countersignature-required"
     # And the old signature cannot be replayed over the new content
     with pytest.raises(StateConflict):
         app.countersign(given_signed_request, signed_hash, LATER, HEAD)
@@ -59,7 +59,7 @@ def test_a_written_request_cannot_lose_a_pro_forma_field(
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
         app.amend_request(given_routine_request, {"necessity": None}, LATER, OFFICER)
-    assert (refused.value.rule, refused.value.field) == ("pro_forma_incomplete", "necessity")
+    assert (refused.value.rule, refused.value.field) == ("pro-forma-incomplete", "necessity")
 
 
 def test_the_subject_and_school_cannot_be_amended(
@@ -67,7 +67,7 @@ def test_the_subject_and_school_cannot_be_amended(
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
         app.amend_request(given_routine_request, {"school_id": "school-9"}, LATER, OFFICER)
-    assert (refused.value.rule, refused.value.field) == ("field_not_amendable", "school_id")
+    assert (refused.value.rule, refused.value.field) == ("field-not-amendable", "school_id")
 
 
 def test_an_amendment_that_changes_nothing_is_refused(
@@ -76,7 +76,7 @@ def test_an_amendment_that_changes_nothing_is_refused(
     purpose = app.get_request(given_routine_request).purpose
     with pytest.raises(RuleViolation) as refused:
         app.amend_request(given_routine_request, {"purpose": purpose}, LATER, OFFICER)
-    assert refused.value.rule == "no_change"
+    assert refused.value.rule == "no-change"
 
 
 def test_only_the_requester_amends(app: DisclosureApplication, given_routine_request: UUID) -> None:
@@ -92,5 +92,5 @@ def test_a_decided_request_cannot_change(
         app.amend_request(given_part_disclosure, {"purpose": "Other"}, LATER, OFFICER)
 
     # Then it is refused and the recorded request is unchanged
-    assert refused.value.rule == "decided_request_is_final"
+    assert refused.value.rule == "decided-request-is-final"
     assert app.get_request(given_part_disclosure).purpose == routine_form()["purpose"]

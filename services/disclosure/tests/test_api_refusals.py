@@ -25,7 +25,7 @@ def test_a_missing_pro_forma_field_is_a_422_naming_it(client: TestClient) -> Non
     response = client.post("/requests", json=body, headers=OFFICER)
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "necessity"
-    assert response.json()["detail"]["rule"] == "pro_forma_incomplete"
+    assert response.json()["detail"]["rule"] == "pro-forma-incomplete"
 
 
 def test_an_unknown_category_is_a_422(client: TestClient) -> None:
@@ -34,7 +34,7 @@ def test_an_unknown_category_is_a_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "categories.0"
-    assert response.json()["detail"]["rule"] == "literal_error"
+    assert response.json()["detail"]["rule"] == "literal-error"
 
 
 def test_a_name_in_place_of_a_reference_is_a_422(client: TestClient) -> None:
@@ -43,7 +43,7 @@ def test_a_name_in_place_of_a_reference_is_a_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "subject_ref"
-    assert response.json()["detail"]["rule"] == "string_pattern_mismatch"
+    assert response.json()["detail"]["rule"] == "string-pattern-mismatch"
 
 
 def test_a_caller_submits_only_for_their_own_kind_of_body(client: TestClient) -> None:
@@ -75,7 +75,7 @@ def test_the_wrong_head_teacher_cannot_sign(client: TestClient) -> None:
         headers=OTHER_HEAD,
     )
     assert response.status_code == 403
-    assert response.json()["detail"]["rule"] == "signatory_not_head_of_school"
+    assert response.json()["detail"]["rule"] == "signatory-not-head-of-school"
     assert client.get(f"/requests/{request_id}", headers=HEAD).json()["countersigned_by"] is None
 
 
@@ -84,7 +84,7 @@ def test_release_before_decision_is_a_409(client: TestClient) -> None:
     signed(client, request_id)
     response = client.post(f"/requests/{request_id}/release", json=RELEASE, headers=DO)
     assert response.status_code == 409
-    assert response.json()["detail"]["rule"] == "release_before_decision"
+    assert response.json()["detail"]["rule"] == "release-before-decision"
 
 
 def test_a_disclosure_officer_of_another_borough_cannot_decide(client: TestClient) -> None:
@@ -131,5 +131,5 @@ def test_a_refusal_by_the_protocol_is_logged(
     with caplog.at_level("WARNING", logger="ssp.auth"):
         client.post(f"/requests/{request_id}/decision", json=body, headers=OTHER_DO)
     [record] = [r for r in caplog.records if r.name == "ssp.auth"]
-    assert getattr(record, "rule", None) == "not_disclosure_officer_of_borough"
+    assert getattr(record, "rule", None) == "not-disclosure-officer-of-borough"
     assert getattr(record, "actor", None) == "do-2"

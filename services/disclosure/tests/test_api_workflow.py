@@ -77,7 +77,7 @@ def test_an_edit_after_signing_needs_a_new_signature(client: TestClient) -> None
     body = {"outcome": "refuse", "reasoning": "Not necessary"}
     refused = client.post(f"/requests/{request_id}/decision", json=body, headers=DO)
     assert refused.status_code == 409
-    assert refused.json()["detail"]["rule"] == "countersignature_required"
+    assert refused.json()["detail"]["rule"] == "countersignature-required"
     signed(client, request_id)
     assert client.post(f"/requests/{request_id}/decision", json=body, headers=DO).status_code == 201
 

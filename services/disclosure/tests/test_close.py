@@ -44,7 +44,7 @@ def test_a_decision_to_disclose_is_carried_out_before_closure(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.close_request(given_part_disclosure, REVIEW, LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "release_outstanding"
+    assert refused.value.rule == "release-outstanding"
 
 
 def test_the_review_date_lies_after_closure(
@@ -64,6 +64,6 @@ def test_a_closed_request_is_a_record_only(
     # Then nothing more happens to it
     with pytest.raises(StateConflict) as refused:
         app.record_release(given_refused_request, dict(RELEASE), LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "request_closed"
+    assert refused.value.rule == "request-closed"
     with pytest.raises(StateConflict):
         app.close_request(given_refused_request, REVIEW, LATER, DISCLOSURE_OFFICER)

@@ -76,7 +76,7 @@ def test_released_information_cannot_be_corrected_into_a_refusal(
             LATER,
             DISCLOSURE_OFFICER,
         )
-    assert refused.value.rule == "already_released"
+    assert refused.value.rule == "already-released"
     assert standing_id(app, given_released_request) == old
 
 

@@ -39,7 +39,7 @@ def test_the_head_teacher_of_another_school_may_not_sign(
     content_hash = app.get_request(given_routine_request).content_hash
     with pytest.raises(NotEntitled) as refused:
         app.countersign(given_routine_request, content_hash, NOW, OTHER_HEAD)
-    assert refused.value.rule == "signatory_not_head_of_school"
+    assert refused.value.rule == "signatory-not-head-of-school"
     assert refused.value.status_code == 403
     assert app.get_request(given_routine_request).signature is None
 
@@ -61,14 +61,14 @@ def test_a_signature_over_content_not_read_is_refused(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.countersign(given_routine_request, "0" * 64, NOW, HEAD)
-    assert (refused.value.rule, refused.value.field) == ("content_changed", "content_hash")
+    assert (refused.value.rule, refused.value.field) == ("content-changed", "content_hash")
 
 
 def test_a_request_is_signed_once(app: DisclosureApplication, given_signed_request: UUID) -> None:
     content_hash = app.get_request(given_signed_request).content_hash
     with pytest.raises(StateConflict) as refused:
         app.countersign(given_signed_request, content_hash, NOW + timedelta(hours=2), HEAD)
-    assert refused.value.rule == "already_countersigned"
+    assert refused.value.rule == "already-countersigned"
 
 
 def test_an_incomplete_urgent_request_cannot_be_signed_yet(
@@ -77,7 +77,7 @@ def test_an_incomplete_urgent_request_cannot_be_signed_yet(
     content_hash = app.get_request(given_urgent_request).content_hash
     with pytest.raises(RuleViolation) as refused:
         app.countersign(given_urgent_request, content_hash, NOW, HEAD)
-    assert refused.value.rule == "pro_forma_incomplete"
+    assert refused.value.rule == "pro-forma-incomplete"
 
 
 def test_a_request_about_an_adult_is_not_countersigned(app: DisclosureApplication) -> None:
@@ -85,4 +85,4 @@ def test_a_request_about_an_adult_is_not_countersigned(app: DisclosureApplicatio
     content_hash = app.get_request(request_id).content_hash
     with pytest.raises(RuleViolation) as refused:
         app.countersign(request_id, content_hash, NOW, HEAD)
-    assert refused.value.rule == "countersignature_not_required"
+    assert refused.value.rule == "countersignature-not-required"

@@ -45,7 +45,7 @@ def test_reasoning_is_required_for_every_outcome(
     decision = {**PART, "outcome": outcome, "reasoning": "   "}
     with pytest.raises(RuleViolation) as refused:
         app.decide(given_signed_request, decision, LATER, DISCLOSURE_OFFICER)
-    assert (refused.value.rule, refused.value.field) == ("reasoning_required", "reasoning")
+    assert (refused.value.rule, refused.value.field) == ("reasoning-required", "reasoning")
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_a_full_disclosure_withholds_nothing(
             LATER,
             DISCLOSURE_OFFICER,
         )
-    assert refused.value.rule == "withheld_only_in_part"
+    assert refused.value.rule == "withheld-only-in-part"
 
 
 def test_a_routine_request_is_not_decided_before_the_countersignature(
@@ -83,7 +83,7 @@ def test_a_routine_request_is_not_decided_before_the_countersignature(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.decide(given_routine_request, dict(FULL), LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "countersignature_required"
+    assert refused.value.rule == "countersignature-required"
 
 
 def test_a_disclosure_officer_of_another_borough_may_not_decide(
@@ -91,7 +91,7 @@ def test_a_disclosure_officer_of_another_borough_may_not_decide(
 ) -> None:
     with pytest.raises(NotEntitled) as refused:
         app.decide(given_signed_request, dict(FULL), LATER, OTHER_BOROUGH_OFFICER)
-    assert refused.value.rule == "not_disclosure_officer_of_borough"
+    assert refused.value.rule == "not-disclosure-officer-of-borough"
     assert app.get_request(given_signed_request).decision is None
 
 
@@ -104,6 +104,6 @@ def test_a_decision_is_never_edited(
         app.decide(given_part_disclosure, dict(FULL), LATER, DISCLOSURE_OFFICER)
 
     # Then it is refused, pointing at corrections, and the decision is as it was
-    assert refused.value.rule == "decision_is_final"
+    assert refused.value.rule == "decision-is-final"
     assert "correction" in refused.value.message
     assert app.get_request(given_part_disclosure).decision == before

@@ -39,7 +39,7 @@ def test_personal_data_needs_a_section_115_request(app: DisclosureApplication) -
     with pytest.raises(RuleViolation) as refused:
         app.log_exchange({**EXCHANGE, "personal_data": True}, NOW, OFFICER)
     assert (refused.value.rule, refused.value.field) == (
-        "personal_data_needs_request",
+        "personal-data-needs-request",
         "personal_data",
     )
 

@@ -35,7 +35,7 @@ def test_no_release_before_a_decision(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.record_release(given_signed_request, dict(RELEASE), LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "release_before_decision"
+    assert refused.value.rule == "release-before-decision"
     assert refused.value.status_code == 409
     assert app.get_request(given_signed_request).release_record is None
 
@@ -45,7 +45,7 @@ def test_no_release_after_a_refusal(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.record_release(given_refused_request, dict(RELEASE), LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "decision_was_refusal"
+    assert refused.value.rule == "decision-was-refusal"
 
 
 def test_a_withheld_category_is_not_released(
@@ -55,7 +55,7 @@ def test_a_withheld_category_is_not_released(
     with pytest.raises(RuleViolation) as refused:
         app.record_release(given_part_disclosure, release, LATER, DISCLOSURE_OFFICER)
     assert (refused.value.rule, refused.value.field) == (
-        "category_not_disclosed",
+        "category-not-disclosed",
         "categories_shared",
     )
 
@@ -75,7 +75,7 @@ def test_the_release_time_lies_between_decision_and_now(
 def test_released_once(app: DisclosureApplication, given_released_request: UUID) -> None:
     with pytest.raises(StateConflict) as refused:
         app.record_release(given_released_request, dict(RELEASE), LATER, DISCLOSURE_OFFICER)
-    assert refused.value.rule == "already_released"
+    assert refused.value.rule == "already-released"
 
 
 def test_only_a_disclosure_officer_of_the_borough_releases(

@@ -31,7 +31,7 @@ def test_a_routine_request_missing_a_pro_forma_field_is_refused(
         submit(app, routine_form(**{field: None}))
 
     # Then the refusal names the rule and the field, and nothing is recorded
-    assert refused.value.rule == "pro_forma_incomplete"
+    assert refused.value.rule == "pro-forma-incomplete"
     assert refused.value.field == field
     assert app.recorder.max_notification_id() in (None, 0)
 
@@ -39,7 +39,7 @@ def test_a_routine_request_missing_a_pro_forma_field_is_refused(
 def test_an_urgent_request_needs_its_reason(app: DisclosureApplication) -> None:
     with pytest.raises(RuleViolation) as refused:
         submit(app, urgent_form(urgent_reason=None))
-    assert (refused.value.rule, refused.value.field) == ("urgent_reason_required", "urgent_reason")
+    assert (refused.value.rule, refused.value.field) == ("urgent-reason-required", "urgent_reason")
 
 
 def test_a_routine_request_carries_no_urgent_reason(app: DisclosureApplication) -> None:
@@ -51,7 +51,7 @@ def test_a_routine_request_carries_no_urgent_reason(app: DisclosureApplication) 
 def test_the_urgent_path_is_for_pupils_only(app: DisclosureApplication) -> None:
     with pytest.raises(RuleViolation) as refused:
         submit(app, urgent_form(subject_ref="person-0123456789abcdef"))
-    assert (refused.value.rule, refused.value.field) == ("urgent_path_is_for_pupils", "subject_ref")
+    assert (refused.value.rule, refused.value.field) == ("urgent-path-is-for-pupils", "subject_ref")
 
 
 def test_an_urgent_request_may_be_incomplete_and_carries_its_deadlines(

@@ -62,7 +62,7 @@ def test_a_confirmation_must_complete_the_form(
     with pytest.raises(RuleViolation) as refused:
         app.confirm_in_writing(given_urgent_request, {"necessity": "x"}, NOW, OFFICER)
     assert (refused.value.rule, refused.value.field) == (
-        "pro_forma_incomplete",
+        "pro-forma-incomplete",
         "requesting_officer",
     )
 
@@ -74,7 +74,7 @@ def test_after_the_decision_the_confirmation_only_fills_gaps(
     changes = {**WRITTEN, "purpose": "A different purpose"}
     with pytest.raises(StateConflict) as refused:
         app.confirm_in_writing(given_urgent_request, changes, NOW + timedelta(hours=2), OFFICER)
-    assert (refused.value.rule, refused.value.field) == ("decided_request_is_final", "purpose")
+    assert (refused.value.rule, refused.value.field) == ("decided-request-is-final", "purpose")
 
 
 def test_an_urgent_request_is_not_closed_before_its_written_confirmation(
@@ -88,7 +88,7 @@ def test_an_urgent_request_is_not_closed_before_its_written_confirmation(
         app.close_request(
             given_urgent_request, date(2032, 1, 1), NOW + timedelta(hours=2), DISCLOSURE_OFFICER
         )
-    assert refused.value.rule == "written_confirmation_outstanding"
+    assert refused.value.rule == "written-confirmation-outstanding"
 
 
 def test_the_queue_puts_urgent_first_and_shows_a_breached_deadline(

@@ -12,7 +12,7 @@ def test_an_unknown_category_names_the_field(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "category"
-    assert response.json()["detail"]["rule"] == "literal_error"
+    assert response.json()["detail"]["rule"] == "literal-error"
 
 
 def test_a_time_without_timezone_is_refused_naming_the_rule(client: TestClient) -> None:
@@ -31,7 +31,7 @@ def test_a_search_with_an_unknown_legislation_is_refused(client: TestClient) -> 
     response = client.post("/searches", json=body, headers=officer_headers())
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "legislation"
-    assert response.json()["detail"]["rule"] == "literal_error"
+    assert response.json()["detail"]["rule"] == "literal-error"
 
 
 def test_a_search_without_grounds_is_refused(client: TestClient) -> None:

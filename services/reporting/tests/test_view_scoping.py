@@ -87,7 +87,7 @@ def test_a_bad_threshold_names_the_field(given_two_boroughs: TestClient) -> None
     answer = given_two_boroughs.get("/abstraction", params={"threshold": 2}, headers=ANALYST)
     assert answer.status_code == 422
     assert answer.json()["detail"]["field"] == "query.threshold"
-    assert answer.json()["detail"]["rule"] == "less_than_equal"
+    assert answer.json()["detail"]["rule"] == "less-than-equal"
 
 
 @pytest.fixture

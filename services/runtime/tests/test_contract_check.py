@@ -33,7 +33,7 @@ def test_an_event_its_contract_refuses_is_a_422_naming_field_and_rule(
     with pytest.raises(RuleViolation) as refused:
         app.write("run-long", aggregates=1, steps=1, note="x" * 2001)
     assert refused.value.status_code == 422
-    assert (refused.value.rule, refused.value.field) == ("string_too_long", "note")
+    assert (refused.value.rule, refused.value.field) == ("string-too-long", "note")
     assert "contract of Canary.Started" in refused.value.message
     assert not app.recorder.max_notification_id()
 

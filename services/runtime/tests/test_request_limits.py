@@ -91,7 +91,7 @@ def test_a_body_field_error_names_the_field_and_the_rule(client: TestClient) -> 
 def test_a_list_over_its_size_names_the_rule(client: TestClient) -> None:
     body = {"name": "ok", "at": "2026-07-01T08:00:00Z", "tags": ["a", "b", "c", "d"]}
     detail = client.post("/things", json=body).json()["detail"]
-    assert (detail["rule"], detail["field"]) == ("too_long", "tags")
+    assert (detail["rule"], detail["field"]) == ("too-long", "tags")
 
 
 def test_a_query_parameter_error_names_where_it_came_from(client: TestClient) -> None:
@@ -106,7 +106,7 @@ def test_broken_json_is_a_422_of_the_body(client: TestClient) -> None:
         "/things", content=b'{"name": ', headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
-    assert response.json()["detail"]["rule"] == "json_invalid"
+    assert response.json()["detail"]["rule"] == "json-invalid"
     assert response.json()["detail"]["field"] == "body"
 
 

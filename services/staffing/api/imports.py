@@ -98,7 +98,7 @@ async def import_csv(
         ids = await asyncio.to_thread(job.run, kind, text)
     except ImportRejected as exc:
         rejected = Rejected(
-            rule="csv_rows_valid",
+            rule="csv-rows-valid",
             message=f"{len(exc.errors)} problems found; nothing was imported",
             errors=exc.errors,
         )

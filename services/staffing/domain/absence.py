@@ -47,11 +47,11 @@ class Absence(Aggregate):
         """Record the notice of an absence; late notice is flagged, not refused."""
         if ends_on < starts_on:
             raise RuleViolation(
-                "absence_ends_after_start", "ends_on must not be before starts_on", "ends_on"
+                "absence-ends-after-start", "ends_on must not be before starts_on", "ends_on"
             )
         if notified_at > now:
             raise RuleViolation(
-                "notified_not_in_future", "notified_at must not be in the future", "notified_at"
+                "notified-not-in-future", "notified_at must not be in the future", "notified_at"
             )
         return cls(
             officer_id,

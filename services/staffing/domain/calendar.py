@@ -16,17 +16,17 @@ Holiday = dict[str, Any]
 def check_calendar(starts_on: date, ends_on: date, holidays: list[Holiday]) -> None:
     """Term dates in order; every holiday in order and inside the term."""
     if ends_on <= starts_on:
-        raise RuleViolation("term_ends_after_start", "ends_on must be after starts_on", "ends_on")
+        raise RuleViolation("term-ends-after-start", "ends_on must be after starts_on", "ends_on")
     if (ends_on - starts_on).days > 130:
-        raise RuleViolation("term_length", "a term lasts at most 130 days", "ends_on")
+        raise RuleViolation("term-length", "a term lasts at most 130 days", "ends_on")
     for i, holiday in enumerate(holidays):
         if holiday["ends_on"] < holiday["starts_on"]:
             raise RuleViolation(
-                "holiday_ends_after_start", "a holiday ends on or after its start", f"holidays.{i}"
+                "holiday-ends-after-start", "a holiday ends on or after its start", f"holidays.{i}"
             )
         if holiday["starts_on"] < starts_on or holiday["ends_on"] > ends_on:
             raise RuleViolation(
-                "holiday_inside_term", "a holiday must fall inside the term", f"holidays.{i}"
+                "holiday-inside-term", "a holiday must fall inside the term", f"holidays.{i}"
             )
 
 

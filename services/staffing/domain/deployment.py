@@ -66,14 +66,14 @@ class Deployment(Aggregate):
     def check_tenure(start_date: date, tenure_end: date, *, minimum: bool) -> None:
         if minimum and tenure_end < add_years(start_date, MIN_TENURE_YEARS):
             raise RuleViolation(
-                "tenure_minimum_3_years",
+                "tenure-minimum-3-years",
                 f"tenure must run at least {MIN_TENURE_YEARS} years from {start_date}",
                 "tenure_end",
             )
         latest = add_years(start_date, MAX_TENURE_YEARS)
         if tenure_end > latest:
             raise RuleViolation(
-                "tenure_maximum_5_years",
+                "tenure-maximum-5-years",
                 f"tenure may run at most {MAX_TENURE_YEARS} years in all, to {latest}",
                 "tenure_end",
             )
@@ -105,7 +105,7 @@ class Deployment(Aggregate):
     def check_in_force(self) -> None:
         if self.ended_on is not None:
             raise StateConflict(
-                "deployment_in_force", f"the deployment ended on {self.ended_on}", None
+                "deployment-in-force", f"the deployment ended on {self.ended_on}", None
             )
 
     def extend(self, tenure_end: date, actor: Actor) -> None:
@@ -113,7 +113,7 @@ class Deployment(Aggregate):
         self.check_in_force()
         if tenure_end <= self.tenure_end:
             raise RuleViolation(
-                "extension_later",
+                "extension-later",
                 f"tenure_end must be after the current end {self.tenure_end}",
                 "tenure_end",
             )
@@ -137,7 +137,7 @@ class Deployment(Aggregate):
         self.check_in_force()
         if ended_on < self.start_date:
             raise RuleViolation(
-                "end_after_start", f"ended_on must not be before {self.start_date}", "ended_on"
+                "end-after-start", f"ended_on must not be before {self.start_date}", "ended_on"
             )
         self._end(*self._keys(), ended_on, reason, note, actor)
 

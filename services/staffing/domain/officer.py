@@ -69,7 +69,7 @@ class Officer(Aggregate):
         """Appoint an officer; the selection panel must include the police."""
         if "police" not in selection_panel:
             raise RuleViolation(
-                "panel_includes_police",
+                "panel-includes-police",
                 "the selection panel must include a police representative",
                 "selection_panel",
             )
@@ -96,13 +96,13 @@ class Officer(Aggregate):
         """Record a completed training module of the catalogue."""
         if not 1 <= module <= catalogue_size:
             raise RuleViolation(
-                "training_module_in_catalogue",
+                "training-module-in-catalogue",
                 f"module must be between 1 and {catalogue_size}",
                 "module",
             )
         if module in self.training:
             raise StateConflict(
-                "training_module_once",
+                "training-module-once",
                 f"module {module} was completed on {self.training[module]}",
                 "module",
             )
@@ -150,13 +150,13 @@ class Officer(Aggregate):
         """Protect the officer against abstractions from a date, on someone's authority."""
         if self.ring_fenced_from is not None:
             raise StateConflict(
-                "ring_fence_once",
+                "ring-fence-once",
                 f"already ring-fenced since {self.ring_fenced_from}",
                 "ring_fenced_from",
             )
         if self.ring_fences and ring_fenced_from < self.ring_fences[-1][1]:
             raise RuleViolation(
-                "ring_fence_after_last",
+                "ring-fence-after-last",
                 f"must not start before the last ring-fence was lifted ({self.ring_fences[-1][1]})",
                 "ring_fenced_from",
             )
@@ -178,9 +178,9 @@ class Officer(Aggregate):
         """End the ring-fence in force; ``lifted_on`` is the first day without it."""
         start = self.ring_fenced_from
         if start is None:
-            raise StateConflict("ring_fence_in_force", "the officer is not ring-fenced", None)
+            raise StateConflict("ring-fence-in-force", "the officer is not ring-fenced", None)
         if lifted_on <= start:
-            raise RuleViolation("lift_after_start", f"lifted_on must be after {start}", "lifted_on")
+            raise RuleViolation("lift-after-start", f"lifted_on must be after {start}", "lifted_on")
         self._lift_ring_fence(self.officer_id, self.borough, start, lifted_on, reason, note, actor)
 
     @event(RingFenceLifted)
@@ -213,7 +213,7 @@ class Officer(Aggregate):
         """Give a share of the officer's time to a deployment; shares never exceed 100%."""
         if self.share_allocated + share_percent > FULL_TIME:
             raise RuleViolation(
-                "share_limit",
+                "share-limit",
                 f"the officer has {FULL_TIME - self.share_allocated}% of their time left,"
                 f" not {share_percent}%",
                 "share_percent",

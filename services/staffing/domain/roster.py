@@ -19,7 +19,7 @@ def check_shift_hours(hours: float, field: str = "hours") -> None:
     """A planned shift lasts between 1 and 12 hours."""
     if not MIN_SHIFT_HOURS <= hours <= MAX_SHIFT_HOURS:
         raise RuleViolation(
-            "shift_hours", f"a shift lasts {MIN_SHIFT_HOURS:g} to {MAX_SHIFT_HOURS:g} hours", field
+            "shift-hours", f"a shift lasts {MIN_SHIFT_HOURS:g} to {MAX_SHIFT_HOURS:g} hours", field
         )
 
 
@@ -80,12 +80,12 @@ class Roster(Aggregate):
     ) -> "Roster":
         """A roster of the given shifts, each inside the term."""
         if not shifts:
-            raise RuleViolation("roster_has_shifts", "the pattern yields no shifts", "weekdays")
+            raise RuleViolation("roster-has-shifts", "the pattern yields no shifts", "weekdays")
         for shift in shifts:
             check_shift_hours(shift["hours"])
             if not calendar.contains(shift["date"]):
                 raise RuleViolation(
-                    "shift_inside_term", f"{shift['date']} is outside {calendar.term}", "date"
+                    "shift-inside-term", f"{shift['date']} is outside {calendar.term}", "date"
                 )
         ordered = sorted(shifts, key=lambda s: s["date"])
         return cls(
@@ -117,10 +117,10 @@ class Roster(Aggregate):
         """Plan or change the shift on ``day``."""
         check_shift_hours(hours)
         if not calendar.contains(day):
-            raise RuleViolation("shift_inside_term", f"{day} is outside {self.term}", "date")
+            raise RuleViolation("shift-inside-term", f"{day} is outside {self.term}", "date")
         if hours < self.abstracted.get(day, 0.0):
             raise StateConflict(
-                "shift_covers_abstractions",
+                "shift-covers-abstractions",
                 f"{self.abstracted[day]:g} hours of this shift are already abstracted",
                 "hours",
             )
@@ -144,7 +144,7 @@ class Roster(Aggregate):
         self.check_shift(day, "date")
         if day in self.abstracted:
             raise StateConflict(
-                "shift_without_abstractions",
+                "shift-without-abstractions",
                 "abstractions are recorded against this shift; amend it instead",
                 "date",
             )
@@ -156,7 +156,7 @@ class Roster(Aggregate):
 
     def check_shift(self, day: date, field: str) -> None:
         if day not in self.shifts:
-            raise RuleViolation("rostered_shift", f"no shift is rostered on {day}", field)
+            raise RuleViolation("rostered-shift", f"no shift is rostered on {day}", field)
 
     def abstract(
         self,
@@ -175,14 +175,14 @@ class Roster(Aggregate):
         hours = details.get("hours") or left
         if not 0 < hours <= left:
             raise RuleViolation(
-                "abstraction_within_shift",
+                "abstraction-within-shift",
                 f"{left:g} of the shift's {shift_hours:g} hours are left to abstract",
                 "hours",
             )
         told = details.get("school_notified_at")
         if told is not None and told > now:
             raise RuleViolation(
-                "notified_not_in_future", "must not be in the future", "school_notified_at"
+                "notified-not-in-future", "must not be in the future", "school_notified_at"
             )
         recorded = {
             **details,

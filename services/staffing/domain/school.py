@@ -78,18 +78,18 @@ class School(Aggregate):
     def check_cluster(self, primaries: list["School"]) -> None:
         if self.phase not in CLUSTER_LEADS:
             raise RuleViolation(
-                "cluster_lead_secondary", "a cluster is led by a secondary school or academy"
+                "cluster-lead-secondary", "a cluster is led by a secondary school or academy"
             )
         for school in primaries:
             if school.phase != "primary":
                 raise RuleViolation(
-                    "cluster_members_primary",
+                    "cluster-members-primary",
                     f"{school.school_id} is a {school.phase} school, not a primary",
                     "primary_school_ids",
                 )
             if school.borough != self.borough:
                 raise RuleViolation(
-                    "cluster_same_borough",
+                    "cluster-same-borough",
                     f"{school.school_id} is in {school.borough}, not {self.borough}",
                     "primary_school_ids",
                 )
@@ -104,7 +104,7 @@ class School(Aggregate):
         """Record the signature of the partnership protocol; the first review is a year on."""
         if self.protocol_signed_on is not None:
             raise StateConflict(
-                "protocol_already_signed",
+                "protocol-already-signed",
                 f"the protocol was signed on {self.protocol_signed_on}; record reviews instead",
                 "signed_on",
             )
@@ -124,11 +124,11 @@ class School(Aggregate):
 
     def check_review(self, held_on: date) -> None:
         if self.protocol_signed_on is None:
-            raise StateConflict("protocol_not_signed", "no protocol signed to review", "held_on")
+            raise StateConflict("protocol-not-signed", "no protocol signed to review", "held_on")
         previous = self.last_review_on or self.protocol_signed_on
         if held_on < previous:
             raise RuleViolation(
-                "review_after_previous",
+                "review-after-previous",
                 f"held_on must not be before the previous review or signature ({previous})",
                 "held_on",
             )

@@ -47,7 +47,7 @@ def test_hours_are_taken_from_the_shift_until_none_are_left(
     # And no more hours can be taken that day
     with pytest.raises(RuleViolation) as refused:
         abstract(app, date(2025, 9, 10), 1.0)
-    assert (refused.value.rule, refused.value.field) == ("abstraction_within_shift", "hours")
+    assert (refused.value.rule, refused.value.field) == ("abstraction-within-shift", "hours")
 
 
 def test_an_abstraction_needs_a_rostered_shift(
@@ -57,7 +57,7 @@ def test_an_abstraction_needs_a_rostered_shift(
     for day in (date(2025, 9, 13), date(2025, 10, 28), date(2026, 2, 2)):
         with pytest.raises(RuleViolation) as refused:
             abstract(app, day, None)
-        assert (refused.value.rule, refused.value.field) == ("rostered_shift", "shift_date")
+        assert (refused.value.rule, refused.value.field) == ("rostered-shift", "shift_date")
 
 
 def test_the_school_cannot_be_told_in_the_future(

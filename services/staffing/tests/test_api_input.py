@@ -16,7 +16,7 @@ def test_a_name_cannot_pass_for_an_officer_id(client: TestClient) -> None:
     response = client.post("/officers", json=body, headers=supervisor())
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "officer_id"
-    assert response.json()["detail"]["rule"] == "string_pattern_mismatch"
+    assert response.json()["detail"]["rule"] == "string-pattern-mismatch"
 
 
 def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
@@ -50,7 +50,7 @@ def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
     )
     assert early.status_code == 422
     assert early.json()["detail"] == {
-        "rule": "end_after_start",
+        "rule": "end-after-start",
         "message": "ended_on must not be before 2025-09-01",
         "field": "ended_on",
     }

@@ -51,7 +51,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each_bad_row(client: Tes
     # Then the answer is 422 with every bad row, its line and its reason
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert detail["rule"] == "csv_rows_valid"
+    assert detail["rule"] == "csv-rows-valid"
     found = {(e["line"], e["field"]) for e in detail["errors"]}
     assert found == {
         (3, "school_id"),

@@ -74,4 +74,4 @@ def test_an_officer_serving_no_school_has_no_school_to_tell(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         notify(given_registered_officer_and_school, "annual_leave", date(2025, 10, 20))
-    assert refused.value.rule == "officer_deployed"
+    assert refused.value.rule == "officer-deployed"

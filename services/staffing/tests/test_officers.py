@@ -18,7 +18,7 @@ def test_a_selection_panel_must_include_the_police(app: StaffingApplication) -> 
             selection_panel=["school", "local_education_authority"],
             actor=SUPERVISOR,
         )
-    assert (refused.value.rule, refused.value.field) == ("panel_includes_police", "selection_panel")
+    assert (refused.value.rule, refused.value.field) == ("panel-includes-police", "selection_panel")
 
 
 def test_training_modules_come_from_the_catalogue_once_each(app: StaffingApplication) -> None:
@@ -28,7 +28,7 @@ def test_training_modules_come_from_the_catalogue_once_each(app: StaffingApplica
     # Module 23 is not in the default catalogue of 22
     with pytest.raises(RuleViolation) as unknown:
         app.complete_training("pc-1234", 23, date(2025, 9, 7), SUPERVISOR)
-    assert (unknown.value.rule, unknown.value.field) == ("training_module_in_catalogue", "module")
+    assert (unknown.value.rule, unknown.value.field) == ("training-module-in-catalogue", "module")
     with pytest.raises(StateConflict):
         app.complete_training("pc-1234", 1, date(2025, 9, 8), SUPERVISOR)
     assert app.get_officer("pc-1234").training == {1: date(2025, 9, 5), 22: date(2025, 9, 6)}

@@ -94,4 +94,4 @@ def test_an_officer_is_ring_fenced_once_at_a_time(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.ring_fence("pc-1234", date(2025, 10, 2), "insp-9", SUPERVISOR)
-    assert refused.value.rule == "ring_fence_once"
+    assert refused.value.rule == "ring-fence-once"

@@ -44,7 +44,7 @@ def test_a_term_without_a_calendar_cannot_be_planned(
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
         app.generate_roster("pc-1234", "2026-spring", None, None, None, SUPERVISOR)
-    assert (refused.value.rule, refused.value.field) == ("term_calendar_published", "term")
+    assert (refused.value.rule, refused.value.field) == ("term-calendar-published", "term")
 
 
 def test_a_term_is_planned_once_then_edited_shift_by_shift(
@@ -72,10 +72,10 @@ def test_a_shift_outside_the_term_or_too_long_is_refused(
 ) -> None:
     with pytest.raises(RuleViolation) as outside:
         app.amend_shift("pc-1234", TERM, date(2026, 1, 5), None, None, SUPERVISOR)
-    assert outside.value.rule == "shift_inside_term"
+    assert outside.value.rule == "shift-inside-term"
     with pytest.raises(RuleViolation) as too_long:
         app.amend_shift("pc-1234", TERM, date(2025, 9, 3), None, 13.0, SUPERVISOR)
-    assert too_long.value.rule == "shift_hours"
+    assert too_long.value.rule == "shift-hours"
 
 
 def test_holidays_must_fall_inside_the_term(app: StaffingApplication) -> None:
@@ -88,4 +88,4 @@ def test_holidays_must_fall_inside_the_term(app: StaffingApplication) -> None:
             [{"starts_on": date(2026, 3, 30), "ends_on": date(2026, 4, 10), "kind": "other"}],
             SUPERVISOR,
         )
-    assert (refused.value.rule, refused.value.field) == ("holiday_inside_term", "holidays.0")
+    assert (refused.value.rule, refused.value.field) == ("holiday-inside-term", "holidays.0")

@@ -55,11 +55,11 @@ def test_a_cluster_is_a_secondary_with_primaries(app: StaffingApplication) -> No
     # A primary cannot lead, and a secondary cannot be a member
     with pytest.raises(RuleViolation) as lead:
         app.form_cluster("chase-lane", ["chase-lane"], SUPERVISOR)
-    assert lead.value.rule == "cluster_lead_secondary"
+    assert lead.value.rule == "cluster-lead-secondary"
     with pytest.raises(RuleViolation) as member:
         app.form_cluster("warwick-boys", ["chase-lane", "leytonstone"], SUPERVISOR)
     assert (member.value.rule, member.value.field) == (
-        "cluster_members_primary",
+        "cluster-members-primary",
         "primary_school_ids",
     )
     app.form_cluster("warwick-boys", ["chase-lane"], SUPERVISOR)

@@ -38,7 +38,7 @@ def test_a_share_beyond_100_is_refused_and_nothing_is_saved(
     with pytest.raises(RuleViolation) as refused:
         deploy(given_two_schools, "highams-park", 50)
     # Then the rule names the field and what is left
-    assert (refused.value.rule, refused.value.field) == ("share_limit", "share_percent")
+    assert (refused.value.rule, refused.value.field) == ("share-limit", "share_percent")
     assert "40%" in refused.value.message
     # And no deployment was recorded for the second school
     assert given_two_schools.deployments_at("highams-park", date(2025, 9, 2)) == []
@@ -72,7 +72,7 @@ def test_an_officer_serves_only_schools_of_their_borough(
     )
     with pytest.raises(RuleViolation) as refused:
         deploy(app, "camden-school", 50)
-    assert (refused.value.rule, refused.value.field) == ("deploy_within_borough", "school_id")
+    assert (refused.value.rule, refused.value.field) == ("deploy-within-borough", "school_id")
 
 
 def test_a_cluster_deployment_serves_the_secondary_and_its_primaries(

@@ -29,7 +29,7 @@ def test_a_tenure_shorter_than_three_years_is_refused(
     with pytest.raises(RuleViolation) as refused:
         deploy(app, tenure_end=tenure_end)
     # Then the rule is named, and the officer's time is still free
-    assert (refused.value.rule, refused.value.field) == ("tenure_minimum_3_years", "tenure_end")
+    assert (refused.value.rule, refused.value.field) == ("tenure-minimum-3-years", "tenure_end")
     assert app.get_officer("pc-1234").share_allocated == 0
 
 
@@ -38,7 +38,7 @@ def test_a_tenure_longer_than_five_years_is_refused(
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
         deploy(given_registered_officer_and_school, tenure_end=date(2030, 9, 2))
-    assert refused.value.rule == "tenure_maximum_5_years"
+    assert refused.value.rule == "tenure-maximum-5-years"
 
 
 def test_a_tenure_is_extended_in_steps_up_to_five_years(
@@ -52,7 +52,7 @@ def test_a_tenure_is_extended_in_steps_up_to_five_years(
     # And a step beyond five years in all is refused
     with pytest.raises(RuleViolation) as refused:
         app.extend_deployment(given_deployed_officer, date(2030, 9, 2), SUPERVISOR)
-    assert refused.value.rule == "tenure_maximum_5_years"
+    assert refused.value.rule == "tenure-maximum-5-years"
     assert app.get_deployment(given_deployed_officer).tenure_end == date(2030, 9, 1)
 
 
@@ -61,7 +61,7 @@ def test_an_extension_must_move_the_end_later(
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
         app.extend_deployment(given_deployed_officer, date(2028, 1, 1), SUPERVISOR)
-    assert (refused.value.rule, refused.value.field) == ("extension_later", "tenure_end")
+    assert (refused.value.rule, refused.value.field) == ("extension-later", "tenure_end")
 
 
 def test_an_ended_deployment_cannot_be_extended_or_ended_again(
