@@ -1,5 +1,6 @@
 """HTTP queries: a request and its history, the work queue, the register and its CSV."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -152,7 +153,8 @@ def export_register(
 ) -> Response:
     """The register as CSV with the data sharing log's fields."""
     body = register_csv(_filtered(principal, reg, filters))
-    name = f"disclosure-register-{filters.borough}.csv"
+    # The borough is whatever the caller typed; a header carries latin-1 without quotes or breaks.
+    name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9-]', '_', filters.borough)}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
