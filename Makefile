@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: venv up down status lint test test-fast demo bench schemas
+.PHONY: venv up down status lint test test-fast fuzz demo bench schemas
 
 $(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: lint up
 
 test-fast: venv
 	$(BIN)/pytest -q -m "not stack"
+
+# The full fuzz: FUZZ_EXAMPLES cases per operation, a fresh random seed each run (printed by
+# hypothesis on failure; SSP_FUZZ_SEED=<n> repeats one). `make test` runs the capped, fixed one.
+FUZZ_EXAMPLES ?= 1000
+fuzz: up
+	SSP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s -p no:cacheprovider --timeout=0 tests/fuzz $(ARGS)
 
 demo: up
 	$(BIN)/ssp demo $(ARGS)
