@@ -18,6 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import ASGIClient
 
 from services.runtime.testing import guarded_routes
+from tests.fuzz.bodies import special_body
 from tests.fuzz.seed import Seeded
 
 # A 201 of these operations creates a record that later operations may act on (stateful).
@@ -36,8 +37,6 @@ PROBE_EXAMPLES = 10  # /healthz, /readyz, /metrics, /asyncapi.json have no input
 PERMITTED_PERCENT = 85
 SCOPES = {"school_id", "borough", "officer_id"}
 SCOPE_PERCENT = 85
-SCENARIO_STEPS = 10
-SCENARIOS_PER_RUN = 5
 Choose = Callable[[Sequence[Any]], Any]
 
 
@@ -107,46 +106,12 @@ class ServiceFuzzer:
 
     def run(self) -> Outcome:
         """Fuzz every operation, then chains of them; the statuses and server errors."""
+        from tests.fuzz.scenarios import run_scenarios  # it builds on this module
+
         for operation in self.operations():
             self.fuzz(operation)
-        self.scenarios()
+        run_scenarios(self)
         return self.outcome
-
-    def scenarios(self) -> None:
-        """Stateful: schemathesis chains operations by the links it infers (create, then act).
-
-        Bodies and queries still get real scopes (else every create is refused and nothing
-        chains), but path ids come from the links, i.e. from what the scenario created.
-        """
-        fuzzer, rng = self, random.Random(self.seed)
-        machine = self.schema.as_state_machine()
-        if not machine.bundles:  # type: ignore[attr-defined]
-            return  # a read-only service (reporting): no operation hands out an id
-
-        class Scenario(machine):  # type: ignore[misc, valid-type]
-            def call(self, case: Any, **kwargs: Any) -> Any:
-                fuzzer.use_real_values(case, lambda o: rng.choice(list(o)), (case.query, case.body))
-                label = f"{case.operation.label} (scenario)"
-                fuzzer.outcome.statuses.setdefault(label, Counter())
-                allowed = fuzzer.allowed.get(case.operation.label)
-                role = fuzzer.role(allowed, lambda options: rng.choice(list(options)))
-                response = fuzzer.send(case, label, role)
-                if response is None:
-                    hypothesis.reject()  # the app raised: recorded; this scenario cannot go on
-                return response
-
-            def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-                pass  # send() has checked it and recorded any failure
-
-        # Short runs, each with its own seed: a real store answers a replayed prefix differently
-        # (what the first pass created is there now), which hypothesis calls flaky and stops on.
-        for run in range(max(1, examples() // 4 // SCENARIOS_PER_RUN)):
-            try:
-                hypothesis.seed(self.seed + run)(Scenario).run(
-                    settings=self.settings(SCENARIOS_PER_RUN, SCENARIO_STEPS)
-                )
-            except hypothesis.errors.Flaky:
-                self.outcome.replays_cut += 1
 
     @staticmethod
     def settings(max_examples: int, steps: int = 1) -> settings:
@@ -182,6 +147,9 @@ class ServiceFuzzer:
 
             parts = (case.path_parameters, case.query, case.body)
             self.use_real_values(case, choose, parts)
+            body = special_body(label, case)
+            if body is not None and choose((False, True)):
+                case.body, case.media_type = data.draw(body), "text/csv"
             self.send(case, label, self.role(allowed, choose))
 
         try:
