@@ -143,7 +143,7 @@ class Seeder:
     def incidents(self, today: date) -> None:
         """Protocol hours, an incident with evidence and an arrest, a search, indicators."""
         s, pc = self.seeded, "school_officer"
-        when = datetime.combine(today - timedelta(1), time(10), UTC)
+        when = datetime.combine(today - timedelta(2), time(10), UTC)  # all of it in the past
         hours = {"starts": "08:00", "ends": "16:00", "school_days": [1, 2, 3, 4, 5]}
         self.send("incidents", "PUT", f"/schools/{SCHOOL}/protocol-hours", "head_teacher", hours)
         incident = {
