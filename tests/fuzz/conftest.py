@@ -10,7 +10,7 @@ import pytest
 from schemathesis.python.asgi import ASGIClient, shutdown_lifespans
 from ssp_contracts.events.staffing import STAFFING
 
-from services.cli.workload.platform import start_reporting_at_end
+from services.cli.workload.platform import relay_backlog, reporting_lag, start_reporting_at_end
 from services.runtime import testing
 from services.runtime.settings import ServiceSettings
 from tests.fuzz.harness import Outcome, ServiceFuzzer
@@ -29,8 +29,27 @@ class Fuzzed:
     seconds: float
 
 
+@dataclass
+class Fuzz:
+    """The whole fuzz: each service's run, and what the pipeline had not delivered after it."""
+
+    runs: dict[str, Fuzzed]
+    unpublished: int  # events stored that the relays never published
+    unapplied: int  # messages on the topics that reporting never applied
+
+
+def undelivered(dbs: dict[str, str], timeout: float = 90) -> tuple[int, int]:
+    """Wait (bounded) until the relays published everything and reporting applied it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        behind = relay_backlog(dbs), reporting_lag(dbs["reporting"])
+        if behind == (0, 0) or time.monotonic() > deadline:
+            return behind
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
-def fuzzed(stack: None) -> Iterator[dict[str, Fuzzed]]:
+def fuzzed(stack: None) -> Iterator[Fuzz]:
     """Each service's ``create_app`` on a fresh database, Kafka and relays running, fuzzed.
 
     All of it runs in this one fixture: schemathesis' pytest plugin ends every ASGI lifespan
@@ -58,7 +77,7 @@ def fuzzed(stack: None) -> Iterator[dict[str, Fuzzed]]:
             started = time.monotonic()
             outcome = fuzzer.run()
             results[service] = Fuzzed(fuzzer, outcome, time.monotonic() - started)
-        yield results
+        yield Fuzz(results, *undelivered(dbs))
     finally:
         shutdown_lifespans()
         for db in dbs.values():
