@@ -69,7 +69,7 @@ class Outcome:
     statuses: dict[str, Counter[int]] = field(default_factory=dict)
     errors: list[ServerError] = field(default_factory=list)
     unsendable: Counter[str] = field(default_factory=Counter)
-    replays_cut: int = 0  # runs that hypothesis ended early as flaky (see ServiceFuzzer.scenarios)
+    replays_cut: int = 0  # runs hypothesis ended early as flaky (see scenarios.py)
 
     @property
     def requests(self) -> int:
