@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASYNCAPI := tools/asyncapi/node_modules/.bin/asyncapi
 ARGS ?=
 
-.PHONY: venv tools up down status lint test test-fast demo bench schemas faults
+.PHONY: venv tools up down status lint test test-fast fuzz demo bench schemas faults
 
 $(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,12 @@ test: lint up tools
 
 test-fast: venv
 	$(BIN)/pytest -q -m "not stack and not tools"
+
+# The full fuzz: FUZZ_EXAMPLES cases per operation, a fresh random seed each run (printed by
+# hypothesis on failure; SSP_FUZZ_SEED=<n> repeats one). `make test` runs the capped, fixed one.
+FUZZ_EXAMPLES ?= 1000
+fuzz: up
+	SSP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s -p no:cacheprovider --timeout=0 tests/fuzz $(ARGS)
 
 demo: up
 	$(BIN)/ssp demo $(ARGS)

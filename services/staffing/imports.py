@@ -48,6 +48,15 @@ class CsvImport:
     def rows(self, text: str, model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
         """Each valid row with its line number; bad rows become errors."""
         reader = csv.DictReader(io.StringIO(text))
+        try:
+            yield from self.valid_rows(reader, model)
+        except csv.Error as exc:  # e.g. a bare carriage return inside an unquoted field
+            self.error(max(1, reader.line_num), None, f"not a readable CSV file: {exc}")
+
+    def valid_rows(
+        self, reader: "csv.DictReader[str]", model: type[BaseModel]
+    ) -> Iterator[tuple[int, Any]]:
+        """The rows of ``reader`` that pass ``model``; the others become errors."""
         missing = [c for c in model.model_fields if c not in (reader.fieldnames or [])]
         required = [c for c in missing if model.model_fields[c].is_required()]
         if required:

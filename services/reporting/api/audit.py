@@ -73,6 +73,7 @@ def audit_filter(
 
 Filter = Annotated[AuditFilter, Depends(audit_filter)]
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
+MAX_SEQ = 2**63 - 1  # seq is a bigserial: a larger number is no position and fails the query
 
 
 @router.get("/audit", response_model=list[AuditEntry])
@@ -81,7 +82,9 @@ async def audit(
     db: Pool,
     where: Filter,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    after_seq: Annotated[int, Query(ge=0, description="Page on: entries after this seq")] = 0,
+    after_seq: Annotated[
+        int, Query(ge=0, le=MAX_SEQ, description="Page on: entries after this seq")
+    ] = 0,
     format: Format = "json",
 ) -> Any:
     """Audit entries filtered by entity, actor, type and time range, oldest first."""

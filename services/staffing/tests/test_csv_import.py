@@ -140,3 +140,16 @@ def test_an_empty_or_unknown_body_is_refused(client: TestClient) -> None:
     assert post_csv(client, "schools", SCHOOLS_HEADER).status_code == 422
     response = client.post("/imports/schools", json=[], headers=supervisor())
     assert response.status_code == 415
+
+
+def test_a_file_the_csv_reader_cannot_read_is_refused_naming_the_line(client: TestClient) -> None:
+    # Given a bare carriage return inside an unquoted field (found by the fuzz: it answered 500)
+    text = "officer_id,rank,borough,selection_panel\nab\rc,pcso,waltham-forest,police\n"
+
+    # When a supervisor imports it
+    response = post_csv(client, "officers", text)
+
+    # Then it is refused as a bad file, with the line, and nothing is imported
+    assert response.status_code == 422, response.text
+    errors = response.json()["detail"]["errors"]
+    assert errors[0]["line"] >= 1 and "not a readable CSV file" in errors[0]["reason"]
