@@ -111,7 +111,7 @@ def test_a_routine_and_an_urgent_request_on_the_real_stack(services: Any, fresh_
         "request_countersigned",
         "decision_recorded",
         "disclosure_released",
-        "request-closed",
+        "request_closed",
     ]
     assert kinds[urgent] == ["request_submitted", "decision_recorded", "disclosure_released"]
     for event in found[routine] + found[urgent]:
