@@ -8,6 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.incidents.domain.rules import check_not_future
 from services.runtime.domain import Actor, RuleViolation
+from services.runtime.inputs import EARLIEST, LATEST
 
 NAMESPACE = uuid.UUID("5d7f2d8e-1c0b-4f36-9d0e-6f4b1a2c3e02")
 TERM = re.compile(r"^(?P<year>[0-9]{4})-(?P<term>autumn|spring|summer)\Z")
@@ -33,7 +34,11 @@ def check_term(term: str, now: datetime) -> None:
             "term", "term must read YYYY-autumn, YYYY-spring or YYYY-summer", "term"
         )
     month, day = TERM_STARTS[match["term"]]
-    if date(int(match["year"]), month, day) > now.date():
+    year = int(match["year"])
+    if not EARLIEST.year <= year <= LATEST.year:
+        # The calendar has no year 0; terms outside the platform's dates cannot be real.
+        raise RuleViolation("term", f"a term's year lies in {EARLIEST.year}-{LATEST.year}", "term")
+    if date(year, month, day) > now.date():
         raise RuleViolation("term-not-started", f"term {term} has not started yet", "term")
 
 

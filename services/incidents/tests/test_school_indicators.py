@@ -67,7 +67,13 @@ def test_a_correction_that_changes_nothing_is_refused(app: IncidentsApplication)
 
 
 @pytest.mark.parametrize(
-    ("term", "rule"), [("summer-2026", "term"), ("2099-autumn", "term-not-started")]
+    ("term", "rule"),
+    [
+        ("summer-2026", "term"),
+        ("2099-autumn", "term-not-started"),
+        ("0000-autumn", "term"),  # the calendar has no year 0 (found by the fuzz: a 500)
+        ("1899-summer", "term"),
+    ],
 )
 def test_the_term_must_be_well_formed_and_started(
     app: IncidentsApplication, term: str, rule: str
