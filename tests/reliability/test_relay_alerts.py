@@ -34,13 +34,17 @@ def test_promtool_unit_tests_of_the_alert_rules_pass(stack: None) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def fast_relay_rules() -> str:
-    """The ssp-relay group of alerts.yml with short windows, for a live test."""
+def fast_relay_rules(copy: str) -> str:
+    """The ssp-relay group of alerts.yml with short windows, labelled ``copy``, for a live test.
+
+    Alertmanager sends an alert set it already sent only after ``repeat_interval`` (1 h): a
+    label new to every run keeps a second ``make test`` within the hour from waiting in vain.
+    """
     text = ALERTS.read_text()
     group = text[text.index("  - name: ssp-relay\n") :]
     group = group.replace("name: ssp-relay", "name: ssp-relay-fast-test", 1)
     group = group.replace("for: 5m", "for: 5s").replace("[5m]", "[20s]")
-    group = group.replace("        labels:\n", "        labels:\n          copy: fast-test\n")
+    group = group.replace("        labels:\n", f"        labels:\n          copy: {copy}\n")
     return "groups:\n" + group
 
 
@@ -80,19 +84,20 @@ def test_a_stalled_relay_alert_reaches_the_webhook(fresh_db: Any, webhook: list[
     app.write(uuid.uuid4().hex, 5, 2)
     app.close()
     relay = RelayProcess("selftest", db).start()
+    copy = f"fast-test-{uuid.uuid4().hex[:8]}"
     prometheus = state_dir() / "prometheus"
     target = prometheus / "targets" / f"test-relay-{relay.port}.json"
     rules = prometheus / "rules" / f"test-relay-{relay.port}.yml"
     try:
         target.write_text(json.dumps([{"targets": [f"127.0.0.1:{relay.port}"]}]))
-        rules.write_text(fast_relay_rules())
+        rules.write_text(fast_relay_rules(copy))
         httpx.post(f"{PROMETHEUS}/-/reload", timeout=30).raise_for_status()
 
         # Then the stalled alert fires and Alertmanager delivers it to the receiver
         def delivered(name: str) -> bool:
             return any(
                 a["labels"].get("alertname") == name
-                and a["labels"].get("copy") == "fast-test"
+                and a["labels"].get("copy") == copy
                 and a["labels"].get("relay") == "selftest-outbox"
                 and a["status"] == "firing"
                 for a in webhook
