@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,36 @@ import httpx
 import jwt
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
+from ssp_contracts import CloudEvent, EventPayload
 
 from services.runtime.auth import ALGORITHM, ISSUER, issue_token
 from services.runtime.keys import jwt_secret
 from services.runtime.settings import ServiceSettings, shared, state_dir
+
+
+def cloud_event(
+    payload: EventPayload,
+    subject: str,
+    *,
+    source: str,
+    actor: tuple[str, str],
+    sequence: int = 1,
+    correlation_id: str | None = None,
+) -> CloudEvent:
+    """``payload`` as a CloudEvent with a fresh id, as a test or fault injection publishes it."""
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source=source,
+        type=payload.event_type,
+        time=datetime.now(UTC),
+        subject=subject,
+        actorid=actor[0],
+        actorrole=actor[1],
+        correlationid=correlation_id or str(uuid.uuid4()),
+        sequence=sequence,
+        dataschema=payload.dataschema(),
+        data=payload.to_data(),
+    )
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 import asyncio
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -14,7 +13,7 @@ from ssp_contracts.events.platform import SelfTestTicked
 
 from services.runtime.dlq import REASON_HEADER
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import read_all, start_at_end, wait_for
+from services.runtime.testing import cloud_event, read_all, start_at_end, wait_for
 
 pytestmark = pytest.mark.stack
 TOPIC = "ssp.platform.selftest"
@@ -23,18 +22,13 @@ TOPIC = "ssp.platform.selftest"
 def canary(subject: str, step: int, run_id: str) -> CloudEvent:
     """A valid canary CloudEvent."""
     payload = SelfTestTicked(run_id=run_id, step=step)
-    return CloudEvent(
-        id=str(uuid.uuid4()),
+    return cloud_event(
+        payload,
+        subject,
         source="/ssp/test",
-        type=payload.event_type,
-        time=datetime.now(UTC),
-        subject=subject,
-        actorid="tester",
-        actorrole="service",
-        correlationid=run_id,
+        actor=("tester", "service"),
         sequence=step,
-        dataschema=payload.dataschema(),
-        data=payload.to_data(),
+        correlation_id=run_id,
     )
 
 

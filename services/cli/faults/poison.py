@@ -1,31 +1,19 @@
 """Poison messages: a bad CloudEvent, an unknown type and an undecodable header, per topic."""
 
-import uuid
-from datetime import UTC, datetime
-
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.platform import SelfTestTicked
 
 from services.runtime.settings import ServiceSettings
+from services.runtime.testing import cloud_event
 
 KINDS = ("bad-cloudevent", "unknown-type", "undecodable-header")
 
 
 def _valid(key: str) -> CloudEvent:
     payload = SelfTestTicked(run_id=key, step=1)
-    return CloudEvent(
-        id=str(uuid.uuid4()),
-        source="/ssp/faults",
-        type=payload.event_type,
-        time=datetime.now(UTC),
-        subject=key,
-        actorid="fault-suite",
-        actorrole="service",
-        correlationid=key,
-        sequence=1,
-        dataschema=payload.dataschema(),
-        data=payload.to_data(),
+    return cloud_event(
+        payload, key, source="/ssp/faults", actor=("fault-suite", "service"), correlation_id=key
     )
 
 

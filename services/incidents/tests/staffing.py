@@ -1,29 +1,20 @@
 """Publishes staffing events for stories on the real stack (until staffing publishes its own)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.events.staffing import OfficerDeployed
 
 from services.runtime.settings import ServiceSettings
+from services.runtime.testing import cloud_event
 
 
 def publish(payload: EventPayload, subject: str) -> CloudEvent:
     """Put ``payload`` on its topic as a CloudEvent from the staffing service."""
-    event = CloudEvent(
-        id=str(uuid.uuid4()),
-        source="/ssp/staffing",
-        type=payload.event_type,
-        time=datetime.now(UTC),
-        subject=subject,
-        actorid="supervisor-test",
-        actorrole="borough_supervisor",
-        correlationid=str(uuid.uuid4()),
-        sequence=1,
-        dataschema=payload.dataschema(),
-        data=payload.to_data(),
+    event = cloud_event(
+        payload, subject, source="/ssp/staffing", actor=("supervisor-test", "borough_supervisor")
     )
     bootstrap = ServiceSettings.for_service("staffing").kafka_bootstrap
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
