@@ -4,7 +4,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import jwt
 from fastapi import Depends, Request
@@ -16,6 +16,8 @@ from services.runtime.scope import ROLES, claim_refusal, forbid_outside, missing
 log = logging.getLogger("ssp.auth")
 
 ISSUER = "ssp-dev"
+# Where a request's already verified principal is kept in the ASGI scope's state.
+VERIFIED = "ssp_principal"
 ALGORITHM = "HS256"
 _bearer = HTTPBearer(auto_error=False)
 
@@ -98,14 +100,10 @@ class Permissions:
         allowed = self.table[action]  # KeyError at start-up for a typo, not at request time
 
         async def dependency(request: Request) -> Principal:
-            credentials: HTTPAuthorizationCredentials | None = await _bearer(request)
-            if credentials is None:
-                self._refuse(request, Unauthenticated("bearer-token", "missing bearer token"))
-            try:
-                principal = verify_token(self.secret, credentials.credentials)  # type: ignore[union-attr]
-            except jwt.InvalidTokenError as exc:
-                refusal = Unauthenticated("bearer-token", f"invalid bearer token: {exc}")
-                self._refuse(request, refusal)
+            # A write's token was verified before its body was read (guards.BearerFirst).
+            principal = request.scope.get("state", {}).get(VERIFIED)
+            if principal is None:
+                principal = await self._verified(request)
             if principal.role not in allowed:
                 message = (
                     f"role {principal.role} may not {action}; allowed: {', '.join(sorted(allowed))}"
@@ -121,10 +119,21 @@ class Permissions:
         dependency.ssp_action = action  # type: ignore[attr-defined]  # read by the matrix test
         return dependency
 
+    async def _verified(self, request: Request) -> Principal:
+        """The principal of the request's bearer token, or a 401."""
+        credentials: HTTPAuthorizationCredentials | None = await _bearer(request)
+        if credentials is None:
+            self._refuse(request, Unauthenticated("bearer-token", "missing bearer token"))
+        try:
+            return verify_token(self.secret, credentials.credentials)
+        except jwt.InvalidTokenError as exc:
+            refusal = Unauthenticated("bearer-token", f"invalid bearer token: {exc}")
+            self._refuse(request, refusal)
+
     @staticmethod
     def _refuse(
         request: Request, refusal: Unauthenticated | Forbidden, principal: Principal | None = None
-    ) -> None:
+    ) -> NoReturn:
         log.warning(
             "refused %s %s: %s",
             request.method,

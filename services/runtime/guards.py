@@ -7,7 +7,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.runtime.auth import verify_token
+from services.runtime.auth import VERIFIED, verify_token
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,11 @@ def _token_refusal(scope: Scope) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return "missing bearer token"
     try:
-        verify_token(scope["app"].state.ssp.permissions.secret, token.strip())
+        principal = verify_token(scope["app"].state.ssp.permissions.secret, token.strip())
     except jwt.InvalidTokenError as exc:
         return f"invalid bearer token: {exc}"
+    # Kept for the permission check, so a write's token is verified once, not twice.
+    scope.setdefault("state", {})[VERIFIED] = principal
     return None
 
 
