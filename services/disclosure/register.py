@@ -5,7 +5,6 @@ every replica sees every request, and a restart rebuilds it from the store. Rows
 personal details and are served only through the register's authorised endpoints.
 """
 
-import threading
 from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
@@ -14,6 +13,8 @@ from pydantic import BaseModel, Field
 
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest, InformationExchange
+from services.runtime.dispatch import Handlers, event_classes
+from services.runtime.follower import Fold, LogFollower
 
 RecordKind = Literal["s115_request", "planning_exchange"]
 
@@ -130,27 +131,31 @@ class Register:
 
     def __init__(self, app: DisclosureApplication, batch: int = 500) -> None:
         self.app = app
-        self.batch = batch
-        self.position = 0
         self.entries: dict[UUID, RegisterEntry] = {}
-        self._lock = threading.Lock()
+        self.touched: set[UUID] = set()
+        self.follower = LogFollower(app, self, FOLDS, batch)
 
     def catch_up(self) -> None:
         """Re-read the records whose events arrived since the last read."""
-        with self._lock:
-            touched: set[UUID] = set()
-            while notes := self.app.recorder.select_notifications(self.position + 1, self.batch):
-                touched.update(UUID(str(n.originator_id)) for n in notes)
-                self.position = notes[-1].id
-            for record_id in touched:
+        with self.follower.lock:
+            self.follower.catch_up()
+            for record_id in self.touched:
                 record: object = self.app.repository.get(record_id)
                 if isinstance(record, DisclosureRequest):
                     self.entries[record_id] = entry_of_request(record)
                 elif isinstance(record, InformationExchange):
                     self.entries[record_id] = entry_of_exchange(record)
+            self.touched.clear()
 
     def of_borough(self, borough: str) -> list[RegisterEntry]:
         """The borough's records, oldest first."""
         self.catch_up()
         rows = [e for e in self.entries.values() if e.borough == borough]
         return sorted(rows, key=lambda e: (e.recorded_at, str(e.id)))
+
+
+# A row is the record as it stands, so any event of a record re-reads it once per catch-up.
+FOLDS: Handlers[Fold] = Handlers()
+FOLDS.on(*event_classes(DisclosureRequest), *event_classes(InformationExchange))(
+    lambda register, e: register.touched.add(UUID(str(e.originator_id)))
+)

@@ -3,15 +3,13 @@
 import uuid
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.reporting.queries import oversight, performance
 from services.reporting.queries.abstraction import abstraction_rates
 from services.reporting.rebuild import connect
 from services.reporting.replay import Progress, Window, replay_into
+from services.runtime.clock import LONDON
 from services.runtime.settings import ServiceSettings
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def term_containing(day: date) -> str:

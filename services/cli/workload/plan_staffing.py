@@ -4,12 +4,11 @@ import random
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.cli.workload.steps import Chain, Phase, Step, Who, head, supervisor
 from services.cli.workload.world import Officer, School, World, add_years
+from services.runtime.clock import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 SHIFT_HOURS = 8.0  # "The SSPO will be on duty for 8 hours a day" (Appendix 2)
 # "Some officers identify that they are often abstracted for AID" (Appendix 1, 2).
 CATEGORIES = {

@@ -3,13 +3,12 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate, event
 
+from services.runtime.clock import LONDON
 from services.runtime.domain import Actor, RuleViolation
 
-LONDON = ZoneInfo("Europe/London")
 NAMESPACE = uuid.UUID("0b1c8f3e-94a4-4b8a-a7a4-0f6f3c1d2e01")
 
 
