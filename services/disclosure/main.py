@@ -6,11 +6,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.disclosure.api import routers
+from services.disclosure.api.context import DisclosureContext
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.permissions import PERMISSIONS
+from services.disclosure.register import Register
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
+from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -27,14 +30,19 @@ SPEC = ServiceSpec(
     routers=routers,
     application_class=DisclosureApplication,
     translator=translator,
+    context=lambda ctx: DisclosureContext(
+        ctx.application,
+        Register(ctx.application),
+        DisclosurePolicy.from_settings(ctx.settings),
+        ctx.clock,
+    ),
 )
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
     """The disclosure service app, built from the environment unless given settings."""
     settings = settings or ServiceSettings.for_service("disclosure")
-    app = create_service_app(SPEC, settings)
-    app.state.ssp.extras["policy"] = DisclosurePolicy.from_settings(settings)
+    app = create_service_app(SPEC, settings, clock)
 
     @app.exception_handler(NotEntitled)
     async def not_entitled(request: Request, exc: NotEntitled) -> JSONResponse:

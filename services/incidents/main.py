@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from services.incidents.api import custody, incidents, schools, searches
+from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.deployments import (
     DeploymentsProjection,
@@ -11,6 +12,7 @@ from services.incidents.deployments import (
 )
 from services.incidents.permissions import PERMISSIONS
 from services.incidents.translation import translator
+from services.runtime.clock import Clock
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -20,10 +22,13 @@ def projections(ctx: ServiceContext) -> list[RunnerSpec]:
     return [(f"incidents.deployments.{ctx.settings.db_name}", [DeploymentsProjection()])]
 
 
-def on_start(ctx: ServiceContext) -> None:
-    """Endpoints read the view from the service's database."""
+def context(ctx: ServiceContext) -> IncidentsContext:
+    """The deployments view from the service's database (in memory for fast tests)."""
+    if ctx.settings.in_memory:
+        # Fast tests feed this twin with the same staffing payloads the projection applies.
+        return IncidentsContext(ctx.application, InMemoryDeployments(), ctx.clock)
     assert ctx.pool is not None
-    ctx.extras["deployments"] = PostgresDeployments(ctx.pool)
+    return IncidentsContext(ctx.application, PostgresDeployments(ctx.pool), ctx.clock)
 
 
 SPEC = ServiceSpec(
@@ -37,15 +42,10 @@ SPEC = ServiceSpec(
     application_class=IncidentsApplication,
     translator=translator,
     projections=projections,
-    on_start=on_start,
+    context=context,
 )
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
     """The incidents service app, built from the environment unless given settings."""
-    settings = settings or ServiceSettings.for_service("incidents")
-    app = create_service_app(SPEC, settings)
-    if settings.in_memory:
-        # Fast tests feed this twin with the same staffing payloads the projection applies.
-        app.state.ssp.extras["deployments"] = InMemoryDeployments()
-    return app
+    return create_service_app(SPEC, settings or ServiceSettings.for_service("incidents"), clock)

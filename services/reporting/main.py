@@ -27,7 +27,6 @@ def start_view_metrics(ctx: ServiceContext) -> None:
     every = float(extra.get("metrics_refresh_seconds", 5))
     task = asyncio.create_task(metrics.run(ctx.pool, extra, every), name="view-metrics")
     ctx.tasks.append(task)
-    ctx.extras["view_metrics"] = metrics
     # Dead-letter series exist from the start at 0, so alerts and dashboards see a value
     # (Prometheus cannot tell "none yet" from "not scraped" otherwise).
     for runner in ctx.runners:

@@ -16,6 +16,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
 from services.runtime.auth import Permissions
+from services.runtime.clock import Clock, SystemClock
 from services.runtime.eventstore import open_application
 from services.runtime.guards import install_request_guards
 from services.runtime.http import (
@@ -52,7 +53,10 @@ class ServiceContext:
     relay_task: asyncio.Task[None] | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    clock: Clock = field(default_factory=SystemClock)
+    # The service's own typed context (its views, policy), made by ``ServiceSpec.context``;
+    # endpoints reach it through the service's ``api/context.py``.
+    service: object = None
 
 
 @dataclass
@@ -66,14 +70,20 @@ class ServiceSpec:
     application_class: type[Application] | None = None
     translator: Translator | None = None
     projections: Callable[[ServiceContext], Sequence[RunnerSpec]] | None = None
+    # Builds the service's typed context once the store and pool are open.
+    context: Callable[[ServiceContext], object] | None = None
     on_start: Callable[[ServiceContext], Any] | None = None
 
 
-def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
+def create_service_app(
+    spec: ServiceSpec, settings: ServiceSettings, clock: Clock | None = None
+) -> FastAPI:
     """The FastAPI app of a service; connects to nothing until its lifespan starts."""
     ctx = ServiceContext(
         settings, Permissions(jwt_secret(settings.jwt_secret), spec.permission_table)
     )
+    if clock is not None:
+        ctx.clock = clock
     # Built now, connected in the lifespan: the AsyncAPI document exists either way.
     ctx.broker = KafkaBroker(
         settings.kafka_bootstrap,
@@ -116,6 +126,8 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         # Fast unit tests: the library's in-memory persistence, nothing to connect to.
         if spec.application_class is not None:
             ctx.application = spec.application_class()
+        if spec.context is not None:
+            ctx.service = spec.context(ctx)
         return
     ctx.pool = await asyncpg.create_pool(
         s.pg_dsn, min_size=1, max_size=10, server_settings={"search_path": s.db_schema}
@@ -143,6 +155,8 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         relay_metrics = RelayMetrics(ctx.registry, relay=f"{s.service}-outbox")
         ctx.relay = OutboxRelay(ctx.application, spec.translator, s, relay_metrics)
         ctx.relay_task = asyncio.create_task(ctx.relay.run(), name="outbox-relay")
+    if spec.context is not None:
+        ctx.service = spec.context(ctx)
     if spec.on_start is not None:
         result = spec.on_start(ctx)
         if asyncio.iscoroutine(result):

@@ -2,9 +2,11 @@
 
 from fastapi import FastAPI
 
+from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 from services.staffing.api import abstractions, deployments, imports, officers, rosters, schools
+from services.staffing.api.context import StaffingContext
 from services.staffing.application import StaffingApplication
 from services.staffing.permissions import PERMISSIONS
 from services.staffing.translation import translator
@@ -26,9 +28,10 @@ SPEC = ServiceSpec(
     ],
     application_class=StaffingApplication,
     translator=translator,
+    context=lambda ctx: StaffingContext(ctx.application, ctx.clock),
 )
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
     """The staffing service app, built from the environment unless given settings."""
-    return create_service_app(SPEC, settings or ServiceSettings.for_service("staffing"))
+    return create_service_app(SPEC, settings or ServiceSettings.for_service("staffing"), clock)

@@ -9,7 +9,6 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from services.runtime.domain import NotFound, ServiceApplication
-from services.staffing.config import StaffingConfig
 from services.staffing.domain.absence import Absence
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.common import add_months
@@ -18,6 +17,7 @@ from services.staffing.domain.officer import Officer
 from services.staffing.domain.roster import Roster
 from services.staffing.domain.school import School
 from services.staffing.index import StaffingIndex
+from services.staffing.settings import StaffingConfig
 
 A = TypeVar("A", bound=Aggregate)
 

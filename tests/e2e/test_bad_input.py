@@ -18,7 +18,13 @@ from fastapi.testclient import TestClient
 
 from services.disclosure.main import create_app as disclosure_app
 from services.incidents.main import create_app as incidents_app
-from services.incidents.tests.conftest import SCHOOL, deployed, incident_body, officer_headers
+from services.incidents.tests.conftest import (
+    SCHOOL,
+    deployed,
+    in_memory_deployments,
+    incident_body,
+    officer_headers,
+)
 from services.incidents.tests.stories import search_body
 from services.reporting.feed import end_offsets
 from services.runtime.settings import ServiceSettings
@@ -211,7 +217,7 @@ def clients() -> Iterator[dict[str, TestClient]]:
     for name, factory in FACTORIES.items():
         client = TestClient(factory(ServiceSettings.for_service(name, in_memory=True)))
         opened[name] = client.__enter__()
-    opened["incidents"].app.state.ssp.extras["deployments"].apply(deployed())  # type: ignore[attr-defined]
+    in_memory_deployments(opened["incidents"].app).apply(deployed())  # type: ignore[arg-type]
     yield opened
     for client in opened.values():
         client.__exit__(None, None, None)

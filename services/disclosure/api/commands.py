@@ -6,10 +6,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 
 from services.disclosure.api import models as m
-from services.disclosure.api.deps import application, check_body_of_role, now, policy
+from services.disclosure.api.context import application, check_body_of_role, policy
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal, allow, forbid_outside_scope
+from services.runtime.endpoint import Now, Recorded
 from services.runtime.logs import correlation_id
 
 router = APIRouter(tags=["disclosure commands"])
@@ -17,87 +18,93 @@ App = Annotated[DisclosureApplication, Depends(application)]
 Policy = Annotated[DisclosurePolicy, Depends(policy)]
 
 
-@router.post("/requests", status_code=201, response_model=m.Recorded)
+@router.post("/requests", status_code=201, response_model=Recorded)
 def submit_request(
     body: m.SubmitRequest,
     principal: Annotated[Principal, allow("submit_request")],
     app: App,
     pol: Policy,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """Submit a Section 115 request; routine requests carry the whole pro forma."""
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
     check_body_of_role(principal, body.requesting_body)
     request_id = app.submit_request(
         body.model_dump(),
-        now(),
+        now,
         pol.decision_window,
         pol.confirmation_window,
         principal.actor(correlation_id()),
     )
-    return m.Recorded(id=str(request_id))
+    return Recorded(id=request_id)
 
 
-@router.patch("/requests/{request_id}", response_model=m.Recorded)
+@router.patch("/requests/{request_id}", response_model=Recorded)
 def amend_request(
     request_id: UUID,
     body: m.ProForma,
     principal: Annotated[Principal, allow("amend_request")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """Change the written request before the decision; voids any countersignature."""
     changes = body.model_dump(exclude_unset=True)
-    app.amend_request(request_id, changes, now(), principal.actor(correlation_id()))
-    return m.Recorded(id=str(request_id))
+    app.amend_request(request_id, changes, now, principal.actor(correlation_id()))
+    return Recorded(id=request_id)
 
 
-@router.post("/requests/{request_id}/written-confirmation", response_model=m.Recorded)
+@router.post("/requests/{request_id}/written-confirmation", response_model=Recorded)
 def confirm_in_writing(
     request_id: UUID,
     body: m.ProForma,
     principal: Annotated[Principal, allow("confirm_in_writing")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """Confirm an urgent request in writing by completing its pro forma."""
     changes = body.model_dump(exclude_unset=True)
-    app.confirm_in_writing(request_id, changes, now(), principal.actor(correlation_id()))
-    return m.Recorded(id=str(request_id))
+    app.confirm_in_writing(request_id, changes, now, principal.actor(correlation_id()))
+    return Recorded(id=request_id)
 
 
-@router.post("/requests/{request_id}/countersignature", response_model=m.Recorded)
+@router.post("/requests/{request_id}/countersignature", response_model=Recorded)
 def countersign_request(
     request_id: UUID,
     body: m.Countersign,
     principal: Annotated[Principal, allow("countersign_request")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """The head teacher of the pupil's school signs the request as read."""
-    app.countersign(request_id, body.content_hash, now(), principal.actor(correlation_id()))
-    return m.Recorded(id=str(request_id))
+    app.countersign(request_id, body.content_hash, now, principal.actor(correlation_id()))
+    return Recorded(id=request_id)
 
 
-@router.post("/requests/{request_id}/decision", status_code=201, response_model=m.Recorded)
+@router.post("/requests/{request_id}/decision", status_code=201, response_model=m.DecisionRecorded)
 def decide_request(
     request_id: UUID,
     body: m.Decide,
     principal: Annotated[Principal, allow("decide_request")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> m.DecisionRecorded:
     """Disclose in full, in part, or refuse, with reasoning; never edited afterwards."""
-    decision_id = app.decide(
-        request_id, body.model_dump(), now(), principal.actor(correlation_id())
-    )
-    return m.Recorded(id=str(request_id), decision_id=decision_id)
+    decision_id = app.decide(request_id, body.model_dump(), now, principal.actor(correlation_id()))
+    return m.DecisionRecorded(id=request_id, decision_id=decision_id)
 
 
 @router.post(
-    "/requests/{request_id}/decision-corrections", status_code=201, response_model=m.Recorded
+    "/requests/{request_id}/decision-corrections",
+    status_code=201,
+    response_model=m.DecisionRecorded,
 )
 def correct_decision(
     request_id: UUID,
     body: m.CorrectDecision,
     principal: Annotated[Principal, allow("correct_decision")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> m.DecisionRecorded:
     """Record a new decision that corrects, and references, the standing one."""
     decision = body.model_dump(exclude={"corrects", "correction_reason"})
     decision_id = app.correct_decision(
@@ -105,46 +112,49 @@ def correct_decision(
         body.corrects,
         decision,
         body.correction_reason,
-        now(),
+        now,
         principal.actor(correlation_id()),
     )
-    return m.Recorded(id=str(request_id), decision_id=decision_id)
+    return m.DecisionRecorded(id=request_id, decision_id=decision_id)
 
 
-@router.post("/requests/{request_id}/release", status_code=201, response_model=m.Recorded)
+@router.post("/requests/{request_id}/release", status_code=201, response_model=Recorded)
 def record_release(
     request_id: UUID,
     body: m.RecordRelease,
     principal: Annotated[Principal, allow("record_release")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """Record what was released, to whom, when, how and by whom."""
-    app.record_release(request_id, body.model_dump(), now(), principal.actor(correlation_id()))
-    return m.Recorded(id=str(request_id))
+    app.record_release(request_id, body.model_dump(), now, principal.actor(correlation_id()))
+    return Recorded(id=request_id)
 
 
-@router.post("/requests/{request_id}/closure", response_model=m.Recorded)
+@router.post("/requests/{request_id}/closure", response_model=Recorded)
 def close_request(
     request_id: UUID,
     body: m.CloseRequest,
     principal: Annotated[Principal, allow("close_request")],
     app: App,
     pol: Policy,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """Close a finished request with its retention review date."""
-    at = now()
+    at = now
     review = body.retention_review_on or pol.retention_review_from(at.date())
     app.close_request(request_id, review, at, principal.actor(correlation_id()))
-    return m.Recorded(id=str(request_id))
+    return Recorded(id=request_id)
 
 
-@router.post("/exchanges", status_code=201, response_model=m.Recorded)
+@router.post("/exchanges", status_code=201, response_model=Recorded)
 def log_exchange(
     body: m.LogExchange,
     principal: Annotated[Principal, allow("log_exchange")],
     app: App,
-) -> m.Recorded:
+    now: Now,
+) -> Recorded:
     """Log an exchange of non-personal information for planning or problem solving."""
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
-    exchange_id = app.log_exchange(body.model_dump(), now(), principal.actor(correlation_id()))
-    return m.Recorded(id=str(exchange_id))
+    exchange_id = app.log_exchange(body.model_dump(), now, principal.actor(correlation_id()))
+    return Recorded(id=exchange_id)

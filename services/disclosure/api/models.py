@@ -15,6 +15,7 @@ from ssp_contracts.events.disclosure import (
     UrgentReason,
 )
 
+from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.inputs import Text as OneLine
 
@@ -114,8 +115,7 @@ class LogExchange(Command):
     )
 
 
-class Recorded(BaseModel):
-    """Id of the record a command created or changed."""
+class DecisionRecorded(Recorded):
+    """The request a decision was recorded on, and the decision's own id."""
 
-    id: str
-    decision_id: str | None = None
+    decision_id: str

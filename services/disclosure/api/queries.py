@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 from ssp_contracts.events.disclosure import Outcome, Urgency
 
-from services.disclosure.api.deps import application, now, register, require_borough
+from services.disclosure.api.context import application, register, require_borough
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest
 from services.disclosure.export import register_csv
@@ -18,6 +18,7 @@ from services.disclosure.queue import QueueItem, overdue_confirmations, work_que
 from services.disclosure.register import RecordKind, Register, RegisterEntry, entry_of_request
 from services.runtime.auth import Principal, allow, forbid_outside_scope, hide_outside_scope
 from services.runtime.domain import NotFound
+from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
 
 router = APIRouter(tags=["disclosure queries"])
@@ -90,20 +91,28 @@ def get_history(
 
 @router.get("/queue", response_model=list[QueueItem])
 def get_queue(
-    borough: Key, principal: Annotated[Principal, allow("read_queue")], reg: Reg, at: At = None
+    borough: Key,
+    principal: Annotated[Principal, allow("read_queue")],
+    reg: Reg,
+    now: Now,
+    at: At = None,
 ) -> list[QueueItem]:
     """Open requests of the borough: urgent first, with deadlines and blockers."""
     require_borough(principal, borough)
-    return work_queue(reg.of_borough(borough), at or now())
+    return work_queue(reg.of_borough(borough), at or now)
 
 
 @router.get("/queue/overdue-confirmations", response_model=list[QueueItem])
 def get_overdue_confirmations(
-    borough: Key, principal: Annotated[Principal, allow("read_queue")], reg: Reg, at: At = None
+    borough: Key,
+    principal: Annotated[Principal, allow("read_queue")],
+    reg: Reg,
+    now: Now,
+    at: At = None,
 ) -> list[QueueItem]:
     """Urgent requests of the borough whose written confirmation is overdue."""
     require_borough(principal, borough)
-    return overdue_confirmations(reg.of_borough(borough), at or now())
+    return overdue_confirmations(reg.of_borough(borough), at or now)
 
 
 class RegisterFilter(BaseModel):

@@ -7,6 +7,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.disclosure.domain import rules
 from services.disclosure.domain.decision import DecisionSteps
+from services.runtime.clock import london_day
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
 
@@ -89,7 +90,7 @@ class CompletionSteps(DecisionSteps):
             raise StateConflict(
                 "countersignature-outstanding", "the head teacher has not countersigned"
             )
-        if retention_review_on <= now.date():
+        if retention_review_on <= london_day(now):
             raise RuleViolation(
                 "retention-review-in-past",
                 "the retention review date must lie after the closure",

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from eventsourcing.domain import Aggregate, event
 
 from services.disclosure.domain import rules
+from services.runtime.clock import london_day
 from services.runtime.domain import Actor, RuleViolation
 
 
@@ -64,7 +65,7 @@ class InformationExchange(Aggregate):
                 "personal data is shared only through a Section 115 request, not this log",
                 "personal_data",
             )
-        if exchanged_on > now.date():
+        if exchanged_on > london_day(now):
             raise RuleViolation(
                 "exchange-in-future", "the exchange cannot lie in the future", "exchanged_on"
             )

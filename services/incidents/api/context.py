@@ -1,44 +1,50 @@
-"""What every endpoint needs: the application, the deployments view and the caller's scope."""
+"""The incidents service's typed context and what every endpoint needs from it."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
 from services.incidents.deployments import DeploymentsView
 from services.runtime.auth import Principal
+from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor
+from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
 
 T = TypeVar("T")
 
 
-class Recorded(BaseModel):
-    """Id of the record a command created or changed."""
+@dataclass
+class IncidentsContext:
+    """What the incidents endpoints reach: the store, the deployments view and the clock."""
 
-    id: str
+    application: IncidentsApplication
+    deployments: DeploymentsView
+    clock: Clock
 
 
 class Incidents:
     """Per-request access to the service (FastAPI dependency)."""
 
     def __init__(self, request: Request) -> None:
-        ssp = request.app.state.ssp
-        self.app: IncidentsApplication = ssp.application
-        self.view: DeploymentsView = ssp.extras["deployments"]
+        context = context_of(request.app, IncidentsContext)
+        self.app = context.application
+        self.view = context.deployments
+        self.clock = context.clock
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a synchronous application call off the event loop."""
         return await run_in_threadpool(func, *args, **kwargs)
 
     async def scope(self, principal: Principal) -> Scope:
-        """The caller's scope."""
-        return await scope_of(principal, self.view)
+        """The caller's scope on today's deployments."""
+        return await scope_of(principal, self.view, london_day(self.now()))
 
     async def check_school(
         self, principal: Principal, school_id: str, *, hide: bool = False
@@ -46,10 +52,9 @@ class Incidents:
         """Refuse unless the caller may act for ``school_id`` (``hide``: 404, for reads by id)."""
         (await self.scope(principal)).check(school_id, hide=hide)
 
-    @staticmethod
-    def now() -> datetime:
+    def now(self) -> datetime:
         """The time a command is handled (commands carry it, so rules are testable)."""
-        return datetime.now(UTC)
+        return self.clock.now()
 
     @staticmethod
     def actor(principal: Principal) -> Actor:

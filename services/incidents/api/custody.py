@@ -8,12 +8,13 @@ from pydantic import BaseModel, Field
 from ssp_contracts.events.common import OfficerId, PupilRef
 from ssp_contracts.events.incidents import EvidenceKind
 
-from services.incidents.api.context import Recorded, Service, history_of
-from services.incidents.api.scope import today
+from services.incidents.api.context import Service, history_of
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.runtime.auth import Principal, allow
+from services.runtime.clock import london_day
 from services.runtime.domain import RuleViolation
+from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, Text
 
 router = APIRouter(tags=["evidence and arrests"])
@@ -98,7 +99,7 @@ async def seize_evidence(
     item_id = await s.run(
         s.app.seize_evidence, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
-    return Recorded(id=str(item_id))
+    return Recorded(id=item_id)
 
 
 @router.get("/evidence/{item_id}")
@@ -127,7 +128,7 @@ async def hand_over_evidence(
 ) -> Recorded:
     """The item passes from school staff to the officer deployed to the school."""
     item = await _item(s, principal, item_id)
-    deployed = await s.view.active(today(), body.officer_id)
+    deployed = await s.view.active(london_day(s.now()), body.officer_id)
     if not any(item.school_id in d.school_ids for d in deployed):
         raise RuleViolation(
             "officer-deployment",
@@ -143,7 +144,7 @@ async def hand_over_evidence(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(item_id))
+    return Recorded(id=item_id)
 
 
 @router.post("/evidence/{item_id}/disposal", response_model=Recorded)
@@ -164,7 +165,7 @@ async def dispose_evidence(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(item_id))
+    return Recorded(id=item_id)
 
 
 @router.post("/arrests", status_code=201, response_model=Recorded)
@@ -177,7 +178,7 @@ async def make_arrest(
     arrest_id = await s.run(
         s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
-    return Recorded(id=str(arrest_id))
+    return Recorded(id=arrest_id)
 
 
 async def _arrest(s: Service, principal: Principal, arrest_id: UUID) -> Arrest:
@@ -221,4 +222,4 @@ async def inform_head_of_arrest(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(arrest_id))
+    return Recorded(id=arrest_id)

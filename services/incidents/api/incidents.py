@@ -15,9 +15,10 @@ from ssp_contracts.events.incidents import (
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
-from services.incidents.api.context import Recorded, Service, history_of
+from services.incidents.api.context import Service, history_of
 from services.incidents.domain.incident import Incident
 from services.runtime.auth import Principal, allow
+from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
 
 router = APIRouter(tags=["incidents"])
@@ -115,7 +116,7 @@ async def report_incident(
     incident_id = await s.run(
         s.app.report_incident, **body.model_dump(), actor=s.actor(principal), now=s.now()
     )
-    return Recorded(id=str(incident_id))
+    return Recorded(id=incident_id)
 
 
 @router.get("/incidents")
@@ -154,7 +155,7 @@ async def _follow_up(
     """A follow-up on an incident: scope check, the command with its time and actor, the id."""
     await _incident(s, principal, incident_id)
     await s.run(command, incident_id, **fields, now=s.now(), actor=s.actor(principal))
-    return Recorded(id=str(incident_id))
+    return Recorded(id=incident_id)
 
 
 @router.get("/incidents/{incident_id}")

@@ -7,10 +7,11 @@ from pydantic import BaseModel, Field
 from ssp_contracts.events.common import TERM_PATTERN
 from ssp_contracts.events.incidents import Weekday
 
-from services.incidents.api.context import Recorded, Service, history_of
-from services.incidents.api.scope import today
+from services.incidents.api.context import Service, history_of
 from services.incidents.domain.hours import DEFAULT_HOURS, hours_id
 from services.runtime.auth import Principal, allow
+from services.runtime.clock import london_day
+from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant, KeyPath, KeyQuery, TimeOfDay
 
 router = APIRouter(tags=["schools"])
@@ -64,7 +65,7 @@ async def set_protocol_hours(
     record_id = await s.run(
         s.app.set_protocol_hours, school_id=school_id, **body.model_dump(), actor=s.actor(principal)
     )
-    return Recorded(id=str(record_id))
+    return Recorded(id=record_id)
 
 
 @router.get("/schools/{school_id}/protocol-hours")
@@ -104,7 +105,7 @@ async def submit_indicators(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(record_id))
+    return Recorded(id=record_id)
 
 
 @router.post("/schools/{school_id}/indicators/{term}/corrections", response_model=Recorded)
@@ -127,7 +128,7 @@ async def correct_indicators(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(record_id))
+    return Recorded(id=record_id)
 
 
 @router.get("/schools/{school_id}/indicators/{term}")
@@ -199,6 +200,6 @@ async def deployments(
     scope = await s.scope(principal)
     return [
         {**vars(d), "school_ids": list(d.school_ids)}
-        for d in await s.view.active(today(), officer_id)
+        for d in await s.view.active(london_day(s.now()), officer_id)
         if any(scope.allows(school) for school in d.school_ids)
     ]

@@ -1,7 +1,7 @@
 """Which schools a caller may act for: own school, deployments, borough, or London-wide."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from services.incidents.deployments import DeploymentsView
 from services.runtime.auth import Principal
@@ -30,13 +30,9 @@ class Scope:
         raise Forbidden(self.rule, self.why_not.format(school=school_id), "school_id")
 
 
-def today() -> date:
-    """Today's date (deployments are dated)."""
-    return datetime.now(UTC).date()
-
-
-async def scope_of(principal: Principal, view: DeploymentsView) -> Scope:
-    """The caller's scope from their token and the deployments view; unknown roles get none."""
+async def scope_of(principal: Principal, view: DeploymentsView, day: date) -> Scope:
+    """The caller's scope on ``day`` from their token and the deployments view; unknown roles
+    get none."""
     if scoped_by(principal.role, SCHOOL):
         return Scope(
             frozenset({str(principal.school)}),
@@ -44,7 +40,6 @@ async def scope_of(principal: Principal, view: DeploymentsView) -> Scope:
             f"the token is for school {principal.school}, not {{school}}",
         )
     if principal.role == "school_officer":
-        day = today()
         deployed = {s for d in await view.active(day, principal.sub) for s in d.school_ids}
         if principal.school:
             deployed &= {principal.school}

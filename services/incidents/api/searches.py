@@ -20,12 +20,13 @@ from ssp_contracts.vocab import (
     SelfDefinedEthnicity,
 )
 
-from services.incidents.api.context import Recorded, Service, history_of
+from services.incidents.api.context import Service, history_of
 from services.incidents.api.export import stop_and_search_rows
 from services.incidents.domain.search import Search
 from services.incidents.permissions import PERMISSIONS
 from services.runtime.auth import Principal, allow
 from services.runtime.csvcells import defused
+from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
 
 router = APIRouter(tags=["searches"])
@@ -87,7 +88,7 @@ async def record_search(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(search_id))
+    return Recorded(id=search_id)
 
 
 @router.get("/searches/export.csv", response_class=PlainTextResponse)
@@ -181,4 +182,4 @@ async def inform_parents(
         now=s.now(),
         actor=s.actor(principal),
     )
-    return Recorded(id=str(search_id))
+    return Recorded(id=search_id)

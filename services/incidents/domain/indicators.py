@@ -7,6 +7,7 @@ from datetime import date, datetime
 from eventsourcing.domain import Aggregate, event
 
 from services.incidents.domain.rules import check_not_future
+from services.runtime.clock import london_day
 from services.runtime.domain import Actor, RuleViolation
 from services.runtime.inputs import EARLIEST, LATEST
 
@@ -38,7 +39,7 @@ def check_term(term: str, now: datetime) -> None:
     if not EARLIEST.year <= year <= LATEST.year:
         # The calendar has no year 0; terms outside the platform's dates cannot be real.
         raise RuleViolation("term", f"a term's year lies in {EARLIEST.year}-{LATEST.year}", "term")
-    if date(year, month, day) > now.date():
+    if date(year, month, day) > london_day(now):
         raise RuleViolation("term-not-started", f"term {term} has not started yet", "term")
 
 

@@ -2,18 +2,21 @@
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from ssp_contracts.events.staffing import OfficerDeployed
 
+from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.deployments import InMemoryDeployments
 from services.incidents.main import create_app
+from services.runtime.clock import LONDON, FixedClock, SystemClock, london, london_day
 from services.runtime.domain import Actor
+from services.runtime.endpoint import context_of
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer
 
@@ -21,7 +24,26 @@ SCHOOL = "school-001"
 OTHER_SCHOOL = "school-002"
 OFFICER = "officer-001"
 PUPIL = "pupil-0123456789ab"
-LONDON = ZoneInfo("Europe/London")
+# Every incidents test runs on a winter (GMT) and a summer (BST) day, at a fixed time.
+WINTER = london(2026, 12, 9, 12)
+SUMMER = london(2026, 7, 8, 12)
+# Outside those tests (the stack tests reuse these helpers against services on the real
+# clock), the clock stands at the moment the tests started.
+CLOCK = FixedClock(SystemClock().now())
+_STARTED = CLOCK.at
+
+
+@pytest.fixture(autouse=True, params=[WINTER, SUMMER], ids=["winter", "summer"])
+def season(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """Set the shared clock to the test's day; every test runs once in GMT and once in BST."""
+    CLOCK.at = request.param
+    yield CLOCK.at
+    CLOCK.at = _STARTED
+
+
+def now() -> datetime:
+    """The fixed instant commands are handled at."""
+    return CLOCK.now()
 
 
 def at(days_ago: int = 0, hour: int = 10, minute: int = 30) -> datetime:
@@ -30,7 +52,7 @@ def at(days_ago: int = 0, hour: int = 10, minute: int = 30) -> datetime:
     Protocol hours are London hours, so a case at 07:59 must mean 07:59 in London in
     summer too (in UTC it would be 08:59 BST, inside the hours).
     """
-    day = datetime.now(LONDON).date() - timedelta(days=days_ago)
+    day = london_day(CLOCK.now()) - timedelta(days=days_ago)
     while day.isoweekday() > 5:
         day -= timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
@@ -62,7 +84,7 @@ def report(app: IncidentsApplication, **overrides: Any) -> uuid.UUID:
         "pupil_refs": [PUPIL],
         "allegation_against_staff": False,
         "actor": actor(),
-        "now": datetime.now(UTC),
+        "now": CLOCK.now(),
     }
     return app.report_incident(**{**facts, **overrides})
 
@@ -83,7 +105,7 @@ def deployed(
     officer: str = OFFICER, schools: tuple[str, ...] = (SCHOOL,), borough: str = "Waltham Forest"
 ) -> OfficerDeployed:
     """A staffing event: the officer deployed to ``schools`` since last year."""
-    today = date.today()
+    today = london_day(CLOCK.now())
     return OfficerDeployed(
         deployment_id=str(uuid.uuid4()),
         officer_id=officer,
@@ -98,9 +120,9 @@ def deployed(
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     """The API over in-memory persistence, OFFICER deployed to SCHOOL."""
-    service = create_app(ServiceSettings.for_service("incidents", in_memory=True))
+    service = create_app(ServiceSettings.for_service("incidents", in_memory=True), CLOCK)
     with TestClient(service) as test_client:
-        view: InMemoryDeployments = service.state.ssp.extras["deployments"]
+        view = in_memory_deployments(service)
         view.apply(deployed())
         yield test_client
 
@@ -139,3 +161,10 @@ def given_reported_incident_via_api(client: TestClient) -> str:
     assert response.status_code == 201, response.text
     incident_id: str = response.json()["id"]
     return incident_id
+
+
+def in_memory_deployments(service: FastAPI) -> InMemoryDeployments:
+    """The in-memory deployments view of a service started with ``in_memory=True``."""
+    view = context_of(service, IncidentsContext).deployments
+    assert isinstance(view, InMemoryDeployments)
+    return view

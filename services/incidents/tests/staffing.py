@@ -1,12 +1,14 @@
 """Publishes staffing events for stories on the real stack (until staffing publishes its own)."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.events.staffing import OfficerDeployed
 
+from services.incidents.tests.conftest import now
+from services.runtime.clock import london_day
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import cloud_event
 
@@ -34,7 +36,7 @@ def publish_deployment(
     officer_id: str, school_ids: list[str], borough: str = "Waltham Forest"
 ) -> OfficerDeployed:
     """Deploy ``officer_id`` to ``school_ids`` from last year for three years."""
-    today = date.today()
+    today = london_day(now())
     payload = OfficerDeployed(
         deployment_id=str(uuid.uuid4()),
         officer_id=officer_id,

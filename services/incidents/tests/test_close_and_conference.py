@@ -1,19 +1,16 @@
 """Restorative justice conferences and closing an incident with its outcome."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import PUPIL, actor, at
+from services.incidents.tests.conftest import PUPIL, actor, at, now
 from services.runtime.domain import RuleViolation, StateConflict
 
 
 def close(app: IncidentsApplication, incident_id: UUID, outcome: str = "local-resolution") -> None:
-    app.close_incident(
-        incident_id, outcome=outcome, closed_at=at(1, 15), now=datetime.now(UTC), actor=actor()
-    )
+    app.close_incident(incident_id, outcome=outcome, closed_at=at(1, 15), now=now(), actor=actor())
 
 
 def test_a_conference_and_its_outcome_are_recorded(
@@ -25,7 +22,7 @@ def test_a_conference_and_its_outcome_are_recorded(
         outcome="agreement_reached",
         pupil_refs=[PUPIL],
         notes="Apology given",
-        now=datetime.now(UTC),
+        now=now(),
         actor=actor(),
     )
     conference = app.get_incident(given_reported_incident).conferences[0]

@@ -1,12 +1,11 @@
 """Evidence chain of custody: every transfer names who, to whom and when."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at
+from services.incidents.tests.conftest import actor, at, now
 from services.runtime.domain import RuleViolation, StateConflict
 
 STAFF = actor("school_staff", "staff-1")
@@ -21,7 +20,7 @@ def given_item_in_staff_care(app: IncidentsApplication, given_serious_incident: 
         description="Small bag of herbal material",
         seized_at=at(1, 11),
         justification=None,
-        now=datetime.now(UTC),
+        now=now(),
         actor=STAFF,
     )
 
@@ -33,7 +32,7 @@ def move(app: IncidentsApplication, item: UUID, transfer: str, to: str, hour: in
         transfer=transfer,
         to_id=to,
         transferred_at=at(1, hour),
-        now=datetime.now(UTC),
+        now=now(),
         actor=who,
     )
 
@@ -106,7 +105,7 @@ def test_the_officer_seizing_holds_the_item_and_the_incident_records_the_step(
         description="Lock knife",
         seized_at=at(1, 11),
         justification=None,
-        now=datetime.now(UTC),
+        now=now(),
         actor=actor(),
     )
     assert app.get_evidence(item_id).holder == "officer"

@@ -1,12 +1,11 @@
 """Serious incidents must be reported to the head teacher; the service lists those not told."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at, report
+from services.incidents.tests.conftest import actor, at, now, report
 from services.runtime.domain import RuleViolation, StateConflict
 
 HEAD = actor("head_teacher", "head-1")
@@ -38,9 +37,7 @@ def test_a_serious_incident_is_listed_until_the_head_teacher_is_told(
     # Given a serious and a minor incident, only the serious one is outstanding
     assert not_told(app) == [str(given_serious_incident)]
     # When the head teacher is told
-    app.notify_head_teacher(
-        given_serious_incident, notified_at=at(1, 11), now=datetime.now(UTC), actor=HEAD
-    )
+    app.notify_head_teacher(given_serious_incident, notified_at=at(1, 11), now=now(), actor=HEAD)
     # Then nothing is outstanding and the incident records when
     assert not_told(app) == []
     assert app.get_incident(given_serious_incident).head_teacher_notified_at == at(1, 11)
@@ -49,10 +46,12 @@ def test_a_serious_incident_is_listed_until_the_head_teacher_is_told(
 def test_the_notice_is_recorded_once(
     app: IncidentsApplication, given_serious_incident: UUID
 ) -> None:
-    now = datetime.now(UTC)
-    app.notify_head_teacher(given_serious_incident, notified_at=at(1, 11), now=now, actor=HEAD)
+    moment = now()
+    app.notify_head_teacher(given_serious_incident, notified_at=at(1, 11), now=moment, actor=HEAD)
     with pytest.raises(StateConflict) as refused:
-        app.notify_head_teacher(given_serious_incident, notified_at=at(1, 12), now=now, actor=HEAD)
+        app.notify_head_teacher(
+            given_serious_incident, notified_at=at(1, 12), now=moment, actor=HEAD
+        )
     assert refused.value.rule == "head-teacher-notice"
     # And the first notice stands
     assert app.get_incident(given_serious_incident).head_teacher_notified_at == at(1, 11)
@@ -62,9 +61,7 @@ def test_a_notice_before_the_incident_is_refused(
     app: IncidentsApplication, given_serious_incident: UUID
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        app.notify_head_teacher(
-            given_serious_incident, notified_at=at(1, 9), now=datetime.now(UTC), actor=HEAD
-        )
+        app.notify_head_teacher(given_serious_incident, notified_at=at(1, 9), now=now(), actor=HEAD)
     assert (refused.value.rule, refused.value.field) == ("chronology", "notified_at")
 
 
@@ -76,7 +73,7 @@ def test_a_serious_incident_cannot_close_before_the_head_teacher_is_told(
             given_serious_incident,
             outcome="local-resolution",
             closed_at=at(1, 15),
-            now=datetime.now(UTC),
+            now=now(),
             actor=actor(),
         )
     assert refused.value.rule == "serious-head-teacher-notice"

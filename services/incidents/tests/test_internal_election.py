@@ -1,12 +1,11 @@
 """When the school deals internally, police action is limited to serious incidents, justified."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at
+from services.incidents.tests.conftest import actor, at, now
 from services.runtime.domain import RuleViolation, StateConflict
 
 STAFF = actor("school_staff", "staff-1")
@@ -14,7 +13,7 @@ JUSTIFICATION = "Knife recovered; the pupil poses a continuing risk to others at
 
 
 def elect(app: IncidentsApplication, incident_id: UUID) -> None:
-    app.elect_internal(incident_id, elected_at=at(1, 11), now=datetime.now(UTC), actor=STAFF)
+    app.elect_internal(incident_id, elected_at=at(1, 11), now=now(), actor=STAFF)
 
 
 def act(app: IncidentsApplication, incident_id: UUID, justification: str | None = None) -> None:
@@ -23,7 +22,7 @@ def act(app: IncidentsApplication, incident_id: UUID, justification: str | None 
         action="crime_report",
         taken_at=at(1, 12),
         justification=justification,
-        now=datetime.now(UTC),
+        now=now(),
         actor=actor(),
     )
 
@@ -74,7 +73,7 @@ def test_an_arrest_is_police_action_and_obeys_the_election(
             arrested_at=at(1, 12),
             on_premises=False,
             necessity=None,
-            now=datetime.now(UTC),
+            now=now(),
             actor=actor(),
         )
     assert refused.value.rule == "internal-election"

@@ -1,12 +1,11 @@
 """Arrests on premises only when absolutely necessary; the head teacher must be informed."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import PUPIL, actor, at
+from services.incidents.tests.conftest import PUPIL, actor, at, now
 from services.runtime.domain import RuleViolation, StateConflict
 
 NECESSITY = "Pupil threatened staff with a knife and tried to leave; risk to others."
@@ -21,7 +20,7 @@ def arrest(
         arrested_at=at(1, 12),
         on_premises=on_premises,
         necessity=necessity,
-        now=datetime.now(UTC),
+        now=now(),
         actor=actor(),
     )
 
@@ -63,11 +62,7 @@ def test_arrests_are_listed_until_the_head_teacher_is_informed(
     arrest_id = arrest(app, given_serious_incident, True, NECESSITY)
     assert head_not_told(app) == [str(arrest_id)]
     head = actor("head_teacher", "head-1")
-    app.inform_head_teacher_of_arrest(
-        arrest_id, informed_at=at(1, 12, 45), now=datetime.now(UTC), actor=head
-    )
+    app.inform_head_teacher_of_arrest(arrest_id, informed_at=at(1, 12, 45), now=now(), actor=head)
     assert head_not_told(app) == []
     with pytest.raises(StateConflict):
-        app.inform_head_teacher_of_arrest(
-            arrest_id, informed_at=at(1, 13), now=datetime.now(UTC), actor=head
-        )
+        app.inform_head_teacher_of_arrest(arrest_id, informed_at=at(1, 13), now=now(), actor=head)

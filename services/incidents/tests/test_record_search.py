@@ -1,12 +1,11 @@
 """The search record: grounds required, outcome link, parents informed by staff."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at, report
+from services.incidents.tests.conftest import actor, at, now, report
 from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
 
@@ -15,7 +14,7 @@ STAFF = actor("school_staff", "staff-1")
 
 def record(app: IncidentsApplication, **overrides: object) -> UUID:
     return app.record_search(
-        **search_facts(**overrides), officer_id="officer-001", now=datetime.now(UTC), actor=actor()
+        **search_facts(**overrides), officer_id="officer-001", now=now(), actor=actor()
     )
 
 
@@ -60,11 +59,11 @@ def test_parents_are_listed_until_staff_inform_them(app: IncidentsApplication) -
     search_id = record(app)
     assert parents_not_told(app) == [str(search_id)]
     # When a member of staff informs the parents
-    app.inform_parents(search_id, informed_at=at(1, 15), now=datetime.now(UTC), actor=STAFF)
+    app.inform_parents(search_id, informed_at=at(1, 15), now=now(), actor=STAFF)
     # Then the search is no longer outstanding, and a second notice is refused
     assert parents_not_told(app) == []
     with pytest.raises(StateConflict):
-        app.inform_parents(search_id, informed_at=at(1, 16), now=datetime.now(UTC), actor=STAFF)
+        app.inform_parents(search_id, informed_at=at(1, 16), now=now(), actor=STAFF)
 
 
 def test_parents_of_a_person_who_is_not_a_pupil_are_not_tracked(
@@ -73,12 +72,12 @@ def test_parents_of_a_person_who_is_not_a_pupil_are_not_tracked(
     search_id = record(app, pupil_ref=None, age_range="over 34")
     assert parents_not_told(app) == []
     with pytest.raises(RuleViolation) as refused:
-        app.inform_parents(search_id, informed_at=at(1, 15), now=datetime.now(UTC), actor=STAFF)
+        app.inform_parents(search_id, informed_at=at(1, 15), now=now(), actor=STAFF)
     assert refused.value.rule == "parents-of-pupil"
 
 
 def test_parents_cannot_be_informed_before_the_search(app: IncidentsApplication) -> None:
     search_id = record(app)
     with pytest.raises(RuleViolation) as refused:
-        app.inform_parents(search_id, informed_at=at(1, 9), now=datetime.now(UTC), actor=STAFF)
+        app.inform_parents(search_id, informed_at=at(1, 9), now=now(), actor=STAFF)
     assert refused.value.rule == "chronology"

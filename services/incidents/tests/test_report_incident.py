@@ -6,7 +6,7 @@ import pytest
 
 from services.incidents.application import IncidentsApplication
 from services.incidents.domain.hours import DEFAULT_HOURS
-from services.incidents.tests.conftest import SCHOOL, actor, at, report
+from services.incidents.tests.conftest import SCHOOL, actor, at, now, report
 from services.runtime.domain import RuleViolation
 
 
@@ -74,7 +74,7 @@ def test_an_incident_cannot_be_reported_as_happening_in_the_future(
     app: IncidentsApplication,
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        report(app, occurred_at=datetime.now(UTC) + timedelta(hours=2))
+        report(app, occurred_at=now() + timedelta(hours=2))
     assert (refused.value.rule, refused.value.field) == ("not-in-future", "occurred_at")
 
 

@@ -1,11 +1,9 @@
 """Termly indicators: submitted once, corrected by superseding revisions."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import SCHOOL, actor
+from services.incidents.tests.conftest import SCHOOL, actor, now
 from services.runtime.domain import RuleViolation, StateConflict
 
 HEAD = actor("head_teacher", "head-1")
@@ -18,23 +16,23 @@ COUNTS = {
 
 
 def submit(app: IncidentsApplication, term: str = "2026-summer") -> None:
-    now = datetime.now(UTC)
+    moment = now()
     app.submit_indicators(
-        school_id=SCHOOL, term=term, counts=COUNTS, submitted_at=now, now=now, actor=HEAD
+        school_id=SCHOOL, term=term, counts=COUNTS, submitted_at=moment, now=moment, actor=HEAD
     )
 
 
 def correct(
     app: IncidentsApplication, counts: dict[str, int], reason: str = "Late returns"
 ) -> None:
-    now = datetime.now(UTC)
+    moment = now()
     app.correct_indicators(
         school_id=SCHOOL,
         term="2026-summer",
         counts=counts,
         reason=reason,
-        submitted_at=now,
-        now=now,
+        submitted_at=moment,
+        now=moment,
         actor=actor("school_staff", "staff-1"),
     )
 

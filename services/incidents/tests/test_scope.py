@@ -8,6 +8,7 @@ from services.incidents.tests.conftest import (
     OTHER_SCHOOL,
     SCHOOL,
     deployed,
+    in_memory_deployments,
     incident_body,
     staff_headers,
 )
@@ -15,8 +16,7 @@ from services.runtime.testing import bearer
 
 
 def view(client: TestClient) -> InMemoryDeployments:
-    deployments: InMemoryDeployments = client.app.state.ssp.extras["deployments"]  # type: ignore[attr-defined]
-    return deployments
+    return in_memory_deployments(client.app)  # type: ignore[arg-type]
 
 
 def test_an_officer_not_deployed_to_the_school_is_refused(client: TestClient) -> None:

@@ -1,12 +1,11 @@
 """An allegation against a member of staff is investigated only after consulting the head."""
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at, report
+from services.incidents.tests.conftest import actor, at, now, report
 from services.runtime.domain import RuleViolation
 
 
@@ -21,7 +20,7 @@ def step(app: IncidentsApplication, incident_id: UUID) -> None:
         action="statement_taken",
         taken_at=at(1, 13),
         justification=None,
-        now=datetime.now(UTC),
+        now=now(),
         actor=actor(),
     )
 
@@ -45,7 +44,7 @@ def test_evidence_seized_by_the_officer_is_an_investigative_step(
             description="Petty cash book",
             seized_at=at(1, 12),
             justification=None,
-            now=datetime.now(UTC),
+            now=now(),
             actor=actor(),
         )
     assert refused.value.rule == "staff-allegation-consultation"
@@ -60,7 +59,7 @@ def test_after_consulting_the_deputy_the_investigation_proceeds(
         consulted="deputy_head",
         consulted_at=at(1, 12),
         notes="Deputy agrees; head teacher is away",
-        now=datetime.now(UTC),
+        now=now(),
         actor=actor(),
     )
     # When the officer takes a statement
@@ -78,7 +77,7 @@ def test_a_consultation_needs_an_allegation_against_staff(
             consulted="head_teacher",
             consulted_at=at(1, 12),
             notes="",
-            now=datetime.now(UTC),
+            now=now(),
             actor=actor(),
         )
     assert refused.value.rule == "staff-allegation"

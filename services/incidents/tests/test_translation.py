@@ -2,13 +2,12 @@
 
 import inspect
 import json
-from datetime import UTC, datetime
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from services.incidents import domain
 from services.incidents.domain import arrest, evidence, hours, incident, indicators, search
-from services.incidents.tests.conftest import actor, at, report
+from services.incidents.tests.conftest import actor, at, now, report
 from services.incidents.tests.stories import PERSON, search_facts
 from services.incidents.translation import translator
 
@@ -34,17 +33,17 @@ def test_every_domain_event_class_is_translated() -> None:
 def test_no_free_text_or_person_reaches_the_contracts(app) -> None:  # type: ignore[no-untyped-def]
     # Given a school day's records full of free text
     incident_id = report(app, category="robbery", description="Ali took Sam's phone")
-    now = datetime.now(UTC)
+    moment = now()
     app.record_police_action(
-        incident_id, action="crime_report", taken_at=at(1, 12), justification=None, now=now,
+        incident_id, action="crime_report", taken_at=at(1, 12), justification=None, now=moment,
         actor=actor(),
     )  # fmt: skip
     app.record_search(
-        **search_facts(incident_id=incident_id), officer_id="officer-001", now=now, actor=actor()
+        **search_facts(incident_id=incident_id), officer_id="officer-001", now=moment, actor=actor()
     )
     app.seize_evidence(
         incident_id=incident_id, kind="electronic_device", description="Sam's phone, cracked",
-        seized_at=at(1, 12), justification=None, now=now, actor=actor("school_staff", "staff-1"),
+        seized_at=at(1, 12), justification=None, now=moment, actor=actor("school_staff", "staff-1"),
     )  # fmt: skip
     # When every stored event is translated
     notifications = app.recorder.select_notifications(1, 100)

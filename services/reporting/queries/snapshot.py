@@ -4,12 +4,13 @@ from datetime import datetime
 from typing import Any
 
 from services.reporting.projections.context import term_of
+from services.runtime.clock import london_day
 from services.runtime.projection import Connection
 
 
 async def current_term(conn: Connection, now: datetime) -> str:
     """The term ``now`` falls in (London calendar convention when no borough calendar)."""
-    term: str = await conn.fetchval(f"SELECT {term_of('$1::date', 'NULL::text')}", now.date())
+    term: str = await conn.fetchval(f"SELECT {term_of('$1::date', 'NULL::text')}", london_day(now))
     return term
 
 

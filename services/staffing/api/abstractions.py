@@ -8,15 +8,14 @@ from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import AbstractionCategory
 
 from services.runtime.auth import Principal, allow
+from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
-from services.staffing.api.common import (
+from services.staffing.api.context import (
     TERM,
     OfficerId,
     OfficerPath,
-    Recorded,
     manages,
-    now,
     sees_officer,
     staffing,
 )
@@ -64,12 +63,13 @@ def record_abstraction(
     body: RecordAbstraction,
     principal: Annotated[Principal, allow("record_abstraction")],
     app: App,
+    now: Now,
 ) -> Recorded:
     """Record an abstraction; a ring-fenced officer not exceptionally needed is a breach."""
     manages(principal, app.get_officer(officer_id).borough)
     actor = principal.actor(correlation_id())
     return Recorded(
-        id=app.record_abstraction(officer_id, **body.model_dump(), now=now(), actor=actor)
+        id=app.record_abstraction(officer_id, **body.model_dump(), now=now, actor=actor)
     )
 
 

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.clock import london_day
+from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Key
 from services.runtime.logs import correlation_id
-from services.staffing.api.common import (
+from services.staffing.api.context import (
     OfficerId,
     OfficerPath,
-    Recorded,
     SchoolId,
     manages,
-    now,
     sees_borough,
     sees_officer,
     staffing,
@@ -130,11 +130,12 @@ def officer_deployments(
 def tenures_ending(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
+    now: Now,
     within_months: Annotated[int, Query(ge=1, le=60, description="Months ahead")] = 6,
     on: Annotated[Day | None, Query(description="Day to count from; today")] = None,
     borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[DeploymentView]:
     """Deployments in force whose tenure ends within N months."""
-    day = on or now().date()
+    day = on or london_day(now)
     found = app.tenures_ending(day, within_months, sees_borough(principal, borough))
     return [view(d) for d in found]

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from services.runtime.auth import Principal, allow
 from services.runtime.logs import correlation_id
-from services.staffing.api.common import manages, staffing
+from services.staffing.api.context import manages, staffing
 from services.staffing.application import StaffingApplication
 from services.staffing.import_rows import ImportRejected, RowError
 from services.staffing.imports import CsvImport

@@ -7,16 +7,15 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
-from services.staffing.api.common import (
+from services.staffing.api.context import (
     Borough,
     OfficerId,
     OfficerPath,
-    Recorded,
     SchoolPath,
     manages,
-    now,
     sees_officer,
     sees_school,
     staffing,
@@ -180,12 +179,13 @@ def notify_absence(
     body: NotifyAbsence,
     principal: Annotated[Principal, allow("notify_absence")],
     app: App,
+    now: Now,
 ) -> Recorded:
     """Record an absence notified to the officer's schools; short notice is flagged."""
     sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
     actor = principal.actor(correlation_id())
     absence_id = app.notify_absence(
-        officer_id, body.kind, body.starts_on, body.ends_on, body.notified_at, now(), actor
+        officer_id, body.kind, body.starts_on, body.ends_on, body.notified_at, now, actor
     )
     return Recorded(id=absence_id)
 

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, TimeOfDay
 from services.runtime.logs import correlation_id
-from services.staffing.api.common import (
+from services.staffing.api.context import (
     BoroughPath,
     OfficerPath,
-    Recorded,
     Term,
     TermPath,
     manages,

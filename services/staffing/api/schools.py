@@ -7,16 +7,16 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.runtime.auth import Principal, allow
+from services.runtime.clock import london_day
+from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, Key, Text
 from services.runtime.logs import correlation_id
-from services.staffing.api.common import (
+from services.staffing.api.context import (
     Borough,
     OfficerId,
-    Recorded,
     SchoolId,
     SchoolPath,
     manages,
-    now,
     sees_borough,
     sees_school,
     staffing,
@@ -153,10 +153,11 @@ def record_review(
 def list_schools(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
+    now: Now,
     borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[SchoolView]:
     """Schools in the programme."""
-    today = now().date()
+    today = london_day(now)
     return [school_view(s, today) for s in app.schools(sees_borough(principal, borough))]
 
 
@@ -165,12 +166,13 @@ def get_school(
     school_id: SchoolPath,
     principal: Annotated[Principal, allow("read_school")],
     app: App,
+    now: Now,
     on: Annotated[Day | None, Query(description="Day of the deployment; today")] = None,
 ) -> SchoolDeployment:
     """A school and the officers deployed to it."""
     school = app.get_school(school_id)
     sees_school(principal, school_id, school.borough)
-    day = on or now().date()
+    day = on or london_day(now)
     officers = [
         DeployedOfficer(deployment_id=str(d.id), **{k: getattr(d, k) for k in FIELDS})
         for d in app.deployments_at(school_id, day)
@@ -185,9 +187,10 @@ FIELDS = ("officer_id", "rank", "share_percent", "start_date", "tenure_end", "to
 def overdue_reviews(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
+    now: Now,
     on: Annotated[Day | None, Query(description="Day to judge on; today")] = None,
     borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[SchoolView]:
     """Schools whose annual partnership review was not held within a year."""
-    day = on or now().date()
+    day = on or london_day(now)
     return [school_view(s, day) for s in app.overdue_reviews(day, sees_borough(principal, borough))]

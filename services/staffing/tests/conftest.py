@@ -11,8 +11,8 @@ from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer
 from services.staffing.application import StaffingApplication
-from services.staffing.config import StaffingConfig
 from services.staffing.main import create_app
+from services.staffing.settings import StaffingConfig
 
 BOROUGH = "waltham-forest"
 TERM = "2025-autumn"

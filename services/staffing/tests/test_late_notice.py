@@ -7,7 +7,7 @@ import pytest
 
 from services.runtime.domain import RuleViolation, StateConflict
 from services.staffing.application import StaffingApplication
-from services.staffing.config import StaffingConfig
+from services.staffing.settings import StaffingConfig
 from services.staffing.tests.conftest import SUPERVISOR, deploy, register_officer, register_school
 
 NOW = datetime(2025, 10, 1, 15, 0, tzinfo=UTC)

@@ -1,15 +1,16 @@
-"""What every staffing router shares: the application, ids, scope checks, answers."""
+"""The staffing service's typed context and what every router shares: ids and scope checks."""
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import Path, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 from ssp_contracts.events.common import TERM_PATTERN
 
 from services.runtime.auth import Principal, forbid_outside_scope
+from services.runtime.clock import Clock
 from services.runtime.domain import Forbidden
+from services.runtime.endpoint import context_of
 from services.runtime.scope import BOROUGH, SCHOOL, claim_refusal
 from services.staffing.application import StaffingApplication
 
@@ -27,21 +28,17 @@ BoroughPath = Annotated[str, Path(pattern=SLUG, description="London borough")]
 TermPath = Annotated[str, Path(pattern=TERM, description="Term, e.g. 2025-autumn")]
 
 
+@dataclass
+class StaffingContext:
+    """What the staffing endpoints reach: the store (with its lookups) and the clock."""
+
+    application: StaffingApplication
+    clock: Clock
+
+
 def staffing(request: Request) -> StaffingApplication:
     """The service's application (FastAPI dependency)."""
-    app: StaffingApplication = request.app.state.ssp.application
-    return app
-
-
-def now() -> datetime:
-    """The time a command is given, passed in so that rules are testable."""
-    return datetime.now(UTC)
-
-
-class Recorded(BaseModel):
-    """Id of the record a command created or changed."""
-
-    id: UUID
+    return context_of(request.app, StaffingContext).application
 
 
 def refuse(message: str, field: str | None = None) -> Forbidden:

@@ -1,6 +1,6 @@
-"""What the endpoints share: the application, the register, the policy and the clock."""
+"""The disclosure service's typed context and what its endpoints share."""
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
@@ -8,7 +8,9 @@ from services.disclosure.application import DisclosureApplication
 from services.disclosure.register import Register
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal
+from services.runtime.clock import Clock
 from services.runtime.domain import Forbidden
+from services.runtime.endpoint import context_of
 
 # Which requesting bodies each submitting role may speak for (see permissions.py).
 BODIES_OF_ROLE = {
@@ -18,32 +20,29 @@ BODIES_OF_ROLE = {
 }
 
 
+@dataclass
+class DisclosureContext:
+    """What the disclosure endpoints reach: the store, the register, the policy, the clock."""
+
+    application: DisclosureApplication
+    register: Register
+    policy: DisclosurePolicy
+    clock: Clock
+
+
 def application(request: Request) -> DisclosureApplication:
     """The service's eventsourcing application."""
-    app: DisclosureApplication = request.app.state.ssp.application
-    return app
+    return context_of(request.app, DisclosureContext).application
 
 
 def register(request: Request) -> Register:
-    """The register read model, created on first use."""
-    extras = request.app.state.ssp.extras
-    reg: Register | None = extras.get("register")
-    if reg is None:
-        # setdefault: two first requests in parallel still end up sharing one register.
-        reg = extras.setdefault("register", Register(application(request)))
-    assert reg is not None
-    return reg
+    """The register read model (it catches up with the store on each read)."""
+    return context_of(request.app, DisclosureContext).register
 
 
 def policy(request: Request) -> DisclosurePolicy:
     """The configured windows of the workflow."""
-    pol: DisclosurePolicy = request.app.state.ssp.extras["policy"]
-    return pol
-
-
-def now() -> datetime:
-    """The time a command is recorded at."""
-    return datetime.now(UTC)
+    return context_of(request.app, DisclosureContext).policy
 
 
 def require_borough(principal: Principal, borough: str) -> None:

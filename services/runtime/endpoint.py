@@ -1,0 +1,34 @@
+"""What every endpoint shares: the service's typed context, the clock and a command's answer."""
+
+from datetime import datetime
+from typing import Annotated, TypeVar
+from uuid import UUID
+
+from fastapi import Depends, FastAPI, Request
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+class Recorded(BaseModel):
+    """Id of the record a command created or changed."""
+
+    id: UUID
+
+
+def context_of(app: FastAPI, kind: type[T]) -> T:
+    """The service's typed context (``ServiceSpec.context``); fails loudly if it is another."""
+    service = app.state.ssp.service
+    if not isinstance(service, kind):
+        raise RuntimeError(f"service context is {type(service).__name__}, not {kind.__name__}")
+    return service
+
+
+def _now(request: Request) -> datetime:
+    """The instant a request is handled, from the service's clock (tests fix it)."""
+    instant: datetime = request.app.state.ssp.clock.now()
+    return instant
+
+
+# Commands carry the time they were handled, so rules are testable with a fixed clock.
+Now = Annotated[datetime, Depends(_now)]
