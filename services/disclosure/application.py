@@ -4,11 +4,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import DomainEventProtocol
-
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.translation import translator
-from services.runtime.domain import Actor, NotFound, ServiceApplication
+from services.runtime.domain import Actor, ServiceApplication
 
 
 class DisclosureApplication(ServiceApplication):
@@ -113,19 +111,8 @@ class DisclosureApplication(ServiceApplication):
 
     def get_request(self, request_id: UUID) -> DisclosureRequest:
         """The request as it stands; NotFound for any other id."""
-        record: object = self.repository.get(request_id)
-        if not isinstance(record, DisclosureRequest):
-            raise NotFound(f"no disclosure request {request_id}")
-        return record
+        return self.load(DisclosureRequest, request_id, f"no disclosure request {request_id}")
 
     def get_exchange(self, exchange_id: UUID) -> InformationExchange:
         """A logged exchange; NotFound for any other id."""
-        record: object = self.repository.get(exchange_id)
-        if not isinstance(record, InformationExchange):
-            raise NotFound(f"no information exchange {exchange_id}")
-        return record
-
-    def history(self, request_id: UUID) -> list[DomainEventProtocol[Any]]:
-        """Every event of the request, oldest first."""
-        self.get_request(request_id)
-        return list(self.repository.event_store.get(request_id))
+        return self.load(InformationExchange, exchange_id, f"no information exchange {exchange_id}")

@@ -10,9 +10,9 @@ from services.disclosure.api.context import DisclosureContext
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.permissions import PERMISSIONS
-from services.disclosure.register import Register
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
+from services.disclosure.views.register import Register
 from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings

@@ -5,13 +5,13 @@ from fastapi import FastAPI
 from services.incidents.api import custody, incidents, schools, searches
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
-from services.incidents.deployments import (
+from services.incidents.permissions import PERMISSIONS
+from services.incidents.translation import translator
+from services.incidents.views.deployments import (
     DeploymentsProjection,
     InMemoryDeployments,
     PostgresDeployments,
 )
-from services.incidents.permissions import PERMISSIONS
-from services.incidents.translation import translator
 from services.runtime.clock import Clock
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings

@@ -2,10 +2,14 @@
 
 from dataclasses import asdict, dataclass
 from datetime import date, time
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
+from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+
+A = TypeVar("A", bound=Aggregate)
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,25 @@ class ServiceApplication(Application):
             for event in processing_event.events:
                 self.contract.check(event)
         return super()._record(processing_event)
+
+    def load(self, kind: type[A], record_id: UUID, what: str | None = None) -> A:
+        """The record ``record_id`` of ``kind``; NotFound (naming ``what``) if absent or other."""
+        try:
+            record: object = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            raise NotFound(what or f"no {kind.__name__} {record_id}") from None
+        if not isinstance(record, kind):
+            raise NotFound(what or f"no {kind.__name__} {record_id}")
+        return record
+
+    def exists(self, record_id: UUID) -> bool:
+        """Whether any record has the id ``record_id``."""
+        return record_id in self.repository
+
+    def history(self, kind: type[Aggregate], record_id: UUID) -> list[Any]:
+        """Every event of the record, oldest first."""
+        self.load(kind, record_id)
+        return list(self.events.get(record_id))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 
 from services.disclosure.application import DisclosureApplication
-from services.disclosure.register import Register
 from services.disclosure.settings import DisclosurePolicy
+from services.disclosure.views.register import Register
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock
 from services.runtime.domain import Forbidden

@@ -12,10 +12,10 @@ from ssp_contracts.events.disclosure import Outcome, Urgency
 from services.disclosure.api.context import application, register, require_borough
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest
-from services.disclosure.export import register_csv
 from services.disclosure.permissions import SUBMITTERS
-from services.disclosure.queue import QueueItem, overdue_confirmations, work_queue
-from services.disclosure.register import RecordKind, Register, RegisterEntry, entry_of_request
+from services.disclosure.views.export import register_csv
+from services.disclosure.views.queue import QueueItem, overdue_confirmations, work_queue
+from services.disclosure.views.register import RecordKind, Register, RegisterEntry, entry_of_request
 from services.runtime.auth import Principal, allow, forbid_outside_scope, hide_outside_scope
 from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
@@ -85,7 +85,7 @@ def get_history(
             actor_role=getattr(e, "actor").role,  # noqa: B009
             details={k: v for k, v in vars(e).items() if k not in _HIDDEN},
         )
-        for e in app.history(request_id)
+        for e in app.history(DisclosureRequest, request_id)
     ]
 
 

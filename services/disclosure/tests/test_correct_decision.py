@@ -6,6 +6,7 @@ from uuid import UUID
 import pytest
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain import DisclosureRequest
 from services.disclosure.tests.conftest import DISCLOSURE_OFFICER, FULL, NOW, REFUSE
 from services.runtime.domain import RuleViolation, StateConflict
 
@@ -40,7 +41,7 @@ def test_a_correction_replaces_and_references_the_decision(
     assert (decision["decision_id"], decision["corrects"]) == (new, old)
     assert decision["outcome"] == "disclose_full"
     # And the history keeps both decisions
-    events = [type(e).__name__ for e in app.history(given_part_disclosure)]
+    events = [type(e).__name__ for e in app.history(DisclosureRequest, given_part_disclosure)]
     assert events[-2:] == ["Decided", "DecisionCorrected"]
 
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from services.disclosure.application import DisclosureApplication
-from services.disclosure.register import Register
 from services.disclosure.tests.conftest import NOW, OFFICER
+from services.disclosure.views.register import Register
 from services.runtime.domain import RuleViolation
 
 EXCHANGE = {

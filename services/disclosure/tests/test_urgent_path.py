@@ -6,8 +6,6 @@ from uuid import UUID
 import pytest
 
 from services.disclosure.application import DisclosureApplication
-from services.disclosure.queue import overdue_confirmations, work_queue
-from services.disclosure.register import Register
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
     FULL,
@@ -18,6 +16,8 @@ from services.disclosure.tests.conftest import (
     routine_form,
     submit,
 )
+from services.disclosure.views.queue import overdue_confirmations, work_queue
+from services.disclosure.views.register import Register
 from services.runtime.domain import RuleViolation, StateConflict
 
 WRITTEN = {

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
-from services.incidents.deployments import DeploymentsView
+from services.incidents.views.deployments import DeploymentsView
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor

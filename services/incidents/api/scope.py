@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from services.incidents.deployments import DeploymentsView
+from services.incidents.views.deployments import DeploymentsView
 from services.runtime.auth import Principal
 from services.runtime.domain import Forbidden, NotFound
 from services.runtime.scope import BOROUGH, LONDON_WIDE, SCHOOL, scoped_by

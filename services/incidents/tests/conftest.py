@@ -12,8 +12,8 @@ from ssp_contracts.events.staffing import OfficerDeployed
 
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
-from services.incidents.deployments import InMemoryDeployments
 from services.incidents.main import create_app
+from services.incidents.views.deployments import InMemoryDeployments
 from services.runtime.clock import LONDON, FixedClock, SystemClock, london, london_day
 from services.runtime.domain import Actor
 from services.runtime.endpoint import context_of

@@ -3,7 +3,6 @@
 from fastapi.testclient import TestClient
 from ssp_contracts.events.staffing import DeploymentEnded
 
-from services.incidents.deployments import InMemoryDeployments
 from services.incidents.tests.conftest import (
     OTHER_SCHOOL,
     SCHOOL,
@@ -12,6 +11,7 @@ from services.incidents.tests.conftest import (
     incident_body,
     staff_headers,
 )
+from services.incidents.views.deployments import InMemoryDeployments
 from services.runtime.testing import bearer
 
 

@@ -11,8 +11,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.logs import correlation_id
 from services.staffing.api.context import manages, staffing
 from services.staffing.application import StaffingApplication
-from services.staffing.import_rows import ImportRejected, RowError
-from services.staffing.imports import CsvImport
+from services.staffing.commands.import_rows import ImportRejected, RowError
+from services.staffing.commands.imports import CsvImport
 
 router = APIRouter(tags=["imports"])
 MAX_BYTES = 5 * 1024 * 1024

@@ -3,14 +3,13 @@
 from datetime import datetime
 from uuid import UUID
 
-from services.incidents.application.base import Base
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
-from services.runtime.domain import Actor
+from services.runtime.domain import Actor, ServiceApplication
 
 
-class CustodyCommands(Base):
+class CustodyCommands(ServiceApplication):
     """Seize and move evidence; arrest and inform the head teacher."""
 
     def seize_evidence(

@@ -5,10 +5,9 @@ from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from services.runtime.domain import NotFound, ServiceApplication
+from services.runtime.domain import ServiceApplication, StateConflict
 from services.staffing.domain.absence import Absence
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.common import add_months
@@ -16,8 +15,8 @@ from services.staffing.domain.deployment import Deployment
 from services.staffing.domain.officer import Officer
 from services.staffing.domain.roster import Roster
 from services.staffing.domain.school import School
-from services.staffing.index import StaffingIndex
 from services.staffing.settings import StaffingConfig
+from services.staffing.views.index import StaffingIndex
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -32,43 +31,36 @@ class StaffingQueries(ServiceApplication):
         self.config = config or StaffingConfig()
         self.index = StaffingIndex(self)
 
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        try:
-            found: A = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(what) from None
-        if not isinstance(found, cls):
-            raise NotFound(what)
-        return found
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        return aggregate_id in self.repository
+    def check_new(self, aggregate_id: UUID, field: str, what: str) -> None:
+        """409 if a record with this natural key already exists."""
+        if self.exists(aggregate_id):
+            raise StateConflict(f"{what}-unique", f"this {what} is already recorded", field)
 
     def get_school(self, school_id: str) -> School:
         """The school ``school_id``."""
-        return self._get(School, School.create_id(school_id), f"school {school_id}")
+        return self.load(School, School.create_id(school_id), f"school {school_id}")
 
     def get_officer(self, officer_id: str) -> Officer:
         """The officer ``officer_id``."""
-        return self._get(Officer, Officer.create_id(officer_id), f"officer {officer_id}")
+        return self.load(Officer, Officer.create_id(officer_id), f"officer {officer_id}")
 
     def get_deployment(self, deployment_id: UUID) -> Deployment:
         """The deployment ``deployment_id``."""
-        return self._get(Deployment, deployment_id, f"deployment {deployment_id}")
+        return self.load(Deployment, deployment_id, f"deployment {deployment_id}")
 
     def get_absence(self, absence_id: UUID) -> Absence:
         """The absence ``absence_id``."""
-        return self._get(Absence, absence_id, f"absence {absence_id}")
+        return self.load(Absence, absence_id, f"absence {absence_id}")
 
     def get_calendar(self, borough: str, term: str) -> TermCalendar:
         """``borough``'s calendar of ``term``."""
         calendar_id = TermCalendar.create_id(borough, term)
-        return self._get(TermCalendar, calendar_id, f"term calendar {term} of {borough}")
+        return self.load(TermCalendar, calendar_id, f"term calendar {term} of {borough}")
 
     def get_roster(self, officer_id: str, term: str) -> Roster:
         """``officer_id``'s roster of ``term``."""
         roster_id = Roster.create_id(officer_id, term)
-        return self._get(Roster, roster_id, f"roster of {officer_id} for {term}")
+        return self.load(Roster, roster_id, f"roster of {officer_id} for {term}")
 
     def schools(self, borough: str | None = None) -> list[School]:
         """Schools in the programme, in one borough or all."""
@@ -113,7 +105,7 @@ class StaffingQueries(ServiceApplication):
         """Every roster of an officer, by term."""
         self.index.catch_up()
         ids = self.index.rosters.get(officer_id, {})
-        return [self._get(Roster, ids[t], f"roster {t}") for t in sorted(ids)]
+        return [self.load(Roster, ids[t], f"roster {t}") for t in sorted(ids)]
 
     def absences_at(self, school_id: str, since: date | None) -> list[Absence]:
         """Absences notified to a school, ending on or after ``since``."""

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from services.disclosure.register import RegisterEntry
+from services.disclosure.views.register import RegisterEntry
 
 NextStep = Literal["await_countersignature", "decide", "release", "close"]
 

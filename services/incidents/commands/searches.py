@@ -4,13 +4,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from services.incidents.application.base import Base
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.search import Search
-from services.runtime.domain import Actor, RuleViolation
+from services.runtime.domain import Actor, RuleViolation, ServiceApplication
 
 
-class SearchCommands(Base):
+class SearchCommands(ServiceApplication):
     """Record a search and the parents' notice."""
 
     def record_search(self, *, now: datetime, actor: Actor, **facts: Any) -> UUID:

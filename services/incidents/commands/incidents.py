@@ -3,15 +3,12 @@
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
-from services.incidents.application.base import Base
 from services.incidents.domain.hours import DEFAULT_HOURS, ProtocolHours, SchoolHours, hours_id
 from services.incidents.domain.incident import Incident
-from services.runtime.domain import Actor, NotFound
+from services.runtime.domain import Actor, NotFound, ServiceApplication
 
 
-class IncidentCommands(Base):
+class IncidentCommands(ServiceApplication):
     """Report, notify, elect, consult, act, confer and close."""
 
     def report_incident(
@@ -51,7 +48,7 @@ class IncidentCommands(Base):
         """The school's protocol hours, or the protocol's default."""
         try:
             record = self.load(SchoolHours, hours_id(school_id))
-        except (NotFound, AggregateNotFoundError):
+        except NotFound:
             return DEFAULT_HOURS
         return record.hours
 

@@ -11,16 +11,16 @@ from pydantic import BaseModel, ValidationError
 
 from services.runtime.domain import Actor, NotFound, RuleViolation
 from services.staffing.application import StaffingApplication
-from services.staffing.domain.officer import Officer
-from services.staffing.domain.roster import Roster
-from services.staffing.domain.school import School
-from services.staffing.import_rows import (
+from services.staffing.commands.import_rows import (
     ImportRejected,
     OfficerRow,
     RowError,
     SchoolRow,
     ShiftRow,
 )
+from services.staffing.domain.officer import Officer
+from services.staffing.domain.roster import Roster
+from services.staffing.domain.school import School
 
 
 class CsvImport:
@@ -116,7 +116,7 @@ class CsvImport:
             self.error(line, field, f"{key} appears twice in the file")
             return False
         seen.add(key)
-        if self.app._exists(make_id(key)):
+        if self.app.exists(make_id(key)):
             self.error(line, field, f"{key} is already registered")
             return False
         return True

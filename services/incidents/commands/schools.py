@@ -3,16 +3,13 @@
 from datetime import date, datetime, time
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
-from services.incidents.application.base import Base
 from services.incidents.domain.hours import SchoolHours, check_hours, hours_id
 from services.incidents.domain.indicators import TermIndicators, check_term, indicators_id
 from services.incidents.domain.rules import check_not_future
-from services.runtime.domain import Actor, StateConflict
+from services.runtime.domain import Actor, NotFound, ServiceApplication, StateConflict
 
 
-class SchoolCommands(Base):
+class SchoolCommands(ServiceApplication):
     """Set protocol hours; submit and correct termly indicators."""
 
     def set_protocol_hours(
@@ -30,7 +27,7 @@ class SchoolCommands(Base):
         days, closed = sorted(set(school_days)), sorted(set(closed_dates))
         try:
             record = self.load(SchoolHours, hours_id(school_id))
-        except AggregateNotFoundError:
+        except NotFound:
             record = SchoolHours(school_id, starts, ends, days, closed, actor)
         else:
             record.change(starts, ends, days, closed, actor)
@@ -56,7 +53,7 @@ class SchoolCommands(Base):
         check_not_future(submitted_at, now, "submitted_at")
         try:
             self.load(TermIndicators, indicators_id(school_id, term))
-        except AggregateNotFoundError:
+        except NotFound:
             record = TermIndicators(school_id, term, counts, submitted_at, actor)
             self.save(record)
             return record.id

@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from services.disclosure.register import RegisterEntry
+from services.disclosure.views.register import RegisterEntry
 from services.runtime.csvcells import defused
 
 # Column, and how to read it from an entry; the data sharing code's log fields.

@@ -8,17 +8,13 @@ from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.officer import Officer
 from services.staffing.domain.roster import Roster, Shift
-from services.staffing.queries import StaffingQueries
+from services.staffing.views.queries import StaffingQueries
 
 SCHOOL_WEEK = (0, 1, 2, 3, 4)
 
 
 class RosterCommands(StaffingQueries):
     """Plan shifts for a term, edit them one by one, and record abstractions from them."""
-
-    def check_new(self, aggregate_id: UUID, field: str, what: str) -> None:
-        if self._exists(aggregate_id):
-            raise StateConflict(f"{what}_unique", f"this {what} is already recorded", field)
 
     def serving_officer(self, officer_id: str) -> Officer:
         """The officer, who must serve at least one school."""
@@ -29,7 +25,7 @@ class RosterCommands(StaffingQueries):
 
     def calendar_for(self, borough: str, term: str) -> TermCalendar:
         """The borough's calendar of ``term``; 422 when none was published."""
-        if not self._exists(TermCalendar.create_id(borough, term)):
+        if not self.exists(TermCalendar.create_id(borough, term)):
             raise RuleViolation(
                 "term-calendar-published", f"{borough} has no calendar for {term}", "term"
             )
@@ -112,7 +108,7 @@ class RosterCommands(StaffingQueries):
         """Record an officer taken off school duty; breaches a ring-fence unless exceptional."""
         officer = self.get_officer(officer_id)
         term = self.term_of(officer.borough, shift_date)
-        if term is None or not self._exists(Roster.create_id(officer_id, term)):
+        if term is None or not self.exists(Roster.create_id(officer_id, term)):
             raise RuleViolation(
                 "rostered-shift", f"no roster covers {shift_date} for {officer_id}", "shift_date"
             )

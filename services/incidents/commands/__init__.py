@@ -1,0 +1,1 @@
+"""Command groups of the incidents application, one module per record kind."""

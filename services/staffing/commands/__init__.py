@@ -1,0 +1,1 @@
+"""Command groups of the staffing application: the programme's records, rosters, CSV imports."""
