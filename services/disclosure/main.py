@@ -2,13 +2,11 @@
 
 import logging
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from services.disclosure.api import routers
 from services.disclosure.api.context import DisclosureContext
 from services.disclosure.application import DisclosureApplication
-from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.permissions import PERMISSIONS
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
@@ -43,19 +41,5 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
     """The disclosure service app, built from the environment unless given settings."""
     settings = settings or ServiceSettings.for_service("disclosure")
     app = create_service_app(SPEC, settings, clock)
-
-    @app.exception_handler(NotEntitled)
-    async def not_entitled(request: Request, exc: NotEntitled) -> JSONResponse:
-        # Refusals are logged like the permission table's own (DESIGN section 5).
-        principal = getattr(request.state, "principal", None)
-        log.warning(
-            "refused %s %s: %s",
-            request.method,
-            request.url.path,
-            exc.message,
-            extra={"rule": exc.rule, "status": 403, "actor": getattr(principal, "sub", None)},
-        )
-        detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
-        return JSONResponse({"detail": detail}, status_code=403)
 
     return app

@@ -145,6 +145,7 @@ class Permissions:
                 "actor": principal.sub if principal else None,
             },
         )
+        refusal.logged = True
         raise refusal
 
 

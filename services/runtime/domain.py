@@ -72,6 +72,8 @@ class RuleViolation(Exception):
         self.rule = rule
         self.message = message
         self.field = field
+        # Set by whoever already logged this refusal, so the error handler does not again.
+        self.logged = False
 
 
 def rule_of_error(kind: str) -> str:

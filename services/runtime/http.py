@@ -20,14 +20,30 @@ from services.runtime.logs import correlation
 CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}\Z")
 log = logging.getLogger(__name__)
+# Refusals share the permission check's logger, so one filter finds them all.
+refusals = logging.getLogger("ssp.auth")
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Domain errors become 4xx answers that name the rule and the field."""
 
     @app.exception_handler(RuleViolation)
-    async def rule_violation(_: Request, exc: RuleViolation) -> JSONResponse:
+    async def rule_violation(request: Request, exc: RuleViolation) -> JSONResponse:
         detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
+        if exc.status_code in (401, 403) and not exc.logged:
+            # Every refusal of a caller is logged once, wherever it was raised (DESIGN: security).
+            principal = getattr(request.state, "principal", None)
+            refusals.warning(
+                "refused %s %s: %s",
+                request.method,
+                request.url.path,
+                exc.message,
+                extra={
+                    "rule": exc.rule,
+                    "status": exc.status_code,
+                    "actor": getattr(principal, "sub", None),
+                },
+            )
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
 

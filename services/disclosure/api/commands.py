@@ -6,7 +6,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 
 from services.disclosure.api import models as m
-from services.disclosure.api.context import application, check_body_of_role, policy
+from services.disclosure.api.context import application, policy
+from services.disclosure.api.scope import check_body_of_role
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal, allow, forbid_outside_scope

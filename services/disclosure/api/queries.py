@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 from ssp_contracts.events.disclosure import Outcome, Urgency
 
-from services.disclosure.api.context import application, register, require_borough
+from services.disclosure.api.context import application, register
+from services.disclosure.api.scope import require_borough
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest
 from services.disclosure.permissions import SUBMITTERS

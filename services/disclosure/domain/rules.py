@@ -2,13 +2,11 @@
 
 from datetime import datetime
 
-from services.runtime.domain import Actor, RuleViolation
+from services.runtime.domain import Actor, Forbidden, RuleViolation
 
 
-class NotEntitled(RuleViolation):
-    """The protocol gives this act to someone else (answered with 403)."""
-
-    status_code = 403
+class NotEntitled(Forbidden):
+    """The protocol gives this act to someone else (the runtime's 403 refusal)."""
 
 
 def check_head_teacher_of(actor: Actor, school_id: str) -> None:

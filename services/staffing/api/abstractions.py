@@ -11,14 +11,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
-from services.staffing.api.context import (
-    TERM,
-    OfficerId,
-    OfficerPath,
-    manages,
-    sees_officer,
-    staffing,
-)
+from services.staffing.api.context import TERM, OfficerId, OfficerPath, staffing
+from services.staffing.api.scope import manages, sees_officer
 from services.staffing.application import StaffingApplication
 
 router = APIRouter(tags=["abstractions"])

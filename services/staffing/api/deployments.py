@@ -12,15 +12,8 @@ from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Key
 from services.runtime.logs import correlation_id
-from services.staffing.api.context import (
-    OfficerId,
-    OfficerPath,
-    SchoolId,
-    manages,
-    sees_borough,
-    sees_officer,
-    staffing,
-)
+from services.staffing.api.context import OfficerId, OfficerPath, SchoolId, staffing
+from services.staffing.api.scope import manages, sees_borough, sees_officer
 from services.staffing.application import StaffingApplication
 from services.staffing.domain.deployment import Deployment
 

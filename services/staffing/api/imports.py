@@ -9,7 +9,8 @@ from starlette.datastructures import UploadFile
 
 from services.runtime.auth import Principal, allow
 from services.runtime.logs import correlation_id
-from services.staffing.api.context import manages, staffing
+from services.staffing.api.context import staffing
+from services.staffing.api.scope import manages
 from services.staffing.application import StaffingApplication
 from services.staffing.commands.import_rows import ImportRejected, RowError
 from services.staffing.commands.imports import CsvImport

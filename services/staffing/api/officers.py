@@ -10,16 +10,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
-from services.staffing.api.context import (
-    Borough,
-    OfficerId,
-    OfficerPath,
-    SchoolPath,
-    manages,
-    sees_officer,
-    sees_school,
-    staffing,
-)
+from services.staffing.api.context import Borough, OfficerId, OfficerPath, SchoolPath, staffing
+from services.staffing.api.scope import manages, sees_officer, sees_school
 from services.staffing.application import StaffingApplication
 
 router = APIRouter(tags=["officers"])

@@ -10,15 +10,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, TimeOfDay
 from services.runtime.logs import correlation_id
-from services.staffing.api.context import (
-    BoroughPath,
-    OfficerPath,
-    Term,
-    TermPath,
-    manages,
-    sees_officer,
-    staffing,
-)
+from services.staffing.api.context import BoroughPath, OfficerPath, Term, TermPath, staffing
+from services.staffing.api.scope import manages, sees_officer
 from services.staffing.application import StaffingApplication
 
 router = APIRouter(tags=["rosters"])

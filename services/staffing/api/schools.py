@@ -11,16 +11,8 @@ from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, Key, Text
 from services.runtime.logs import correlation_id
-from services.staffing.api.context import (
-    Borough,
-    OfficerId,
-    SchoolId,
-    SchoolPath,
-    manages,
-    sees_borough,
-    sees_school,
-    staffing,
-)
+from services.staffing.api.context import Borough, OfficerId, SchoolId, SchoolPath, staffing
+from services.staffing.api.scope import manages, sees_borough, sees_school
 from services.staffing.application import StaffingApplication
 from services.staffing.domain.school import School
 
