@@ -99,6 +99,22 @@ class Unauthenticated(RuleViolation):
     status_code = 401
 
 
+class Refused(RuleViolation):
+    """A request refused with another 4xx status (413, 415, ...), or with row-level errors."""
+
+    def __init__(
+        self,
+        status: int,
+        rule: str,
+        message: str,
+        field: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(rule, message, field)
+        self.status_code = status
+        self.errors = errors
+
+
 class NotFound(Exception):
     """No record with that id (answered with 404)."""
 

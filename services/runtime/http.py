@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from services.runtime.domain import NotFound, RuleViolation, rule_of_error
+from services.runtime.domain import NotFound, Refused, RuleViolation, rule_of_error
 from services.runtime.logs import correlation
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -29,7 +29,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> JSONResponse:
-        detail = {"rule": exc.rule, "message": exc.message, "field": exc.field}
+        detail: dict[str, Any] = {"rule": exc.rule, "message": exc.message, "field": exc.field}
+        if isinstance(exc, Refused) and exc.errors is not None:
+            detail["errors"] = exc.errors
         if exc.status_code in (401, 403) and not exc.logged:
             # Every refusal of a caller is logged once, wherever it was raised (DESIGN: security).
             principal = getattr(request.state, "principal", None)
@@ -64,8 +66,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def conflict(_: Request, exc: IntegrityError) -> JSONResponse:
         # Optimistic concurrency: another command changed the record first.
-        message = "conflict: the record was changed concurrently; reload and retry"
-        return JSONResponse({"detail": message}, status_code=409)
+        message = "the record was changed concurrently; reload and retry"
+        detail = {"rule": "concurrent-change", "message": message, "field": None}
+        return JSONResponse({"detail": detail}, status_code=409)
 
 
 def invalid_input(errors: Sequence[Any]) -> dict[str, Any]:

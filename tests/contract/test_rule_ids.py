@@ -4,6 +4,7 @@ Clients match on the rule id of ``{"detail": {"rule", "message", "field"}}``; on
 across the four services is part of that contract.
 """
 
+import ast
 import re
 
 from services.runtime.domain import rule_of_error
@@ -11,8 +12,12 @@ from services.runtime.settings import REPO_ROOT
 
 KEBAB = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")
 RAISED = re.compile(
-    r"\b(?:RuleViolation|StateConflict|Forbidden|Unauthenticated)\(\s*\"([^\"]+)\"", re.S
+    r"\b(?:RuleViolation|StateConflict|Forbidden|Unauthenticated|NotEntitled)\(\s*\"([^\"]+)\""
+    r"|\bRefused\(\s*\d+,\s*\"([^\"]+)\"",
+    re.S,
 )
+# A test that expects a refusal by its status alone would pass for the wrong refusal.
+REFUSAL_STATUS = re.compile(r"(?:==|\(|\[)\s*(?:403|409|422)\b")
 
 
 def rule_ids_in_code() -> dict[str, str]:
@@ -21,7 +26,8 @@ def rule_ids_in_code() -> dict[str, str]:
     for path in sorted((REPO_ROOT / "services").rglob("*.py")):
         if "/tests/" in str(path):
             continue
-        for rule in RAISED.findall(path.read_text()):
+        for groups in RAISED.findall(path.read_text()):
+            rule = next(g for g in groups if g)
             found.setdefault(rule, str(path.relative_to(REPO_ROOT)))
     return found
 
@@ -35,3 +41,21 @@ def test_every_rule_id_is_kebab_case() -> None:
 def test_pydantic_error_types_become_kebab_case_rules() -> None:
     assert rule_of_error("string_pattern_mismatch") == "string-pattern-mismatch"
     assert KEBAB.match(rule_of_error("json_invalid"))
+
+
+def test_every_test_of_a_refusal_checks_its_rule_id() -> None:
+    unchecked = []
+    paths = [
+        *(REPO_ROOT / "services").rglob("tests/test_*.py"),
+        *(REPO_ROOT / "tests").rglob("*.py"),
+    ]
+    for path in sorted(paths):
+        source = path.read_text()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+                "test"
+            ):
+                body = ast.get_source_segment(source, node) or ""
+                if REFUSAL_STATUS.search(body) and "rule" not in body:
+                    unchecked.append(f"{path.relative_to(REPO_ROOT)}::{node.name}")
+    assert unchecked == []

@@ -35,7 +35,7 @@ def check_requester(actor: Actor, requested_by: str) -> None:
     """Only the requester may change or confirm their written request."""
     if actor.id != requested_by:
         raise NotEntitled(
-            "only_requester_may_change",
+            "only-requester-may-change",
             "only the officer who submitted the request may change or confirm it",
             "request_id",
         )

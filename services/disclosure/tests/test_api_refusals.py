@@ -52,18 +52,22 @@ def test_a_caller_submits_only_for_their_own_kind_of_body(client: TestClient) ->
     )
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "requesting_body"
+    assert response.json()["detail"]["rule"] == "requesting-body-of-role"
 
 
 def test_a_local_authority_system_submits_for_the_local_authority(client: TestClient) -> None:
     body = {**ROUTINE, "requesting_body": "local_authority"}
     assert client.post("/requests", json=body, headers=LA_SYSTEM).status_code == 201
     other_borough = {**body, "borough": "hackney"}
-    assert client.post("/requests", json=other_borough, headers=LA_SYSTEM).status_code == 403
+    refused = client.post("/requests", json=other_borough, headers=LA_SYSTEM)
+    assert refused.status_code == 403
+    assert refused.json()["detail"]["rule"] == "outside-scope"
 
 
 def test_an_officer_submits_only_for_their_own_school(client: TestClient) -> None:
     response = client.post("/requests", json={**ROUTINE, "school_id": "school-2"}, headers=OFFICER)
     assert response.status_code == 403
+    assert response.json()["detail"]["rule"] == "outside-scope"
 
 
 def test_the_wrong_head_teacher_cannot_sign(client: TestClient) -> None:
@@ -94,6 +98,7 @@ def test_a_disclosure_officer_of_another_borough_cannot_decide(client: TestClien
     response = client.post(f"/requests/{request_id}/decision", json=body, headers=OTHER_DO)
     assert response.status_code == 403
     assert response.json()["detail"]["field"] == "borough"
+    assert response.json()["detail"]["rule"] == "not-disclosure-officer-of-borough"
 
 
 def test_requests_are_read_only_by_those_concerned(client: TestClient) -> None:

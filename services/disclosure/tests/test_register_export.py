@@ -97,6 +97,7 @@ def test_the_register_of_another_borough_is_out_of_scope(client: TestClient) -> 
     scoped_auditor = bearer("auditor", "auditor-2", borough="hackney")
     response = client.get("/register", params={"borough": "waltham-forest"}, headers=scoped_auditor)
     assert response.status_code == 403
+    assert response.json()["detail"]["rule"] == "outside-scope"
 
 
 def test_a_borough_beyond_latin_1_still_gets_its_csv(client: TestClient) -> None:

@@ -51,7 +51,9 @@ def test_an_ended_deployment_no_longer_lets_the_officer_act(client: TestClient) 
             reason="transfer",
         )
     )
-    assert client.post("/incidents", json=incident_body(), headers=headers).status_code == 403
+    refused = client.post("/incidents", json=incident_body(), headers=headers)
+    assert refused.status_code == 403
+    assert refused.json()["detail"]["rule"] == "officer-deployment"
 
 
 def test_staff_of_another_school_cannot_read_the_incident(

@@ -81,6 +81,7 @@ def test_a_position_beyond_any_seq_is_refused_naming_the_field(api: TestClient) 
     # Then it is a 422 naming after_seq, and the largest position still answers
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"]["field"] == "query.after_seq"
+    assert answer.json()["detail"]["rule"] == "less-than-equal"
     assert api.get("/audit", params={"after_seq": 2**63 - 1}, headers=AUDITOR).json() == []
 
 

@@ -17,7 +17,7 @@ from services.reporting.tests.performance_stories import (
     searches,
 )
 from services.reporting.views import all_projections, apply_events
-from services.runtime.testing import bearer
+from services.runtime.testing import bearer, refusal_rule
 
 pytestmark = pytest.mark.stack
 HACKNEY_SUPERVISOR = bearer("borough_supervisor", "sergeant-h", borough="Hackney")
@@ -122,6 +122,7 @@ def test_performance_views_keep_to_the_supervisors_borough(
         path, params={"borough": "Camden"}, headers=HACKNEY_SUPERVISOR
     )
     assert other.status_code == 403
+    assert refusal_rule(other) == "outside-scope"
     if path in ("/performance/incidents", "/performance/outcomes", "/performance/outstanding"):
         assert "Camden" in {r["borough"] for r in everyone}
 
@@ -135,9 +136,9 @@ def test_value_for_money_as_csv(given_a_term_of_incidents: TestClient) -> None:
     assert answer.status_code == 200, answer.text
     rows = {r["area"]: r for r in csv.DictReader(io.StringIO(answer.text))}
     assert float(rows["London"]["cost_per_school"]) == 44_202
-    assert (
-        given_a_term_of_incidents.get(
-            "/performance/value-for-money", params={"term": "autumn"}, headers=ANALYST
-        ).status_code
-        == 422
+    bad_term = given_a_term_of_incidents.get(
+        "/performance/value-for-money", params={"term": "autumn"}, headers=ANALYST
     )
+    assert bad_term.status_code == 422
+    assert bad_term.json()["detail"]["field"] == "query.term"
+    assert refusal_rule(bad_term) == "string-pattern-mismatch"

@@ -42,7 +42,8 @@ def test_a_state_conflict_is_409() -> None:
 def test_a_concurrent_change_is_409_and_asks_to_retry() -> None:
     response = client_raising(IntegrityError("duplicate key")).post("/things")
     assert response.status_code == 409
-    assert "changed concurrently" in response.json()["detail"]
+    assert response.json()["detail"]["rule"] == "concurrent-change"
+    assert "changed concurrently" in response.json()["detail"]["message"]
 
 
 def test_an_unknown_record_is_404() -> None:

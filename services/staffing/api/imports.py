@@ -3,11 +3,12 @@
 import asyncio
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from services.runtime.auth import Principal, allow
+from services.runtime.domain import Refused
 from services.runtime.logs import correlation_id
 from services.staffing.api.context import staffing
 from services.staffing.api.scope import manages
@@ -52,6 +53,7 @@ class Rejected(BaseModel):
 
     rule: str
     message: str
+    field: str | None = None
     errors: list[RowError]
 
 
@@ -62,18 +64,27 @@ async def csv_text(request: Request) -> str:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise HTTPException(422, "multipart body needs a file field named 'file'")
+            raise Refused(
+                422, "csv-file-field", "multipart body needs a file field named 'file'", "file"
+            )
         raw = await upload.read(MAX_BYTES + 1)
     elif content_type.startswith("text/csv"):
         raw = await request.body()
     else:
-        raise HTTPException(415, "send the CSV as text/csv or as multipart/form-data field 'file'")
+        raise Refused(
+            415,
+            "csv-content-type",
+            "send the CSV as text/csv or as multipart/form-data field 'file'",
+            "header.content-type",
+        )
     if len(raw) > MAX_BYTES:
-        raise HTTPException(413, f"the file is larger than {MAX_BYTES // 1024 // 1024} MB")
+        raise Refused(
+            413, "csv-too-large", f"the file is larger than {MAX_BYTES // 1024 // 1024} MB", "file"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise HTTPException(422, f"the file is not UTF-8 text: {exc}") from exc
+        raise Refused(422, "csv-utf-8", f"the file is not UTF-8 text: {exc}", "file") from exc
 
 
 @router.post(
@@ -98,10 +109,7 @@ async def import_csv(
         # eventsourcing is synchronous: keep the event loop free while it saves.
         ids = await asyncio.to_thread(job.run, kind, text)
     except ImportRejected as exc:
-        rejected = Rejected(
-            rule="csv-rows-valid",
-            message=f"{len(exc.errors)} problems found; nothing was imported",
-            errors=exc.errors,
-        )
-        raise HTTPException(422, rejected.model_dump()) from None
+        message = f"{len(exc.errors)} problems found; nothing was imported"
+        errors = [e.model_dump() for e in exc.errors]
+        raise Refused(422, "csv-rows-valid", message, None, errors) from None
     return Imported(kind=kind, imported=len(ids), ids=ids)

@@ -70,6 +70,7 @@ def test_a_file_missing_columns_is_refused_at_line_1(client: TestClient) -> None
     response = post_csv(client, "officers", "officer_id,rank\npc-1,constable\n")
     detail = response.json()["detail"]
     assert response.status_code == 422
+    assert detail["rule"] == "csv-rows-valid"
     assert detail["errors"][0]["line"] == 1
     assert "borough" in detail["errors"][0]["reason"]
 
@@ -137,9 +138,12 @@ def test_rosters_import_one_shift_a_row(client: TestClient) -> None:
 
 
 def test_an_empty_or_unknown_body_is_refused(client: TestClient) -> None:
-    assert post_csv(client, "schools", SCHOOLS_HEADER).status_code == 422
+    empty = post_csv(client, "schools", SCHOOLS_HEADER)
+    assert empty.status_code == 422
+    assert empty.json()["detail"]["rule"] == "csv-rows-valid"
     response = client.post("/imports/schools", json=[], headers=supervisor())
     assert response.status_code == 415
+    assert response.json()["detail"]["rule"] == "csv-content-type"
 
 
 def test_a_file_the_csv_reader_cannot_read_is_refused_naming_the_line(client: TestClient) -> None:
@@ -151,5 +155,6 @@ def test_a_file_the_csv_reader_cannot_read_is_refused_naming_the_line(client: Te
 
     # Then it is refused as a bad file, with the line, and nothing is imported
     assert response.status_code == 422, response.text
+    assert response.json()["detail"]["rule"] == "csv-rows-valid"
     errors = response.json()["detail"]["errors"]
     assert errors[0]["line"] >= 1 and "not a readable CSV file" in errors[0]["reason"]
