@@ -1,7 +1,7 @@
 """Starting states of the disclosure stories, built on the in-memory application."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,10 +10,13 @@ from fastapi.testclient import TestClient
 
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.main import create_app
+from services.runtime.clock import FixedClock, london
 from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+# A fixed, London-built clock: commands in these stories are handled at NOW.
+NOW = london(2026, 11, 23, 9)
+CLOCK = FixedClock(NOW)
 FOUR_HOURS, DAY = timedelta(hours=4), timedelta(hours=24)
 PUPIL = "pupil-0123456789abcdef"
 
@@ -92,7 +95,9 @@ def app() -> DisclosureApplication:
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     """The HTTP API over an in-memory store."""
-    with TestClient(create_app(ServiceSettings.for_service("disclosure", in_memory=True))) as c:
+    with TestClient(
+        create_app(ServiceSettings.for_service("disclosure", in_memory=True), CLOCK)
+    ) as c:
         yield c
 
 

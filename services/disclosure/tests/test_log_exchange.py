@@ -1,12 +1,13 @@
 """Planning and problem-solving exchanges: logged as their own record, no countersignature."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.tests.conftest import NOW, OFFICER
 from services.disclosure.views.register import Register
+from services.runtime.clock import london
 from services.runtime.domain import RuleViolation
 
 EXCHANGE = {
@@ -49,3 +50,15 @@ def test_an_exchange_cannot_lie_in_the_future(app: DisclosureApplication) -> Non
     with pytest.raises(RuleViolation) as refused:
         app.log_exchange({**EXCHANGE, "exchanged_on": tomorrow}, NOW, OFFICER)
     assert refused.value.field == "exchanged_on"
+
+
+def test_today_is_the_london_day_even_just_after_midnight_in_summer(
+    app: DisclosureApplication,
+) -> None:
+    # Given 00:30 on 8 July in London, which the service's clock gives as 23:30 UTC on 7 July
+    just_after_midnight = london(2026, 7, 8, 0, 30).astimezone(UTC)
+    # When the officer logs an exchange held that day, it is today's, not a future one
+    exchange_id = app.log_exchange(
+        {**EXCHANGE, "exchanged_on": date(2026, 7, 8)}, just_after_midnight, OFFICER
+    )
+    assert app.get_exchange(exchange_id).exchanged_on == date(2026, 7, 8)

@@ -7,6 +7,7 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
+from services.runtime.clock import FixedClock, london
 from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer
@@ -100,10 +101,16 @@ def given_rostered_officer(
     return app.generate_roster("pc-1234", TERM, None, None, None, SUPERVISOR)
 
 
+# API stories run on a fixed London day, so "today" in listings never drifts.
+CLOCK = FixedClock(london(2026, 11, 23, 9))
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     """The staffing API on in-memory persistence."""
-    with TestClient(create_app(ServiceSettings.for_service("staffing", in_memory=True))) as c:
+    with TestClient(
+        create_app(ServiceSettings.for_service("staffing", in_memory=True), CLOCK)
+    ) as c:
         yield c
 
 
