@@ -44,7 +44,8 @@ def _submitted(e: DisclosureRequest.Submitted) -> c.RequestSubmitted:
             "missing_fields": missing_fields(form),
             "decision_due": e.decision_due,
             "confirmation_due": e.confirmation_due,
-            "countersignature_required": e.subject_ref.startswith("pupil-"),
+            # The head teacher signs every request (Appendix 2), whatever its subject.
+            "countersignature_required": True,
         }
     )
 

@@ -102,7 +102,7 @@ class CloseRequest(Command):
 
 
 class LogExchange(Command):
-    """An exchange of non-personal information for planning or problem solving."""
+    """An exchange of information for planning or problem solving (encouraged, and logged)."""
 
     school_id: SchoolId
     borough: Borough
@@ -111,7 +111,8 @@ class LogExchange(Command):
     topic: Text = Field(description="What was discussed")
     exchanged_on: Day
     personal_data: bool = Field(
-        description="Whether personal data was shared; if so, use a Section 115 request"
+        description="Whether it was based on personal knowledge of someone (logged and marked;"
+        " records held on a database are requested under Section 115 instead)"
     )
 
 

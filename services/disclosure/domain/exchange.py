@@ -1,4 +1,11 @@
-"""Information exchanged for planning or problem solving: not personal data, no countersignature."""
+"""Information exchanged for planning or problem solving, logged; no countersignature.
+
+The protocol (Appendix 2): "An exchange of information for the purpose of planning or problem
+solving, based on personal knowledge, is to be encouraged. There is no legislation the cover this
+type of exchange and care should be made to prevent any misunderstandings." So an exchange based
+on personal knowledge is logged and marked as such, never refused; a request for personal
+information held on a database still goes through a Section 115 request.
+"""
 
 from datetime import date, datetime
 
@@ -21,6 +28,8 @@ class InformationExchange(Aggregate):
         exchanged_on: date
         recorded_at: datetime
         actor: Actor
+        # Exchanges logged before this field existed were refused if personal, so False.
+        personal_knowledge: bool = False
 
     @event(Logged)
     def __init__(
@@ -33,6 +42,7 @@ class InformationExchange(Aggregate):
         exchanged_on: date,
         recorded_at: datetime,
         actor: Actor,
+        personal_knowledge: bool = False,
     ) -> None:
         self.school_id = school_id
         self.borough = borough
@@ -43,6 +53,7 @@ class InformationExchange(Aggregate):
         self.recorded_at = recorded_at
         self.logged_by = actor.id
         self.logged_by_role = actor.role
+        self.personal_knowledge = personal_knowledge
 
     @classmethod
     def log(
@@ -58,13 +69,7 @@ class InformationExchange(Aggregate):
         now: datetime,
         actor: Actor,
     ) -> "InformationExchange":
-        """Log an exchange; personal data needs a Section 115 request instead."""
-        if personal_data:
-            raise RuleViolation(
-                "personal-data-needs-request",
-                "personal data is shared only through a Section 115 request, not this log",
-                "personal_data",
-            )
+        """Log an exchange, marked when it was based on personal knowledge."""
         if exchanged_on > london_day(now):
             raise RuleViolation(
                 "exchange-in-future", "the exchange cannot lie in the future", "exchanged_on"
@@ -80,4 +85,5 @@ class InformationExchange(Aggregate):
             exchanged_on=exchanged_on,
             recorded_at=now,
             actor=actor,
+            personal_knowledge=personal_data,
         )

@@ -186,12 +186,6 @@ class DisclosureRequest(CompletionSteps):
         """The head teacher of the school signs the request as it reads now."""
         rules.check_head_teacher_of(actor, self.school_id)
         self.check_not_closed()
-        if not self.countersignature_required:
-            raise RuleViolation(
-                "countersignature-not-required",
-                "only a request about a pupil is countersigned by the head teacher",
-                "subject_ref",
-            )
         if self.signature is not None:
             raise StateConflict("already-countersigned", "the request is already countersigned")
         proforma.check_complete(self.content())

@@ -51,8 +51,9 @@ class RequestState(Aggregate):
 
     @property
     def countersignature_required(self) -> bool:
-        """A request about a school's pupil needs the head teacher's countersignature."""
-        return self.subject_ref.startswith("pupil-")
+        """Every request: "The head teacher, as signatory to this protocol must sign the request
+        for disclosure" (Appendix 2), whoever its subject is."""
+        return True
 
     @property
     def signature_valid(self) -> bool:

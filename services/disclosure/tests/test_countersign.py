@@ -12,6 +12,7 @@ from services.disclosure.tests.conftest import (
     HEAD,
     NOW,
     OTHER_HEAD,
+    REFUSE,
     routine_form,
     submit,
 )
@@ -80,9 +81,16 @@ def test_an_incomplete_urgent_request_cannot_be_signed_yet(
     assert refused.value.rule == "pro-forma-incomplete"
 
 
-def test_a_request_about_an_adult_is_not_countersigned(app: DisclosureApplication) -> None:
+def test_a_request_about_an_adult_is_signed_and_only_then_decided(
+    app: DisclosureApplication,
+) -> None:
+    # "The head teacher, as signatory to this protocol must sign the request for disclosure":
+    # every request, not only those about pupils (Appendix 2).
     request_id = submit(app, routine_form(subject_ref="staff-0123456789abcdef"))
+    with pytest.raises(StateConflict) as unsigned:
+        app.decide(request_id, dict(REFUSE), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+    assert unsigned.value.rule == "countersignature-required"
     content_hash = app.get_request(request_id).content_hash
-    with pytest.raises(RuleViolation) as refused:
-        app.countersign(request_id, content_hash, NOW, HEAD)
-    assert refused.value.rule == "countersignature-not-required"
+    app.countersign(request_id, content_hash, NOW, HEAD)
+    app.decide(request_id, dict(REFUSE), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+    assert app.get_request(request_id).status == "decided"

@@ -36,13 +36,14 @@ def test_an_exchange_is_logged_and_appears_in_the_register(app: DisclosureApplic
     )
 
 
-def test_personal_data_needs_a_section_115_request(app: DisclosureApplication) -> None:
-    with pytest.raises(RuleViolation) as refused:
-        app.log_exchange({**EXCHANGE, "personal_data": True}, NOW, OFFICER)
-    assert (refused.value.rule, refused.value.field) == (
-        "personal-data-needs-request",
-        "personal_data",
-    )
+def test_an_exchange_based_on_personal_knowledge_is_logged_not_refused(
+    app: DisclosureApplication,
+) -> None:
+    # "An exchange of information for the purpose of planning or problem solving, based on
+    # personal knowledge, is to be encouraged." (Appendix 2)
+    exchange_id = app.log_exchange({**EXCHANGE, "personal_data": True}, NOW, OFFICER)
+    [entry] = Register(app).of_borough("waltham-forest")
+    assert (entry.id, entry.personal_knowledge) == (exchange_id, True)
 
 
 def test_an_exchange_cannot_lie_in_the_future(app: DisclosureApplication) -> None:

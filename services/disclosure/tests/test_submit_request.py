@@ -68,6 +68,9 @@ def test_an_urgent_request_may_be_incomplete_and_carries_its_deadlines(
     assert (request.confirmation_due - NOW).total_seconds() == 24 * 3600
 
 
-def test_a_request_about_an_adult_needs_no_countersignature(app: DisclosureApplication) -> None:
+def test_a_request_about_an_adult_needs_the_head_teachers_signature_too(
+    app: DisclosureApplication,
+) -> None:
+    # "The head teacher, as signatory to this protocol must sign the request for disclosure."
     request = app.get_request(submit(app, routine_form(subject_ref="person-0123456789abcdef")))
-    assert not request.countersignature_required
+    assert request.countersignature_required

@@ -65,6 +65,9 @@ class RegisterEntry(BaseModel):
     retention_review_on: date | None = None
     topic: str | None = Field(default=None, description="Topic of a planning exchange")
     exchanged_on: date | None = None
+    personal_knowledge: bool | None = Field(
+        default=None, description="A planning exchange based on personal knowledge"
+    )
 
     def deadline_breached(self, now: datetime) -> bool:
         """Decided after the deadline, or still undecided once it passed."""
@@ -123,6 +126,7 @@ def entry_of_exchange(x: InformationExchange) -> RegisterEntry:
         recipient=x.partner,
         topic=x.topic,
         exchanged_on=x.exchanged_on,
+        personal_knowledge=x.personal_knowledge,
     )
 
 
