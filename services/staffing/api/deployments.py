@@ -64,6 +64,9 @@ class DeploymentView(BaseModel):
     tenure_end: date
     ended_on: date | None
     end_reason: str | None
+    below_recommended_tenure: bool = Field(
+        description="Shorter than the recommended 3 years (cover): recorded, flagged for review"
+    )
 
 
 def view(d: Deployment) -> DeploymentView:

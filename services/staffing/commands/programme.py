@@ -107,6 +107,7 @@ class ProgrammeCommands(StaffingQueries):
             officer_id=officer_id, rank=officer.rank, borough=officer.borough,
             school_ids=school_ids, to_cluster=to_cluster, share_percent=share_percent,
             start_date=start_date, tenure_end=tenure_end, actor=actor,
+            served_before=self.served_before(officer_id, school_ids, start_date),
         )  # fmt: skip
         officer.allocate(deployment.id, share_percent, school_ids, actor)
         self.save(officer, deployment)
@@ -115,7 +116,10 @@ class ProgrammeCommands(StaffingQueries):
     def extend_deployment(self, deployment_id: UUID, tenure_end: date, actor: Actor) -> UUID:
         """Extend a deployment's tenure."""
         deployment = self.get_deployment(deployment_id)
-        deployment.extend(tenure_end, actor)
+        served = self.served_before(
+            deployment.officer_id, deployment.school_ids, deployment.start_date, deployment_id
+        )
+        deployment.extend(tenure_end, actor, served)
         self.save(deployment)
         return deployment.id
 

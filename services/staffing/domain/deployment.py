@@ -1,6 +1,12 @@
-"""The deployment aggregate: an officer to a school or cluster, and the tenure rules."""
+"""The deployment aggregate: an officer to a school or cluster, and the tenure rules.
 
-from datetime import date
+The evaluation recommends: "Officers should have a minimum tenure of 3 years with the option of
+extending their time in the post to 5 years." Three years is a recommendation, so a shorter
+(cover) deployment is recorded and flagged, never refused; five years is the limit of the
+officer's whole time in the post, so earlier deployments at the same school count towards it.
+"""
+
+from datetime import date, timedelta
 
 from eventsourcing.domain import Aggregate, event
 
@@ -11,7 +17,7 @@ MIN_TENURE_YEARS, MAX_TENURE_YEARS = 3, 5
 
 
 class Deployment(Aggregate):
-    """An officer's deployment with a share of their time and a tenure of 3 to 5 years."""
+    """An officer's deployment with a share of their time; tenure 3 years (recommended) to 5."""
 
     class Deployed(Aggregate.Created):
         officer_id: str
@@ -54,29 +60,44 @@ class Deployment(Aggregate):
         start_date: date,
         tenure_end: date | None,
         actor: Actor,
+        served_before: timedelta = timedelta(0),
     ) -> "Deployment":
-        """A new deployment; tenure is 3 years unless a longer one (up to 5) is given."""
+        """A new deployment; tenure is 3 years unless another is given, within the 5-year limit
+        less the time ``served_before`` at the same schools."""
         end = tenure_end or add_years(start_date, MIN_TENURE_YEARS)
-        cls.check_tenure(start_date, end, minimum=True)
+        cls.check_tenure(start_date, end, served_before)
         return cls(
             officer_id, rank, borough, school_ids, to_cluster, share_percent, start_date, end, actor
         )
 
     @staticmethod
-    def check_tenure(start_date: date, tenure_end: date, *, minimum: bool) -> None:
-        if minimum and tenure_end < add_years(start_date, MIN_TENURE_YEARS):
+    def check_tenure(start_date: date, tenure_end: date, served_before: timedelta) -> None:
+        """At most 5 years in the post, counting ``served_before`` at the same schools."""
+        if tenure_end < start_date:
             raise RuleViolation(
-                "tenure-minimum-3-years",
-                f"tenure must run at least {MIN_TENURE_YEARS} years from {start_date}",
-                "tenure_end",
+                "tenure-after-start", f"tenure_end must not be before {start_date}", "tenure_end"
             )
-        latest = add_years(start_date, MAX_TENURE_YEARS)
+        latest = add_years(start_date, MAX_TENURE_YEARS) - served_before
         if tenure_end > latest:
+            before = (
+                f" ({served_before.days} days at these schools before)" if served_before else ""
+            )
             raise RuleViolation(
                 "tenure-maximum-5-years",
-                f"tenure may run at most {MAX_TENURE_YEARS} years in all, to {latest}",
+                f"time in the post may run at most {MAX_TENURE_YEARS} years in all{before};"
+                f" tenure_end {latest} at the latest",
                 "tenure_end",
             )
+
+    @property
+    def below_recommended_tenure(self) -> bool:
+        """Shorter than the recommended 3 years (cover): recorded, and flagged for review."""
+        return (self.ended_on or self.tenure_end) < add_years(self.start_date, MIN_TENURE_YEARS)
+
+    def served(self, before: date) -> timedelta:
+        """Time in the post from the start to ``before`` (or to its end, if earlier)."""
+        last = min(self.ended_on or self.tenure_end, before - timedelta(days=1))
+        return max(last - self.start_date + timedelta(days=1), timedelta(0))
 
     @event(Deployed)
     def __init__(
@@ -108,8 +129,10 @@ class Deployment(Aggregate):
                 "deployment-in-force", f"the deployment ended on {self.ended_on}", None
             )
 
-    def extend(self, tenure_end: date, actor: Actor) -> None:
-        """Extend the tenure, in steps, to at most 5 years in all."""
+    def extend(
+        self, tenure_end: date, actor: Actor, served_before: timedelta = timedelta(0)
+    ) -> None:
+        """Extend the tenure, in steps, to at most 5 years in the post in all."""
         self.check_in_force()
         if tenure_end <= self.tenure_end:
             raise RuleViolation(
@@ -117,7 +140,7 @@ class Deployment(Aggregate):
                 f"tenure_end must be after the current end {self.tenure_end}",
                 "tenure_end",
             )
-        self.check_tenure(self.start_date, tenure_end, minimum=False)
+        self.check_tenure(self.start_date, tenure_end, served_before)
         self._extend(*self._keys(), self.tenure_end, tenure_end, actor)
 
     @event(Extended)

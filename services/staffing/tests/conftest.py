@@ -54,13 +54,14 @@ def deploy(
     share: int = 100,
     officer_id: str = "pc-1234",
     tenure_end: date | None = None,
+    start: date = date(2025, 9, 1),
 ) -> UUID:
     return app.deploy(
         officer_id=officer_id,
         school_id=school_id,
         to_cluster=False,
         share_percent=share,
-        start_date=date(2025, 9, 1),
+        start_date=start,
         tenure_end=tenure_end,
         actor=SUPERVISOR,
     )

@@ -1,7 +1,7 @@
 """Read side of the staffing application: records by natural key and the listings."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -73,6 +73,20 @@ class StaffingQueries(ServiceApplication):
         self.index.catch_up()
         ids = [d for d, (o, _) in self.index.deployments.items() if o == officer_id]
         return sorted((self.get_deployment(d) for d in ids), key=lambda d: d.start_date)
+
+    def served_before(
+        self, officer_id: str, school_ids: list[str], start: date, other_than: UUID | None = None
+    ) -> timedelta:
+        """The officer's time at any of ``school_ids`` before ``start``, over every deployment:
+        the five-year limit is on the whole time in the post, across redeployments."""
+        return sum(
+            (
+                d.served(before=start)
+                for d in self.deployments_of(officer_id)
+                if d.id != other_than and set(d.school_ids) & set(school_ids)
+            ),
+            timedelta(0),
+        )
 
     def deployments_at(self, school_id: str, on: date) -> list[Deployment]:
         """Deployments that serve a school on ``on``."""
