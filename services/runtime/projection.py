@@ -1,7 +1,7 @@
 """What a projection is: the events it receives and the read model it keeps."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -9,6 +9,9 @@ import asyncpg
 from aiokafka import ConsumerRecord
 from asyncpg.pool import PoolConnectionProxy
 from ssp_contracts import CloudEvent, EventPayload, parse_payload
+
+from services.runtime.batching import StatementBatch
+from services.runtime.dispatch import Handlers
 
 # Projections get a pooled connection; plain connections work the same way.
 Connection = asyncpg.Connection | PoolConnectionProxy
@@ -46,3 +49,26 @@ def decode_record(record: ConsumerRecord[Any, Any]) -> ReceivedEvent:
     return ReceivedEvent(
         envelope, parse_payload(envelope), record.topic, record.partition, record.offset
     )
+
+
+# A handler of one payload type: it queues its statements on the batch.
+Apply = Callable[[StatementBatch, Any], Awaitable[None]]
+
+
+class HandledProjection(Projection):
+    """A projection whose ``handlers`` table says what each payload type changes.
+
+    The one apply loop of every such read model: each event goes to the handler of its payload
+    type (types without one are ignored), and consecutive statements of the batch are sent as
+    ``executemany`` runs (``StatementBatch``).
+    """
+
+    handlers: ClassVar[Handlers[Apply]]
+
+    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
+        batch = StatementBatch(conn)
+        for event in events:
+            handler = self.handlers.get(event.payload)
+            if handler is not None:
+                await handler(batch, event.payload)
+        await batch.flush()
