@@ -6,7 +6,6 @@ import pytest
 
 from services.runtime.dispatch import Handlers
 
-
 Label = Callable[[], str]
 
 
