@@ -561,7 +561,7 @@ EOF
 }
 
 backup_write_config() {
-    mkdir -p "${BR_DIR}/repo" "${BR_DIR}/log" "${BR_DIR}/lock" "$(dirname "${BR_PASSFILE}")"
+    mkdir -p "${BR_DIR}/repo" "${BR_DIR}/log" "${BR_DIR}/lock" "${BR_DIR}/spool" "$(dirname "${BR_PASSFILE}")"
     if [[ ! -s "${BR_PASSFILE}" ]]; then
         say "backups: generating the repository passphrase in ${BR_PASSFILE}"
         (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"${BR_PASSFILE}")
@@ -583,6 +583,7 @@ start-fast=y
 process-max=1
 log-path=${BR_DIR}/log
 lock-path=${BR_DIR}/lock
+spool-path=${BR_DIR}/spool
 log-level-console=warn
 log-level-file=info
 
