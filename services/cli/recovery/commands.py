@@ -13,6 +13,7 @@ from services.cli.recovery.repository import RecoveryError
 from services.cli.recovery.restore import STORES
 
 REPUBLISHERS = ("incidents", "disclosure", "staffing", "selftest")
+ALL_STORES = ("incidents", "disclosure", "staffing", "reporting")
 
 
 def register(sub: Any) -> None:
@@ -25,7 +26,7 @@ def register(sub: Any) -> None:
     restore = sub.add_parser(
         "restore", help="restore one store as of a time into a fresh database, then verify it"
     )
-    restore.add_argument("--service", required=True, choices=STORES)
+    restore.add_argument("--service", required=True, choices=[*STORES, "all"])
     restore.add_argument("--to", help="ISO 8601 time with timezone: the state to restore")
     restore.add_argument("--db", help="the live database (default: the service's)")
     restore.add_argument("--into", help="fresh database (default: <db>_restored_<time>)")
@@ -79,29 +80,41 @@ def _restore(args: argparse.Namespace) -> int:
     if args.to is None:
         if not (args.swap and args.restored):
             raise RecoveryError("--to: give the time to restore to (or --swap --restored NAME)")
-        return _swap(args, args.restored)
+        if args.service == "all":
+            raise RecoveryError("--restored: swap one store at a time")
+        return _swap_one(args.service, args.restored, args.db)
     if args.restored:
         raise RecoveryError("--restored: only with --swap and without --to")
     target = _time(args.to)
-    found = restore.restore(args.service, target, args.db, args.into)
-    print(f"restored {args.service} as of {target.isoformat()}")
-    print("\n".join(found.lines()))
+    if args.service == "all":
+        if args.db or args.into or args.restored:
+            raise RecoveryError("--service all: restores each store's own database; no --db/--into")
+        stores: dict[str, str | None] = dict.fromkeys(ALL_STORES)
+    else:
+        stores = {args.service: args.db}
+    found = restore.restore_stores(stores, target, args.into)
+    print(f"restored {', '.join(stores)} as of {target.isoformat()}")
+    for store in found:
+        print("\n".join(store.lines()))
     if args.swap:
-        return _swap(args, found.database)
-    print(
-        f"to put it in place: stop the {args.service} service, then"
-        f" ssp restore --service {args.service} --swap --restored {found.database}"
-        + (f" --db {args.db}" if args.db else "")
-    )
+        for service, store in zip(stores, found, strict=True):
+            _swap_one(service, store.database, stores[service])
+        return 0
+    for service, store in zip(stores, found, strict=True):
+        print(
+            f"to put it in place: stop the {service} service, then"
+            f" ssp restore --service {service} --swap --restored {store.database}"
+            + (f" --db {args.db}" if args.db else "")
+        )
     return 0
 
 
-def _swap(args: argparse.Namespace, restored: str) -> int:
+def _swap_one(service: str, restored: str, db: str | None) -> int:
     from services.cli.recovery import restore
 
-    retired = restore.swap(args.service, restored, args.db)
+    retired = restore.swap(service, restored, db)
     kept = f"; the replaced one is kept as {retired}" if retired else ""
-    print(f"swapped: {restored} is now {args.service}'s live database{kept}")
+    print(f"swapped: {restored} is now {service}'s live database{kept}")
     return 0
 
 

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -41,13 +40,13 @@ class Tools:
         return run([self.pgbackrest, *args], "pgbackrest", timeout)
 
 
-def run(argv: list[str], what: str, timeout: float = 3600, env: dict[str, str] | None = None) -> str:
+def run(
+    argv: list[str], what: str, timeout: float = 3600, env: dict[str, str] | None = None
+) -> str:
     """Run ``argv``; its standard output, or RecoveryError naming ``what`` and its last words."""
     if not Path(argv[0]).exists() and "/" in argv[0]:
         raise RecoveryError(f"{argv[0]} not found; run deploy/local/stack.sh up first")
-    done = subprocess.run(
-        argv, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
-    )
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         words = (done.stderr or done.stdout).strip().splitlines()
         raise RecoveryError(f"{what} failed: {words[-1] if words else f'exit {done.returncode}'}")
@@ -89,6 +88,7 @@ async def archive_now(timeout: float = 120) -> str:
                 "SELECT last_archived_wal, last_failed_wal, last_failed_time > "
                 "coalesce(last_archived_time, 'epoch') AS failing FROM pg_stat_archiver"
             )
+            assert row is not None  # pg_stat_archiver has one row
             if row["last_archived_wal"] and row["last_archived_wal"] >= segment:
                 return segment
             if time.monotonic() > deadline:
@@ -112,4 +112,3 @@ async def unarchived_seconds() -> float:
         return float(value or 0.0)
     finally:
         await conn.close()
-

@@ -64,33 +64,52 @@ def restore(
     service: str, target: datetime, db: str | None = None, into: str | None = None
 ) -> Found:
     """Restore ``service``'s database as of ``target`` into a fresh database; verify it."""
-    live = settings_of(service, db)
+    return restore_stores({service: db}, target, into)[0]
+
+
+def restore_stores(
+    stores: dict[str, str | None], target: datetime, into: str | None = None
+) -> list[Found]:
+    """Restore each store's database (service -> database, None for its own) as of ``target``.
+
+    One scratch cluster serves them all, so several stores restored together are consistent
+    with each other as of the same instant.
+    """
+    lives = [settings_of(service, db) for service, db in stores.items()]
     if target.tzinfo is None:
         raise RecoveryError("--to: give a timezone, e.g. 2026-11-29T10:15:00Z")
     if target >= datetime.now(UTC):
         raise RecoveryError("--to: must be in the past")
-    fresh = check_name(into or f"{live.db_name}_restored_{target:%Y%m%d%H%M%S}", "--into")
-    if asyncio.run(_exists(fresh)):
-        raise RecoveryError(f"--into: database {fresh!r} exists; restore into a fresh one")
+    if into is not None and len(lives) > 1:
+        raise RecoveryError("--into: only when restoring one store")
+    fresh = [
+        check_name(into or f"{live.db_name}_restored_{target:%Y%m%d%H%M%S}"[:63], "--into")
+        for live in lives
+    ]
+    for name in fresh:
+        if asyncio.run(_exists(name)):
+            raise RecoveryError(f"--into: database {name!r} exists; restore into a fresh one")
     # What the live cluster wrote up to now must be in the repository before recovery reads it.
     asyncio.run(archive_now())
-    scratch = ScratchCluster(Tools.from_env(), live, target)
+    tools = Tools.from_env()
+    scratch = ScratchCluster(tools, lives[0], target)
     with tempfile.TemporaryDirectory(prefix="ssp-restore-") as tmp:
-        dump = Path(tmp) / f"{live.db_name}.dump"
+        dumps = [Path(tmp) / f"{live.db_name}.dump" for live in lives]
         try:
-            scratch.restore()
+            scratch.restore([live.db_name for live in lives])
             scratch.start()
-            scratch.dump(live.db_name, dump)
+            for live, dump in zip(lives, dumps, strict=True):
+                scratch.dump(live.db_name, dump)
         finally:
             scratch.stop()
-        asyncio.run(_admin(f'CREATE DATABASE "{fresh}"'))
-        target_dsn = live.model_copy(update={"db_name": fresh}).pg_dsn
-        run(
-            [str(Tools.from_env().pg_bin / "pg_restore"), "--no-owner", "--exit-on-error",
-             "-d", target_dsn, str(dump)],
-            f"pg_restore into {fresh}",
-        )  # fmt: skip
-    return verify(service, fresh)
+        for live, dump, name in zip(lives, dumps, fresh, strict=True):
+            asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+            run(
+                [str(tools.pg_bin / "pg_restore"), "--no-owner", "--exit-on-error",
+                 "-d", live.model_copy(update={"db_name": name}).pg_dsn, str(dump)],
+                f"pg_restore into {name}",
+            )  # fmt: skip
+    return [verify(live.service, name) for live, name in zip(lives, fresh, strict=True)]
 
 
 def verify(service: str, database: str) -> Found:

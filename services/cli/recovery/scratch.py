@@ -38,8 +38,12 @@ class ScratchCluster:
         """Run ``argv`` as the PostgreSQL OS user (whom the data directory belongs to)."""
         return run([self.tools.as_pg, *argv], what, timeout)
 
-    def restore(self) -> None:
-        """Restore the newest backup before ``target`` and have recovery stop at it."""
+    def restore(self, databases: list[str]) -> None:
+        """Restore the newest backup before ``target`` and have recovery stop at it.
+
+        Only ``databases`` (and the system ones) are copied; pgBackRest leaves the others as
+        empty sparse files, so a restore costs what its stores weigh, not the whole cluster.
+        """
         if _port_open(self.port):
             raise RecoveryError(
                 f"port {self.port} (SSP_PG_RESTORE_PORT) is in use; an earlier restore may"
@@ -54,6 +58,7 @@ class ScratchCluster:
             "--target-action=promote",
             # The scratch cluster must never push its own timeline into the live repository.
             "--archive-mode=off",
+            *(f"--db-include={db}" for db in databases),
         )
 
     def start(self, timeout: float = 900) -> None:
