@@ -54,6 +54,8 @@ class DrillResult:
     restored_audit: str = ""
     backup: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    megabytes: dict[str, float] = field(default_factory=dict)  # each database at the loss
+    requests: int = 0  # HTTP requests the workload had answered
     wal_at_risk: list[float] = field(default_factory=list)
 
     def failures(self) -> list[str]:
@@ -114,6 +116,7 @@ class Drill:
         self.say(f"target {self.target.isoformat()}; more load")
         self._play(http)
         http.stopped.set()
+        self.result.requests = http.requests
         self.lag.stop()
         self.result.wal_at_risk = self.lag.samples
         self.result.at_target = {s: len(v) for s, v in self.snapshot.items()}
