@@ -535,6 +535,9 @@ BR_RETENTION_FULL="${SSP_BACKUP_RETENTION_FULL:-2}"
 BR_RETENTION_DIFF="${SSP_BACKUP_RETENTION_DIFF:-6}"
 # Seconds after which a WAL segment is archived even if not full: the bound of the RPO.
 BR_ARCHIVE_TIMEOUT="${SSP_PG_ARCHIVE_TIMEOUT:-30}"
+# 'up' takes a full backup when the newest is older than this, so that the retention expires
+# old backups and their WAL on a machine that only ever runs the stack and its tests.
+BR_FULL_EVERY_HOURS="${SSP_BACKUP_FULL_EVERY_HOURS:-24}"
 
 # backup_tools ARRAY_NAME: add the Debian packages the backups need to ARRAY_NAME.
 backup_tools() {
@@ -631,12 +634,24 @@ backup_up() {
     if ! "${BR_DIR}/pgbackrest" stanza-create >>"${blog}" 2>&1; then
         fail backups "${blog}" "pgbackrest stanza-create failed"
     fi
-    if ! "${BR_DIR}/pgbackrest" info --output=json 2>>"${blog}" | grep -q '"label"'; then
+    local newest py=python3
+    [[ -x "${SSP_PYTHON}" ]] && py="${SSP_PYTHON}"
+    # When the newest full backup finished (epoch seconds); empty if there is none.
+    newest="$("${BR_DIR}/pgbackrest" info --output=json 2>>"${blog}" | "${py}" -c '
+import json, sys
+stops = [b["timestamp"]["stop"] for s in json.load(sys.stdin) for b in s.get("backup", [])
+         if b["type"] == "full"]
+print(max(stops) if stops else "")')" || true
+    if [[ -z "${newest}" ]]; then
         # check switches a WAL segment and waits for it in the repository (a few seconds).
         if ! "${BR_DIR}/pgbackrest" check >>"${blog}" 2>&1; then
             fail backups "${blog}" "pgbackrest check failed: WAL does not reach the repository"
         fi
         say "backups: first full backup"
+        "${BR_DIR}/pgbackrest" backup --type=full >>"${blog}" 2>&1 ||
+            fail backups "${blog}" "pgbackrest backup --type=full failed"
+    elif (($(date +%s) - newest > BR_FULL_EVERY_HOURS * 3600)); then
+        say "backups: newest full backup older than ${BR_FULL_EVERY_HOURS} h; taking one"
         "${BR_DIR}/pgbackrest" backup --type=full >>"${blog}" 2>&1 ||
             fail backups "${blog}" "pgbackrest backup --type=full failed"
     fi

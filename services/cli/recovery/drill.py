@@ -34,7 +34,7 @@ class DrillOptions:
     schools: int = 245
     officers: int = 135
     seed: int = 1
-    phase: float = 60.0  # seconds of load before and after the target
+    phase: float = 150.0  # seconds of load before and after the target
     keep: bool = False  # keep the drill's databases afterwards (to look into a failure)
 
 
@@ -121,6 +121,8 @@ class Drill:
         self.result.wal_at_risk = self.lag.samples
         self.result.at_target = {s: len(v) for s, v in self.snapshot.items()}
         self.result.after_target = {s: len(self.notifications(self.dbs[s], s)) for s in WRITERS}
+        size = "SELECT pg_database_size(current_database())"
+        self.result.megabytes = {s: int(query(self.dbs[s], size)[0][0]) / 1e6 for s in STORES}
 
     def _play(self, http: HttpLoad) -> None:
         http.resume()

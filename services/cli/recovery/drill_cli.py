@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     p.add_argument("--schools", type=int, default=245)
     p.add_argument("--officers", type=int, default=135)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--phase", type=float, default=60.0, help="seconds of load either side")
+    p.add_argument("--phase", type=float, default=150.0, help="seconds of load either side")
     p.add_argument("--keep", action="store_true", help="keep the drill's databases afterwards")
     p.add_argument("--write", type=Path, help="put the figures in this document's drill section")
     p.set_defaults(func=drill)

@@ -50,7 +50,7 @@ class ScratchCluster:
                 " still run there"
             )
         self.as_pg("mkdir", "-m", "700", "-p", str(self.dir), what="mkdir")
-        self.tools.run(
+        restore = [
             "restore",
             f"--pg1-path={self.dir}",
             "--type=time",
@@ -58,8 +58,15 @@ class ScratchCluster:
             "--target-action=promote",
             # The scratch cluster must never push its own timeline into the live repository.
             "--archive-mode=off",
-            *(f"--db-include={db}" for db in databases),
-        )
+        ]
+        try:
+            self.tools.run(*restore, *(f"--db-include={db}" for db in databases))
+        except RecoveryError as exc:
+            if "does not exist" not in str(exc):
+                raise
+            # A database created after the base backup: WAL recreates it, so take them all.
+            self.as_pg("find", str(self.dir), "-mindepth", "1", "-delete", what="emptying")
+            self.tools.run(*restore)
 
     def start(self, timeout: float = 900) -> None:
         """Start it and wait until recovery reached the target and it was promoted."""
