@@ -1,6 +1,7 @@
 """``ssp drill``: the restore drill with its figures, for docs/reliability.md."""
 
 import argparse
+import os
 import re
 import statistics
 from datetime import UTC, datetime
@@ -63,7 +64,8 @@ def markdown(r: DrillResult, opts: DrillOptions) -> str:
     return f"""{BEGIN}
 ## Restore drill (`ssp drill`)
 
-Latest run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}: the demo's workload with
+Latest run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()} (load average
+{os.getloadavg()[0]:.0f} at the end): the demo's workload with
 {opts.schools} schools and {opts.officers} officers (seed {opts.seed}) through the HTTP APIs,
 {opts.phase:.0f} s of load before and after the target; base backup {r.backup} taken after
 the workload's setup in {s.get("backup", 0):.1f} s; {r.requests:,} HTTP requests answered in all.
