@@ -58,7 +58,10 @@ demo: up
 bench: up
 	$(BIN)/python -m bench.run $(ARGS)
 
-# The fault-injection suite at full scale (>= 100,000 events, 60 s outages); its table goes to
-# docs/reliability.md. A small run: make faults ARGS='--events 5000 --outage 5'
+# The fault-injection suite at full scale (>= 100,000 events, 60 s outages), then the restore
+# drill at the demo's scale (it wipes the local broker); both write docs/reliability.md.
+# A small run: make faults ARGS='--events 5000 --outage 5' DRILL_ARGS='--schools 3 --officers 2 --phase 3'
+DRILL_ARGS ?=
 faults: up
 	$(BIN)/ssp faults --write docs/reliability.md $(ARGS)
+	$(BIN)/ssp drill --write docs/reliability.md $(DRILL_ARGS)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from services.cli import commands
 from services.cli.faults.cli import register as register_faults
+from services.cli.recovery.commands import register as register_recovery
+from services.cli.recovery.drill_cli import register as register_drill
 from services.cli.relay_commands import register as register_relay
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_audit(sub)
     register_replay(sub)
     register_faults(sub)
+    register_recovery(sub)
+    register_drill(sub)
     return parser
 
 

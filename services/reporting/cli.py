@@ -48,6 +48,11 @@ def register(subparsers: Any) -> None:
     rebuild_cmd.add_argument(
         "--retire-as", help="name for the old live schema (default: <live>_old)"
     )
+    rebuild_cmd.add_argument(
+        "--broker-replaced",
+        action="store_true",
+        help="with --swap, after a broker loss: the live offsets point into lost topics",
+    )
     rebuild_cmd.set_defaults(func=_runs(_rebuild))
     compare = steps.add_parser("compare", help="compare a rebuilt schema with the live one")
     _database_options(compare)
@@ -156,8 +161,12 @@ async def _rebuild(args: argparse.Namespace) -> int:
     try:
         if args.swap:
             retired = args.retire_as or f"{settings.db_schema}_old"
-            report = await rebuild.rebuild_and_swap(settings, args.into, retired)
+            report = await rebuild.rebuild_and_swap(
+                settings, args.into, retired, broker_replaced=args.broker_replaced
+            )
             where = f"swapped in as {settings.db_schema!r}; the old one is {retired!r}"
+        elif args.broker_replaced:
+            raise BadInput("--broker-replaced: only with --swap")
         else:
             report = await rebuild.rebuild(settings, args.into)
             where = f"in schema {args.into!r}"

@@ -97,11 +97,15 @@ async def compare(conn: Connection, live: str, fresh: str) -> list[Difference]:
     return found
 
 
-async def swap(conn: Connection, live: str, fresh: str, retired: str) -> None:
+async def swap(
+    conn: Connection, live: str, fresh: str, retired: str, broker_replaced: bool = False
+) -> None:
     """Rename live to retired and fresh to live in one transaction.
 
     The live tracking tables are locked first, so no runner batch is half applied; the swap
-    is refused if the fresh schema has not reached every offset the live one has.
+    is refused if the fresh schema has not reached every offset the live one has, unless the
+    broker was replaced (its topics republished from the stores): the live offsets then point
+    into topics that no longer exist, and only the fresh schema's fit the new ones.
     """
     for name in (live, fresh, retired):
         check_schema_name(name)
@@ -117,7 +121,7 @@ async def swap(conn: Connection, live: str, fresh: str, retired: str) -> None:
                 LEFT JOIN "{fresh}".ssp_consumer_offsets f USING (runner, topic, partition)
                 WHERE COALESCE(f.next_offset, 0) < l.next_offset"""
         )
-        if behind:
+        if behind and not broker_replaced:
             b = behind[0]
             raise RebuildError(
                 f"fresh schema is behind at {b['runner']} {b['topic']}/{b['partition']}"
@@ -137,11 +141,26 @@ async def live_offsets(conn: Connection, live: str) -> dict[tuple[str, int], int
 
 
 async def rebuild_and_swap(
-    settings: ServiceSettings, fresh: str, retired: str, attempts: int = 5
+    settings: ServiceSettings,
+    fresh: str,
+    retired: str,
+    attempts: int = 5,
+    broker_replaced: bool = False,
 ) -> FeedReport:
-    """Rebuild into ``fresh``, catch up with the live runners, then swap (retrying if they move)."""
+    """Rebuild into ``fresh``, catch up with the live runners, then swap (retrying if they move).
+
+    After a broker loss (reporting stopped, topics republished) the live offsets mean
+    nothing: the rebuilt schema is swapped in as it is.
+    """
     live = settings.db_schema
     report = await rebuild(settings, fresh)
+    if broker_replaced:
+        conn = await connect(settings, live)
+        try:
+            await swap(conn, live, fresh, retired, broker_replaced=True)
+        finally:
+            await conn.close()
+        return report
     for _ in range(attempts):
         conn = await connect(settings, live)
         try:

@@ -48,7 +48,11 @@ Targets: applied ÷ committed = 1.000, distinct on Kafka = committed, lost 0, du
 applied 0, poison 100% dead-lettered with its reason, catch-up no longer than twice the
 fault. CI (`tests/reliability/test_faults.py`) runs every fault at a small scale (5,000
 events, 5 s outages; about 3 minutes on a 2-core machine) and asserts the equalities, never
-the timings."""
+the timings.
+
+After the suite, `make faults` runs the restore drill (`ssp drill`, the last section below):
+the recovery point and recovery time of the stores and of Kafka, measured at the demo's scale;
+the runbook they come from is [operations.md](operations.md)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
