@@ -26,6 +26,9 @@ COLUMNS = (
     "sequence",
     "topic",
     "data",
+    "kafka_partition",
+    "kafka_offset",
+    "hash_version",
     "prev_hash",
     "hash",
 )
@@ -63,16 +66,16 @@ class AuditFilter:
         return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), args
 
 
-def as_entry(row: Row) -> dict[str, Any]:
-    """A stored row as a plain dict, with the payload decoded."""
+def as_entry(row: Row, decode: bool = True) -> dict[str, Any]:
+    """A stored row as a plain dict, with the payload decoded (or kept as jsonb's text)."""
     entry = dict(row)
-    if isinstance(entry["data"], str):
+    if decode and isinstance(entry["data"], str):
         entry["data"] = json.loads(entry["data"])
     return entry
 
 
 async def fetch_entries(
-    conn: Connection, where: AuditFilter, *, limit: int, after_seq: int = 0
+    conn: Connection, where: AuditFilter, *, limit: int, after_seq: int = 0, decode: bool = True
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` matching entries after ``after_seq``, oldest first."""
     clause, args = where.sql()
@@ -80,16 +83,23 @@ async def fetch_entries(
     clause += f"{' AND' if clause else ' WHERE'} seq > ${len(args)}"
     args.append(limit)
     rows = await conn.fetch(f"{SELECT}{clause} ORDER BY seq LIMIT ${len(args)}", *args)
-    return [as_entry(r) for r in rows]
+    return [as_entry(r, decode) for r in rows]
 
 
 async def stream_entries(
-    conn: Connection, where: AuditFilter | None = None, page: int = 1000
+    conn: Connection,
+    where: AuditFilter | None = None,
+    page: int = 1000,
+    *,
+    after_seq: int = 0,
+    decode: bool = True,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every matching entry in seq order, read page by page (keyset) to bound memory."""
-    after = 0
+    after = after_seq
     while True:
-        batch = await fetch_entries(conn, where or AuditFilter(), limit=page, after_seq=after)
+        batch = await fetch_entries(
+            conn, where or AuditFilter(), limit=page, after_seq=after, decode=decode
+        )
         for entry in batch:
             yield entry
         if len(batch) < page:
@@ -97,12 +107,24 @@ async def stream_entries(
         after = batch[-1]["seq"]
 
 
+async def recorded_head(conn: Connection) -> Row | None:
+    """The newest recorded chain head (entries, hash), or None if there is none."""
+    if await conn.fetchval("SELECT to_regclass('audit_chain_head')") is not None:
+        head = await conn.fetchrow(
+            "SELECT entries, hash FROM audit_chain_head ORDER BY entries DESC LIMIT 1"
+        )
+        if head is not None:
+            return head
+    if await conn.fetchval("SELECT to_regclass('audit_chain_head_v1')") is not None:
+        return await conn.fetchrow("SELECT entries, hash FROM audit_chain_head_v1")
+    return None
+
+
 async def verify(conn: Connection) -> Verdict:
     """Recompute the whole chain from the stored entries and compare with the head."""
-    head = None
-    if await conn.fetchval("SELECT to_regclass('audit_chain_head')") is not None:
-        head = await conn.fetchrow("SELECT entries, hash FROM audit_chain_head")
-    return await verify_stream(stream_entries(conn), head)
+    head = await recorded_head(conn)
+    # The payload as jsonb gives it back, numbers as exact decimals: what the hash covers.
+    return await verify_stream(stream_entries(conn, decode=False), head)
 
 
 def jsonl_line(entry: Mapping[str, Any]) -> str:

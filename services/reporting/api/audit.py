@@ -36,6 +36,9 @@ class AuditEntry(BaseModel):
     sequence: int = Field(description="Version of the record after the event")
     topic: str
     data: dict[str, Any]
+    kafka_partition: int | None = Field(description="Partition of the event on its topic")
+    kafka_offset: int | None = Field(description="Offset of the event on its partition")
+    hash_version: int = Field(description="1: hashed before canonical encoding; 2: canonical")
     prev_hash: str
     hash: str
 
@@ -144,7 +147,8 @@ async def verify(principal: Annotated[Principal, allow("read_audit")], db: Pool)
 @router.get("/audit/head", response_model=ChainHead)
 async def head(principal: Annotated[Principal, allow("read_audit")], db: Pool) -> ChainHead:
     """The chain's recorded head, for anchoring in a system the database admins cannot edit."""
-    row = await db.fetchrow("SELECT entries, hash FROM audit_chain_head")
+    async with db.acquire() as conn:
+        row = await audit_trail.recorded_head(conn)
     if row is None:
         return ChainHead(entries=0, hash=GENESIS)
     return ChainHead(entries=row["entries"], hash=row["hash"])
