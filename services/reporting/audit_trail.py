@@ -120,6 +120,13 @@ async def recorded_head(conn: Connection) -> Row | None:
     return None
 
 
+async def recorded_head_row(conn: Connection) -> Row | None:
+    """The newest append-only head (entries, last_seq, hash), or None."""
+    return await conn.fetchrow(
+        "SELECT entries, last_seq, hash FROM audit_chain_head ORDER BY entries DESC LIMIT 1"
+    )
+
+
 async def verify(conn: Connection) -> Verdict:
     """Recompute the whole chain from the stored entries and compare with the head."""
     head = await recorded_head(conn)

@@ -142,9 +142,9 @@ class Verdict:
 class ChainChecker:
     """Walks entries in seq order and remembers the first break."""
 
-    def __init__(self) -> None:
-        self.prev = GENESIS
-        self.entries = 0
+    def __init__(self, prev: str = GENESIS, entries: int = 0) -> None:
+        self.prev = prev
+        self.entries = entries
         self.broken: Break | None = None
 
     def check(self, row: Row) -> bool:
@@ -190,9 +190,11 @@ def verify_rows(rows: Iterable[Row], head: Row | None) -> Verdict:
     return checker.finish(head)
 
 
-async def verify_stream(rows: AsyncIterator[Row], head: Row | None) -> Verdict:
-    """Like ``verify_rows`` for rows streamed from a database cursor."""
-    checker = ChainChecker()
+async def verify_stream(
+    rows: AsyncIterator[Row], head: Row | None, checker: ChainChecker | None = None
+) -> Verdict:
+    """Like ``verify_rows`` for rows streamed from a database cursor (from a known point)."""
+    checker = checker or ChainChecker()
     async for row in rows:
         if not checker.check(row):
             break

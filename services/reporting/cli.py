@@ -26,6 +26,11 @@ def register(subparsers: Any) -> None:
 
     verify = actions.add_parser("verify", help="recompute the hash chain; exit 1 if broken")
     _database_options(verify)
+    verify.add_argument(
+        "--checkpoints",
+        action="store_true",
+        help="also check against the signed checkpoints and the events on Kafka",
+    )
     verify.set_defaults(func=_runs(_verify))
 
     export = actions.add_parser("export", help="write the audit trail as JSON Lines or CSV")
@@ -94,6 +99,8 @@ async def _connect(args: argparse.Namespace) -> asyncpg.Connection:
 
 
 async def _verify(args: argparse.Namespace) -> int:
+    if args.checkpoints:
+        return await _verify_anchored(args)
     conn = await _connect(args)
     try:
         verdict = await audit_trail.verify(conn)
@@ -103,6 +110,27 @@ async def _verify(args: argparse.Namespace) -> int:
         print(f"audit trail BROKEN at {verdict.broken}", file=sys.stderr)
         return 1
     print(f"audit trail intact: {verdict.entries} entries, head {verdict.head}")
+    return 0
+
+
+async def _verify_anchored(args: argparse.Namespace) -> int:
+    from services.reporting.anchor import verify_anchored
+    from services.reporting.checkpoints import AuditSettings, trusted_keys
+
+    conn = await _connect(args)
+    try:
+        keys = trusted_keys(AuditSettings())
+        entries, broken, forged = await verify_anchored(conn, _settings(args).kafka_bootstrap, keys)
+    finally:
+        await conn.close()
+    if forged:
+        print(
+            f"{forged} checkpoint(s) on the topic did not verify and were ignored", file=sys.stderr
+        )
+    if broken is not None:
+        print(f"audit trail BROKEN at {broken}", file=sys.stderr)
+        return 1
+    print(f"audit trail intact against its checkpoints and Kafka: {entries} entries")
     return 0
 
 

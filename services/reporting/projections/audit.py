@@ -58,6 +58,23 @@ CREATE TABLE IF NOT EXISTS audit_chain_head (
     hash text NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
+-- The trail's identity, named in its signed checkpoints; a rebuilt trail adds a new epoch.
+CREATE TABLE IF NOT EXISTS audit_epochs (
+    epoch int PRIMARY KEY,
+    trail_id uuid NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO audit_epochs (epoch, trail_id)
+    SELECT 0, gen_random_uuid() WHERE NOT EXISTS (SELECT 1 FROM audit_epochs);
+-- Every checkpoint signed, as published on ssp.audit.checkpoints (the published copy is the
+-- anchor; this one is for exports and for the next checkpoint to chain on from).
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+    number bigint PRIMARY KEY,
+    entries bigint NOT NULL,
+    last_seq bigint NOT NULL,
+    signed_at timestamptz NOT NULL,
+    body jsonb NOT NULL
+);
 """
 INSERT = """INSERT INTO audit_trail (event_id, event_type, entity, actor_id, actor_role,
        correlation_id, causation_id, source, event_time, sequence, topic, data,

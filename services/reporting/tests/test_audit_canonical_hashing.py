@@ -77,9 +77,7 @@ async def test_a_search_on_the_greenwich_meridian_verifies(
 
 
 # Any JSON that jsonb can hold: every string but NUL and lone surrogates, every finite number.
-_text = st.text(
-    st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=12
-)
+_text = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=12)
 _scalars = (
     st.none()
     | st.booleans()
