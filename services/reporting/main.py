@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
 from services.reporting.api.performance import router as performance_router
+from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
+from services.reporting.checkpoints import AuditSettings
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
 from services.reporting.views import runner_specs
@@ -34,6 +36,17 @@ def start_view_metrics(ctx: ServiceContext) -> None:
         for topic in runner.topics:
             for reason in ("decode", "apply"):
                 runner.metrics.dead_lettered.labels(runner.name, topic, reason)
+    if ctx.settings.projections_enabled:
+        start_checkpoints(ctx)
+
+
+def start_checkpoints(ctx: ServiceContext) -> None:
+    """Sign and publish the audit trail's head every N entries or M minutes (AuditSettings)."""
+    assert ctx.pool is not None
+    metrics = CheckpointMetrics(ctx.registry)
+    checkpointer = Checkpointer(ctx.pool, ctx.settings.kafka_bootstrap, AuditSettings(), metrics)
+    ctx.tasks.append(asyncio.create_task(checkpointer.run(), name="audit-checkpoints"))
+    ctx.extras["checkpointer"] = checkpointer
 
 
 SPEC = ServiceSpec(
