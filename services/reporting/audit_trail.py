@@ -134,9 +134,32 @@ async def verify(conn: Connection) -> Verdict:
     return await verify_stream(stream_entries(conn, decode=False), head)
 
 
+async def with_checkpoints(
+    conn: Connection, entries: AsyncIterator[dict[str, Any]]
+) -> AsyncIterator[dict[str, Any]]:
+    """The entries, each signed checkpoint as ``{"checkpoint": ...}`` after the entry it covers.
+
+    An export then carries its own anchors: a reader checks a checkpoint's signature with the
+    service's public key and its head against the entry before it.
+    """
+    pending: list[Any] = []
+    if await conn.fetchval("SELECT to_regclass('audit_checkpoints')") is not None:
+        pending = list(
+            await conn.fetch("SELECT last_seq, body FROM audit_checkpoints ORDER BY number")
+        )
+    pending.reverse()
+    async for entry in entries:
+        while pending and pending[-1]["last_seq"] < entry["seq"]:
+            yield {"checkpoint": json.loads(pending.pop()["body"])}
+        yield entry
+    while pending:
+        yield {"checkpoint": json.loads(pending.pop()["body"])}
+
+
 def jsonl_line(entry: Mapping[str, Any]) -> str:
-    """One entry as a JSON Lines record."""
-    return json.dumps(_plain(entry), separators=(",", ":"), default=str) + "\n"
+    """One entry (or a checkpoint) as a JSON Lines record."""
+    plain = dict(entry) if "checkpoint" in entry else _plain(entry)
+    return json.dumps(plain, separators=(",", ":"), default=str) + "\n"
 
 
 def csv_header() -> str:

@@ -150,10 +150,13 @@ async def _export(args: argparse.Namespace) -> int:
         count = 0
         if args.format == "csv":
             out.write(audit_trail.csv_header())
-        async for entry in audit_trail.stream_entries(conn, where):
+        entries = audit_trail.stream_entries(conn, where)
+        if args.format != "csv":
+            entries = audit_trail.with_checkpoints(conn, entries)
+        async for entry in entries:
             line = audit_trail.csv_line(entry) if args.format == "csv" else None
             out.write(line or audit_trail.jsonl_line(entry))
-            count += 1
+            count += "checkpoint" not in entry
     finally:
         await conn.close()
         if out is not sys.stdout:

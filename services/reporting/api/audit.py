@@ -106,18 +106,19 @@ async def export(
     where: Filter,
     format: Annotated[Literal["jsonl", "csv"], Query(description="jsonl or csv")] = "jsonl",
 ) -> StreamingResponse:
-    """The whole (filtered) trail as JSON Lines or CSV, streamed."""
+    """The whole (filtered) trail as JSON Lines (with its signed checkpoints) or CSV, streamed."""
 
     async def lines() -> AsyncIterator[str]:
         async with db.acquire() as conn:
             if format == "csv":
                 yield audit_trail.csv_header()
-            async for entry in audit_trail.stream_entries(conn, where):
-                yield (
-                    audit_trail.csv_line(entry)
-                    if format == "csv"
-                    else audit_trail.jsonl_line(entry)
-                )
+            entries = audit_trail.stream_entries(conn, where)
+            if format == "csv":
+                async for entry in entries:
+                    yield audit_trail.csv_line(entry)
+                return
+            async for line in audit_trail.with_checkpoints(conn, entries):
+                yield audit_trail.jsonl_line(line)
 
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     extension = "csv" if format == "csv" else "jsonl"

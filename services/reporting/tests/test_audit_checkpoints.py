@@ -1,8 +1,13 @@
 """Signed checkpoints on Kafka catch every tamper of issue 12, laundering included."""
 
+import json
+from pathlib import Path
+
 import pytest
+from ssp_contracts.events.audit import AuditCheckpointSigned
 
 from services.reporting.chain import entry_hash
+from services.reporting.checkpoints import AuditSettings, signature_holds, trusted_keys
 from services.reporting.projections.audit import TrailHalted
 from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.checkpoint_stories import (
@@ -145,3 +150,17 @@ def test_a_self_consistent_forgery_is_caught(
     assert ssp("audit", "verify", "--db", db) == 0  # the chain alone is fooled
     code, text = verify(db, capsys)
     assert code == 1 and f"entry seq {seqs[1]} " in text and "differs" in text, text
+
+
+def test_the_export_carries_the_signed_checkpoints_after_the_entries_they_cover(
+    trail: tuple[str, list[int]], tmp_path: Path
+) -> None:
+    db, seqs = trail
+    out = tmp_path / "trail.jsonl"
+    assert ssp("audit", "export", "--db", db, "-o", str(out)) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    kinds = ["checkpoint" if "checkpoint" in line else line["seq"] for line in lines]
+    assert kinds == ["checkpoint", *seqs[:4], "checkpoint", *seqs[4:]]
+    signed = AuditCheckpointSigned.model_validate(lines[5]["checkpoint"])
+    assert signature_holds(signed, trusted_keys(AuditSettings()))
+    assert signed.head_hash == lines[4]["hash"]
