@@ -17,8 +17,8 @@ from ssp_contracts import EnvelopeError
 from ssp_contracts.events.audit import AuditCheckpointSigned
 from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
-from services.reporting import audit_trail
-from services.reporting.chain import Break, ChainChecker, canonical_v2
+from services.reporting import audit_trail, epochs
+from services.reporting.chain import GENESIS, Break, ChainChecker, canonical_v2
 from services.reporting.checkpoints import positions, signature_holds
 from services.reporting.projections.audit import entry_of
 from services.runtime.projection import Connection, ReceivedEvent, decode_record
@@ -76,31 +76,56 @@ def published_checkpoints(
             found.append(checkpoint)
         else:
             forged += 1
-    return sorted(found, key=lambda c: c.entries), forged
+    return sorted(found, key=lambda c: c.number), forged
+
+
+class NoSuchEpoch(ValueError):
+    """--from-epoch names an epoch the trail does not have."""
 
 
 async def verify_anchored(
-    conn: Connection, bootstrap: str, keys: dict[str, Ed25519PublicKey]
+    conn: Connection, bootstrap: str, keys: dict[str, Ed25519PublicKey], from_epoch: int = 0
 ) -> tuple[int, Break | None, int]:
-    """(entries, first break or None, checkpoints that did not verify) of the whole trail."""
-    trail_id = str(await conn.fetchval("SELECT trail_id FROM audit_epochs ORDER BY epoch LIMIT 1"))
-    published, forged = published_checkpoints(bootstrap, trail_id, keys)
-    checker = ChainChecker()
-    hashes: dict[int, tuple[int, str]] = {}  # entries -> (seq, hash) at each checkpoint
-    wanted = {c.entries for c in published}
-    async for row in audit_trail.stream_entries(conn, decode=False):
+    """(entries, first break or None, checkpoints that did not verify), from an epoch on."""
+    trail = await epochs.load(conn)
+    if not 0 <= from_epoch < len(trail):
+        raise NoSuchEpoch(f"--from-epoch: the trail has epochs 0 to {len(trail) - 1}")
+    published, forged = published_checkpoints(bootstrap, trail[0].trail_id, keys)
+    published = [c for c in published if c.epoch >= from_epoch]
+    edited = epochs.edited(trail)
+    if edited is not None:
+        return 0, edited, forged
+    first = trail[from_epoch]
+    checker = ChainChecker(
+        first.genesis or GENESIS, first.entries, epochs.boundaries(trail[from_epoch + 1 :])
+    )
+    # (epoch, entries) -> (seq, hash) of the head there, for every checkpoint to compare with
+    hashes = {(e.epoch, e.entries): (e.after_seq, e.genesis) for e in trail if e.epoch > 0}
+    wanted = {(c.epoch, c.entries) for c in published}
+    starts = [e.after_seq for e in trail[1:]]
+    async for row in audit_trail.stream_entries(conn, after_seq=first.after_seq, decode=False):
         if not checker.check(row):
             return checker.entries, checker.broken, forged
-        if checker.entries in wanted:
-            hashes[checker.entries] = (row["seq"], row["hash"])
+        epoch = sum(1 for after in starts if row["seq"] > after)
+        if (epoch, checker.entries) in wanted:
+            hashes[(epoch, checker.entries)] = (row["seq"], row["hash"])
     if checker.entries and not published:
-        reason = f"no signed checkpoint of trail {trail_id} was published (a replaced trail?)"
+        reason = f"no signed checkpoint of trail {trail[0].trail_id} was published (replaced?)"
         return checker.entries, Break(None, None, reason), forged
     previous: AuditCheckpointSigned | None = None
     for cp in published:
-        if cp.entries and hashes.get(cp.entries) != (cp.last_seq, cp.head_hash):
+        if (cp.epoch, cp.entries) != (0, 0) and hashes.get((cp.epoch, cp.entries)) != (
+            cp.last_seq,
+            cp.head_hash,
+        ):
             named = await _compare_with_kafka(conn, bootstrap, previous, cp.last_seq, cp)
             return checker.entries, named or _bracket(previous, cp), forged
+        if previous is not None and previous.epoch < cp.epoch:
+            # A new epoch names the old end as found; what was lost before it still shows.
+            named = await _compare_with_kafka(conn, bootstrap, previous, cp.last_seq, cp)
+            if named is not None:
+                why = f"{named.reason}, before epoch {cp.epoch} began"
+                return checker.entries, Break(named.seq, named.event_id, why), forged
         previous = cp
     consumed = {(p["topic"], p["partition"]): p["next_offset"] for p in await positions(conn)}
     named = await _compare_with_kafka(conn, bootstrap, previous, None, None, consumed)

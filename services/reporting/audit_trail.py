@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.reporting.chain import Row, Verdict, verify_stream
+from services.reporting import epochs
+from services.reporting.chain import GENESIS, ChainChecker, Row, Verdict, verify_stream
 from services.runtime.csvcells import defused
 from services.runtime.projection import Connection
 
@@ -111,7 +112,7 @@ async def recorded_head(conn: Connection) -> Row | None:
     """The newest recorded chain head (entries, hash), or None if there is none."""
     if await conn.fetchval("SELECT to_regclass('audit_chain_head')") is not None:
         head = await conn.fetchrow(
-            "SELECT entries, hash FROM audit_chain_head ORDER BY entries DESC LIMIT 1"
+            "SELECT entries, hash FROM audit_chain_head ORDER BY id DESC LIMIT 1"
         )
         if head is not None:
             return head
@@ -123,15 +124,24 @@ async def recorded_head(conn: Connection) -> Row | None:
 async def recorded_head_row(conn: Connection) -> Row | None:
     """The newest append-only head (entries, last_seq, hash), or None."""
     return await conn.fetchrow(
-        "SELECT entries, last_seq, hash FROM audit_chain_head ORDER BY entries DESC LIMIT 1"
+        "SELECT entries, last_seq, hash FROM audit_chain_head ORDER BY id DESC LIMIT 1"
     )
 
 
 async def verify(conn: Connection) -> Verdict:
     """Recompute the whole chain from the stored entries and compare with the head."""
     head = await recorded_head(conn)
+    trail = await epochs.load(conn) if await _has(conn, "audit_epochs") else []
+    edited = epochs.edited(trail)
+    if edited is not None:
+        return Verdict(0, GENESIS, edited)
+    checker = ChainChecker(epochs=epochs.boundaries(trail))
     # The payload as jsonb gives it back, numbers as exact decimals: what the hash covers.
-    return await verify_stream(stream_entries(conn, decode=False), head)
+    return await verify_stream(stream_entries(conn, decode=False), head, checker)
+
+
+async def _has(conn: Connection, table: str) -> bool:
+    return await conn.fetchval("SELECT to_regclass($1)", table) is not None
 
 
 async def with_checkpoints(

@@ -112,6 +112,15 @@ def _negative_zero_variants(data: Any) -> Iterator[Any]:
         yield variant
 
 
+@dataclass(frozen=True, order=True)
+class Boundary:
+    """Where a later epoch starts: after ``after_seq``, at ``entries``, from ``genesis``."""
+
+    after_seq: int
+    entries: int
+    genesis: str
+
+
 @dataclass(frozen=True)
 class Break:
     """The first entry where the chain does not hold, and why."""
@@ -142,15 +151,25 @@ class Verdict:
 class ChainChecker:
     """Walks entries in seq order and remembers the first break."""
 
-    def __init__(self, prev: str = GENESIS, entries: int = 0) -> None:
+    def __init__(
+        self, prev: str = GENESIS, entries: int = 0, epochs: Iterable[Boundary] = ()
+    ) -> None:
         self.prev = prev
         self.entries = entries
         self.broken: Break | None = None
+        self.epochs = sorted(epochs)
+
+    def _enter_epochs(self, seq: int | None) -> None:
+        """Past an epoch's start, the next entry chains on from its genesis."""
+        while self.epochs and (seq is None or seq > self.epochs[0].after_seq):
+            epoch = self.epochs.pop(0)
+            self.prev, self.entries = epoch.genesis, epoch.entries
 
     def check(self, row: Row) -> bool:
         """Check one entry; False once the chain is broken."""
         if self.broken is not None:
             return False
+        self._enter_epochs(row["seq"])
         self.entries += 1
         if row["prev_hash"] != self.prev:
             reason = (
@@ -167,6 +186,8 @@ class ChainChecker:
 
     def finish(self, head: Row | None) -> Verdict:
         """Compare the end of the walk with the recorded chain head (catches truncation)."""
+        if self.broken is None:
+            self._enter_epochs(None)
         if self.broken is None and head is not None:
             if head["entries"] != self.entries or head["hash"] != self.prev:
                 self.broken = Break(

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from ssp_contracts import CloudEvent
 from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
-from services.reporting.checkpoints import AuditSettings, CheckpointRefused, checkpoint
+from services.reporting.checkpoints import AuditSettings, CheckpointRefused, Send, checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,25 @@ class CheckpointMetrics:
         self.chain_ok.set(1)
 
 
+def sender(producer: AIOKafkaProducer) -> Send:
+    """Publish a checkpoint with ``producer`` and wait until every in-sync replica has it."""
+
+    async def send(event: CloudEvent) -> None:
+        await producer.send_and_wait(
+            AUDIT_CHECKPOINTS_TOPIC.name,
+            event.kafka_value(),
+            key=event.kafka_key(),
+            headers=event.kafka_headers(),
+        )
+
+    return send
+
+
+def new_producer(bootstrap: str) -> AIOKafkaProducer:
+    """An idempotent producer that waits for every in-sync replica."""
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+
+
 class Checkpointer:
     """Checks every few seconds whether a checkpoint is due, and signs and publishes it."""
 
@@ -70,17 +89,10 @@ class Checkpointer:
     async def send(self, event: CloudEvent) -> None:
         """Publish one checkpoint and wait until every in-sync replica has it."""
         if self.producer is None:
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True
-            )
+            producer = new_producer(self.bootstrap)
             await producer.start()
             self.producer = producer
-        await self.producer.send_and_wait(
-            AUDIT_CHECKPOINTS_TOPIC.name,
-            event.kafka_value(),
-            key=event.kafka_key(),
-            headers=event.kafka_headers(),
-        )
+        await sender(self.producer)(event)
 
     async def tick(self) -> None:
         """Sign a checkpoint if one is due; record what happened in the metrics."""

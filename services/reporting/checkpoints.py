@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.audit import AuditCheckpointSigned
 
-from services.reporting import audit_trail
+from services.reporting import audit_trail, epochs
 from services.reporting.canonical import canonical_bytes
 from services.reporting.chain import GENESIS, Break, ChainChecker, verify_stream
 from services.reporting.views import AUDIT_RUNNER
@@ -144,15 +144,14 @@ async def checkpoint(
         due = Due(settings.checkpoint_every_entries, settings.checkpoint_every_seconds)
         if not force and not due(last, entries, now):
             return None
-        await _verify_since(conn, last, head)
-        epoch = await conn.fetchrow(
-            "SELECT epoch, trail_id FROM audit_epochs ORDER BY epoch DESC LIMIT 1"
-        )
-        assert epoch is not None  # created with the tables
+        trail_epochs = await epochs.load(conn)
+        epoch = trail_epochs[-1]
+        await _verify_since(conn, last, head, trail_epochs)
         key = signing_key(settings)
         unsigned = {
-            "trail_id": str(epoch["trail_id"]),
-            "epoch": epoch["epoch"],
+            "trail_id": epoch.trail_id,
+            "epoch": epoch.epoch,
+            "epoch_start": _epoch_start(epoch),
             "number": (last["number"] + 1) if last else 1,
             "entries": entries,
             "last_seq": head["last_seq"] if head is not None else 0,
@@ -180,6 +179,19 @@ async def checkpoint(
     return signed
 
 
+def _epoch_start(epoch: epochs.Epoch) -> dict[str, Any] | None:
+    if epoch.epoch == 0:
+        return None
+    return {
+        "after_seq": epoch.after_seq,
+        "entries": epoch.entries,
+        "previous_hash": epoch.previous_hash,
+        "recorded_head": epoch.recorded_head,
+        "started_at": epoch.started_at.isoformat(),
+        "genesis": epoch.genesis,
+    }
+
+
 def _digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(signed_bytes(AuditCheckpointSigned.model_validate(body))).hexdigest()
 
@@ -196,10 +208,21 @@ async def positions(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def _verify_since(conn: Connection, last: dict[str, Any] | None, head: Any) -> None:
-    """The entries after the last checkpoint chain on from it and end at the head."""
-    start = ChainChecker(last["head_hash"], last["entries"]) if last else ChainChecker()
-    after = last["last_seq"] if last else 0
+async def _verify_since(
+    conn: Connection, last: dict[str, Any] | None, head: Any, trail: list[epochs.Epoch]
+) -> None:
+    """The entries after the last checkpoint (or epoch start) chain on and end at the head."""
+    start, after = ChainChecker(), 0
+    if last is not None:
+        start, after = ChainChecker(last["head_hash"], last["entries"]), last["last_seq"]
+    current = trail[-1]
+    if current.epoch > 0 and current.after_seq >= after and current.genesis:
+        # What came before a new epoch is judged against its own checkpoints, not re-signed.
+        start, after = ChainChecker(current.genesis, current.entries), current.after_seq
+    start.epochs = epochs.boundaries(trail, after)
+    edited = epochs.edited(trail)
+    if edited is not None:
+        raise CheckpointRefused(edited)
     rows = audit_trail.stream_entries(conn, after_seq=after, decode=False)
     verdict = await verify_stream(rows, head, start)
     if verdict.broken is not None:

@@ -33,6 +33,20 @@ def register(subparsers: Any) -> None:
     )
     verify.set_defaults(func=_runs(_verify))
 
+    verify.add_argument(
+        "--from-epoch",
+        type=int,
+        default=0,
+        help="with --checkpoints: check from the start of this epoch on (default 0, all)",
+    )
+
+    epoch = actions.add_parser(
+        "new-epoch",
+        help="after a halt: start a new signed epoch naming the old head as found",
+    )
+    _database_options(epoch)
+    epoch.set_defaults(func=_runs(_new_epoch))
+
     export = actions.add_parser("export", help="write the audit trail as JSON Lines or CSV")
     _database_options(export)
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -114,13 +128,16 @@ async def _verify(args: argparse.Namespace) -> int:
 
 
 async def _verify_anchored(args: argparse.Namespace) -> int:
-    from services.reporting.anchor import verify_anchored
+    from services.reporting.anchor import NoSuchEpoch, verify_anchored
     from services.reporting.checkpoints import AuditSettings, trusted_keys
 
     conn = await _connect(args)
     try:
         keys = trusted_keys(AuditSettings())
-        entries, broken, forged = await verify_anchored(conn, _settings(args).kafka_bootstrap, keys)
+        bootstrap = _settings(args).kafka_bootstrap
+        entries, broken, forged = await verify_anchored(conn, bootstrap, keys, args.from_epoch)
+    except NoSuchEpoch as exc:
+        raise BadInput(str(exc)) from None
     finally:
         await conn.close()
     if forged:
@@ -131,6 +148,30 @@ async def _verify_anchored(args: argparse.Namespace) -> int:
         print(f"audit trail BROKEN at {broken}", file=sys.stderr)
         return 1
     print(f"audit trail intact against its checkpoints and Kafka: {entries} entries")
+    return 0
+
+
+async def _new_epoch(args: argparse.Namespace) -> int:
+    from services.reporting import epochs
+    from services.reporting.checkpointer import new_producer, sender
+    from services.reporting.checkpoints import AuditSettings, checkpoint
+
+    conn = await _connect(args)
+    producer = new_producer(_settings(args).kafka_bootstrap)
+    try:
+        async with conn.transaction():
+            started = await epochs.start(conn)
+        await producer.start()
+        signed = await checkpoint(conn, AuditSettings(), sender(producer), force=True)
+    finally:
+        await producer.stop()
+        await conn.close()
+    found = started.previous_hash[:12] + "…" if started.previous_hash else "nothing"
+    print(
+        f"epoch {started.epoch} started after entry {started.entries} (seq {started.after_seq},"
+        f" the old head as found: {found}); checkpoint {signed.number if signed else '?'}"
+        " signed and published"
+    )
     return 0
 
 

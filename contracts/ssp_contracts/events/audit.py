@@ -21,6 +21,23 @@ class TopicPosition(BaseModel):
     next_offset: int = Field(ge=0, description="Next offset the trail reads on it")
 
 
+class EpochStart(BaseModel):
+    """Where the checkpoint's epoch began: the previous epoch's end as it was found."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    after_seq: int = Field(ge=0, description="seq of the newest entry when the epoch began")
+    entries: int = Field(ge=0, description="Entries in the trail when the epoch began")
+    previous_hash: Sha256Hex | None = Field(
+        default=None, description="Hash of that newest entry (the old head as found)"
+    )
+    recorded_head: Sha256Hex | None = Field(
+        default=None, description="The head recorded then, if any (it may have been deleted)"
+    )
+    started_at: datetime = Field(description="When the epoch began")
+    genesis: Sha256Hex = Field(description="Hash the epoch's first entry chains on from")
+
+
 @register
 class AuditCheckpointSigned(EventPayload):
     """The reporting service signed the head of its audit trail (no personal data: hashes only).
@@ -41,6 +58,9 @@ class AuditCheckpointSigned(EventPayload):
     head_hash: Sha256Hex = Field(description="Hash of the newest entry (the chain head)")
     previous: Sha256Hex | None = Field(
         default=None, description="SHA-256 of the previous checkpoint's signed bytes"
+    )
+    epoch_start: EpochStart | None = Field(
+        default=None, description="For epochs after the first: where and how the epoch began"
     )
     positions: list[TopicPosition] = Field(
         default_factory=list, max_length=1000, description="Where the trail had read to"

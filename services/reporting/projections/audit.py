@@ -51,18 +51,26 @@ DO $$ BEGIN
     THEN ALTER TABLE audit_chain_head RENAME TO audit_chain_head_v1;
     END IF;
 END $$;
--- One row per applied batch: the newest is the head; deleting entries at the end shows.
+-- One row per applied batch (and per new epoch): the newest is the head; deleting entries at
+-- the end shows.
 CREATE TABLE IF NOT EXISTS audit_chain_head (
-    entries bigint PRIMARY KEY,
+    id bigserial PRIMARY KEY,
+    entries bigint NOT NULL,
     last_seq bigint NOT NULL,
     hash text NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
 -- The trail's identity, named in its signed checkpoints; a rebuilt trail adds a new epoch.
+-- Epoch 0 starts at the genesis; a later one after seq after_seq, at its own genesis hash.
 CREATE TABLE IF NOT EXISTS audit_epochs (
     epoch int PRIMARY KEY,
     trail_id uuid NOT NULL,
-    started_at timestamptz NOT NULL DEFAULT now()
+    after_seq bigint NOT NULL DEFAULT 0,
+    entries bigint NOT NULL DEFAULT 0,
+    previous_hash text,
+    recorded_head text,
+    started_at timestamptz NOT NULL DEFAULT date_trunc('second', now()),
+    genesis text
 );
 INSERT INTO audit_epochs (epoch, trail_id)
     SELECT 0, gen_random_uuid() WHERE NOT EXISTS (SELECT 1 FROM audit_epochs);
@@ -128,7 +136,7 @@ def entry_of(event: ReceivedEvent) -> dict[str, Any]:
 async def chain_end(conn: Connection) -> tuple[int, int, str]:
     """(entries, last seq, hash) the next entry chains on from; raises TrailHalted."""
     head = await conn.fetchrow(
-        "SELECT entries, last_seq, hash FROM audit_chain_head ORDER BY entries DESC LIMIT 1"
+        "SELECT entries, last_seq, hash FROM audit_chain_head ORDER BY id DESC LIMIT 1"
     )
     last = await conn.fetchrow("SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1")
     if head is None and await conn.fetchval("SELECT to_regclass('audit_chain_head_v1')"):
@@ -143,12 +151,19 @@ async def chain_end(conn: Connection) -> tuple[int, int, str]:
             f"audit trail halted: entries exist up to seq {last['seq']} but no chain head is"
             " recorded (the head was deleted); run `ssp audit verify --checkpoints`"
         )
-    if last is None or (last["seq"], last["hash"]) != (head["last_seq"], head["hash"]):
-        raise TrailHalted(
-            f"audit trail halted: the recorded head is entry {head['entries']} (seq"
-            f" {head['last_seq']}) but the trail ends at seq {last['seq'] if last else 0}"
-            " (entries at the end were deleted or added outside the projection)"
+    end = (last["seq"], last["hash"]) if last else (0, GENESIS)
+    if end != (head["last_seq"], head["hash"]):
+        # A new epoch's head is its genesis, recorded after the entry it starts after.
+        genesis = await conn.fetchval(
+            "SELECT genesis FROM audit_epochs WHERE after_seq = $1 ORDER BY epoch DESC LIMIT 1",
+            end[0],
         )
+        if (head["last_seq"], head["hash"]) != (end[0], genesis):
+            raise TrailHalted(
+                f"audit trail halted: the recorded head is entry {head['entries']} (seq"
+                f" {head['last_seq']}) but the trail ends at seq {end[0]} (entries at the end"
+                " were deleted or added outside the projection); see `ssp audit new-epoch`"
+            )
     return head["entries"], head["last_seq"], head["hash"]
 
 

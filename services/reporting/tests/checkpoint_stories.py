@@ -51,6 +51,13 @@ def start_trail(db: str) -> None:
 
 def publish_and_record(db: str, events: list[ReceivedEvent]) -> list[ReceivedEvent]:
     """Put the events on Kafka, then apply them to the trail as the audit runner would."""
+    placed = publish_only(db, events)
+    record_placed(db, placed)
+    return placed
+
+
+def publish_only(db: str, events: list[ReceivedEvent]) -> list[ReceivedEvent]:
+    """Put the events on Kafka; the events as the runner will receive them."""
     producer = KafkaProducer(bootstrap_servers=settings(db).kafka_bootstrap, acks="all")
     placed = []
     try:
@@ -62,6 +69,11 @@ def publish_and_record(db: str, events: list[ReceivedEvent]) -> list[ReceivedEve
             placed.append(ReceivedEvent(e, event.payload, event.topic, sent.partition, sent.offset))
     finally:
         producer.close()
+    return placed
+
+
+def record_placed(db: str, placed: list[ReceivedEvent]) -> None:
+    """Apply events received from Kafka to the trail, in one batch, as the audit runner does."""
 
     async def step(conn: asyncpg.Connection) -> None:
         async with conn.transaction():
@@ -70,7 +82,6 @@ def publish_and_record(db: str, events: list[ReceivedEvent]) -> list[ReceivedEve
             await store_offsets(conn, AUDIT_RUNNER, offsets)
 
     on(db, step)
-    return placed
 
 
 def sign_checkpoint(db: str) -> None:

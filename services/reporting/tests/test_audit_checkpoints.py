@@ -13,6 +13,8 @@ from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.checkpoint_stories import (
     on,
     publish_and_record,
+    publish_only,
+    record_placed,
     sign_checkpoint,
     ssp,
     start_trail,
@@ -164,3 +166,35 @@ def test_the_export_carries_the_signed_checkpoints_after_the_entries_they_cover(
     signed = AuditCheckpointSigned.model_validate(lines[5]["checkpoint"])
     assert signature_holds(signed, trusted_keys(AuditSettings()))
     assert signed.head_hash == lines[4]["hash"]
+
+
+def test_a_halted_trail_goes_on_in_a_new_signed_epoch_that_names_the_old_head(
+    trail: tuple[str, list[int]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, seqs = trail
+    # Given the laundering halted the trail
+    on(db, lambda c: c.execute("DELETE FROM audit_trail WHERE seq > $1", seqs[4]))
+    on(db, lambda c: c.execute("DELETE FROM audit_chain_head"))
+    arriving = publish_only(db, [reported(8)])
+    with pytest.raises(TrailHalted):
+        record_placed(db, arriving)
+    # When the operator starts a new epoch, and the runner delivers the event again
+    assert ssp("audit", "new-epoch", "--db", db) == 0
+    assert "epoch 1 started after entry 5" in capsys.readouterr().out
+    record_placed(db, arriving)
+    publish_and_record(db, [reported(9)])
+    # Then the trail goes on: the database's chain holds across the epochs
+    assert ssp("audit", "verify", "--db", db) == 0
+    # And the signed start of the epoch names the old head as found, and the missing head
+    body = on(
+        db, lambda c: c.fetchval("SELECT body FROM audit_checkpoints WHERE body->>'epoch' = '1'")
+    )
+    start = json.loads(body)["epoch_start"]
+    last_kept = on(db, lambda c: c.fetchval("SELECT hash FROM audit_trail WHERE seq = $1", seqs[4]))
+    assert start["previous_hash"] == last_kept and start["recorded_head"] is None
+    # And what was removed before it still shows against the checkpoints and Kafka
+    code, text = verify(db, capsys)
+    assert code == 1 and "-000000000006:" in text and "before epoch 1 began" in text, text
+    # While the new epoch on its own verifies
+    code = ssp("audit", "verify", "--checkpoints", "--from-epoch", "1", "--db", db)
+    assert code == 0, capsys.readouterr()
