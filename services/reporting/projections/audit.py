@@ -34,10 +34,17 @@ CREATE TABLE IF NOT EXISTS audit_trail (
     hash text NOT NULL
 );
 -- Version 2 (canonical hashing): entries recorded before it keep version 1 and verify as such.
-ALTER TABLE audit_trail
-    ADD COLUMN IF NOT EXISTS hash_version smallint NOT NULL DEFAULT 1,
-    ADD COLUMN IF NOT EXISTS kafka_partition int,
-    ADD COLUMN IF NOT EXISTS kafka_offset bigint;
+-- (Altered only when missing: a role that may only insert and select can run this DDL.)
+DO $$ BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+        AND table_name = 'audit_trail' AND column_name = 'hash_version')
+    THEN ALTER TABLE audit_trail
+        ADD COLUMN hash_version smallint NOT NULL DEFAULT 1,
+        ADD COLUMN kafka_partition int,
+        ADD COLUMN kafka_offset bigint;
+    END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS audit_trail_entity ON audit_trail (entity, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor_id, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_type_time ON audit_trail (event_type, event_time);
