@@ -3,6 +3,8 @@
 import asyncio
 
 from fastapi import FastAPI
+from ssp_contracts.events.audit import AuditCheckpointSigned
+from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
@@ -61,4 +63,12 @@ SPEC = ServiceSpec(
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """The reporting service app, built from the environment unless given settings."""
-    return create_service_app(SPEC, settings or ServiceSettings.for_service("reporting"))
+    app = create_service_app(SPEC, settings or ServiceSettings.for_service("reporting"))
+    # Declared so the AsyncAPI document lists it; the checkpointer publishes with aiokafka.
+    app.state.ssp.broker.publisher(
+        AUDIT_CHECKPOINTS_TOPIC.name,
+        title=f"{AUDIT_CHECKPOINTS_TOPIC.name}:{AuditCheckpointSigned.event_type}",
+        description=f"{AuditCheckpointSigned.event_type}: {AuditCheckpointSigned.__doc__}",
+        schema=AuditCheckpointSigned,
+    )
+    return app
