@@ -2,6 +2,8 @@
 
 import argparse
 import asyncio
+import atexit
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +19,15 @@ from services.reporting.views import AUDIT_RUNNER
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, store_offsets
+
+
+@functools.cache
+def producer() -> KafkaProducer:
+    """One producer for every story of the session (starting one takes about a second)."""
+    bootstrap = ServiceSettings.for_service("reporting").kafka_bootstrap
+    made = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    atexit.register(made.close)
+    return made
 
 
 def settings(db: str) -> ServiceSettings:
@@ -58,17 +69,15 @@ def publish_and_record(db: str, events: list[ReceivedEvent]) -> list[ReceivedEve
 
 def publish_only(db: str, events: list[ReceivedEvent]) -> list[ReceivedEvent]:
     """Put the events on Kafka; the events as the runner will receive them."""
-    producer = KafkaProducer(bootstrap_servers=settings(db).kafka_bootstrap, acks="all")
     placed = []
-    try:
-        for event in events:
-            e = event.envelope
-            sent = producer.send(
-                event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers()
-            ).get(timeout=30)
-            placed.append(ReceivedEvent(e, event.payload, event.topic, sent.partition, sent.offset))
-    finally:
-        producer.close()
+    for event in events:
+        e = event.envelope
+        sent = (
+            producer()
+            .send(event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers())
+            .get(timeout=30)
+        )
+        placed.append(ReceivedEvent(e, event.payload, event.topic, sent.partition, sent.offset))
     return placed
 
 
@@ -86,10 +95,9 @@ def record_placed(db: str, placed: list[ReceivedEvent]) -> None:
 
 def sign_checkpoint(db: str) -> None:
     """Sign the head now and publish it on ssp.audit.checkpoints."""
-    producer = KafkaProducer(bootstrap_servers=settings(db).kafka_bootstrap, acks="all")
 
     async def send(event: CloudEvent) -> None:
-        producer.send(
+        producer().send(
             AUDIT_CHECKPOINTS_TOPIC.name,
             key=event.kafka_key(),
             value=event.kafka_value(),
@@ -99,10 +107,7 @@ def sign_checkpoint(db: str) -> None:
     async def step(conn: asyncpg.Connection) -> None:
         await checkpoints.checkpoint(conn, checkpoints.AuditSettings(), send, force=True)
 
-    try:
-        on(db, step)
-    finally:
-        producer.close()
+    on(db, step)
 
 
 def ssp(*argv: str) -> int:
