@@ -18,6 +18,7 @@ from ssp_contracts.events.audit import AuditCheckpointSigned
 from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
 from services.reporting import audit_trail, epochs
+from services.reporting.canonical import NotCanonicalisable
 from services.reporting.chain import GENESIS, Break, ChainChecker, canonical_v2
 from services.reporting.checkpoints import positions, signature_holds
 from services.reporting.projections.audit import entry_of
@@ -118,17 +119,17 @@ async def verify_anchored(
             cp.last_seq,
             cp.head_hash,
         ):
-            named = await _compare_with_kafka(conn, bootstrap, previous, cp.last_seq, cp)
+            named = await compare_with_kafka(conn, bootstrap, previous, cp.last_seq, cp)
             return checker.entries, named or _bracket(previous, cp), forged
         if previous is not None and previous.epoch < cp.epoch:
             # A new epoch names the old end as found; what was lost before it still shows.
-            named = await _compare_with_kafka(conn, bootstrap, previous, cp.last_seq, cp)
+            named = await compare_with_kafka(conn, bootstrap, previous, cp.last_seq, cp)
             if named is not None:
                 why = f"{named.reason}, before epoch {cp.epoch} began"
                 return checker.entries, Break(named.seq, named.event_id, why), forged
         previous = cp
     consumed = {(p["topic"], p["partition"]): p["next_offset"] for p in await positions(conn)}
-    named = await _compare_with_kafka(conn, bootstrap, previous, None, None, consumed)
+    named = await compare_with_kafka(conn, bootstrap, previous, None, None, consumed)
     if named is not None:
         return checker.entries, named, forged
     return checker.entries, checker.finish(await audit_trail.recorded_head(conn)).broken, forged
@@ -148,7 +149,7 @@ def _offsets(cp: AuditCheckpointSigned | None) -> Offsets:
     return {(p.topic, p.partition): p.next_offset for p in cp.positions} if cp else {}
 
 
-async def _compare_with_kafka(
+async def compare_with_kafka(
     conn: Connection,
     bootstrap: str,
     previous: AuditCheckpointSigned | None,
@@ -212,5 +213,10 @@ async def _expected(conn: Connection, records: Iterable[Any], after_seq: int) ->
         if event.envelope.id in earlier:
             continue
         earlier.add(event.envelope.id)
-        queues.setdefault((event.topic, event.partition), deque()).append(entry_of(event))
+        entry = entry_of(event)
+        try:
+            canonical_v2(entry)
+        except NotCanonicalisable:
+            continue  # the projection refused it too (dead-lettered: jsonb cannot hold it)
+        queues.setdefault((event.topic, event.partition), deque()).append(entry)
     return queues

@@ -63,6 +63,8 @@ def _encode(value: Any, out: list[str]) -> None:
 
 
 def _string(text: str) -> str:
+    if "\x00" in text:
+        raise NotCanonicalisable("a string holds NUL, which jsonb cannot store")
     chars = []
     for ch in text:
         if ch in _ESCAPES:

@@ -98,7 +98,7 @@ class Checkpointer:
         """Sign a checkpoint if one is due; record what happened in the metrics."""
         try:
             async with self.pool.acquire() as conn:
-                signed = await checkpoint(conn, self.settings, self.send)
+                signed = await checkpoint(conn, self.settings, self.send, bootstrap=self.bootstrap)
         except CheckpointRefused as exc:
             self.metrics.chain_ok.set(0)
             self.metrics.failures.labels("verification").inc()

@@ -131,9 +131,18 @@ class Due:
 
 
 async def checkpoint(
-    conn: Connection, settings: AuditSettings, send: Send, *, force: bool = False
+    conn: Connection,
+    settings: AuditSettings,
+    send: Send,
+    *,
+    bootstrap: str | None = None,
+    force: bool = False,
 ) -> AuditCheckpointSigned | None:
-    """Sign and publish the head if a checkpoint is due; None if not; CheckpointRefused."""
+    """Sign and publish the head if a checkpoint is due; None if not; CheckpointRefused.
+
+    With ``bootstrap``, the entries since the last checkpoint are also compared with their
+    events on Kafka first, so a truncated tail under a rebuilt head is never signed.
+    """
     async with conn.transaction(isolation="repeatable_read"):
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('audit_checkpoint'))")
         row = await conn.fetchrow("SELECT body FROM audit_checkpoints ORDER BY number DESC LIMIT 1")
@@ -147,6 +156,8 @@ async def checkpoint(
         trail_epochs = await epochs.load(conn)
         epoch = trail_epochs[-1]
         await _verify_since(conn, last, head, trail_epochs)
+        if bootstrap is not None and last is not None and last["epoch"] == epoch.epoch:
+            await _compare_since(conn, bootstrap, last)
         key = signing_key(settings)
         unsigned = {
             "trail_id": epoch.trail_id,
@@ -190,6 +201,21 @@ def _epoch_start(epoch: epochs.Epoch) -> dict[str, Any] | None:
         "started_at": epoch.started_at.isoformat(),
         "genesis": epoch.genesis,
     }
+
+
+async def _compare_since(conn: Connection, bootstrap: str, last: dict[str, Any]) -> None:
+    """Every event the trail has read since the last checkpoint is in it, as on Kafka.
+
+    Not across the start of an epoch: a new epoch is declared because the trail is damaged,
+    and its damage shows against the old epoch's own checkpoints.
+    """
+    from services.reporting.anchor import compare_with_kafka
+
+    consumed = {(p["topic"], p["partition"]): p["next_offset"] for p in await positions(conn)}
+    previous = AuditCheckpointSigned.model_validate(last)
+    broken = await compare_with_kafka(conn, bootstrap, previous, None, None, consumed)
+    if broken is not None:
+        raise CheckpointRefused(broken)
 
 
 def _digest(body: dict[str, Any]) -> str:

@@ -105,7 +105,13 @@ def sign_checkpoint(db: str) -> None:
         ).get(timeout=30)
 
     async def step(conn: asyncpg.Connection) -> None:
-        await checkpoints.checkpoint(conn, checkpoints.AuditSettings(), send, force=True)
+        await checkpoints.checkpoint(
+            conn,
+            checkpoints.AuditSettings(),
+            send,
+            bootstrap=settings(db).kafka_bootstrap,
+            force=True,
+        )
 
     on(db, step)
 

@@ -7,7 +7,12 @@ import pytest
 from ssp_contracts.events.audit import AuditCheckpointSigned
 
 from services.reporting.chain import entry_hash
-from services.reporting.checkpoints import AuditSettings, signature_holds, trusted_keys
+from services.reporting.checkpoints import (
+    AuditSettings,
+    CheckpointRefused,
+    signature_holds,
+    trusted_keys,
+)
 from services.reporting.projections.audit import TrailHalted
 from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.checkpoint_stories import (
@@ -115,6 +120,9 @@ def test_the_laundering_of_issue_12_is_caught(
     code, text = verify(db, capsys)
     # Then the events on Kafka still name the first entry that was removed
     assert code == 1 and "-000000000006:" in text and "is missing" in text, text
+    # And the service refuses to sign the laundered head
+    with pytest.raises(CheckpointRefused, match=r"-000000000006:.* is missing"):
+        sign_checkpoint(db)
 
 
 def test_a_self_consistent_forgery_is_caught(
