@@ -20,8 +20,9 @@ from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 from services.reporting import audit_trail, epochs
 from services.reporting.canonical import NotCanonicalisable
 from services.reporting.chain import GENESIS, Break, ChainChecker, canonical_v2
-from services.reporting.checkpoints import positions, signature_holds
+from services.reporting.checkpoints import positions
 from services.reporting.projections.audit import entry_of
+from services.reporting.signing import signature_holds
 from services.runtime.projection import Connection, ReceivedEvent, decode_record
 
 Offsets = dict[tuple[str, int], int]

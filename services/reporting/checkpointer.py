@@ -14,7 +14,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from ssp_contracts import CloudEvent
 from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
-from services.reporting.checkpoints import AuditSettings, CheckpointRefused, Send, checkpoint
+from services.reporting.checkpoints import CheckpointRefused, Send, checkpoint
+from services.reporting.signing import AuditSettings
 
 log = logging.getLogger(__name__)
 

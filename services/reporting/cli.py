@@ -129,7 +129,7 @@ async def _verify(args: argparse.Namespace) -> int:
 
 async def _verify_anchored(args: argparse.Namespace) -> int:
     from services.reporting.anchor import NoSuchEpoch, verify_anchored
-    from services.reporting.checkpoints import AuditSettings, trusted_keys
+    from services.reporting.signing import AuditSettings, trusted_keys
 
     conn = await _connect(args)
     try:
@@ -154,7 +154,8 @@ async def _verify_anchored(args: argparse.Namespace) -> int:
 async def _new_epoch(args: argparse.Namespace) -> int:
     from services.reporting import epochs
     from services.reporting.checkpointer import new_producer, sender
-    from services.reporting.checkpoints import AuditSettings, checkpoint
+    from services.reporting.checkpoints import checkpoint
+    from services.reporting.signing import AuditSettings
 
     conn = await _connect(args)
     producer = new_producer(_settings(args).kafka_bootstrap)

@@ -10,9 +10,9 @@ from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
-from services.reporting.checkpoints import AuditSettings
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
+from services.reporting.signing import AuditSettings
 from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings

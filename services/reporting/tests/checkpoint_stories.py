@@ -15,6 +15,7 @@ from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, EVENT_TOPICS
 from services.reporting import checkpoints, cli
 from services.reporting.feed import end_offsets
 from services.reporting.projections.audit import AuditTrail
+from services.reporting.signing import AuditSettings
 from services.reporting.views import AUDIT_RUNNER
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
@@ -107,7 +108,7 @@ def sign_checkpoint(db: str) -> None:
     async def step(conn: asyncpg.Connection) -> None:
         await checkpoints.checkpoint(
             conn,
-            checkpoints.AuditSettings(),
+            AuditSettings(),
             send,
             bootstrap=settings(db).kafka_bootstrap,
             force=True,

@@ -8,7 +8,7 @@ from prometheus_client import CollectorRegistry
 from ssp_contracts.events.audit import AuditCheckpointSigned
 
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
-from services.reporting.checkpoints import AuditSettings, signature_holds, trusted_keys
+from services.reporting.signing import AuditSettings, signature_holds, trusted_keys
 from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.checkpoint_stories import (
     on,

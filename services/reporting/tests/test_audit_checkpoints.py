@@ -7,13 +7,9 @@ import pytest
 from ssp_contracts.events.audit import AuditCheckpointSigned
 
 from services.reporting.chain import entry_hash
-from services.reporting.checkpoints import (
-    AuditSettings,
-    CheckpointRefused,
-    signature_holds,
-    trusted_keys,
-)
+from services.reporting.checkpoints import CheckpointRefused
 from services.reporting.projections.audit import TrailHalted
+from services.reporting.signing import AuditSettings, signature_holds, trusted_keys
 from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.checkpoint_stories import (
     on,

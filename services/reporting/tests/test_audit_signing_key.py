@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
-from services.reporting.checkpoints import AuditSettings, key_id, signing_key, trusted_keys
+from services.reporting.signing import AuditSettings, key_id, signing_key, trusted_keys
 
 
 def test_the_configured_key_signs(monkeypatch: pytest.MonkeyPatch) -> None:
