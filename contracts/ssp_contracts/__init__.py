@@ -3,7 +3,7 @@
 from ssp_contracts.envelope import CloudEvent, EnvelopeError
 
 # Importing the event modules registers their payload classes.
-from ssp_contracts.events import disclosure, incidents, platform, staffing  # noqa: F401
+from ssp_contracts.events import audit, disclosure, incidents, platform, staffing  # noqa: F401
 from ssp_contracts.registry import (
     EventPayload,
     UnknownEventType,

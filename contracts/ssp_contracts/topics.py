@@ -15,6 +15,8 @@ class TopicSpec:
     retention_ms: int = -1  # event history is kept for replay and audit
     cleanup_policy: str = "delete"
     extra: dict[str, str] = field(default_factory=dict)
+    # The one service that writes the topic, when only one may (for ACLs); "" = its event store.
+    writer: str = ""
 
     def configs(self) -> dict[str, str]:
         """Topic-level configs as the broker expects them."""
@@ -45,6 +47,17 @@ SELFTEST_TOPIC = TopicSpec(
 )
 
 
+# Signed heads of the audit trail: an anchor outside the reporting database, kept for ever.
+AUDIT_CHECKPOINTS_TOPIC = TopicSpec(
+    "ssp.audit.checkpoints",
+    "Signed checkpoints of the audit trail's hash chain (reporting writes, auditors read)",
+    partitions=1,
+    retention_ms=-1,
+    cleanup_policy="delete",
+    writer="reporting",
+)
+
+
 def dead_letter_topic(topic: str) -> str:
     """Name of the dead-letter topic that belongs to ``topic``."""
     return topic + DLQ_SUFFIX
@@ -64,6 +77,7 @@ TOPICS: dict[str, TopicSpec] = {
     for spec in (
         *_EVENT_TOPICS,
         SELFTEST_TOPIC,
+        AUDIT_CHECKPOINTS_TOPIC,
         *(_dlq_spec(t) for t in (*_EVENT_TOPICS, SELFTEST_TOPIC)),
     )
 }

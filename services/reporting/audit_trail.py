@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.reporting.chain import Row, Verdict, verify_stream
+from services.reporting import epochs
+from services.reporting.chain import GENESIS, ChainChecker, Row, Verdict, verify_stream
 from services.runtime.csvcells import defused
 from services.runtime.projection import Connection
 
@@ -26,6 +27,9 @@ COLUMNS = (
     "sequence",
     "topic",
     "data",
+    "kafka_partition",
+    "kafka_offset",
+    "hash_version",
     "prev_hash",
     "hash",
 )
@@ -63,16 +67,16 @@ class AuditFilter:
         return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), args
 
 
-def as_entry(row: Row) -> dict[str, Any]:
-    """A stored row as a plain dict, with the payload decoded."""
+def as_entry(row: Row, decode: bool = True) -> dict[str, Any]:
+    """A stored row as a plain dict, with the payload decoded (or kept as jsonb's text)."""
     entry = dict(row)
-    if isinstance(entry["data"], str):
+    if decode and isinstance(entry["data"], str):
         entry["data"] = json.loads(entry["data"])
     return entry
 
 
 async def fetch_entries(
-    conn: Connection, where: AuditFilter, *, limit: int, after_seq: int = 0
+    conn: Connection, where: AuditFilter, *, limit: int, after_seq: int = 0, decode: bool = True
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` matching entries after ``after_seq``, oldest first."""
     clause, args = where.sql()
@@ -80,16 +84,23 @@ async def fetch_entries(
     clause += f"{' AND' if clause else ' WHERE'} seq > ${len(args)}"
     args.append(limit)
     rows = await conn.fetch(f"{SELECT}{clause} ORDER BY seq LIMIT ${len(args)}", *args)
-    return [as_entry(r) for r in rows]
+    return [as_entry(r, decode) for r in rows]
 
 
 async def stream_entries(
-    conn: Connection, where: AuditFilter | None = None, page: int = 1000
+    conn: Connection,
+    where: AuditFilter | None = None,
+    page: int = 1000,
+    *,
+    after_seq: int = 0,
+    decode: bool = True,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every matching entry in seq order, read page by page (keyset) to bound memory."""
-    after = 0
+    after = after_seq
     while True:
-        batch = await fetch_entries(conn, where or AuditFilter(), limit=page, after_seq=after)
+        batch = await fetch_entries(
+            conn, where or AuditFilter(), limit=page, after_seq=after, decode=decode
+        )
         for entry in batch:
             yield entry
         if len(batch) < page:
@@ -97,17 +108,68 @@ async def stream_entries(
         after = batch[-1]["seq"]
 
 
+async def recorded_head(conn: Connection) -> Row | None:
+    """The newest recorded chain head (entries, hash), or None if there is none."""
+    if await conn.fetchval("SELECT to_regclass('audit_chain_head')") is not None:
+        head = await conn.fetchrow(
+            "SELECT entries, hash FROM audit_chain_head ORDER BY id DESC LIMIT 1"
+        )
+        if head is not None:
+            return head
+    if await conn.fetchval("SELECT to_regclass('audit_chain_head_v1')") is not None:
+        return await conn.fetchrow("SELECT entries, hash FROM audit_chain_head_v1")
+    return None
+
+
+async def recorded_head_row(conn: Connection) -> Row | None:
+    """The newest append-only head (entries, last_seq, hash), or None."""
+    return await conn.fetchrow(
+        "SELECT entries, last_seq, hash FROM audit_chain_head ORDER BY id DESC LIMIT 1"
+    )
+
+
 async def verify(conn: Connection) -> Verdict:
     """Recompute the whole chain from the stored entries and compare with the head."""
-    head = None
-    if await conn.fetchval("SELECT to_regclass('audit_chain_head')") is not None:
-        head = await conn.fetchrow("SELECT entries, hash FROM audit_chain_head")
-    return await verify_stream(stream_entries(conn), head)
+    head = await recorded_head(conn)
+    trail = await epochs.load(conn) if await _has(conn, "audit_epochs") else []
+    edited = epochs.edited(trail)
+    if edited is not None:
+        return Verdict(0, GENESIS, edited)
+    checker = ChainChecker(epochs=epochs.boundaries(trail))
+    # The payload as jsonb gives it back, numbers as exact decimals: what the hash covers.
+    return await verify_stream(stream_entries(conn, decode=False), head, checker)
+
+
+async def _has(conn: Connection, table: str) -> bool:
+    return await conn.fetchval("SELECT to_regclass($1)", table) is not None
+
+
+async def with_checkpoints(
+    conn: Connection, entries: AsyncIterator[dict[str, Any]]
+) -> AsyncIterator[dict[str, Any]]:
+    """The entries, each signed checkpoint as ``{"checkpoint": ...}`` after the entry it covers.
+
+    An export then carries its own anchors: a reader checks a checkpoint's signature with the
+    service's public key and its head against the entry before it.
+    """
+    pending: list[Any] = []
+    if await conn.fetchval("SELECT to_regclass('audit_checkpoints')") is not None:
+        pending = list(
+            await conn.fetch("SELECT last_seq, body FROM audit_checkpoints ORDER BY number")
+        )
+    pending.reverse()
+    async for entry in entries:
+        while pending and pending[-1]["last_seq"] < entry["seq"]:
+            yield {"checkpoint": json.loads(pending.pop()["body"])}
+        yield entry
+    while pending:
+        yield {"checkpoint": json.loads(pending.pop()["body"])}
 
 
 def jsonl_line(entry: Mapping[str, Any]) -> str:
-    """One entry as a JSON Lines record."""
-    return json.dumps(_plain(entry), separators=(",", ":"), default=str) + "\n"
+    """One entry (or a checkpoint) as a JSON Lines record."""
+    plain = dict(entry) if "checkpoint" in entry else _plain(entry)
+    return json.dumps(plain, separators=(",", ":"), default=str) + "\n"
 
 
 def csv_header() -> str:

@@ -26,7 +26,26 @@ def register(subparsers: Any) -> None:
 
     verify = actions.add_parser("verify", help="recompute the hash chain; exit 1 if broken")
     _database_options(verify)
+    verify.add_argument(
+        "--checkpoints",
+        action="store_true",
+        help="also check against the signed checkpoints and the events on Kafka",
+    )
     verify.set_defaults(func=_runs(_verify))
+
+    verify.add_argument(
+        "--from-epoch",
+        type=int,
+        default=0,
+        help="with --checkpoints: check from the start of this epoch on (default 0, all)",
+    )
+
+    epoch = actions.add_parser(
+        "new-epoch",
+        help="after a halt: start a new signed epoch naming the old head as found",
+    )
+    _database_options(epoch)
+    epoch.set_defaults(func=_runs(_new_epoch))
 
     export = actions.add_parser("export", help="write the audit trail as JSON Lines or CSV")
     _database_options(export)
@@ -99,6 +118,8 @@ async def _connect(args: argparse.Namespace) -> asyncpg.Connection:
 
 
 async def _verify(args: argparse.Namespace) -> int:
+    if args.checkpoints:
+        return await _verify_anchored(args)
     conn = await _connect(args)
     try:
         verdict = await audit_trail.verify(conn)
@@ -108,6 +129,55 @@ async def _verify(args: argparse.Namespace) -> int:
         print(f"audit trail BROKEN at {verdict.broken}", file=sys.stderr)
         return 1
     print(f"audit trail intact: {verdict.entries} entries, head {verdict.head}")
+    return 0
+
+
+async def _verify_anchored(args: argparse.Namespace) -> int:
+    from services.reporting.anchor import NoSuchEpoch, verify_anchored
+    from services.reporting.signing import AuditSettings, trusted_keys
+
+    conn = await _connect(args)
+    try:
+        keys = trusted_keys(AuditSettings())
+        bootstrap = _settings(args).kafka_bootstrap
+        entries, broken, forged = await verify_anchored(conn, bootstrap, keys, args.from_epoch)
+    except NoSuchEpoch as exc:
+        raise BadInput(str(exc)) from None
+    finally:
+        await conn.close()
+    if forged:
+        print(
+            f"{forged} checkpoint(s) on the topic did not verify and were ignored", file=sys.stderr
+        )
+    if broken is not None:
+        print(f"audit trail BROKEN at {broken}", file=sys.stderr)
+        return 1
+    print(f"audit trail intact against its checkpoints and Kafka: {entries} entries")
+    return 0
+
+
+async def _new_epoch(args: argparse.Namespace) -> int:
+    from services.reporting import epochs
+    from services.reporting.checkpointer import new_producer, sender
+    from services.reporting.checkpoints import checkpoint
+    from services.reporting.signing import AuditSettings
+
+    conn = await _connect(args)
+    producer = new_producer(_settings(args).kafka_bootstrap)
+    try:
+        async with conn.transaction():
+            started = await epochs.start(conn)
+        await producer.start()
+        signed = await checkpoint(conn, AuditSettings(), sender(producer), force=True)
+    finally:
+        await producer.stop()
+        await conn.close()
+    found = started.previous_hash[:12] + "…" if started.previous_hash else "nothing"
+    print(
+        f"epoch {started.epoch} started after entry {started.entries} (seq {started.after_seq},"
+        f" the old head as found: {found}); checkpoint {signed.number if signed else '?'}"
+        " signed and published"
+    )
     return 0
 
 
@@ -127,10 +197,13 @@ async def _export(args: argparse.Namespace) -> int:
         count = 0
         if args.format == "csv":
             out.write(audit_trail.csv_header())
-        async for entry in audit_trail.stream_entries(conn, where):
+        entries = audit_trail.stream_entries(conn, where)
+        if args.format != "csv":
+            entries = audit_trail.with_checkpoints(conn, entries)
+        async for entry in entries:
             line = audit_trail.csv_line(entry) if args.format == "csv" else None
             out.write(line or audit_trail.jsonl_line(entry))
-            count += 1
+            count += "checkpoint" not in entry
     finally:
         await conn.close()
         if out is not sys.stdout:

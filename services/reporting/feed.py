@@ -32,10 +32,13 @@ class FeedReport:
     offsets: Offsets = field(default_factory=dict)
 
 
-async def create_schema_tables(conn: Connection) -> None:
-    """Tracking tables and every reporting table, in the connection's search_path schema."""
+Specs = Sequence[tuple[str, Sequence[Projection]]]
+
+
+async def create_schema_tables(conn: Connection, specs: Specs | None = None) -> None:
+    """Tracking tables and the tables of ``specs`` (default: every reporting table)."""
     await conn.execute(TRACKING_DDL)
-    for _, projections in runner_specs():
+    for _, projections in specs or runner_specs():
         for projection in projections:
             await projection.create_tables(conn)
 
@@ -63,9 +66,11 @@ def end_offsets(bootstrap: str, topics: Sequence[str]) -> Offsets:
         consumer.close()
 
 
-async def feed(conn: Connection, bootstrap: str, until: Offsets, batch: int = 500) -> FeedReport:
+async def feed(
+    conn: Connection, bootstrap: str, until: Offsets, batch: int = 500, specs: Specs | None = None
+) -> FeedReport:
     """Apply every record from this schema's stored offsets up to ``until`` (exclusive)."""
-    specs = runner_specs()
+    specs = specs or runner_specs()
     start = {name: await stored_offsets(conn, name) for name, _ in specs}
     report = FeedReport()
     consumer = AIOKafkaConsumer(

@@ -3,12 +3,16 @@
 import asyncio
 
 from fastapi import FastAPI
+from ssp_contracts.events.audit import AuditCheckpointSigned
+from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
 from services.reporting.api.performance import router as performance_router
+from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
+from services.reporting.signing import AuditSettings
 from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
@@ -33,6 +37,17 @@ def start_view_metrics(ctx: ServiceContext) -> None:
         for topic in runner.topics:
             for reason in ("decode", "apply"):
                 runner.metrics.dead_lettered.labels(runner.name, topic, reason)
+    if ctx.settings.projections_enabled:
+        start_checkpoints(ctx)
+
+
+def start_checkpoints(ctx: ServiceContext) -> None:
+    """Sign and publish the audit trail's head every N entries or M minutes (AuditSettings)."""
+    assert ctx.pool is not None
+    metrics = CheckpointMetrics(ctx.registry)
+    checkpointer = Checkpointer(ctx.pool, ctx.settings.kafka_bootstrap, AuditSettings(), metrics)
+    ctx.tasks.append(asyncio.create_task(checkpointer.run(), name="audit-checkpoints"))
+    ctx.extras["checkpointer"] = checkpointer
 
 
 SPEC = ServiceSpec(
@@ -47,4 +62,12 @@ SPEC = ServiceSpec(
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """The reporting service app, built from the environment unless given settings."""
-    return create_service_app(SPEC, settings or ServiceSettings.for_service("reporting"))
+    app = create_service_app(SPEC, settings or ServiceSettings.for_service("reporting"))
+    # Declared so the AsyncAPI document lists it; the checkpointer publishes with aiokafka.
+    app.state.ssp.broker.publisher(
+        AUDIT_CHECKPOINTS_TOPIC.name,
+        title=f"{AUDIT_CHECKPOINTS_TOPIC.name}:{AuditCheckpointSigned.event_type}",
+        description=f"{AuditCheckpointSigned.event_type}: {AuditCheckpointSigned.__doc__}",
+        schema=AuditCheckpointSigned,
+    )
+    return app

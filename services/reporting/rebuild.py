@@ -1,4 +1,8 @@
-"""Rebuild the read models from Kafka into a fresh schema, compare, and swap it in."""
+"""Rebuild the read models from Kafka into a fresh schema, compare, and swap it in.
+
+The audit trail is not rebuilt: it is only ever appended to. The swap moves its tables, as
+they are, into the schema that goes live, with the audit runner's position.
+"""
 
 import asyncio
 import re
@@ -7,17 +11,26 @@ from dataclasses import dataclass
 import asyncpg
 from ssp_contracts.topics import EVENT_TOPICS
 
-from services.reporting.feed import FeedReport, create_schema_tables, end_offsets, feed
+from services.reporting.feed import FeedReport, Specs, create_schema_tables, end_offsets, feed
+from services.reporting.views import AUDIT_RUNNER, runner_specs
 from services.runtime.projection import Connection
 from services.runtime.settings import ServiceSettings
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}\Z")
-# The chain columns depend on the order events arrived in; the entries themselves must match.
-AUDIT_COLUMNS = (
-    "event_id, event_type, entity, actor_id, actor_role, correlation_id, causation_id,"
-    " source, event_time, sequence, topic, data"
+# The append-only audit trail's tables, moved (never rebuilt) by a swap.
+AUDIT_TABLES = (
+    "audit_trail",
+    "audit_chain_head",
+    "audit_chain_head_v1",
+    "audit_epochs",
+    "audit_checkpoints",
 )
-NOT_COMPARED = {"audit_chain_head", "ssp_processed_events", "ssp_consumer_offsets"}
+NOT_COMPARED = {*AUDIT_TABLES, "ssp_processed_events", "ssp_consumer_offsets"}
+
+
+def rebuilt_specs() -> Specs:
+    """The runners a rebuild feeds: every one but the audit trail's."""
+    return [(name, projections) for name, projections in runner_specs() if name != AUDIT_RUNNER]
 
 
 class RebuildError(Exception):
@@ -55,10 +68,10 @@ async def rebuild(
         if await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
             raise RebuildError(f"schema {schema!r} already exists; rebuild into a fresh one")
         await conn.execute(f'CREATE SCHEMA "{schema}"')
-        await create_schema_tables(conn)
+        await create_schema_tables(conn, rebuilt_specs())
         if until is None:
             until = await asyncio.to_thread(end_offsets, settings.kafka_bootstrap, EVENT_TOPICS)
-        return await feed(conn, settings.kafka_bootstrap, until)
+        return await feed(conn, settings.kafka_bootstrap, until, specs=rebuilt_specs())
     finally:
         await conn.close()
 
@@ -69,13 +82,13 @@ async def catch_up(
     """Feed an existing rebuilt schema on from where it stopped up to ``until``."""
     conn = await connect(settings, check_schema_name(schema))
     try:
-        return await feed(conn, settings.kafka_bootstrap, until)
+        return await feed(conn, settings.kafka_bootstrap, until, specs=rebuilt_specs())
     finally:
         await conn.close()
 
 
 async def compare(conn: Connection, live: str, fresh: str) -> list[Difference]:
-    """Every read-model table, row for row (the audit trail without its chain columns)."""
+    """Every read-model table, row for row (the audit trail is never rebuilt, so not compared)."""
     tables = [
         r["table_name"]
         for r in await conn.fetch(
@@ -87,9 +100,8 @@ async def compare(conn: Connection, live: str, fresh: str) -> list[Difference]:
     ]
     found = []
     for table in tables:
-        columns = AUDIT_COLUMNS if table == "audit_trail" else "*"
-        a = f'SELECT {columns} FROM "{live}"."{table}"'
-        b = f'SELECT {columns} FROM "{fresh}"."{table}"'
+        a = f'SELECT * FROM "{live}"."{table}"'
+        b = f'SELECT * FROM "{fresh}"."{table}"'
         only_live = await conn.fetchval(f"SELECT count(*) FROM ({a} EXCEPT ALL {b}) x")
         only_fresh = await conn.fetchval(f"SELECT count(*) FROM ({b} EXCEPT ALL {a}) x")
         if only_live or only_fresh:
@@ -100,7 +112,7 @@ async def compare(conn: Connection, live: str, fresh: str) -> list[Difference]:
 async def swap(
     conn: Connection, live: str, fresh: str, retired: str, broker_replaced: bool = False
 ) -> None:
-    """Rename live to retired and fresh to live in one transaction.
+    """Move the audit trail into fresh, rename live to retired and fresh to live, atomically.
 
     The live tracking tables are locked first, so no runner batch is half applied; the swap
     is refused if the fresh schema has not reached every offset the live one has, unless the
@@ -119,7 +131,8 @@ async def swap(
                        COALESCE(f.next_offset, 0) AS fresh
                 FROM "{live}".ssp_consumer_offsets l
                 LEFT JOIN "{fresh}".ssp_consumer_offsets f USING (runner, topic, partition)
-                WHERE COALESCE(f.next_offset, 0) < l.next_offset"""
+                WHERE COALESCE(f.next_offset, 0) < l.next_offset AND l.runner <> $1""",
+            AUDIT_RUNNER,
         )
         if behind and not broker_replaced:
             b = behind[0]
@@ -127,8 +140,23 @@ async def swap(
                 f"fresh schema is behind at {b['runner']} {b['topic']}/{b['partition']}"
                 f" ({b['fresh']} < {b['live']}); catch up and swap again"
             )
+        await _move_audit_trail(conn, live, fresh)
         await conn.execute(f'ALTER SCHEMA "{live}" RENAME TO "{retired}"')
         await conn.execute(f'ALTER SCHEMA "{fresh}" RENAME TO "{live}"')
+
+
+async def _move_audit_trail(conn: Connection, live: str, fresh: str) -> None:
+    """The trail's tables themselves (same rows, same seqs) and its runner's position."""
+    for table in AUDIT_TABLES:
+        await conn.execute(f'DROP TABLE IF EXISTS "{fresh}"."{table}"')
+        if await conn.fetchval("SELECT to_regclass($1)", f'"{live}"."{table}"') is not None:
+            await conn.execute(f'ALTER TABLE "{live}"."{table}" SET SCHEMA "{fresh}"')
+    for tracking in ("ssp_processed_events", "ssp_consumer_offsets"):
+        await conn.execute(f'DELETE FROM "{fresh}".{tracking} WHERE runner = $1', AUDIT_RUNNER)
+        await conn.execute(
+            f'INSERT INTO "{fresh}".{tracking} SELECT * FROM "{live}".{tracking} WHERE runner = $1',
+            AUDIT_RUNNER,
+        )
 
 
 async def live_offsets(conn: Connection, live: str) -> dict[tuple[str, int], int]:

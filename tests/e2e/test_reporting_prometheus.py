@@ -126,7 +126,7 @@ def test_dashboards_and_alerts_read_real_data(scraped_reporting: str) -> None:
     }
     # The relays' alerts need a relay, not reporting: tests/reliability/test_relay_alerts.py.
     names = [n for n in alert_names() if not n.startswith("SSPRelay")]
-    assert len(names) == 4
+    assert len(names) == 6
     for name in names:
         loaded = rules.get(name)
         assert loaded is not None, f"{name} not loaded: is {ALERTS} in the stack's config?"

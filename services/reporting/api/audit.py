@@ -36,6 +36,9 @@ class AuditEntry(BaseModel):
     sequence: int = Field(description="Version of the record after the event")
     topic: str
     data: dict[str, Any]
+    kafka_partition: int | None = Field(description="Partition of the event on its topic")
+    kafka_offset: int | None = Field(description="Offset of the event on its partition")
+    hash_version: int = Field(description="1: hashed before canonical encoding; 2: canonical")
     prev_hash: str
     hash: str
 
@@ -103,18 +106,19 @@ async def export(
     where: Filter,
     format: Annotated[Literal["jsonl", "csv"], Query(description="jsonl or csv")] = "jsonl",
 ) -> StreamingResponse:
-    """The whole (filtered) trail as JSON Lines or CSV, streamed."""
+    """The whole (filtered) trail as JSON Lines (with its signed checkpoints) or CSV, streamed."""
 
     async def lines() -> AsyncIterator[str]:
         async with db.acquire() as conn:
             if format == "csv":
                 yield audit_trail.csv_header()
-            async for entry in audit_trail.stream_entries(conn, where):
-                yield (
-                    audit_trail.csv_line(entry)
-                    if format == "csv"
-                    else audit_trail.jsonl_line(entry)
-                )
+            entries = audit_trail.stream_entries(conn, where)
+            if format == "csv":
+                async for entry in entries:
+                    yield audit_trail.csv_line(entry)
+                return
+            async for line in audit_trail.with_checkpoints(conn, entries):
+                yield audit_trail.jsonl_line(line)
 
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     extension = "csv" if format == "csv" else "jsonl"
@@ -144,7 +148,8 @@ async def verify(principal: Annotated[Principal, allow("read_audit")], db: Pool)
 @router.get("/audit/head", response_model=ChainHead)
 async def head(principal: Annotated[Principal, allow("read_audit")], db: Pool) -> ChainHead:
     """The chain's recorded head, for anchoring in a system the database admins cannot edit."""
-    row = await db.fetchrow("SELECT entries, hash FROM audit_chain_head")
+    async with db.acquire() as conn:
+        row = await audit_trail.recorded_head(conn)
     if row is None:
         return ChainHead(entries=0, hash=GENESIS)
     return ChainHead(entries=row["entries"], hash=row["hash"])

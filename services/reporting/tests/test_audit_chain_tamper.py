@@ -5,6 +5,7 @@ import pytest
 
 from services.reporting import audit_trail
 from services.reporting.chain import entry_hash
+from services.reporting.projections.audit import TrailHalted
 from services.reporting.tests.audit_stories import record, reported, seqs
 
 pytestmark = pytest.mark.stack
@@ -115,18 +116,29 @@ async def test_recomputing_the_edited_hash_still_breaks_the_next_link(
     assert verdict.broken is not None and verdict.broken.seq == order[2]
 
 
-async def test_a_trail_from_before_the_head_table_goes_on_from_its_newest_entry(
+async def test_a_deleted_head_halts_the_trail_instead_of_being_rebuilt(
     given_five_recorded_entries: asyncpg.Connection,
 ) -> None:
     conn = given_five_recorded_entries
-    # Given a trail whose head was never recorded (kept by an earlier version)
+    # Given the laundering of issue 12: the tail and the head are deleted
+    await conn.execute("DELETE FROM audit_trail WHERE seq > (SELECT max(seq) - 2 FROM audit_trail)")
     await conn.execute("DELETE FROM audit_chain_head")
-    # When more events arrive
-    await record(conn, [reported(6), reported(7)])
-    # Then the chain carries on unbroken and the head is recorded again
+    # When a new event arrives, the trail is not extended from what remains
+    with pytest.raises(TrailHalted, match="no chain head is recorded"):
+        await record(conn, [reported(6)])
+    # And verification keeps saying so
     verdict = await audit_trail.verify(conn)
-    assert verdict.ok, verdict.broken
-    assert verdict.entries == 7
+    assert verdict.broken is not None and "no chain head" in verdict.broken.reason
+    assert verdict.entries == 3
+
+
+async def test_a_truncated_tail_halts_the_trail(
+    given_five_recorded_entries: asyncpg.Connection,
+) -> None:
+    conn = given_five_recorded_entries
+    await conn.execute("DELETE FROM audit_trail WHERE seq = (SELECT max(seq) FROM audit_trail)")
+    with pytest.raises(TrailHalted, match="trail ends at seq"):
+        await record(conn, [reported(6)])
 
 
 async def test_a_missing_head_is_reported_not_crashed_on(

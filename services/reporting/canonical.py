@@ -1,0 +1,106 @@
+"""A canonical JSON encoding that a PostgreSQL jsonb round trip cannot change.
+
+RFC 8785 (JCS) with one extension: numbers are written from their exact decimal value, not
+from an IEEE double. jsonb stores numbers as exact decimals (``numeric``): it turns ``-0.0``
+into ``0.0``, writes ``1e300`` as 301 digits and keeps integers beyond 2**53 exactly. Encoding
+the decimal value makes all of these the same bytes before and after storage. For every value a
+double can hold (and every integer RFC 8785 accepts) the output is byte-for-byte RFC 8785; the
+tests check that against the ``rfc8785`` package, which refuses the integers jsonb keeps.
+"""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
+_ESCAPES["\t"] = "\\t"
+
+
+class NotCanonicalisable(ValueError):
+    """A value with no JSON form that PostgreSQL would store (NaN, infinity, a lone surrogate)."""
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """The canonical UTF-8 encoding of a JSON value (dict, list, str, number, bool, None)."""
+    parts: list[str] = []
+    _encode(value, parts)
+    try:
+        return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotCanonicalisable(f"a string holds a lone surrogate: {exc}") from None
+
+
+def _encode(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_string(value))
+    elif isinstance(value, int | float | Decimal):
+        out.append(number(value))
+    elif isinstance(value, Mapping):
+        out.append("{")
+        # RFC 8785 3.2.3: members sorted by the UTF-16 code units of their names.
+        for i, key in enumerate(sorted(value, key=lambda k: str(k).encode("utf-16-be"))):
+            if not isinstance(key, str):
+                raise NotCanonicalisable(f"object member name {key!r} is not a string")
+            out.append("," if i else "")
+            out.append(_string(key))
+            out.append(":")
+            _encode(value[key], out)
+        out.append("}")
+    elif isinstance(value, Sequence):
+        out.append("[")
+        for i, item in enumerate(value):
+            out.append("," if i else "")
+            _encode(item, out)
+        out.append("]")
+    else:
+        raise NotCanonicalisable(f"{type(value).__name__} is not a JSON value")
+
+
+def _string(text: str) -> str:
+    if "\x00" in text:
+        raise NotCanonicalisable("a string holds NUL, which jsonb cannot store")
+    chars = []
+    for ch in text:
+        if ch in _ESCAPES:
+            chars.append(_ESCAPES[ch])
+        elif ch < " ":
+            chars.append(f"\\u{ord(ch):04x}")
+        else:
+            chars.append(ch)
+    return '"' + "".join(chars) + '"'
+
+
+def number(value: int | float | Decimal) -> str:
+    """ECMAScript Number.prototype.toString applied to the value's exact decimal digits."""
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as this double; jsonb parses that text.
+        value = Decimal(repr(value))
+    exact = Decimal(value)
+    if not exact.is_finite():
+        raise NotCanonicalisable(f"{value} has no JSON form")
+    sign, digit_tuple, exponent = exact.as_tuple()
+    assert isinstance(exponent, int)
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    if not digits:
+        return "0"  # -0 and 0.000 alike, as jsonb stores them
+    stripped = digits.rstrip("0")
+    exponent += len(digits) - len(stripped)
+    s, k = stripped, len(stripped)
+    n = exponent + k  # value = s * 10**(n-k), as in ECMA-262 Number::toString
+    if k <= n <= 21:
+        text = s + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = s[:n] + "." + s[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + s
+    else:
+        e = n - 1
+        mantissa = s if k == 1 else s[0] + "." + s[1:]
+        text = f"{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+    return ("-" if sign else "") + text
