@@ -47,7 +47,6 @@ def start_checkpoints(ctx: ServiceContext) -> None:
     metrics = CheckpointMetrics(ctx.registry)
     checkpointer = Checkpointer(ctx.pool, ctx.settings.kafka_bootstrap, AuditSettings(), metrics)
     ctx.tasks.append(asyncio.create_task(checkpointer.run(), name="audit-checkpoints"))
-    ctx.extras["checkpointer"] = checkpointer
 
 
 SPEC = ServiceSpec(
