@@ -60,20 +60,8 @@ def canonical(entry: Mapping[str, Any]) -> str:
             value = value.astimezone(UTC).isoformat()
         elif key == "data" and isinstance(value, str):
             value = json.loads(value)  # jsonb read back as text
-        values.append(_without_negative_zero(value))
+        values.append(value)
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _without_negative_zero(value: Any) -> Any:
-    """-0.0 as 0.0, at any depth: jsonb stores numbers as numeric, which has no negative zero,
-    so a -0.0 hashed on arrival would read back as 0.0 and break the chain."""
-    if isinstance(value, float) and value == 0.0:
-        return 0.0
-    if isinstance(value, dict):
-        return {k: _without_negative_zero(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_negative_zero(v) for v in value]
-    return value
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
