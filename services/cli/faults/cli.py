@@ -51,7 +51,7 @@ events, 5 s outages; about 3 minutes on a 2-core machine) and asserts the equali
 the timings."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add ``ssp faults`` to the command line."""
     p = sub.add_parser("faults", help="the fault-injection suite, with its table of figures")
     p.add_argument("--events", type=int, default=100_000, help="committed in total, at least")

@@ -3,6 +3,7 @@
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
@@ -15,7 +16,7 @@ SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 WRITERS = ("incidents", "disclosure", "staffing")
 
 
-def _connect(db: str) -> psycopg.Connection:  # type: ignore[type-arg]
+def _connect(db: str) -> psycopg.Connection[tuple[Any, ...]]:
     s = ServiceSettings.for_service("admin")
     return psycopg.connect(
         host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,

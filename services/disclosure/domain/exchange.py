@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.disclosure import RequestingBody
 
 from services.disclosure.domain import rules
 from services.runtime.clock import london_day
@@ -15,7 +16,7 @@ class InformationExchange(Aggregate):
     class Logged(Aggregate.Created):
         school_id: str
         borough: str
-        partner_body: str
+        partner_body: RequestingBody
         partner: str
         topic: str
         exchanged_on: date
@@ -27,7 +28,7 @@ class InformationExchange(Aggregate):
         self,
         school_id: str,
         borough: str,
-        partner_body: str,
+        partner_body: RequestingBody,
         partner: str,
         topic: str,
         exchanged_on: date,
@@ -50,7 +51,7 @@ class InformationExchange(Aggregate):
         *,
         school_id: str,
         borough: str,
-        partner_body: str,
+        partner_body: RequestingBody,
         partner: str,
         topic: str,
         exchanged_on: date,

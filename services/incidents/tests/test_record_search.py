@@ -5,6 +5,7 @@ from uuid import UUID
 import pytest
 
 from services.incidents.application import IncidentsApplication
+from services.incidents.domain.search import SearchFacts
 from services.incidents.tests.conftest import actor, at, now, report
 from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
@@ -13,9 +14,8 @@ STAFF = actor("school_staff", "staff-1")
 
 
 def record(app: IncidentsApplication, **overrides: object) -> UUID:
-    return app.record_search(
-        **search_facts(**overrides), officer_id="officer-001", now=now(), actor=actor()
-    )
+    facts = SearchFacts(**search_facts(**overrides), officer_id="officer-001")
+    return app.record_search(facts, now=now(), actor=actor())
 
 
 def parents_not_told(app: IncidentsApplication) -> list[str]:
@@ -25,7 +25,7 @@ def parents_not_told(app: IncidentsApplication) -> list[str]:
 
 def test_a_search_is_recorded_with_the_form_fields(app: IncidentsApplication) -> None:
     search = app.get_search(record(app))
-    assert search.legislation == "Criminal Justice Act 1988 (section 139B)"
+    assert search.facts.legislation == "Criminal Justice Act 1988 (section 139B)"
     assert search.recorded_by == "officer-001"
     assert search.parents_informed_at is None
 
@@ -50,7 +50,7 @@ def test_no_further_action_cannot_be_linked_to_the_object(app: IncidentsApplicat
 def test_a_linked_incident_must_be_at_the_same_school(app: IncidentsApplication) -> None:
     elsewhere = report(app, school_id="school-002")
     with pytest.raises(RuleViolation) as refused:
-        record(app, incident_id=elsewhere)
+        record(app, incident_id=str(elsewhere))
     assert (refused.value.rule, refused.value.field) == ("same-school", "incident_id")
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.staffing import Rank
 
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.common import add_years
@@ -15,7 +16,7 @@ class Deployment(Aggregate):
 
     class Deployed(Aggregate.Created):
         officer_id: str
-        rank: str
+        rank: Rank
         borough: str
         school_ids: list[str]
         to_cluster: bool
@@ -46,7 +47,7 @@ class Deployment(Aggregate):
         cls,
         *,
         officer_id: str,
-        rank: str,
+        rank: Rank,
         borough: str,
         school_ids: list[str],
         to_cluster: bool,
@@ -82,7 +83,7 @@ class Deployment(Aggregate):
     def __init__(
         self,
         officer_id: str,
-        rank: str,
+        rank: Rank,
         borough: str,
         school_ids: list[str],
         to_cluster: bool,
