@@ -16,6 +16,13 @@ SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 WRITERS = ("incidents", "disclosure", "staffing")
 
 
+def _value(cursor: psycopg.Cursor[tuple[Any, ...]]) -> Any:
+    """The single value of an aggregate query (count, max): it always answers one row."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
 def _connect(db: str) -> psycopg.Connection[tuple[Any, ...]]:
     s = ServiceSettings.for_service("admin")
     return psycopg.connect(
@@ -76,7 +83,7 @@ def start_reporting_at_end(reporting_db: str) -> bool:
     ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
     with _connect(reporting_db) as conn:
         conn.execute(TRACKING_DDL)
-        if conn.execute("SELECT count(*) FROM ssp_consumer_offsets").fetchone()[0]:  # type: ignore[index]
+        if _value(conn.execute("SELECT count(*) FROM ssp_consumer_offsets")):
             return False
         with conn.cursor() as cur:
             cur.executemany(
@@ -93,7 +100,7 @@ def relay_backlog(databases: dict[str, str]) -> int:
     for service in WRITERS:
         with _connect(databases[service]) as conn:
             last = conn.execute(f"SELECT COALESCE(max(notification_id), 0) FROM {service}_events")
-            newest = last.fetchone()[0]  # type: ignore[index]
+            newest = _value(last)
             row = conn.execute(
                 "SELECT position FROM ssp_relay_position WHERE relay = %s", (f"{service}-outbox",)
             ).fetchone()

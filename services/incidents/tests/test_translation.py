@@ -48,10 +48,8 @@ def test_no_free_text_or_person_reaches_the_contracts(app: IncidentsApplication)
     )  # fmt: skip
     # When every stored event is translated
     notifications = app.recorder.select_notifications(1, 100)
-    texts = [
-        json.dumps(translator.translate(app.mapper.to_domain_event(n)).data)  # type: ignore[union-attr]
-        for n in notifications
-    ]
+    cloud_events = [translator.translate(app.mapper.to_domain_event(n)) for n in notifications]
+    texts = [json.dumps(e.data) for e in cloud_events if e is not None]
     # Then none carries the names, the grounds or the descriptions
     blob = "\n".join(texts)
     for secret in ("Ali", "Sam", PERSON, "knife in his bag", "Changing room", "cracked"):
