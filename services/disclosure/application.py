@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
+from services.disclosure.domain.decision import Decision
 from services.disclosure.translation import translator
 from services.runtime.domain import Actor, ServiceApplication
 
@@ -59,9 +60,7 @@ class DisclosureApplication(ServiceApplication):
         self.save(request)
         return request.id
 
-    def decide(
-        self, request_id: UUID, decision: dict[str, Any], now: datetime, actor: Actor
-    ) -> str:
+    def decide(self, request_id: UUID, decision: Decision, now: datetime, actor: Actor) -> str:
         """Record the decision; return its id."""
         request = self.get_request(request_id)
         request.decide(decision, now, actor)
@@ -73,7 +72,7 @@ class DisclosureApplication(ServiceApplication):
         self,
         request_id: UUID,
         corrects: str,
-        decision: dict[str, Any],
+        decision: Decision,
         reason: str,
         now: datetime,
         actor: Actor,

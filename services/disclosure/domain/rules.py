@@ -1,5 +1,6 @@
 """Rules of the workflow: who may act on a request, and what a decision or release needs."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from services.runtime.domain import Actor, Forbidden, RuleViolation
@@ -44,9 +45,9 @@ def check_requester(actor: Actor, requested_by: str) -> None:
 def check_decision(
     outcome: str,
     reasoning: str,
-    withheld: list[str],
+    withheld: Sequence[str],
     withheld_reason: str | None,
-    requested: list[str] | None,
+    requested: Sequence[str] | None,
 ) -> None:
     """Every decision gives its reasoning; a partial one says what is withheld and why."""
     if not reasoning.strip():

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
 from services.disclosure.main import create_app
 from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
@@ -115,13 +116,15 @@ def given_signed_request(app: DisclosureApplication, given_routine_request: UUID
 
 @pytest.fixture
 def given_part_disclosure(app: DisclosureApplication, given_signed_request: UUID) -> UUID:
-    app.decide(given_signed_request, dict(PART), NOW + timedelta(hours=2), DISCLOSURE_OFFICER)
+    app.decide(given_signed_request, Decision(**PART), NOW + timedelta(hours=2), DISCLOSURE_OFFICER)
     return given_signed_request
 
 
 @pytest.fixture
 def given_refused_request(app: DisclosureApplication, given_signed_request: UUID) -> UUID:
-    app.decide(given_signed_request, dict(REFUSE), NOW + timedelta(hours=2), DISCLOSURE_OFFICER)
+    app.decide(
+        given_signed_request, Decision(**REFUSE), NOW + timedelta(hours=2), DISCLOSURE_OFFICER
+    )
     return given_signed_request
 
 

@@ -104,7 +104,7 @@ class Search(Aggregate):
                 "a no further action disposal cannot be linked to the object of search",
                 "outcome_linked_to_object_of_search",
             )
-        return cls._create(cls.Recorded, **asdict(facts), actor=actor)
+        return cls._create(Search.Recorded, **asdict(facts), actor=actor)
 
     @property
     def school_id(self) -> str:
