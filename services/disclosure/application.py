@@ -6,6 +6,7 @@ from uuid import UUID
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.decision import Decision
+from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.translation import translator
 from services.runtime.domain import Actor, ServiceApplication
 
@@ -18,7 +19,7 @@ class DisclosureApplication(ServiceApplication):
 
     def submit_request(
         self,
-        content: dict[str, Any],
+        content: WrittenRequest,
         now: datetime,
         decision_window: timedelta,
         confirmation_window: timedelta,

@@ -31,7 +31,7 @@ def submit_request(
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
     check_body_of_role(principal, body.requesting_body)
     request_id = app.submit_request(
-        body.model_dump(),
+        body.written(),
         now,
         pol.decision_window,
         pol.confirmation_window,

@@ -17,6 +17,7 @@ from ssp_contracts.events.disclosure import (
 )
 
 from services.disclosure.domain.decision import Decision
+from services.disclosure.domain.proforma import WrittenRequest
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.inputs import Text as OneLine
@@ -56,6 +57,10 @@ class SubmitRequest(ProForma):
     borough: Borough
     urgency: Urgency = "routine"
     urgent_reason: UrgentReason | None = Field(default=None, description="Required when urgent")
+
+    def written(self) -> WrittenRequest:
+        """The request as this body writes it."""
+        return WrittenRequest(**self.model_dump())
 
 
 class Countersign(Command):

@@ -1,6 +1,7 @@
 """Rules of the workflow: who may act on a request, and what a decision or release needs."""
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from services.runtime.domain import Actor, Forbidden, RuleViolation
@@ -96,7 +97,7 @@ def check_release_time(released_at: datetime, decided_at: datetime, now: datetim
         )
 
 
-def check_categories_shared(shared: list[str], disclosable: set[str] | None) -> None:
+def check_categories_shared(shared: Sequence[str], disclosable: AbstractSet[str] | None) -> None:
     """Only categories the decision discloses may be shared."""
     if not shared:
         raise RuleViolation(

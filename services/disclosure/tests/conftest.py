@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain.decision import Decision
+from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.main import create_app
 from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
@@ -99,7 +100,7 @@ def client() -> Iterator[TestClient]:
 
 def submit(app: DisclosureApplication, form: dict[str, Any], at: datetime = NOW) -> UUID:
     """Submit ``form`` as the school's officer."""
-    return app.submit_request(form, at, FOUR_HOURS, DAY, OFFICER)
+    return app.submit_request(WrittenRequest(**form), at, FOUR_HOURS, DAY, OFFICER)
 
 
 @pytest.fixture

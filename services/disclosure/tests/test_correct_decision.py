@@ -96,31 +96,3 @@ def test_nothing_to_correct_before_a_decision(
         app.correct_decision(
             given_signed_request, "x", Decision(**FULL), "why", LATER, DISCLOSURE_OFFICER
         )
-
-
-# Decisions as stored since the first release: one attribute per field, under these topics.
-DECIDED = "decision_id outcome reasoning withheld_categories withheld_reason decided_at facts actor"
-STORED = {
-    "services.disclosure.domain.decision:DecisionSteps.Decided": DECIDED.split(),
-    "services.disclosure.domain.decision:DecisionSteps.DecisionCorrected": [
-        *DECIDED.split(), "corrects", "correction_reason"
-    ],
-}  # fmt: skip
-
-
-def test_decisions_are_stored_as_they_always_were(
-    app: DisclosureApplication, given_part_disclosure: UUID
-) -> None:
-    # Given a decision and its correction, both from Decision values
-    old = standing_id(app, given_part_disclosure)
-    app.correct_decision(
-        given_part_disclosure, old, Decision(**FULL), "why", LATER, DISCLOSURE_OFFICER
-    )
-    # Then each is stored flat, as older events are, so both read alike
-    events = app.recorder.select_events(given_part_disclosure)
-    layouts = {
-        e.topic: sorted(set(app.mapper.transcoder.decode(e.state)) - {"timestamp"})
-        for e in events
-        if e.topic in STORED
-    }
-    assert layouts == {topic: sorted(names) for topic, names in STORED.items()}
