@@ -35,7 +35,7 @@ status:
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy contracts/ssp_contracts services
+	$(BIN)/mypy contracts/ssp_contracts services tests bench conftest.py
 
 schemas: venv
 	$(BIN)/ssp schemas write

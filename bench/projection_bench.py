@@ -3,6 +3,7 @@
 import asyncio
 import time
 import uuid
+from typing import Any
 
 import asyncpg
 from faststream.kafka import KafkaBroker
@@ -27,7 +28,7 @@ class _Timed(ProjectionRunner):
     first: float | None = None
     applied = 0
 
-    async def handle(self, records: list) -> None:  # type: ignore[override]
+    async def handle(self, records: Any) -> None:
         self.first = self.first or time.perf_counter()
         await super().handle(records)
         self.applied += len(records)

@@ -2,7 +2,8 @@
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts.events import incidents as i
@@ -21,20 +22,20 @@ T0 = datetime(2024, 9, 2, 8, tzinfo=UTC)
 
 def _history(events: int) -> list[ReceivedEvent]:
     """A borough's term in bulk: rosters, abstractions (with breaches) and incidents."""
-    borough, out = f"Benchshire-{uuid.uuid4().hex[:6]}", []
+    borough, out = f"Benchshire-{uuid.uuid4().hex[:6]}", list[ReceivedEvent]()
     n = 0
     while len(out) < events:
         n += 1
         officer, roster_id, school = f"bench-officer-{n}", str(uuid.uuid4()), f"bench-S{n}"
         days = [T0.date() + timedelta(d) for d in range(0, 60) if (T0.date().weekday() + d) % 7 < 5]
-        common = {"officer_id": officer, "borough": borough, "school_ids": [school]}
+        common: dict[str, Any] = {"officer_id": officer, "borough": borough, "school_ids": [school]}
         out.append(
             received(
                 s.RosterGenerated(
                     roster_id=roster_id,
                     term="2024-autumn",
                     **common,
-                    shifts=[s.Shift(date=d, start="08:00", hours=8) for d in days],
+                    shifts=[s.Shift(date=d, start=time(8, 0), hours=8) for d in days],
                 ),
                 at=T0,
             )

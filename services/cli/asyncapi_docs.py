@@ -31,6 +31,7 @@ def document(service: str) -> dict[str, Any]:
         # same way, without a database (a runner touches its pool only when it consumes).
         metrics = ProjectionMetrics(ctx.registry)
         for name, projections in module.SPEC.projections(ctx):
+            # No pool: this runner only declares its subscriber and never consumes.
             ProjectionRunner(name, projections, None, ctx.broker, metrics)  # type: ignore[arg-type]
     spec = AsyncAPI(
         app.state.ssp.broker, title=app.title, description=app.description, version="1.0.0"

@@ -5,6 +5,8 @@ from typing import Any
 from uuid import UUID
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
+from services.disclosure.domain.decision import Decision
+from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.translation import translator
 from services.runtime.domain import Actor, ServiceApplication
 
@@ -17,7 +19,7 @@ class DisclosureApplication(ServiceApplication):
 
     def submit_request(
         self,
-        content: dict[str, Any],
+        content: WrittenRequest,
         now: datetime,
         decision_window: timedelta,
         confirmation_window: timedelta,
@@ -59,9 +61,7 @@ class DisclosureApplication(ServiceApplication):
         self.save(request)
         return request.id
 
-    def decide(
-        self, request_id: UUID, decision: dict[str, Any], now: datetime, actor: Actor
-    ) -> str:
+    def decide(self, request_id: UUID, decision: Decision, now: datetime, actor: Actor) -> str:
         """Record the decision; return its id."""
         request = self.get_request(request_id)
         request.decide(decision, now, actor)
@@ -73,7 +73,7 @@ class DisclosureApplication(ServiceApplication):
         self,
         request_id: UUID,
         corrects: str,
-        decision: dict[str, Any],
+        decision: Decision,
         reason: str,
         now: datetime,
         actor: Actor,

@@ -133,6 +133,6 @@ def _exchange(e: InformationExchange.Logged) -> c.InformationExchangeLogged:
         exchange_id=str(e.originator_id),
         school_id=e.school_id,
         borough=e.borough,
-        partner_body=e.partner_body,  # type: ignore[arg-type]
+        partner_body=e.partner_body,
         exchanged_on=e.exchanged_on,
     )

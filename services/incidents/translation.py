@@ -30,10 +30,10 @@ def _reported(e: Incident.Reported) -> c.IncidentReported:
     return c.IncidentReported(
         **_ids(e),
         occurred_at=e.occurred_at,
-        location_kind=e.location_kind,  # type: ignore[arg-type]
-        place=e.place,  # type: ignore[arg-type]
-        category=e.category,  # type: ignore[arg-type]
-        came_to_notice=e.came_to_notice,  # type: ignore[arg-type]
+        location_kind=e.location_kind,
+        place=e.place,
+        category=e.category,
+        came_to_notice=e.came_to_notice,
         pupil_refs=e.pupil_refs,
         serious=e.category in SERIOUS_CATEGORIES,
         outside_protocol_hours=e.outside_protocol_hours,
@@ -55,7 +55,7 @@ def _elected(e: Incident.ElectedInternal) -> c.SchoolElectedToDealInternally:
 def _consulted(e: Incident.StaffConsultationRecorded) -> c.StaffAllegationConsultationRecorded:
     return c.StaffAllegationConsultationRecorded(
         **_ids(e),
-        consulted=e.consulted,  # type: ignore[arg-type]
+        consulted=e.consulted,
         consulted_at=e.consulted_at,
     )
 
@@ -65,7 +65,7 @@ def _action(e: Incident.PoliceActionRecorded) -> c.PoliceActionRecorded:
     # The justification is free text; only the fact that one was needed travels.
     return c.PoliceActionRecorded(
         **_ids(e),
-        action=e.action,  # type: ignore[arg-type]
+        action=e.action,
         taken_at=e.taken_at,
         after_internal_election=e.justification is not None,
     )
@@ -76,14 +76,14 @@ def _conference(e: Incident.RestorativeConferenceHeld) -> c.RestorativeConferenc
     return c.RestorativeConferenceHeld(
         **_ids(e),
         held_at=e.held_at,
-        outcome=e.outcome,  # type: ignore[arg-type]
+        outcome=e.outcome,
         pupil_refs=e.pupil_refs,
     )
 
 
 @translator.maps(Incident.Closed)
 def _closed(e: Incident.Closed) -> c.IncidentClosed:
-    return c.IncidentClosed(**_ids(e), closed_at=e.closed_at, outcome=e.outcome)  # type: ignore[arg-type]
+    return c.IncidentClosed(**_ids(e), closed_at=e.closed_at, outcome=e.outcome)
 
 
 @translator.maps(EvidenceItem.Seized)
@@ -92,9 +92,9 @@ def _seized(e: EvidenceItem.Seized) -> c.EvidenceSeized:
         incident_id=e.incident_id,
         school_id=e.school_id,
         item_id=str(e.originator_id),
-        kind=e.kind,  # type: ignore[arg-type]
+        kind=e.kind,
         seized_at=e.seized_at,
-        holder=e.holder,  # type: ignore[arg-type]
+        holder=e.holder,
         holder_id=e.holder_id,
     )
 
@@ -105,10 +105,10 @@ def _transferred(e: EvidenceItem.Transferred) -> c.EvidenceTransferred:
         incident_id=e.incident_id,
         school_id=e.school_id,
         item_id=str(e.originator_id),
-        transfer=e.transfer,  # type: ignore[arg-type]
-        from_holder=e.from_holder,  # type: ignore[arg-type]
+        transfer=e.transfer,
+        from_holder=e.from_holder,
         from_id=e.from_id,
-        to_holder=e.to_holder,  # type: ignore[arg-type]
+        to_holder=e.to_holder,
         to_id=e.to_id,
         transferred_at=e.transferred_at,
     )
@@ -167,7 +167,7 @@ def _hours(e: SchoolHours.Set | SchoolHours.Changed) -> c.ProtocolHoursSet:
         school_id=e.school_id,
         starts=e.starts,
         ends=e.ends,
-        school_days=e.school_days,  # type: ignore[arg-type]
+        school_days=e.school_days,
         closed_dates=e.closed_dates,
     )
 
@@ -179,20 +179,20 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
         search_id=str(e.originator_id),
         school_id=e.school_id,
         incident_id=e.incident_id,
-        searched_by=e.searched_by,  # type: ignore[arg-type]
+        searched_by=e.searched_by,
         officer_id=e.officer_id,
         searched_at=e.searched_at,
-        location_kind=e.location_kind,  # type: ignore[arg-type]
+        location_kind=e.location_kind,
         latitude=coarsen(e.latitude),
         longitude=coarsen(e.longitude),
         pupil_ref=e.pupil_ref,
-        legislation=e.legislation,  # type: ignore[arg-type]
-        object_of_search=e.object_of_search,  # type: ignore[arg-type]
-        gender=e.gender,  # type: ignore[arg-type]
-        age_range=e.age_range,  # type: ignore[arg-type]
-        self_defined_ethnicity=e.self_defined_ethnicity,  # type: ignore[arg-type]
-        officer_defined_ethnicity=e.officer_defined_ethnicity,  # type: ignore[arg-type]
-        outcome=e.outcome,  # type: ignore[arg-type]
+        legislation=e.legislation,
+        object_of_search=e.object_of_search,
+        gender=e.gender,
+        age_range=e.age_range,
+        self_defined_ethnicity=e.self_defined_ethnicity,
+        officer_defined_ethnicity=e.officer_defined_ethnicity,
+        outcome=e.outcome,
         outcome_linked_to_object_of_search=e.outcome_linked_to_object_of_search,
         removal_of_more_than_outer_clothing=e.removal_of_more_than_outer_clothing,
         items_found=bool(e.found and e.found.strip()),

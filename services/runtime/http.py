@@ -126,6 +126,7 @@ def _document_refusals(app: FastAPI) -> None:
             schemas.pop("ValidationError", None)
         return schema
 
+    # FastAPI documents replacing app.openapi; mypy refuses any assignment to a method.
     app.openapi = openapi  # type: ignore[method-assign]
 
 

@@ -41,7 +41,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 )
 
 
-class _ResumeFromStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
+class _ResumeFromStoredOffsets(ConsumerRebalanceListener):
     """On assignment, seek to the offsets stored with the read model."""
 
     def __init__(self, runner: "ProjectionRunner") -> None:

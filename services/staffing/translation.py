@@ -19,9 +19,9 @@ def _school_registered(e: School.Registered) -> c.SchoolRegistered:
         school_id=e.school_id,
         name=e.name,
         borough=e.borough,
-        phase=e.phase,  # type: ignore[arg-type]
+        phase=e.phase,
         pupil_count=e.pupil_count,
-        programme=e.programme,  # type: ignore[arg-type]
+        programme=e.programme,
     )
 
 
@@ -53,9 +53,9 @@ def _reviewed(e: School.Reviewed) -> c.PartnershipReviewed:
 def _officer_registered(e: Officer.Registered) -> c.OfficerRegistered:
     return c.OfficerRegistered(
         officer_id=e.officer_id,
-        rank=e.rank,  # type: ignore[arg-type]
+        rank=e.rank,
         borough=e.borough,
-        selection_panel=e.selection_panel,  # type: ignore[arg-type]
+        selection_panel=e.selection_panel,
     )
 
 
@@ -89,7 +89,7 @@ def _ring_fence_lifted(e: Officer.RingFenceLifted) -> c.RingFenceLifted:
         borough=e.borough,
         ring_fenced_from=e.ring_fenced_from,
         lifted_on=e.lifted_on,
-        reason=e.reason,  # type: ignore[arg-type]
+        reason=e.reason,
     )
 
 
@@ -103,7 +103,7 @@ def _deployed(e: Deployment.Deployed) -> c.OfficerDeployed:
         share_percent=e.share_percent,
         start_date=e.start_date,
         tenure_end=e.tenure_end,
-        rank=e.rank,  # type: ignore[arg-type]
+        rank=e.rank,
         to_cluster=e.to_cluster,
     )
 

@@ -79,7 +79,7 @@ def _absence(e: Absence.Notified) -> c.AbsenceNotified:
         officer_id=e.officer_id,
         borough=e.borough,
         school_ids=e.school_ids,
-        kind=e.kind,  # type: ignore[arg-type]
+        kind=e.kind,
         starts_on=e.starts_on,
         ends_on=e.ends_on,
         notified_at=e.notified_at,

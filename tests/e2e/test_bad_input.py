@@ -10,10 +10,11 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.disclosure.main import create_app as disclosure_app
@@ -217,7 +218,7 @@ def clients() -> Iterator[dict[str, TestClient]]:
     for name, factory in FACTORIES.items():
         client = TestClient(factory(ServiceSettings.for_service(name, in_memory=True)))
         opened[name] = client.__enter__()
-    in_memory_deployments(opened["incidents"].app).apply(deployed())  # type: ignore[arg-type]
+    in_memory_deployments(cast(FastAPI, opened["incidents"].app)).apply(deployed())
     yield opened
     for client in opened.values():
         client.__exit__(None, None, None)
@@ -243,7 +244,7 @@ def evidence_item(clients: dict[str, TestClient]) -> str:
 
 def stored(client: TestClient) -> int:
     """How many events the service's store holds."""
-    return int(client.app.state.ssp.application.recorder.max_notification_id() or 0)  # type: ignore[attr-defined]
+    return int(cast(FastAPI, client.app).state.ssp.application.recorder.max_notification_id() or 0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

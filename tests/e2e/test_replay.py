@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import asyncpg
@@ -30,7 +30,11 @@ def term_of_2025(borough: str) -> list[ReceivedEvent]:
     """An officer's autumn 2025 in a borough of its own: ring-fenced, rostered, abstracted."""
     officer, roster_id = f"officer-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     days = [6, 7, 8, 9, 10, 13, 14, 15, 16, 17]  # October 2025, 8 hours each
-    common = {"officer_id": officer, "borough": borough, "school_ids": [f"{borough}-S1"]}
+    common: dict[str, Any] = {
+        "officer_id": officer,
+        "borough": borough,
+        "school_ids": [f"{borough}-S1"],
+    }
     events = [
         received(
             s.OfficerRingFenced(
@@ -47,13 +51,13 @@ def term_of_2025(borough: str) -> list[ReceivedEvent]:
                 roster_id=roster_id,
                 term="2025-autumn",
                 **common,
-                shifts=[s.Shift(date=date(2025, 10, d), start="08:00", hours=8) for d in days],
+                shifts=[s.Shift(date=date(2025, 10, d), start=time(8, 0), hours=8) for d in days],
             ),
             at=datetime(2025, 10, 1, 9, tzinfo=UTC),
         ),
     ]
     for day, hours in ((8, 4.0), (15, 8.0)):
-        fields = {
+        fields: dict[str, Any] = {
             **common,
             "abstraction_id": str(uuid.uuid4()),
             "roster_id": roster_id,

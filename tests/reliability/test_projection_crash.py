@@ -10,7 +10,7 @@ import pytest
 
 from services.runtime.eventstore import open_application
 from services.runtime.relay import OutboxRelay
-from services.runtime.selftest import SPEC, SelfTestApplication
+from services.runtime.selftest import SelfTestApplication, translator
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import start_at_end, wait_for
 
@@ -32,6 +32,7 @@ def canary_counts(dsn: str, subjects: set[str]) -> tuple[int, int]:
                 " WHERE subject = ANY($1::text[])",
                 list(subjects),
             )
+            assert row is not None  # count(*) always answers one row
             return int(row["n"]), int(row["d"])
         finally:
             await conn.close()
@@ -40,7 +41,7 @@ def canary_counts(dsn: str, subjects: set[str]) -> tuple[int, int]:
 
 
 async def publish(settings: ServiceSettings, app: SelfTestApplication) -> None:
-    relay = OutboxRelay(app, SPEC.translator, settings)  # type: ignore[arg-type]
+    relay = OutboxRelay(app, translator, settings)
     await relay.start()
     try:
         await relay.run_until_caught_up()

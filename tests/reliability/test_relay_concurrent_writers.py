@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from services.runtime.eventstore import open_application
 from services.runtime.relay import OutboxRelay
@@ -23,7 +24,8 @@ def test_events_saved_concurrently_all_reach_kafka(fresh_db: Any) -> None:
     app = open_application(SelfTestApplication, settings)
     # The library's insert function skips the table lock that keeps commits in id order; a
     # late commit below the relay's position would never be published. It must stay off.
-    assert not app.recorder.datastore.enable_db_functions  # type: ignore[attr-defined]
+    assert isinstance(app.recorder, PostgresApplicationRecorder)
+    assert not app.recorder.datastore.enable_db_functions
     ids: set[str] = set()
     lock = threading.Lock()
 

@@ -36,7 +36,7 @@ PATH_VALUES = {
 }
 ANY_ID = "00000000-0000-0000-0000-000000000000"
 MIN_ROUTES = {"incidents": 30, "disclosure": 15, "staffing": 20, "reporting": 8}
-MALFORMED = {
+MALFORMED: dict[str, dict[str, Any]] = {
     "a list as school": {"sub": "x-1", "role": "head_teacher", "school": [SCHOOL]},
     "a number as borough": {"sub": "x-1", "role": "borough_supervisor", "borough": 7},
     "an object as sub": {"sub": {"id": 1}, "role": "auditor"},

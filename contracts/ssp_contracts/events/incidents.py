@@ -48,6 +48,9 @@ EvidenceKind = Literal[
     "drugs", "weapon", "stolen_property", "electronic_device", "document", "clothing", "other"
 ]
 Weekday = Literal[1, 2, 3, 4, 5, 6, 7]
+Consulted = Literal["head_teacher", "deputy_head"]
+EvidenceTransfer = Literal["handed_to_officer", "booked_in", "returned", "destroyed"]
+SearchedBy = Literal["officer", "school_staff"]
 
 
 class _IncidentEvent(EventPayload):
@@ -105,7 +108,7 @@ class StaffAllegationConsultationRecorded(_IncidentEvent):
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.staff_allegation_consulted.v1"
 
-    consulted: Literal["head_teacher", "deputy_head"] = Field(description="Who was consulted")
+    consulted: Consulted = Field(description="Who was consulted")
     consulted_at: datetime = Field(description="When the consultation took place")
 
 
@@ -165,9 +168,7 @@ class EvidenceTransferred(_IncidentEvent):
     event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_transferred.v1"
 
     item_id: AggregateId
-    transfer: Literal["handed_to_officer", "booked_in", "returned", "destroyed"] = Field(
-        description="What happened to the item"
-    )
+    transfer: EvidenceTransfer = Field(description="What happened to the item")
     from_holder: Holder = Field(description="Who held the item before")
     from_id: Reference = Field(description="Pseudonymous id of the previous holder")
     to_holder: Holder = Field(description="Who holds the item after")
@@ -255,7 +256,7 @@ class SearchRecorded(EventPayload):
     search_id: AggregateId
     school_id: SchoolId
     incident_id: AggregateId | None = Field(default=None, description="Incident, if any")
-    searched_by: Literal["officer", "school_staff"] = Field(
+    searched_by: SearchedBy = Field(
         description="Who searched: the officer, or school staff with the officer assisting"
     )
     officer_id: OfficerId

@@ -55,7 +55,7 @@ the recovery point and recovery time of the stores and of Kafka, measured at the
 the runbook they come from is [operations.md](operations.md)."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add ``ssp faults`` to the command line."""
     p = sub.add_parser("faults", help="the fault-injection suite, with its table of figures")
     p.add_argument("--events", type=int, default=100_000, help="committed in total, at least")

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -67,7 +68,7 @@ def stack_up() -> None:
         subprocess.run([str(STACK), "up"], check=True, stdout=out, stderr=subprocess.STDOUT)
 
 
-async def _admin(query: str, *args: object) -> object:
+async def _admin(query: str, *args: object) -> Any:
     dsn = ServiceSettings.for_service("admin", db_name="postgres").pg_dsn
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
@@ -83,7 +84,7 @@ def cut_database(db: str, seconds: float) -> int:
     cut, deadline = 0, time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
-            cut += int(asyncio.run(_admin(terminate, db)))  # type: ignore[call-overload]
+            cut += int(asyncio.run(_admin(terminate, db)))
             time.sleep(0.2)
     finally:
         asyncio.run(_admin(f'ALTER DATABASE "{db}" ALLOW_CONNECTIONS true'))

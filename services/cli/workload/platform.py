@@ -3,6 +3,7 @@
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
@@ -15,7 +16,14 @@ SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 WRITERS = ("incidents", "disclosure", "staffing")
 
 
-def _connect(db: str) -> psycopg.Connection:  # type: ignore[type-arg]
+def _value(cursor: psycopg.Cursor[tuple[Any, ...]]) -> Any:
+    """The single value of an aggregate query (count, max): it always answers one row."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _connect(db: str) -> psycopg.Connection[tuple[Any, ...]]:
     s = ServiceSettings.for_service("admin")
     return psycopg.connect(
         host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,
@@ -75,7 +83,7 @@ def start_reporting_at_end(reporting_db: str) -> bool:
     ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
     with _connect(reporting_db) as conn:
         conn.execute(TRACKING_DDL)
-        if conn.execute("SELECT count(*) FROM ssp_consumer_offsets").fetchone()[0]:  # type: ignore[index]
+        if _value(conn.execute("SELECT count(*) FROM ssp_consumer_offsets")):
             return False
         with conn.cursor() as cur:
             cur.executemany(
@@ -92,7 +100,7 @@ def relay_backlog(databases: dict[str, str]) -> int:
     for service in WRITERS:
         with _connect(databases[service]) as conn:
             last = conn.execute(f"SELECT COALESCE(max(notification_id), 0) FROM {service}_events")
-            newest = last.fetchone()[0]  # type: ignore[index]
+            newest = _value(last)
             row = conn.execute(
                 "SELECT position FROM ssp_relay_position WHERE relay = %s", (f"{service}-outbox",)
             ).fetchone()

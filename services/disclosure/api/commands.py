@@ -31,7 +31,7 @@ def submit_request(
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
     check_body_of_role(principal, body.requesting_body)
     request_id = app.submit_request(
-        body.model_dump(),
+        body.written(),
         now,
         pol.decision_window,
         pol.confirmation_window,
@@ -90,7 +90,7 @@ def decide_request(
     now: Now,
 ) -> m.DecisionRecorded:
     """Disclose in full, in part, or refuse, with reasoning; never edited afterwards."""
-    decision_id = app.decide(request_id, body.model_dump(), now, principal.actor(correlation_id()))
+    decision_id = app.decide(request_id, body.decision(), now, principal.actor(correlation_id()))
     return m.DecisionRecorded(id=request_id, decision_id=decision_id)
 
 
@@ -107,11 +107,10 @@ def correct_decision(
     now: Now,
 ) -> m.DecisionRecorded:
     """Record a new decision that corrects, and references, the standing one."""
-    decision = body.model_dump(exclude={"corrects", "correction_reason"})
     decision_id = app.correct_decision(
         request_id,
         body.corrects,
-        decision,
+        body.decision(),
         body.correction_reason,
         now,
         principal.actor(correlation_id()),

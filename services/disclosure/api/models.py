@@ -1,5 +1,6 @@
 """Bodies of the HTTP commands (shapes only; the domain checks the rules)."""
 
+from dataclasses import fields
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,8 @@ from ssp_contracts.events.disclosure import (
     UrgentReason,
 )
 
+from services.disclosure.domain.decision import Decision
+from services.disclosure.domain.proforma import WrittenRequest
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.inputs import Text as OneLine
@@ -55,6 +58,10 @@ class SubmitRequest(ProForma):
     urgency: Urgency = "routine"
     urgent_reason: UrgentReason | None = Field(default=None, description="Required when urgent")
 
+    def written(self) -> WrittenRequest:
+        """The request as this body writes it."""
+        return WrittenRequest(**self.model_dump())
+
 
 class Countersign(Command):
     """The head teacher's countersignature of the request as it was read."""
@@ -73,6 +80,10 @@ class Decide(Command):
         default_factory=list, max_length=20, description="What a partial disclosure withholds"
     )
     withheld_reason: Text | None = Field(default=None, description="Why it is withheld")
+
+    def decision(self) -> Decision:
+        """The decision this body records."""
+        return Decision(**self.model_dump(include={f.name for f in fields(Decision)}))
 
 
 class CorrectDecision(Decide):

@@ -5,42 +5,69 @@ the class names ``DecisionSteps.Decided`` and ``DecisionSteps.DecisionCorrected`
 which is what translation maps.
 """
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
+from ssp_contracts.events.disclosure import InformationCategory, Outcome
 
 from services.disclosure.domain import proforma, rules
 from services.disclosure.domain.state import RequestState
 from services.runtime.domain import Actor, StateConflict
 
 
+@dataclass(frozen=True, kw_only=True)
+class Decision:
+    """What a disclosure officer decides: the command's argument and the events' fields."""
+
+    outcome: Outcome
+    reasoning: str
+    withheld_categories: list[InformationCategory]
+    withheld_reason: str | None
+
+
+class _DecisionEvent(Decision, Aggregate.Event):
+    """A decision as stored: its fields flat, one attribute each, as they always were."""
+
+    decision_id: str
+    decided_at: datetime
+    facts: dict[str, Any]
+    actor: Actor
+
+    def standing(self, **more: Any) -> dict[str, Any]:
+        """The request's standing decision after this event."""
+        return {
+            "decision_id": self.decision_id,
+            "outcome": self.outcome,
+            "reasoning": self.reasoning,
+            "withheld_categories": self.withheld_categories,
+            "withheld_reason": self.withheld_reason,
+            "decided_at": self.decided_at,
+            "decided_by": self.actor.id,
+            **more,
+        }
+
+
 class DecisionSteps(RequestState):
     """Decision by a disclosure officer of the borough, and corrections that reference it."""
 
-    class Decided(Aggregate.Event):
-        decision_id: str
-        outcome: str
-        reasoning: str
-        withheld_categories: list[str]
-        withheld_reason: str | None
-        decided_at: datetime
-        facts: dict[str, Any]
-        actor: Actor
+    class Decided(_DecisionEvent):
+        def apply(self, aggregate: Any) -> None:
+            """The first decision stands."""
+            aggregate.decision = self.standing(corrects=None)
 
-    class DecisionCorrected(Aggregate.Event):
-        decision_id: str
+    class DecisionCorrected(_DecisionEvent):
         corrects: str
-        outcome: str
-        reasoning: str
-        withheld_categories: list[str]
-        withheld_reason: str | None
         correction_reason: str
-        decided_at: datetime
-        facts: dict[str, Any]
-        actor: Actor
 
-    def decide(self, decision: dict[str, Any], now: datetime, actor: Actor) -> None:
+        def apply(self, aggregate: Any) -> None:
+            """The correction replaces the decision it references."""
+            aggregate.decision = self.standing(
+                corrects=self.corrects, correction_reason=self.correction_reason
+            )
+
+    def decide(self, decision: Decision, now: datetime, actor: Actor) -> None:
         """Disclose in full, in part, or refuse; the reasoning is required in every case."""
         rules.check_disclosure_officer_of(actor, self.borough)
         self.check_not_closed()
@@ -53,8 +80,13 @@ class DecisionSteps(RequestState):
         if self.urgency == "routine":
             self.check_ready_for_decision()
         self._check_decision(decision)
-        self._decide(
-            self.new_decision_id(), **decision, decided_at=now, facts=self.facts(), actor=actor
+        self.trigger_event(
+            DecisionSteps.Decided,
+            decision_id=self.new_decision_id(),
+            **asdict(decision),
+            decided_at=now,
+            facts=self.facts(),
+            actor=actor,
         )
 
     def check_ready_for_decision(self) -> None:
@@ -67,40 +99,17 @@ class DecisionSteps(RequestState):
                 "countersignature",
             )
 
-    def _check_decision(self, decision: dict[str, Any]) -> None:
+    def _check_decision(self, decision: Decision) -> None:
         rules.check_decision(
-            decision["outcome"],
-            decision["reasoning"],
-            decision["withheld_categories"],
-            decision["withheld_reason"],
+            decision.outcome,
+            decision.reasoning,
+            decision.withheld_categories,
+            decision.withheld_reason,
             self.categories,
         )
 
-    @event(Decided)
-    def _decide(
-        self,
-        decision_id: str,
-        outcome: str,
-        reasoning: str,
-        withheld_categories: list[str],
-        withheld_reason: str | None,
-        decided_at: datetime,
-        facts: dict[str, Any],
-        actor: Actor,
-    ) -> None:
-        self.decision = {
-            "decision_id": decision_id,
-            "outcome": outcome,
-            "reasoning": reasoning,
-            "withheld_categories": withheld_categories,
-            "withheld_reason": withheld_reason,
-            "decided_at": decided_at,
-            "decided_by": actor.id,
-            "corrects": None,
-        }
-
     def correct_decision(
-        self, corrects: str, decision: dict[str, Any], reason: str, now: datetime, actor: Actor
+        self, corrects: str, decision: Decision, reason: str, now: datetime, actor: Actor
     ) -> None:
         """Replace the standing decision by a new one that references it."""
         rules.check_disclosure_officer_of(actor, self.borough)
@@ -116,51 +125,26 @@ class DecisionSteps(RequestState):
         self._check_decision(decision)
         if self.release_record is not None:
             self._check_correction_after_release(decision)
-        self._correct(
-            self.new_decision_id(),
-            corrects,
-            **decision,
+        self.trigger_event(
+            DecisionSteps.DecisionCorrected,
+            decision_id=self.new_decision_id(),
+            corrects=corrects,
+            **asdict(decision),
             correction_reason=reason,
             decided_at=now,
             facts=self.facts(),
             actor=actor,
         )
 
-    def _check_correction_after_release(self, decision: dict[str, Any]) -> None:
+    def _check_correction_after_release(self, decision: Decision) -> None:
         assert self.release_record is not None
         shared = set(self.release_record["categories_shared"])
-        if decision["outcome"] == "refuse" or shared & set(decision["withheld_categories"]):
+        if decision.outcome == "refuse" or shared & set(decision.withheld_categories):
             raise StateConflict(
                 "already-released",
                 "the information is already released; a correction cannot withhold it",
                 "outcome",
             )
-
-    @event(DecisionCorrected)
-    def _correct(
-        self,
-        decision_id: str,
-        corrects: str,
-        outcome: str,
-        reasoning: str,
-        withheld_categories: list[str],
-        withheld_reason: str | None,
-        correction_reason: str,
-        decided_at: datetime,
-        facts: dict[str, Any],
-        actor: Actor,
-    ) -> None:
-        self.decision = {
-            "decision_id": decision_id,
-            "outcome": outcome,
-            "reasoning": reasoning,
-            "withheld_categories": withheld_categories,
-            "withheld_reason": withheld_reason,
-            "decided_at": decided_at,
-            "decided_by": actor.id,
-            "corrects": corrects,
-            "correction_reason": correction_reason,
-        }
 
     def check_decided(self) -> dict[str, Any]:
         """The standing decision; 409 when there is none yet."""

@@ -10,6 +10,7 @@ information held on a database still goes through a Section 115 request.
 from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.disclosure import RequestingBody
 
 from services.disclosure.domain import rules
 from services.runtime.clock import london_day
@@ -22,7 +23,7 @@ class InformationExchange(Aggregate):
     class Logged(Aggregate.Created):
         school_id: str
         borough: str
-        partner_body: str
+        partner_body: RequestingBody
         partner: str
         topic: str
         exchanged_on: date
@@ -36,7 +37,7 @@ class InformationExchange(Aggregate):
         self,
         school_id: str,
         borough: str,
-        partner_body: str,
+        partner_body: RequestingBody,
         partner: str,
         topic: str,
         exchanged_on: date,
@@ -61,7 +62,7 @@ class InformationExchange(Aggregate):
         *,
         school_id: str,
         borough: str,
-        partner_body: str,
+        partner_body: RequestingBody,
         partner: str,
         topic: str,
         exchanged_on: date,

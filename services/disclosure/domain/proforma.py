@@ -2,22 +2,45 @@
 
 import hashlib
 import json
+from dataclasses import dataclass, fields
 from typing import Any
+
+from ssp_contracts.events.disclosure import (
+    InformationCategory,
+    LawfulBasis,
+    RequestingBody,
+    Urgency,
+    UrgentReason,
+)
 
 from services.runtime.domain import RuleViolation
 
-# Fields of the pro forma that may follow later on the urgent path, in form order.
-PRO_FORMA_FIELDS = ("requesting_officer", "categories", "purpose", "necessity", "lawful_basis")
-# Everything the head teacher's signature covers.
-CONTENT_FIELDS = (
-    "requesting_body",
-    "subject_ref",
-    "school_id",
-    "borough",
-    "urgency",
-    "urgent_reason",
-    *PRO_FORMA_FIELDS,
-)
+
+@dataclass(frozen=True, kw_only=True)
+class ProForma:
+    """The fields of the pro forma that may follow later on the urgent path, in form order."""
+
+    requesting_officer: str | None
+    categories: list[InformationCategory] | None
+    purpose: str | None
+    necessity: str | None
+    lawful_basis: LawfulBasis | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WrittenRequest(ProForma):
+    """The request as written: everything the head teacher's signature covers."""
+
+    requesting_body: RequestingBody
+    subject_ref: str
+    school_id: str
+    borough: str
+    urgency: Urgency
+    urgent_reason: UrgentReason | None
+
+
+PRO_FORMA_FIELDS = tuple(f.name for f in fields(ProForma))
+CONTENT_FIELDS = tuple(f.name for f in fields(WrittenRequest))
 
 
 def missing_fields(content: dict[str, Any]) -> list[str]:

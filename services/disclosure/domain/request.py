@@ -1,5 +1,6 @@
 """One Section 115 request: written request, countersignature, decision, release, closure."""
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,22 +14,21 @@ from services.runtime.domain import Actor, RuleViolation, StateConflict
 class DisclosureRequest(CompletionSteps):
     """A request for information under Section 115 of the Crime and Disorder Act 1998."""
 
-    class Submitted(Aggregate.Created):
-        requesting_body: str
-        requesting_officer: str | None
-        subject_ref: str
-        school_id: str
-        borough: str
-        categories: list[str] | None
-        purpose: str | None
-        necessity: str | None
-        lawful_basis: str | None
-        urgency: str
-        urgent_reason: str | None
+    class Submitted(proforma.WrittenRequest, Aggregate.Created):
+        """The written request stored flat, one attribute per field, as it always was."""
+
         submitted_at: datetime
         decision_due: datetime | None
         confirmation_due: datetime | None
         actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            """Give the new request its content (eventsourcing calls this after ``__init__``)."""
+            for name in proforma.CONTENT_FIELDS:
+                setattr(aggregate, name, getattr(self, name))
+            # A complete submission is the written request itself.
+            complete = not proforma.missing_fields(aggregate.content())
+            aggregate.written_at = self.submitted_at if complete else None
 
     class Amended(Aggregate.Event):
         changes: dict[str, Any]
@@ -44,43 +44,18 @@ class DisclosureRequest(CompletionSteps):
         facts: dict[str, Any]
         actor: Actor
 
-    @event(Submitted)
     def __init__(
         self,
-        requesting_body: str,
-        requesting_officer: str | None,
-        subject_ref: str,
-        school_id: str,
-        borough: str,
-        categories: list[str] | None,
-        purpose: str | None,
-        necessity: str | None,
-        lawful_basis: str | None,
-        urgency: str,
-        urgent_reason: str | None,
         submitted_at: datetime,
         decision_due: datetime | None,
         confirmation_due: datetime | None,
         actor: Actor,
     ) -> None:
-        self.requesting_body = requesting_body
-        self.requesting_officer = requesting_officer
-        self.subject_ref = subject_ref
-        self.school_id = school_id
-        self.borough = borough
-        self.categories = categories
-        self.purpose = purpose
-        self.necessity = necessity
-        self.lawful_basis = lawful_basis
-        self.urgency = urgency
-        self.urgent_reason = urgent_reason
+        # The content is set by Submitted.apply; what follows does not depend on it.
         self.submitted_at = submitted_at
         self.decision_due = decision_due
         self.confirmation_due = confirmation_due
         self.requested_by = actor.id
-        # A complete submission is the written request itself.
-        complete = not proforma.missing_fields(self.content())
-        self.written_at = submitted_at if complete else None
         self.signature = None
         self.decision = None
         self.release_record = None
@@ -91,21 +66,22 @@ class DisclosureRequest(CompletionSteps):
     def submit(
         cls,
         *,
-        content: dict[str, Any],
+        content: proforma.WrittenRequest,
         now: datetime,
         decision_window: timedelta,
         confirmation_window: timedelta,
         actor: Actor,
     ) -> "DisclosureRequest":
         """Submit a request; a routine one must carry the whole pro forma."""
-        proforma.check_urgency(content["urgency"], content.get("urgent_reason"))
-        proforma.check_is_pupil_ref_for_urgent(content["urgency"], content["subject_ref"])
-        urgent = content["urgency"] == "urgent"
+        proforma.check_urgency(content.urgency, content.urgent_reason)
+        proforma.check_is_pupil_ref_for_urgent(content.urgency, content.subject_ref)
+        written = asdict(content)
+        urgent = content.urgency == "urgent"
         if not urgent:
-            proforma.check_complete(content)
-        incomplete = bool(proforma.missing_fields(content))
-        written: dict[str, Any] = {name: content.get(name) for name in proforma.CONTENT_FIELDS}
-        return cls(
+            proforma.check_complete(written)
+        incomplete = bool(proforma.missing_fields(written))
+        return cls._create(
+            DisclosureRequest.Submitted,
             **written,
             submitted_at=now,
             decision_due=now + decision_window if urgent else None,

@@ -1,5 +1,7 @@
 """Rules of the workflow: who may act on a request, and what a decision or release needs."""
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from services.runtime.domain import Actor, Forbidden, RuleViolation
@@ -44,9 +46,9 @@ def check_requester(actor: Actor, requested_by: str) -> None:
 def check_decision(
     outcome: str,
     reasoning: str,
-    withheld: list[str],
+    withheld: Sequence[str],
     withheld_reason: str | None,
-    requested: list[str] | None,
+    requested: Sequence[str] | None,
 ) -> None:
     """Every decision gives its reasoning; a partial one says what is withheld and why."""
     if not reasoning.strip():
@@ -95,7 +97,7 @@ def check_release_time(released_at: datetime, decided_at: datetime, now: datetim
         )
 
 
-def check_categories_shared(shared: list[str], disclosable: set[str] | None) -> None:
+def check_categories_shared(shared: Sequence[str], disclosable: AbstractSet[str] | None) -> None:
     """Only categories the decision discloses may be shared."""
     if not shared:
         raise RuleViolation(

@@ -5,6 +5,13 @@ from typing import Any
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
+from ssp_contracts.events.disclosure import (
+    InformationCategory,
+    LawfulBasis,
+    RequestingBody,
+    Urgency,
+    UrgentReason,
+)
 
 from services.disclosure.domain import proforma
 from services.runtime.domain import StateConflict
@@ -13,17 +20,17 @@ from services.runtime.domain import StateConflict
 class RequestState(Aggregate):
     """State of a request, assigned only by its events (request.py, decision.py, completion.py)."""
 
-    requesting_body: str
+    requesting_body: RequestingBody
     requesting_officer: str | None
     subject_ref: str
     school_id: str
     borough: str
-    categories: list[str] | None
+    categories: list[InformationCategory] | None
     purpose: str | None
     necessity: str | None
-    lawful_basis: str | None
-    urgency: str
-    urgent_reason: str | None
+    lawful_basis: LawfulBasis | None
+    urgency: Urgency
+    urgent_reason: UrgentReason | None
     submitted_at: datetime
     decision_due: datetime | None
     confirmation_due: datetime | None

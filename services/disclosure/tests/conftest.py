@@ -9,6 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
+from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.main import create_app
 from services.runtime.clock import FixedClock, london
 from services.runtime.domain import Actor
@@ -103,7 +105,7 @@ def client() -> Iterator[TestClient]:
 
 def submit(app: DisclosureApplication, form: dict[str, Any], at: datetime = NOW) -> UUID:
     """Submit ``form`` as the school's officer."""
-    return app.submit_request(form, at, FOUR_HOURS, DAY, OFFICER)
+    return app.submit_request(WrittenRequest(**form), at, FOUR_HOURS, DAY, OFFICER)
 
 
 @pytest.fixture
@@ -120,13 +122,15 @@ def given_signed_request(app: DisclosureApplication, given_routine_request: UUID
 
 @pytest.fixture
 def given_part_disclosure(app: DisclosureApplication, given_signed_request: UUID) -> UUID:
-    app.decide(given_signed_request, dict(PART), NOW + timedelta(hours=2), DISCLOSURE_OFFICER)
+    app.decide(given_signed_request, Decision(**PART), NOW + timedelta(hours=2), DISCLOSURE_OFFICER)
     return given_signed_request
 
 
 @pytest.fixture
 def given_refused_request(app: DisclosureApplication, given_signed_request: UUID) -> UUID:
-    app.decide(given_signed_request, dict(REFUSE), NOW + timedelta(hours=2), DISCLOSURE_OFFICER)
+    app.decide(
+        given_signed_request, Decision(**REFUSE), NOW + timedelta(hours=2), DISCLOSURE_OFFICER
+    )
     return given_signed_request
 
 

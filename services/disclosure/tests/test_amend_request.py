@@ -6,6 +6,7 @@ from uuid import UUID
 import pytest
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
@@ -37,7 +38,7 @@ def test_an_edit_after_signing_voids_the_signature_and_blocks_the_decision(
     assert request.content_hash != signed_hash
     # And the disclosure officer cannot decide on the unsigned change
     with pytest.raises(StateConflict) as refused:
-        app.decide(given_signed_request, dict(PART), LATER, DISCLOSURE_OFFICER)
+        app.decide(given_signed_request, Decision(**PART), LATER, DISCLOSURE_OFFICER)
     assert refused.value.rule == "countersignature-required"
     # And the old signature cannot be replayed over the new content
     with pytest.raises(StateConflict):
@@ -50,7 +51,7 @@ def test_the_head_teacher_signs_the_amended_request_again(
     app.amend_request(given_signed_request, {"categories": ["attendance"]}, LATER, OFFICER)
     request = app.get_request(given_signed_request)
     app.countersign(given_signed_request, request.content_hash, LATER, HEAD)
-    app.decide(given_signed_request, dict(FULL), LATER, DISCLOSURE_OFFICER)
+    app.decide(given_signed_request, Decision(**FULL), LATER, DISCLOSURE_OFFICER)
     assert app.get_request(given_signed_request).status == "decided"
 
 

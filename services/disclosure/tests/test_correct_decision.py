@@ -7,6 +7,7 @@ import pytest
 
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest
+from services.disclosure.domain.decision import Decision
 from services.disclosure.tests.conftest import DISCLOSURE_OFFICER, FULL, NOW, REFUSE
 from services.runtime.domain import RuleViolation, StateConflict
 
@@ -29,7 +30,7 @@ def test_a_correction_replaces_and_references_the_decision(
     new = app.correct_decision(
         given_part_disclosure,
         old,
-        dict(FULL),
+        Decision(**FULL),
         "Exclusions proved relevant",
         LATER,
         DISCLOSURE_OFFICER,
@@ -50,7 +51,12 @@ def test_a_correction_must_name_the_standing_decision(
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         app.correct_decision(
-            given_part_disclosure, "not-the-decision", dict(FULL), "why", LATER, DISCLOSURE_OFFICER
+            given_part_disclosure,
+            "not-the-decision",
+            Decision(**FULL),
+            "why",
+            LATER,
+            DISCLOSURE_OFFICER,
         )
     assert refused.value.field == "corrects"
 
@@ -60,7 +66,9 @@ def test_a_correction_gives_its_reason(
 ) -> None:
     old = standing_id(app, given_part_disclosure)
     with pytest.raises(RuleViolation) as refused:
-        app.correct_decision(given_part_disclosure, old, dict(FULL), " ", LATER, DISCLOSURE_OFFICER)
+        app.correct_decision(
+            given_part_disclosure, old, Decision(**FULL), " ", LATER, DISCLOSURE_OFFICER
+        )
     assert refused.value.field == "correction_reason"
 
 
@@ -72,7 +80,7 @@ def test_released_information_cannot_be_corrected_into_a_refusal(
         app.correct_decision(
             given_released_request,
             old,
-            dict(REFUSE),
+            Decision(**REFUSE),
             "Second thoughts",
             LATER,
             DISCLOSURE_OFFICER,
@@ -86,5 +94,5 @@ def test_nothing_to_correct_before_a_decision(
 ) -> None:
     with pytest.raises(StateConflict):
         app.correct_decision(
-            given_signed_request, "x", dict(FULL), "why", LATER, DISCLOSURE_OFFICER
+            given_signed_request, "x", Decision(**FULL), "why", LATER, DISCLOSURE_OFFICER
         )

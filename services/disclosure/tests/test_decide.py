@@ -7,6 +7,7 @@ from uuid import UUID
 import pytest
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
@@ -26,7 +27,7 @@ def test_each_outcome_is_recorded_with_its_reasoning(
     app: DisclosureApplication, given_signed_request: UUID, decision: dict[str, Any]
 ) -> None:
     # When the disclosure officer decides
-    decision_id = app.decide(given_signed_request, dict(decision), LATER, DISCLOSURE_OFFICER)
+    decision_id = app.decide(given_signed_request, Decision(**decision), LATER, DISCLOSURE_OFFICER)
 
     # Then the decision stands with its id, reasoning, time and author
     standing = app.get_request(given_signed_request).decision
@@ -44,7 +45,7 @@ def test_reasoning_is_required_for_every_outcome(
 ) -> None:
     decision = {**PART, "outcome": outcome, "reasoning": "   "}
     with pytest.raises(RuleViolation) as refused:
-        app.decide(given_signed_request, decision, LATER, DISCLOSURE_OFFICER)
+        app.decide(given_signed_request, Decision(**decision), LATER, DISCLOSURE_OFFICER)
     assert (refused.value.rule, refused.value.field) == ("reasoning-required", "reasoning")
 
 
@@ -61,7 +62,7 @@ def test_a_partial_disclosure_says_what_is_withheld_and_why(
     app: DisclosureApplication, given_signed_request: UUID, change: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        app.decide(given_signed_request, {**PART, **change}, LATER, DISCLOSURE_OFFICER)
+        app.decide(given_signed_request, Decision(**{**PART, **change}), LATER, DISCLOSURE_OFFICER)
     assert refused.value.field == field
 
 
@@ -71,7 +72,7 @@ def test_a_full_disclosure_withholds_nothing(
     with pytest.raises(RuleViolation) as refused:
         app.decide(
             given_signed_request,
-            {**FULL, "withheld_categories": ["exclusions"]},
+            Decision(**{**FULL, "withheld_categories": ["exclusions"]}),
             LATER,
             DISCLOSURE_OFFICER,
         )
@@ -82,7 +83,7 @@ def test_a_routine_request_is_not_decided_before_the_countersignature(
     app: DisclosureApplication, given_routine_request: UUID
 ) -> None:
     with pytest.raises(StateConflict) as refused:
-        app.decide(given_routine_request, dict(FULL), LATER, DISCLOSURE_OFFICER)
+        app.decide(given_routine_request, Decision(**FULL), LATER, DISCLOSURE_OFFICER)
     assert refused.value.rule == "countersignature-required"
 
 
@@ -90,7 +91,7 @@ def test_a_disclosure_officer_of_another_borough_may_not_decide(
     app: DisclosureApplication, given_signed_request: UUID
 ) -> None:
     with pytest.raises(NotEntitled) as refused:
-        app.decide(given_signed_request, dict(FULL), LATER, OTHER_BOROUGH_OFFICER)
+        app.decide(given_signed_request, Decision(**FULL), LATER, OTHER_BOROUGH_OFFICER)
     assert refused.value.rule == "not-disclosure-officer-of-borough"
     assert app.get_request(given_signed_request).decision is None
 
@@ -101,7 +102,7 @@ def test_a_decision_is_never_edited(
     # Given a partial disclosure, when the officer tries to decide again
     before = app.get_request(given_part_disclosure).decision
     with pytest.raises(StateConflict) as refused:
-        app.decide(given_part_disclosure, dict(FULL), LATER, DISCLOSURE_OFFICER)
+        app.decide(given_part_disclosure, Decision(**FULL), LATER, DISCLOSURE_OFFICER)
 
     # Then it is refused, pointing at corrections, and the decision is as it was
     assert refused.value.rule == "decision-is-final"

@@ -10,6 +10,7 @@ from ssp_contracts import CloudEvent, all_event_types
 from ssp_contracts.schemas import schema_path
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
     FULL,
@@ -48,7 +49,7 @@ def every_kind_of_event(app: DisclosureApplication, given_released_request: UUID
     app.correct_decision(
         given_released_request,
         decision["decision_id"],
-        correction,
+        Decision(**correction),
         "Typo",
         later,
         DISCLOSURE_OFFICER,
@@ -58,7 +59,7 @@ def every_kind_of_event(app: DisclosureApplication, given_released_request: UUID
     app.amend_request(urgent, {"purpose": "Pupil missing, last seen at the station"}, NOW, OFFICER)
     app.confirm_in_writing(urgent, dict(WRITTEN), later, OFFICER)
     app.countersign(urgent, app.get_request(urgent).content_hash, later, HEAD)
-    app.decide(urgent, dict(FULL), later, DISCLOSURE_OFFICER)
+    app.decide(urgent, Decision(**FULL), later, DISCLOSURE_OFFICER)
     app.log_exchange(dict(EXCHANGE), NOW, OFFICER)
 
 

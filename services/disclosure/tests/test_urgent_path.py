@@ -6,6 +6,7 @@ from uuid import UUID
 import pytest
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
     FULL,
@@ -32,7 +33,7 @@ def test_an_urgent_request_goes_straight_to_decision_and_release(
     app: DisclosureApplication, given_urgent_request: UUID
 ) -> None:
     # When the disclosure officer decides within the hour, before the written form
-    app.decide(given_urgent_request, dict(FULL), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+    app.decide(given_urgent_request, Decision(**FULL), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
     app.record_release(
         given_urgent_request, dict(CONTACT), NOW + timedelta(hours=1), DISCLOSURE_OFFICER
     )
@@ -70,7 +71,7 @@ def test_a_confirmation_must_complete_the_form(
 def test_after_the_decision_the_confirmation_only_fills_gaps(
     app: DisclosureApplication, given_urgent_request: UUID
 ) -> None:
-    app.decide(given_urgent_request, dict(FULL), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+    app.decide(given_urgent_request, Decision(**FULL), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
     changes = {**WRITTEN, "purpose": "A different purpose"}
     with pytest.raises(StateConflict) as refused:
         app.confirm_in_writing(given_urgent_request, changes, NOW + timedelta(hours=2), OFFICER)
@@ -80,7 +81,7 @@ def test_after_the_decision_the_confirmation_only_fills_gaps(
 def test_an_urgent_request_is_not_closed_before_its_written_confirmation(
     app: DisclosureApplication, given_urgent_request: UUID
 ) -> None:
-    app.decide(given_urgent_request, dict(FULL), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+    app.decide(given_urgent_request, Decision(**FULL), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
     app.record_release(
         given_urgent_request, dict(CONTACT), NOW + timedelta(hours=1), DISCLOSURE_OFFICER
     )

@@ -1,6 +1,6 @@
 """Incidents: report, follow up under the protocol, close; read one or a school's list."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -9,6 +9,7 @@ from ssp_contracts.events.common import PupilRef, SchoolId
 from ssp_contracts.events.incidents import (
     CameToNotice,
     ConferenceOutcome,
+    Consulted,
     LocationKind,
     Place,
     PoliceActionKind,
@@ -50,7 +51,7 @@ class At(BaseModel):
 class Consultation(BaseModel):
     """Consultation with the head teacher or deputy on an allegation against staff."""
 
-    consulted: Literal["head_teacher", "deputy_head"]
+    consulted: Consulted
     consulted_at: Instant
     notes: FreeText = Field(default="", max_length=4000)
 

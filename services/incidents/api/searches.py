@@ -2,14 +2,15 @@
 
 import csv
 import io
-from typing import Annotated, Any, Literal
+from dataclasses import asdict
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import PupilRef, SchoolId
-from ssp_contracts.events.incidents import LocationKind
+from ssp_contracts.events.incidents import LocationKind, SearchedBy
 from ssp_contracts.vocab import (
     AgeRange,
     Gender,
@@ -22,7 +23,7 @@ from ssp_contracts.vocab import (
 
 from services.incidents.api.context import Service, history_of
 from services.incidents.api.export import stop_and_search_rows
-from services.incidents.domain.search import Search
+from services.incidents.domain.search import PERSONAL, Search, SearchFacts
 from services.incidents.permissions import PERMISSIONS
 from services.runtime.auth import Principal, allow
 from services.runtime.csvcells import defused
@@ -30,15 +31,14 @@ from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
 
 router = APIRouter(tags=["searches"])
-PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_description"})
 
 
 class RecordSearch(BaseModel):
-    """The search record of the police form."""
+    """The search record of the police form: SearchFacts' fields but the officer (the caller)."""
 
     school_id: SchoolId
     incident_id: UUID | None = Field(default=None, description="Incident, if any")
-    searched_by: Literal["officer", "school_staff"] = Field(
+    searched_by: SearchedBy = Field(
         description="The officer, or school staff with the officer assisting"
     )
     searched_at: Instant = Field(description="Date and time of the search, with timezone")
@@ -61,6 +61,13 @@ class RecordSearch(BaseModel):
     found: FreeText | None = Field(default=None, max_length=4000, description="What was found")
     injury_or_damage: FreeText | None = Field(default=None, max_length=4000)
 
+    def facts(self, officer_id: str) -> SearchFacts:
+        """The facts this form records, made or assisted by ``officer_id``."""
+        incident_id = None if self.incident_id is None else str(self.incident_id)
+        return SearchFacts(
+            **{**self.model_dump(), "incident_id": incident_id}, officer_id=officer_id
+        )
+
 
 class ParentsInformed(BaseModel):
     """When school staff informed the parents."""
@@ -70,8 +77,11 @@ class ParentsInformed(BaseModel):
 
 def search_view(s: Search) -> dict[str, Any]:
     """The search without personal details."""
-    fields = {k: v for k, v in vars(s).items() if not k.startswith("_") and k not in PERSONAL}
-    return {"id": str(s.id), "version": s.version, **fields}
+    public = {k: v for k, v in asdict(s.facts).items() if k not in PERSONAL}
+    return {
+        "id": str(s.id), "version": s.version, **public,
+        "recorded_by": s.recorded_by, "parents_informed_at": s.parents_informed_at,
+    }  # fmt: skip
 
 
 @router.post("/searches", status_code=201, response_model=Recorded)
@@ -80,13 +90,8 @@ async def record_search(
 ) -> Recorded:
     """Record a search the officer made or assisted school staff with."""
     await s.check_school(principal, body.school_id)
-    facts = body.model_dump()
     search_id = await s.run(
-        s.app.record_search,
-        **facts,
-        officer_id=principal.sub,
-        now=s.now(),
-        actor=s.actor(principal),
+        s.app.record_search, body.facts(principal.sub), now=s.now(), actor=s.actor(principal)
     )
     return Recorded(id=search_id)
 
@@ -152,7 +157,7 @@ async def get_search_person(
 ) -> dict[str, Any]:
     """The personal details of a search: who was searched, grounds, what was found."""
     search = await _search(s, principal, search_id)
-    return {"id": str(search.id), **{k: getattr(search, k) for k in sorted(PERSONAL)}}
+    return {"id": str(search.id), **{k: getattr(search.facts, k) for k in sorted(PERSONAL)}}
 
 
 @router.get("/searches/{search_id}/history")

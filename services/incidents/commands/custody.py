@@ -3,6 +3,8 @@
 from datetime import datetime
 from uuid import UUID
 
+from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer
+
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
@@ -16,7 +18,7 @@ class CustodyCommands(ServiceApplication):
         self,
         *,
         incident_id: UUID,
-        kind: str,
+        kind: EvidenceKind,
         description: str,
         seized_at: datetime,
         justification: str | None,
@@ -51,7 +53,7 @@ class CustodyCommands(ServiceApplication):
         self,
         item_id: UUID,
         *,
-        transfer: str,
+        transfer: EvidenceTransfer,
         to_id: str,
         transferred_at: datetime,
         now: datetime,

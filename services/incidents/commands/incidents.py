@@ -3,6 +3,16 @@
 from datetime import datetime
 from uuid import UUID
 
+from ssp_contracts.events.incidents import (
+    CameToNotice,
+    ConferenceOutcome,
+    Consulted,
+    LocationKind,
+    Place,
+    PoliceActionKind,
+)
+from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
+
 from services.incidents.domain.hours import DEFAULT_HOURS, ProtocolHours, SchoolHours, hours_id
 from services.incidents.domain.incident import Incident
 from services.runtime.domain import Actor, NotFound, ServiceApplication
@@ -16,14 +26,14 @@ class IncidentCommands(ServiceApplication):
         *,
         school_id: str,
         occurred_at: datetime,
-        location_kind: str,
-        category: str,
-        came_to_notice: str,
+        location_kind: LocationKind,
+        category: IncidentCategory,
+        came_to_notice: CameToNotice,
         description: str,
         pupil_refs: list[str],
         actor: Actor,
         now: datetime,
-        place: str | None = None,
+        place: Place | None = None,
         allegation_against_staff: bool = False,
     ) -> UUID:
         """Record a new incident, marked by the school's protocol hours; return its id."""
@@ -78,7 +88,7 @@ class IncidentCommands(ServiceApplication):
         self,
         incident_id: UUID,
         *,
-        consulted: str,
+        consulted: Consulted,
         consulted_at: datetime,
         notes: str,
         now: datetime,
@@ -94,7 +104,7 @@ class IncidentCommands(ServiceApplication):
         self,
         incident_id: UUID,
         *,
-        action: str,
+        action: PoliceActionKind,
         taken_at: datetime,
         justification: str | None,
         now: datetime,
@@ -111,7 +121,7 @@ class IncidentCommands(ServiceApplication):
         incident_id: UUID,
         *,
         held_at: datetime,
-        outcome: str,
+        outcome: ConferenceOutcome,
         pupil_refs: list[str],
         notes: str,
         now: datetime,
@@ -124,7 +134,13 @@ class IncidentCommands(ServiceApplication):
         return incident.id
 
     def close_incident(
-        self, incident_id: UUID, *, outcome: str, closed_at: datetime, now: datetime, actor: Actor
+        self,
+        incident_id: UUID,
+        *,
+        outcome: CrimeOutcome,
+        closed_at: datetime,
+        now: datetime,
+        actor: Actor,
     ) -> UUID:
         """Close the incident with its outcome."""
         incident = self.get_incident(incident_id)

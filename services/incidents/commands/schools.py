@@ -3,6 +3,8 @@
 from datetime import date, datetime, time
 from uuid import UUID
 
+from ssp_contracts.events.incidents import Weekday
+
 from services.incidents.domain.hours import SchoolHours, check_hours, hours_id
 from services.incidents.domain.indicators import TermIndicators, check_term, indicators_id
 from services.incidents.domain.rules import check_not_future
@@ -18,7 +20,7 @@ class SchoolCommands(ServiceApplication):
         school_id: str,
         starts: time,
         ends: time,
-        school_days: list[int],
+        school_days: list[Weekday],
         closed_dates: list[date],
         actor: Actor,
     ) -> UUID:

@@ -1,27 +1,26 @@
 """Commands on search records."""
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from services.incidents.domain.incident import Incident
-from services.incidents.domain.search import Search
+from services.incidents.domain.search import Search, SearchFacts
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
 
 
 class SearchCommands(ServiceApplication):
     """Record a search and the parents' notice."""
 
-    def record_search(self, *, now: datetime, actor: Actor, **facts: Any) -> UUID:
+    def record_search(self, facts: SearchFacts, *, now: datetime, actor: Actor) -> UUID:
         """Record a search of a person; a linked incident must be at the same school."""
-        if facts.get("incident_id") is not None:
-            incident = self.load(Incident, UUID(str(facts["incident_id"])))
-            if incident.school_id != facts["school_id"]:
+        if facts.incident_id is not None:
+            incident = self.load(Incident, UUID(facts.incident_id))
+            if incident.school_id != facts.school_id:
                 raise RuleViolation(
                     "same-school", "the incident belongs to another school", "incident_id"
                 )
-            facts["incident_id"] = str(incident.id)
-        search = Search.record(now=now, actor=actor, **facts)
+            facts = facts.with_incident(str(incident.id))
+        search = Search.record(facts, now=now, actor=actor)
         self.save(search)
         return search.id
 

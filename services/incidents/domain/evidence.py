@@ -3,18 +3,19 @@
 from datetime import datetime
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer, Holder
 
 from services.incidents.domain.rules import check_not_before, check_not_future
 from services.runtime.domain import Actor, StateConflict
 
 # transfer -> (holders it may start from, holder it ends with)
-TRANSFERS: dict[str, tuple[frozenset[str], str]] = {
+TRANSFERS: dict[EvidenceTransfer, tuple[frozenset[Holder], Holder]] = {
     "handed_to_officer": (frozenset({"school_staff"}), "officer"),
     "booked_in": (frozenset({"officer"}), "police_property_store"),
     "returned": (frozenset({"officer", "police_property_store"}), "owner"),
     "destroyed": (frozenset({"police_property_store"}), "destroyed"),
 }
-WHY_NOT = {
+WHY_NOT: dict[Holder, str] = {
     "officer": "it is already with the officer",
     "police_property_store": "it is already booked in as police property",
     "owner": "it has been returned",
@@ -29,20 +30,20 @@ class EvidenceItem(Aggregate):
     class Seized(Aggregate.Created):
         incident_id: str
         school_id: str
-        kind: str
+        kind: EvidenceKind
         description: str
         seized_at: datetime
-        holder: str
+        holder: Holder
         holder_id: str
         actor: Actor
 
     class Transferred(Aggregate.Event):
         incident_id: str
         school_id: str
-        transfer: str
-        from_holder: str
+        transfer: EvidenceTransfer
+        from_holder: Holder
         from_id: str
-        to_holder: str
+        to_holder: Holder
         to_id: str
         transferred_at: datetime
         actor: Actor
@@ -52,10 +53,10 @@ class EvidenceItem(Aggregate):
         self,
         incident_id: str,
         school_id: str,
-        kind: str,
+        kind: EvidenceKind,
         description: str,
         seized_at: datetime,
-        holder: str,
+        holder: Holder,
         holder_id: str,
         actor: Actor,
     ) -> None:
@@ -70,7 +71,12 @@ class EvidenceItem(Aggregate):
         self.custody: list[dict[str, object]] = []
 
     def transfer(
-        self, transfer: str, to_id: str, transferred_at: datetime, now: datetime, actor: Actor
+        self,
+        transfer: EvidenceTransfer,
+        to_id: str,
+        transferred_at: datetime,
+        now: datetime,
+        actor: Actor,
     ) -> None:
         """Move the item along its chain of custody; impossible moves are refused."""
         to_holder = self.check_transfer(transfer)
@@ -88,7 +94,7 @@ class EvidenceItem(Aggregate):
             actor,
         )
 
-    def check_transfer(self, transfer: str) -> str:
+    def check_transfer(self, transfer: EvidenceTransfer) -> Holder:
         """The holder after ``transfer``; StateConflict when the item cannot make that move."""
         starts, ends = TRANSFERS[transfer]
         if self.holder not in starts:
@@ -104,10 +110,10 @@ class EvidenceItem(Aggregate):
         self,
         incident_id: str,
         school_id: str,
-        transfer: str,
-        from_holder: str,
+        transfer: EvidenceTransfer,
+        from_holder: Holder,
         from_id: str,
-        to_holder: str,
+        to_holder: Holder,
         to_id: str,
         transferred_at: datetime,
         actor: Actor,
@@ -123,9 +129,17 @@ class EvidenceItem(Aggregate):
 def seize(
     *,
     now: datetime,
+    incident_id: str,
+    school_id: str,
+    kind: EvidenceKind,
+    description: str,
     seized_at: datetime,
-    **facts: object,
+    holder: Holder,
+    holder_id: str,
+    actor: Actor,
 ) -> EvidenceItem:
     """A newly seized item; its first holder is whoever seized it."""
     check_not_future(seized_at, now, "seized_at")
-    return EvidenceItem(seized_at=seized_at, **facts)  # type: ignore[arg-type]
+    return EvidenceItem(
+        incident_id, school_id, kind, description, seized_at, holder, holder_id, actor
+    )

@@ -1,10 +1,12 @@
 """Protocol hours of a school: when the school officer, not response officers, deals."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.incidents import Weekday
 
 from services.runtime.clock import LONDON
 from services.runtime.domain import Actor, RuleViolation
@@ -18,7 +20,7 @@ class ProtocolHours:
 
     starts: time = time(8, 0)
     ends: time = time(16, 0)
-    school_days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    school_days: tuple[Weekday, ...] = (1, 2, 3, 4, 5)
     closed_dates: frozenset[date] = field(default_factory=frozenset)
 
     def covers(self, moment: datetime) -> bool:
@@ -37,7 +39,7 @@ def hours_id(school_id: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, school_id)
 
 
-def check_hours(starts: time, ends: time, school_days: list[int]) -> None:
+def check_hours(starts: time, ends: time, school_days: Sequence[int]) -> None:
     """Hours must form a window on at least one weekday."""
     if starts >= ends:
         raise RuleViolation("protocol-hours", "starts must be before ends", "starts")
@@ -54,7 +56,7 @@ class SchoolHours(Aggregate):
         school_id: str
         starts: time
         ends: time
-        school_days: list[int]
+        school_days: list[Weekday]
         closed_dates: list[date]
         actor: Actor
 
@@ -62,7 +64,7 @@ class SchoolHours(Aggregate):
         school_id: str
         starts: time
         ends: time
-        school_days: list[int]
+        school_days: list[Weekday]
         closed_dates: list[date]
         actor: Actor
 
@@ -76,7 +78,7 @@ class SchoolHours(Aggregate):
         school_id: str,
         starts: time,
         ends: time,
-        school_days: list[int],
+        school_days: list[Weekday],
         closed_dates: list[date],
         actor: Actor,
     ) -> None:
@@ -87,7 +89,7 @@ class SchoolHours(Aggregate):
         self,
         starts: time,
         ends: time,
-        school_days: list[int],
+        school_days: list[Weekday],
         closed_dates: list[date],
         actor: Actor,
     ) -> None:
@@ -100,14 +102,14 @@ class SchoolHours(Aggregate):
         school_id: str,
         starts: time,
         ends: time,
-        school_days: list[int],
+        school_days: list[Weekday],
         closed_dates: list[date],
         actor: Actor,
     ) -> None:
         self._assign(starts, ends, school_days, closed_dates)
 
     def _assign(
-        self, starts: time, ends: time, school_days: list[int], closed_dates: list[date]
+        self, starts: time, ends: time, school_days: list[Weekday], closed_dates: list[date]
     ) -> None:
         self.hours = ProtocolHours(
             starts, ends, tuple(sorted(set(school_days))), frozenset(closed_dates)

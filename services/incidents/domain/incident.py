@@ -4,7 +4,15 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
-from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES
+from ssp_contracts.events.incidents import (
+    CameToNotice,
+    ConferenceOutcome,
+    Consulted,
+    LocationKind,
+    Place,
+    PoliceActionKind,
+)
+from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
 
 from services.incidents.domain.hours import ProtocolHours
 from services.incidents.domain.rules import (
@@ -18,7 +26,7 @@ PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
 ABUTTING_PLACES = {"street", "public_place"}
 
 
-def check_place(location_kind: str, place: str | None) -> None:
+def check_place(location_kind: LocationKind, place: Place | None) -> None:
     """A place inside the premises cannot be 'abutting', nor a street 'on premises'."""
     allowed = PREMISES_PLACES if location_kind == "premises" else ABUTTING_PLACES
     if place is not None and place not in allowed:
@@ -36,10 +44,10 @@ class Incident(Aggregate):
     class Reported(Aggregate.Created):
         school_id: str
         occurred_at: datetime
-        location_kind: str
-        place: str | None
-        category: str
-        came_to_notice: str
+        location_kind: LocationKind
+        place: Place | None
+        category: IncidentCategory
+        came_to_notice: CameToNotice
         description: str
         pupil_refs: list[str]
         allegation_against_staff: bool
@@ -58,14 +66,14 @@ class Incident(Aggregate):
 
     class StaffConsultationRecorded(Aggregate.Event):
         school_id: str
-        consulted: str
+        consulted: Consulted
         consulted_at: datetime
         notes: str
         actor: Actor
 
     class PoliceActionRecorded(Aggregate.Event):
         school_id: str
-        action: str
+        action: PoliceActionKind
         taken_at: datetime
         justification: str | None
         actor: Actor
@@ -73,7 +81,7 @@ class Incident(Aggregate):
     class RestorativeConferenceHeld(Aggregate.Event):
         school_id: str
         held_at: datetime
-        outcome: str
+        outcome: ConferenceOutcome
         pupil_refs: list[str]
         notes: str
         actor: Actor
@@ -81,7 +89,7 @@ class Incident(Aggregate):
     class Closed(Aggregate.Event):
         school_id: str
         closed_at: datetime
-        outcome: str
+        outcome: CrimeOutcome
         actor: Actor
 
     @event(Reported)
@@ -89,10 +97,10 @@ class Incident(Aggregate):
         self,
         school_id: str,
         occurred_at: datetime,
-        location_kind: str,
-        place: str | None,
-        category: str,
-        came_to_notice: str,
+        location_kind: LocationKind,
+        place: Place | None,
+        category: IncidentCategory,
+        came_to_notice: CameToNotice,
         description: str,
         pupil_refs: list[str],
         allegation_against_staff: bool,
@@ -116,7 +124,7 @@ class Incident(Aggregate):
         self.police_actions: list[dict[str, object]] = []
         self.conferences: list[dict[str, object]] = []
         self.closed_at: datetime | None = None
-        self.outcome: str | None = None
+        self.outcome: CrimeOutcome | None = None
 
     @classmethod
     def report(cls, *, now: datetime, hours: ProtocolHours, **facts: Any) -> "Incident":
@@ -151,7 +159,7 @@ class Incident(Aggregate):
         self._elected_internal(self.school_id, elected_at, actor)
 
     def record_staff_consultation(
-        self, consulted: str, consulted_at: datetime, notes: str, now: datetime, actor: Actor
+        self, consulted: Consulted, consulted_at: datetime, notes: str, now: datetime, actor: Actor
     ) -> None:
         """Record the consultation with the head teacher or deputy on a staff allegation."""
         self.check_open()
@@ -166,7 +174,7 @@ class Incident(Aggregate):
 
     def record_police_action(
         self,
-        action: str,
+        action: PoliceActionKind,
         taken_at: datetime,
         justification: str | None,
         now: datetime,
@@ -181,7 +189,7 @@ class Incident(Aggregate):
     def hold_restorative_conference(
         self,
         held_at: datetime,
-        outcome: str,
+        outcome: ConferenceOutcome,
         pupil_refs: list[str],
         notes: str,
         now: datetime,
@@ -192,7 +200,9 @@ class Incident(Aggregate):
         self.check_follow_up_time(held_at, now, "held_at")
         self._conference_held(self.school_id, held_at, outcome, pupil_refs, notes, actor)
 
-    def close(self, outcome: str, closed_at: datetime, now: datetime, actor: Actor) -> None:
+    def close(
+        self, outcome: CrimeOutcome, closed_at: datetime, now: datetime, actor: Actor
+    ) -> None:
         """Close the incident with its data.police.uk outcome."""
         self.check_open()
         self.check_follow_up_time(closed_at, now, "closed_at")
@@ -257,7 +267,7 @@ class Incident(Aggregate):
 
     @event(StaffConsultationRecorded)
     def _staff_consulted(
-        self, school_id: str, consulted: str, consulted_at: datetime, notes: str, actor: Actor
+        self, school_id: str, consulted: Consulted, consulted_at: datetime, notes: str, actor: Actor
     ) -> None:
         self.staff_consulted_at = consulted_at
 
@@ -265,7 +275,7 @@ class Incident(Aggregate):
     def _police_action(
         self,
         school_id: str,
-        action: str,
+        action: PoliceActionKind,
         taken_at: datetime,
         justification: str | None,
         actor: Actor,
@@ -279,7 +289,7 @@ class Incident(Aggregate):
         self,
         school_id: str,
         held_at: datetime,
-        outcome: str,
+        outcome: ConferenceOutcome,
         pupil_refs: list[str],
         notes: str,
         actor: Actor,
@@ -287,6 +297,8 @@ class Incident(Aggregate):
         self.conferences.append({"held_at": held_at, "outcome": outcome, "notes": notes})
 
     @event(Closed)
-    def _closed(self, school_id: str, closed_at: datetime, outcome: str, actor: Actor) -> None:
+    def _closed(
+        self, school_id: str, closed_at: datetime, outcome: CrimeOutcome, actor: Actor
+    ) -> None:
         self.closed_at = closed_at
         self.outcome = outcome

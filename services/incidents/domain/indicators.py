@@ -3,6 +3,7 @@
 import re
 import uuid
 from datetime import date, datetime
+from typing import TypedDict
 
 from eventsourcing.domain import Aggregate, event
 
@@ -43,6 +44,17 @@ def check_term(term: str, now: datetime) -> None:
         raise RuleViolation("term-not-started", f"term {term} has not started yet", "term")
 
 
+class Revision(TypedDict):
+    """One revision of a term's counts, as the record and its API show it."""
+
+    revision: int
+    counts: dict[str, int]
+    reason: str | None
+    submitted_at: datetime
+    submitted_by: str
+    superseded_by: int | None
+
+
 class TermIndicators(Aggregate):
     """The counts a school returns for one term, with every revision kept."""
 
@@ -76,7 +88,7 @@ class TermIndicators(Aggregate):
     ) -> None:
         self.school_id = school_id
         self.term = term
-        self.revisions: list[dict[str, object]] = []
+        self.revisions: list[Revision] = []
         self._add_revision(counts, None, submitted_at, actor)
 
     def correct(
@@ -102,8 +114,7 @@ class TermIndicators(Aggregate):
     @property
     def counts(self) -> dict[str, int]:
         """The counts of the latest revision."""
-        latest: dict[str, int] = self.revisions[-1]["counts"]  # type: ignore[assignment]
-        return latest
+        return self.revisions[-1]["counts"]
 
     @event(Corrected)
     def _corrected(

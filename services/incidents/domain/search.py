@@ -1,9 +1,20 @@
 """The search record of a person searched (the police search form), and parents' notice."""
 
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.incidents import LocationKind, SearchedBy
+from ssp_contracts.vocab import (
+    AgeRange,
+    Gender,
+    Legislation,
+    ObjectOfSearch,
+    OfficerDefinedEthnicity,
+    SearchOutcome,
+    SelfDefinedEthnicity,
+)
 
 from services.incidents.domain.rules import check_not_before, check_not_future
 from services.runtime.domain import Actor, RuleViolation, StateConflict
@@ -11,125 +22,105 @@ from services.runtime.domain import Actor, RuleViolation, StateConflict
 NO_FURTHER_ACTION = "A no further action disposal"
 
 
+@dataclass(frozen=True, kw_only=True)
+class SearchFacts:
+    """What the search form records: the command's argument and the stored event's fields."""
+
+    school_id: str
+    incident_id: str | None
+    searched_by: SearchedBy
+    officer_id: str
+    searched_at: datetime
+    location_kind: LocationKind
+    place_description: str
+    latitude: float | None
+    longitude: float | None
+    pupil_ref: str | None
+    person: str
+    legislation: Legislation
+    object_of_search: ObjectOfSearch
+    grounds: str
+    gender: Gender
+    age_range: AgeRange
+    self_defined_ethnicity: SelfDefinedEthnicity
+    officer_defined_ethnicity: OfficerDefinedEthnicity
+    outcome: SearchOutcome
+    outcome_linked_to_object_of_search: bool
+    removal_of_more_than_outer_clothing: bool
+    found: str | None
+    injury_or_damage: str | None
+
+    def with_incident(self, incident_id: str) -> "SearchFacts":
+        """The same facts linked to ``incident_id`` (its canonical form)."""
+        return replace(self, incident_id=incident_id)
+
+
+# Who was searched, why, where exactly and what was found: shown to some roles only.
+PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_description"})
+# The other facts, in form order: what lists and the case index show.
+PUBLIC = tuple(f.name for f in fields(SearchFacts) if f.name not in PERSONAL)
+
+
 class Search(Aggregate):
     """One search of a person; personal details stay in the encrypted store."""
 
-    class Recorded(Aggregate.Created):
-        school_id: str
-        incident_id: str | None
-        searched_by: str
-        officer_id: str
-        searched_at: datetime
-        location_kind: str
-        place_description: str
-        latitude: float | None
-        longitude: float | None
-        pupil_ref: str | None
-        person: str
-        legislation: str
-        object_of_search: str
-        grounds: str
-        gender: str
-        age_range: str
-        self_defined_ethnicity: str
-        officer_defined_ethnicity: str
-        outcome: str
-        outcome_linked_to_object_of_search: bool
-        removal_of_more_than_outer_clothing: bool
-        found: str | None
-        injury_or_damage: str | None
+    class Recorded(SearchFacts, Aggregate.Created):
+        """The facts stored flat, one attribute each, as they always were, with the actor."""
+
         actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            """Give the new search its facts (eventsourcing calls this after ``__init__``)."""
+            aggregate.facts = SearchFacts(
+                **{f.name: getattr(self, f.name) for f in fields(SearchFacts)}
+            )
 
     class ParentsInformed(Aggregate.Event):
         school_id: str
         informed_at: datetime
         actor: Actor
 
+    def __init__(self, actor: Actor) -> None:
+        # Declared, not set: Recorded.apply sets it (class annotations would make a dataclass).
+        self.facts: SearchFacts
+        self.recorded_by = actor.id
+        self.parents_informed_at: datetime | None = None
+
     @classmethod
-    def record(cls, *, now: datetime, **facts: Any) -> "Search":
+    def record(cls, facts: SearchFacts, *, now: datetime, actor: Actor) -> "Search":
         """A new search record; grounds are required and the time cannot be in the future."""
-        check_not_future(facts["searched_at"], now, "searched_at")
-        if not str(facts.get("grounds") or "").strip():
+        check_not_future(facts.searched_at, now, "searched_at")
+        if not facts.grounds.strip():
             raise RuleViolation("search-grounds", "grounds for the search are required", "grounds")
-        if not str(facts.get("person") or "").strip():
+        if not facts.person.strip():
             raise RuleViolation(
                 "search-person",
                 "the name of the person searched, or a description, is required",
                 "person",
             )
-        if facts["outcome"] == NO_FURTHER_ACTION and facts["outcome_linked_to_object_of_search"]:
+        if facts.outcome == NO_FURTHER_ACTION and facts.outcome_linked_to_object_of_search:
             raise RuleViolation(
                 "outcome-link",
                 "a no further action disposal cannot be linked to the object of search",
                 "outcome_linked_to_object_of_search",
             )
-        return cls(**facts)
+        return cls._create(Search.Recorded, **asdict(facts), actor=actor)
 
-    @event(Recorded)
-    def __init__(
-        self,
-        *,
-        school_id: str,
-        incident_id: str | None,
-        searched_by: str,
-        officer_id: str,
-        searched_at: datetime,
-        location_kind: str,
-        place_description: str,
-        latitude: float | None,
-        longitude: float | None,
-        pupil_ref: str | None,
-        person: str,
-        legislation: str,
-        object_of_search: str,
-        grounds: str,
-        gender: str,
-        age_range: str,
-        self_defined_ethnicity: str,
-        officer_defined_ethnicity: str,
-        outcome: str,
-        outcome_linked_to_object_of_search: bool,
-        removal_of_more_than_outer_clothing: bool,
-        found: str | None,
-        injury_or_damage: str | None,
-        actor: Actor,
-    ) -> None:
-        self.school_id = school_id
-        self.incident_id = incident_id
-        self.searched_by = searched_by
-        self.officer_id = officer_id
-        self.searched_at = searched_at
-        self.location_kind = location_kind
-        self.place_description = place_description
-        self.latitude = latitude
-        self.longitude = longitude
-        self.pupil_ref = pupil_ref
-        self.person = person
-        self.legislation = legislation
-        self.object_of_search = object_of_search
-        self.grounds = grounds
-        self.gender = gender
-        self.age_range = age_range
-        self.self_defined_ethnicity = self_defined_ethnicity
-        self.officer_defined_ethnicity = officer_defined_ethnicity
-        self.outcome = outcome
-        self.outcome_linked_to_object_of_search = outcome_linked_to_object_of_search
-        self.removal_of_more_than_outer_clothing = removal_of_more_than_outer_clothing
-        self.found = found
-        self.injury_or_damage = injury_or_damage
-        self.recorded_by = actor.id
-        self.parents_informed_at: datetime | None = None
+    @property
+    def school_id(self) -> str:
+        """The school the search was made at (or next to)."""
+        return self.facts.school_id
 
     def inform_parents(self, informed_at: datetime, now: datetime, actor: Actor) -> None:
         """Record that school staff informed the pupil's parents."""
         self.check_parents_can_be_informed()
         check_not_future(informed_at, now, "informed_at")
-        check_not_before(informed_at, self.searched_at, "informed_at", "the search")
+        check_not_before(informed_at, self.facts.searched_at, "informed_at", "the search")
         self._parents_informed(self.school_id, informed_at, actor)
 
     def check_parents_can_be_informed(self) -> None:
         """Only a pupil's parents are told, and only once."""
-        if self.pupil_ref is None:
+        if self.facts.pupil_ref is None:
             raise RuleViolation(
                 "parents-of-pupil", "the person searched is not a pupil", "informed_at"
             )

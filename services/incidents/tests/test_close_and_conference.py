@@ -3,13 +3,16 @@
 from uuid import UUID
 
 import pytest
+from ssp_contracts.vocab import CrimeOutcome
 
 from services.incidents.application import IncidentsApplication
 from services.incidents.tests.conftest import PUPIL, actor, at, now
 from services.runtime.domain import RuleViolation, StateConflict
 
 
-def close(app: IncidentsApplication, incident_id: UUID, outcome: str = "local-resolution") -> None:
+def close(
+    app: IncidentsApplication, incident_id: UUID, outcome: CrimeOutcome = "local-resolution"
+) -> None:
     app.close_incident(incident_id, outcome=outcome, closed_at=at(1, 15), now=now(), actor=actor())
 
 

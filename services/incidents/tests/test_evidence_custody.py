@@ -3,6 +3,7 @@
 from uuid import UUID
 
 import pytest
+from ssp_contracts.events.incidents import EvidenceTransfer
 
 from services.incidents.application import IncidentsApplication
 from services.incidents.tests.conftest import actor, at, now
@@ -25,7 +26,9 @@ def given_item_in_staff_care(app: IncidentsApplication, given_serious_incident: 
     )
 
 
-def move(app: IncidentsApplication, item: UUID, transfer: str, to: str, hour: int) -> None:
+def move(
+    app: IncidentsApplication, item: UUID, transfer: EvidenceTransfer, to: str, hour: int
+) -> None:
     who = STAFF if transfer == "handed_to_officer" else actor()
     app.transfer_evidence(
         item,
@@ -72,7 +75,7 @@ def test_handing_over_twice_is_refused(
 
 @pytest.mark.parametrize("transfer", ["booked_in", "returned", "destroyed"])
 def test_disposing_of_an_item_police_never_received_is_refused(
-    app: IncidentsApplication, given_item_in_staff_care: UUID, transfer: str
+    app: IncidentsApplication, given_item_in_staff_care: UUID, transfer: EvidenceTransfer
 ) -> None:
     with pytest.raises(StateConflict) as refused:
         move(app, given_item_in_staff_care, transfer, "PROP-1", 12)

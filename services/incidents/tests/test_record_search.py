@@ -1,10 +1,13 @@
 """The search record: grounds required, outcome link, parents informed by staff."""
 
+from dataclasses import fields
 from uuid import UUID
 
 import pytest
 
+from services.incidents.api.searches import RecordSearch
 from services.incidents.application import IncidentsApplication
+from services.incidents.domain.search import SearchFacts
 from services.incidents.tests.conftest import actor, at, now, report
 from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
@@ -13,9 +16,8 @@ STAFF = actor("school_staff", "staff-1")
 
 
 def record(app: IncidentsApplication, **overrides: object) -> UUID:
-    return app.record_search(
-        **search_facts(**overrides), officer_id="officer-001", now=now(), actor=actor()
-    )
+    facts = SearchFacts(**search_facts(**overrides), officer_id="officer-001")
+    return app.record_search(facts, now=now(), actor=actor())
 
 
 def parents_not_told(app: IncidentsApplication) -> list[str]:
@@ -25,7 +27,7 @@ def parents_not_told(app: IncidentsApplication) -> list[str]:
 
 def test_a_search_is_recorded_with_the_form_fields(app: IncidentsApplication) -> None:
     search = app.get_search(record(app))
-    assert search.legislation == "Criminal Justice Act 1988 (section 139B)"
+    assert search.facts.legislation == "Criminal Justice Act 1988 (section 139B)"
     assert search.recorded_by == "officer-001"
     assert search.parents_informed_at is None
 
@@ -50,7 +52,7 @@ def test_no_further_action_cannot_be_linked_to_the_object(app: IncidentsApplicat
 def test_a_linked_incident_must_be_at_the_same_school(app: IncidentsApplication) -> None:
     elsewhere = report(app, school_id="school-002")
     with pytest.raises(RuleViolation) as refused:
-        record(app, incident_id=elsewhere)
+        record(app, incident_id=str(elsewhere))
     assert (refused.value.rule, refused.value.field) == ("same-school", "incident_id")
 
 
@@ -81,3 +83,47 @@ def test_parents_cannot_be_informed_before_the_search(app: IncidentsApplication)
     with pytest.raises(RuleViolation) as refused:
         app.inform_parents(search_id, informed_at=at(1, 9), now=now(), actor=STAFF)
     assert refused.value.rule == "chronology"
+
+
+# The search as stored since the first release: one attribute per fact, under this topic.
+STORED = [
+    "school_id",
+    "incident_id",
+    "searched_by",
+    "officer_id",
+    "searched_at",
+    "location_kind",
+    "place_description",
+    "latitude",
+    "longitude",
+    "pupil_ref",
+    "person",
+    "legislation",
+    "object_of_search",
+    "grounds",
+    "gender",
+    "age_range",
+    "self_defined_ethnicity",
+    "officer_defined_ethnicity",
+    "outcome",
+    "outcome_linked_to_object_of_search",
+    "removal_of_more_than_outer_clothing",
+    "found",
+    "injury_or_damage",
+    "actor",
+    "originator_topic",
+    "timestamp",
+]
+
+
+def test_searches_are_stored_as_they_always_were(app: IncidentsApplication) -> None:
+    # Given a search recorded from its SearchFacts
+    [stored] = app.recorder.select_events(record(app))
+    # Then the stored event keeps the flat layout older events have, so both read alike
+    assert stored.topic == "services.incidents.domain.search:Search.Recorded"
+    assert sorted(app.mapper.transcoder.decode(stored.state)) == sorted(STORED)
+
+
+def test_the_form_asks_for_every_fact_but_the_officer() -> None:
+    form = set(RecordSearch.model_fields)
+    assert form == {f.name for f in fields(SearchFacts)} - {"officer_id"}

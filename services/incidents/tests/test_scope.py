@@ -1,5 +1,8 @@
 """Officers act where deployed; staff for their own school; borough tokens in their borough."""
 
+from typing import cast
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from ssp_contracts.events.staffing import DeploymentEnded
 
@@ -16,7 +19,7 @@ from services.runtime.testing import bearer
 
 
 def view(client: TestClient) -> InMemoryDeployments:
-    return in_memory_deployments(client.app)  # type: ignore[arg-type]
+    return in_memory_deployments(cast(FastAPI, client.app))
 
 
 def test_an_officer_not_deployed_to_the_school_is_refused(client: TestClient) -> None:

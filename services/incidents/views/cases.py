@@ -12,18 +12,12 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.incident import Incident
-from services.incidents.domain.search import Search
+from services.incidents.domain.search import PUBLIC, Search
 from services.runtime.dispatch import Handlers
 from services.runtime.follower import Fold, LogFollower
 
 Row = dict[str, Any]
 # Search fields that may leave the service (no person, grounds or free text).
-SEARCH_PUBLIC = (
-    "school_id", "incident_id", "searched_by", "officer_id", "searched_at", "location_kind",
-    "latitude", "longitude", "pupil_ref", "legislation", "object_of_search", "gender",
-    "age_range", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome",
-    "outcome_linked_to_object_of_search", "removal_of_more_than_outer_clothing",
-)  # fmt: skip
 
 
 class CaseIndex:
@@ -75,7 +69,7 @@ def _closed(index: CaseIndex, e: Incident.Closed) -> None:
 
 @FOLDS.on(Search.Recorded)
 def _searched(index: CaseIndex, e: Search.Recorded) -> None:
-    public = {f: getattr(e, f) for f in SEARCH_PUBLIC}
+    public = {f: getattr(e, f) for f in PUBLIC}
     index.rows[str(e.originator_id)] = {
         "kind": "search", "id": str(e.originator_id), "at": e.searched_at,
         "parents_informed_at": None, **public,

@@ -1,7 +1,8 @@
 """Shared steps of the abstraction and ring-fencing stories: a small hand-worked borough."""
 
 import uuid
-from datetime import date
+from datetime import date, time
+from typing import Any
 
 import asyncpg
 from ssp_contracts.events import staffing as s
@@ -21,7 +22,7 @@ def roster(officer: str, borough: str, schools: list[str], days: list[int]) -> R
         borough=borough,
         term=TERM,
         school_ids=schools,
-        shifts=[s.Shift(date=date(2026, 11, d), start="08:00", hours=8) for d in days],
+        shifts=[s.Shift(date=date(2026, 11, d), start=time(8, 0), hours=8) for d in days],
     )
     return received(payload, actor="sergeant-1", role="borough_supervisor")
 
@@ -38,7 +39,7 @@ def abstracted(
     exceptional: bool = False,
 ) -> list[ReceivedEvent]:
     """OfficerAbstracted, plus RingFenceBreached when ring-fenced and not exceptional."""
-    fields = {
+    fields: dict[str, Any] = {
         "abstraction_id": _id(f"abs-{officer}-{day}"),
         "roster_id": _id(f"roster-{officer}"),
         "officer_id": officer,

@@ -6,13 +6,14 @@ from typing import Any
 
 from ssp_contracts.events import incidents as i
 from ssp_contracts.events import staffing as s
+from ssp_contracts.vocab import SelfDefinedEthnicity
 
 from services.reporting.tests.builders import received
 from services.runtime.projection import ReceivedEvent
 
 NOV = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
-WHITE = "White - English/Welsh/Scottish/Northern Irish/British"
-BLACK = "Black/African/Caribbean/Black British - African"
+WHITE: SelfDefinedEthnicity = "White - English/Welsh/Scottish/Northern Irish/British"
+BLACK: SelfDefinedEthnicity = "Black/African/Caribbean/Black British - African"
 
 
 def uid(name: str) -> str:
@@ -153,7 +154,7 @@ def evidence() -> list[ReceivedEvent]:
 
 
 def search(
-    n: int, outcome: Any, linked: bool, ethnicity: str, of_pupil: bool = True
+    n: int, outcome: Any, linked: bool, ethnicity: SelfDefinedEthnicity, of_pupil: bool = True
 ) -> ReceivedEvent:
     return received(
         i.SearchRecorded(

@@ -1,6 +1,7 @@
 """Amended and cancelled shifts, lifted ring-fences and redelivered events."""
 
-from datetime import date
+from datetime import date, time
+from typing import Any
 
 import asyncpg
 import pytest
@@ -28,7 +29,7 @@ async def given_hackney_and_camden(read_models: asyncpg.Connection) -> asyncpg.C
 async def test_an_amended_and_a_cancelled_shift_change_the_rostered_hours(
     given_hackney_and_camden: asyncpg.Connection,
 ) -> None:
-    keys = {
+    keys: dict[str, Any] = {
         "roster_id": _id("roster-officer-a"),
         "officer_id": "officer-a",
         "borough": "Hackney",
@@ -37,7 +38,7 @@ async def test_an_amended_and_a_cancelled_shift_change_the_rostered_hours(
     }
     # When A's Friday shift is cut to 4 hours and Thursday's is cancelled
     amended = s.ShiftAmended(
-        **keys, shift=s.Shift(date=date(2026, 11, 6), start="08:00", hours=4), previous_hours=8
+        **keys, shift=s.Shift(date=date(2026, 11, 6), start=time(8, 0), hours=4), previous_hours=8
     )
     cancelled = s.ShiftCancelled(**keys, date=date(2026, 11, 5), hours=8)
     await project(given_hackney_and_camden, [received(amended), received(cancelled)])

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -118,8 +119,8 @@ def test_bad_input_exits_2_with_a_one_line_reason(
 
 
 def test_a_database_without_an_audit_trail_exits_2(
-    fresh_db: object, capsys: pytest.CaptureFixture[str]
+    fresh_db: Callable[[str], str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    empty = fresh_db("empty")  # type: ignore[operator]
+    empty = fresh_db("empty")
     assert ssp("audit", "verify", "--db", empty) == 2
     assert "no audit trail" in capsys.readouterr().err

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -29,8 +30,8 @@ async def given_a_trail_of_two_officers(
     return api
 
 
-def entities(answer: list[dict[str, object]]) -> list[object]:
-    return [e["entity"][-1] for e in answer]  # type: ignore[index]
+def entities(answer: list[dict[str, Any]]) -> list[object]:
+    return [e["entity"][-1] for e in answer]
 
 
 def test_by_entity(given_a_trail_of_two_officers: TestClient) -> None:

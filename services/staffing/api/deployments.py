@@ -1,11 +1,12 @@
 """Deployments of officers to schools or clusters, and the tenures about to end."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from ssp_contracts.events.staffing import EndReason
 
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
@@ -44,9 +45,7 @@ class End(BaseModel):
     """The end of a deployment and why."""
 
     ended_on: Day = Field(description="Last day of the deployment")
-    reason: Literal[
-        "tenure_completed", "transfer", "promotion", "school_request", "welfare", "other"
-    ]
+    reason: EndReason
     note: FreeText = Field(default="", max_length=2000, description="Kept in the service only")
 
 

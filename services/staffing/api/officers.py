@@ -1,10 +1,11 @@
 """Officers: appointment, training, ring-fencing, and absences notified to schools."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from ssp_contracts.events.staffing import AbsenceKind, LiftReason, PanelRole, Rank
 
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now, Recorded
@@ -16,14 +17,13 @@ from services.staffing.application import StaffingApplication
 
 router = APIRouter(tags=["officers"])
 App = Annotated[StaffingApplication, Depends(staffing)]
-PanelRole = Literal["police", "local_education_authority", "school"]
 
 
 class RegisterOfficer(BaseModel):
     """An officer appointed to the programme; pseudonymous id only, never a name."""
 
     officer_id: OfficerId
-    rank: Literal["constable", "pcso", "sergeant"]
+    rank: Rank
     borough: Borough
     selection_panel: list[PanelRole] = Field(
         min_length=1, max_length=10, description="Roles on the panel that appointed the officer"
@@ -48,14 +48,14 @@ class LiftRingFence(BaseModel):
     """The end of a ring-fence, with its reason."""
 
     lifted_on: Day = Field(description="First day without the ring-fence")
-    reason: Literal["operational_need", "role_change", "deployment_ended", "review", "other"]
+    reason: LiftReason
     note: FreeText = Field(default="", max_length=2000, description="Kept in the service only")
 
 
 class NotifyAbsence(BaseModel):
     """An absence the officer told their schools about."""
 
-    kind: Literal["annual_leave", "sickness", "other"]
+    kind: AbsenceKind
     starts_on: Day
     ends_on: Day
     notified_at: Instant | None = Field(

@@ -1,10 +1,11 @@
 """Term calendars, and rosters generated for a term and edited shift by shift."""
 
 from datetime import date, time
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
+from ssp_contracts.events.staffing import HolidayKind
 
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
@@ -24,7 +25,7 @@ class HolidayIn(BaseModel):
 
     starts_on: Day
     ends_on: Day
-    kind: Literal["half_term", "bank_holiday", "inset_day", "other"]
+    kind: HolidayKind
 
 
 class SetCalendar(BaseModel):

@@ -1,10 +1,11 @@
 """Schools: registration, clusters, the protocol and its annual review; who serves them."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from ssp_contracts.events.staffing import Phase, Programme
 
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
@@ -26,9 +27,9 @@ class RegisterSchool(BaseModel):
     school_id: SchoolId
     name: Text = Field(min_length=1, max_length=200, description="Name of the school")
     borough: Borough
-    phase: Literal["secondary", "primary", "special", "academy"]
+    phase: Phase
     pupil_count: int = Field(ge=0, le=10000, description="Pupils on roll")
-    programme: Literal["safer_schools_partnership", "schools_involvement"]
+    programme: Programme
 
 
 class FormCluster(BaseModel):

@@ -1,8 +1,9 @@
 """The rows a CSV import accepts, and how a bad row is reported."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field
+from ssp_contracts.events.staffing import PanelRole, Phase, Programme, Rank
 
 from services.runtime.inputs import Day, Text, TimeOfDay
 
@@ -24,9 +25,9 @@ class SchoolRow(BaseModel):
     school_id: str = Field(pattern=SLUG)
     name: Text = Field(min_length=1, max_length=200)
     borough: str = Field(pattern=SLUG)
-    phase: Literal["secondary", "primary", "special", "academy"]
+    phase: Phase
     pupil_count: int = Field(ge=0, le=10000)
-    programme: Literal["safer_schools_partnership", "schools_involvement"]
+    programme: Programme
     protocol_signed_on: Annotated[Day | None, BeforeValidator(_blank_is_none)] = None
 
 
@@ -34,10 +35,10 @@ class OfficerRow(BaseModel):
     """One officer per row; the panel's roles separated by semicolons."""
 
     officer_id: str = Field(pattern=SLUG)
-    rank: Literal["constable", "pcso", "sergeant"]
+    rank: Rank
     borough: str = Field(pattern=SLUG)
     selection_panel: Annotated[
-        list[Literal["police", "local_education_authority", "school"]],
+        list[PanelRole],
         BeforeValidator(_split),
         Field(min_length=1),
     ]

@@ -4,6 +4,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from ssp_contracts.events.staffing import AbsenceKind, LiftReason, PanelRole, Rank
+
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.absence import Absence
 from services.staffing.domain.calendar import Holiday, TermCalendar
@@ -46,7 +48,13 @@ class ProgrammeCommands(StaffingQueries):
         return school.id
 
     def register_officer(
-        self, *, officer_id: str, rank: str, borough: str, selection_panel: list[str], actor: Actor
+        self,
+        *,
+        officer_id: str,
+        rank: Rank,
+        borough: str,
+        selection_panel: list[PanelRole],
+        actor: Actor,
     ) -> UUID:
         """Register an officer appointed by a selection panel."""
         self.check_new(Officer.create_id(officer_id), "officer_id", "officer")
@@ -73,7 +81,7 @@ class ProgrammeCommands(StaffingQueries):
         return officer.id
 
     def lift_ring_fence(
-        self, officer_id: str, lifted_on: date, reason: str, note: str, actor: Actor
+        self, officer_id: str, lifted_on: date, reason: LiftReason, note: str, actor: Actor
     ) -> UUID:
         """Lift an officer's ring-fence, with a reason."""
         officer = self.get_officer(officer_id)
@@ -156,7 +164,7 @@ class ProgrammeCommands(StaffingQueries):
     def notify_absence(
         self,
         officer_id: str,
-        kind: str,
+        kind: AbsenceKind,
         starts_on: date,
         ends_on: date,
         notified_at: datetime | None,

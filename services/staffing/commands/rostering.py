@@ -4,6 +4,8 @@ from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID, uuid4
 
+from ssp_contracts.events.staffing import AbstractionCategory
+
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.officer import Officer
@@ -97,7 +99,7 @@ class RosterCommands(StaffingQueries):
         *,
         shift_date: date,
         hours: float | None,
-        category: str,
+        category: AbstractionCategory,
         authorised_by: str,
         exceptional: bool,
         school_notified_at: datetime | None,

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.staffing import AbsenceKind
 
 from services.runtime.domain import Actor, RuleViolation
 
@@ -22,7 +23,7 @@ class Absence(Aggregate):
         officer_id: str
         borough: str
         school_ids: list[str]
-        kind: str
+        kind: AbsenceKind
         starts_on: date
         ends_on: date
         notified_at: datetime
@@ -36,7 +37,7 @@ class Absence(Aggregate):
         officer_id: str,
         borough: str,
         school_ids: list[str],
-        kind: str,
+        kind: AbsenceKind,
         starts_on: date,
         ends_on: date,
         notified_at: datetime,
@@ -71,7 +72,7 @@ class Absence(Aggregate):
         officer_id: str,
         borough: str,
         school_ids: list[str],
-        kind: str,
+        kind: AbsenceKind,
         starts_on: date,
         ends_on: date,
         notified_at: datetime,

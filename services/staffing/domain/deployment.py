@@ -9,6 +9,7 @@ officer's whole time in the post, so earlier deployments at the same school coun
 from datetime import date, timedelta
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.staffing import Rank
 
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.common import add_years
@@ -21,7 +22,7 @@ class Deployment(Aggregate):
 
     class Deployed(Aggregate.Created):
         officer_id: str
-        rank: str
+        rank: Rank
         borough: str
         school_ids: list[str]
         to_cluster: bool
@@ -52,7 +53,7 @@ class Deployment(Aggregate):
         cls,
         *,
         officer_id: str,
-        rank: str,
+        rank: Rank,
         borough: str,
         school_ids: list[str],
         to_cluster: bool,
@@ -103,7 +104,7 @@ class Deployment(Aggregate):
     def __init__(
         self,
         officer_id: str,
-        rank: str,
+        rank: Rank,
         borough: str,
         school_ids: list[str],
         to_cluster: bool,

@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.staffing import LiftReason, PanelRole, Rank
 
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.common import natural_id
@@ -17,9 +18,9 @@ class Officer(Aggregate):
 
     class Registered(Aggregate.Created):
         officer_id: str
-        rank: str
+        rank: Rank
         borough: str
-        selection_panel: list[str]
+        selection_panel: list[PanelRole]
         actor: Actor
 
     class TrainingCompleted(Aggregate.Event):
@@ -43,7 +44,7 @@ class Officer(Aggregate):
         borough: str
         ring_fenced_from: date
         lifted_on: date
-        reason: str
+        reason: LiftReason
         note: str
         actor: Actor
 
@@ -64,7 +65,12 @@ class Officer(Aggregate):
 
     @classmethod
     def register(
-        cls, officer_id: str, rank: str, borough: str, selection_panel: list[str], actor: Actor
+        cls,
+        officer_id: str,
+        rank: Rank,
+        borough: str,
+        selection_panel: list[PanelRole],
+        actor: Actor,
     ) -> "Officer":
         """Appoint an officer; the selection panel must include the police."""
         if "police" not in selection_panel:
@@ -77,7 +83,12 @@ class Officer(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, officer_id: str, rank: str, borough: str, selection_panel: list[str], actor: Actor
+        self,
+        officer_id: str,
+        rank: Rank,
+        borough: str,
+        selection_panel: list[PanelRole],
+        actor: Actor,
     ) -> None:
         self.officer_id = officer_id
         self.rank = rank
@@ -174,7 +185,7 @@ class Officer(Aggregate):
         self.ring_fences.append([ring_fenced_from, None])
         self.ring_fence_authority = authorised_by
 
-    def lift_ring_fence(self, lifted_on: date, reason: str, note: str, actor: Actor) -> None:
+    def lift_ring_fence(self, lifted_on: date, reason: LiftReason, note: str, actor: Actor) -> None:
         """End the ring-fence in force; ``lifted_on`` is the first day without it."""
         start = self.ring_fenced_from
         if start is None:
@@ -190,7 +201,7 @@ class Officer(Aggregate):
         borough: str,
         ring_fenced_from: date,
         lifted_on: date,
-        reason: str,
+        reason: LiftReason,
         note: str,
         actor: Actor,
     ) -> None:

@@ -4,6 +4,7 @@ from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+from ssp_contracts.events.staffing import Phase, Programme
 
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.common import add_years, natural_id
@@ -18,9 +19,9 @@ class School(Aggregate):
         school_id: str
         name: str
         borough: str
-        phase: str
+        phase: Phase
         pupil_count: int
-        programme: str
+        programme: Programme
         actor: Actor
 
     class ClusterFormed(Aggregate.Event):
@@ -54,9 +55,9 @@ class School(Aggregate):
         school_id: str,
         name: str,
         borough: str,
-        phase: str,
+        phase: Phase,
         pupil_count: int,
-        programme: str,
+        programme: Programme,
         actor: Actor,
     ) -> None:
         self.school_id = school_id

@@ -1,6 +1,7 @@
 """Abstractions take hours off a rostered shift, never more than the shift has left."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -13,7 +14,7 @@ NOW = datetime(2025, 9, 10, 18, 0, tzinfo=UTC)
 
 
 def abstract(app: StaffingApplication, day: date, hours: float | None, **extra: object) -> UUID:
-    details = {
+    details: dict[str, Any] = {
         "category": "court",
         "authorised_by": "insp-9",
         "exceptional": False,
@@ -27,7 +28,7 @@ def abstract(app: StaffingApplication, day: date, hours: float | None, **extra: 
         hours=hours,
         now=NOW,
         actor=SUPERVISOR,
-        **details,  # type: ignore[arg-type]
+        **details,
     )
 
 

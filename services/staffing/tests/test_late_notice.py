@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pytest
+from ssp_contracts.events.staffing import AbsenceKind
 
 from services.runtime.domain import RuleViolation, StateConflict
 from services.staffing.application import StaffingApplication
@@ -13,7 +14,7 @@ from services.staffing.tests.conftest import SUPERVISOR, deploy, register_office
 NOW = datetime(2025, 10, 1, 15, 0, tzinfo=UTC)
 
 
-def notify(app: StaffingApplication, kind: str, starts_on: date) -> UUID:
+def notify(app: StaffingApplication, kind: AbsenceKind, starts_on: date) -> UUID:
     return app.notify_absence("pc-1234", kind, starts_on, starts_on, None, NOW, SUPERVISOR)
 
 
@@ -27,7 +28,11 @@ def notify(app: StaffingApplication, kind: str, starts_on: date) -> UUID:
     ],
 )
 def test_short_notice_is_flagged(
-    app: StaffingApplication, given_deployed_officer: UUID, kind: str, starts_on: date, late: bool
+    app: StaffingApplication,
+    given_deployed_officer: UUID,
+    kind: AbsenceKind,
+    starts_on: date,
+    late: bool,
 ) -> None:
     # When the officer tells the school of an absence
     absence = app.get_absence(notify(app, kind, starts_on))
