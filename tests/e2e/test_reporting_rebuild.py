@@ -136,13 +136,14 @@ def test_rebuild_compare_and_swap(services: Any, fresh_db: Any) -> None:
     async def swap_and_verify() -> tuple[Any, Any, audit_trail.Verdict]:
         conn = await rebuild.connect(settings, "public")
         try:
-            before = tuple(await conn.fetchrow(trail))
+            before = tuple(await conn.fetchrow(trail) or ())
             await rebuild.swap(conn, "public", "rebuilt", "retired")
         finally:
             await conn.close()
         conn = await rebuild.connect(settings, "public")
         try:
-            return before, tuple(await conn.fetchrow(trail)), await audit_trail.verify(conn)
+            after = tuple(await conn.fetchrow(trail) or ())
+            return before, after, await audit_trail.verify(conn)
         finally:
             await conn.close()
 

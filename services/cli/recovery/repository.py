@@ -56,7 +56,8 @@ def run(
 def backup(tools: Tools, kind: str) -> dict[str, Any]:
     """Take a base backup (full, diff or incr; expires old ones by the retention); its info."""
     tools.run("backup", f"--type={kind}")
-    return info(tools)["backup"][-1]  # type: ignore[no-any-return]
+    newest: dict[str, Any] = info(tools)["backup"][-1]
+    return newest
 
 
 def info(tools: Tools) -> dict[str, Any]:
@@ -64,7 +65,8 @@ def info(tools: Tools) -> dict[str, Any]:
     stanzas = json.loads(tools.run("info", "--output=json", timeout=120))
     if not stanzas:
         raise RecoveryError("no stanza in the repository; run deploy/local/stack.sh up first")
-    return stanzas[0]  # type: ignore[no-any-return]
+    stanza: dict[str, Any] = stanzas[0]
+    return stanza
 
 
 def admin_dsn() -> str:

@@ -6,6 +6,7 @@ from uuid import UUID
 import pytest
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.rules import NotEntitled
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
@@ -88,9 +89,9 @@ def test_a_request_about_an_adult_is_signed_and_only_then_decided(
     # every request, not only those about pupils (Appendix 2).
     request_id = submit(app, routine_form(subject_ref="staff-0123456789abcdef"))
     with pytest.raises(StateConflict) as unsigned:
-        app.decide(request_id, dict(REFUSE), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+        app.decide(request_id, Decision(**REFUSE), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
     assert unsigned.value.rule == "countersignature-required"
     content_hash = app.get_request(request_id).content_hash
     app.countersign(request_id, content_hash, NOW, HEAD)
-    app.decide(request_id, dict(REFUSE), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
+    app.decide(request_id, Decision(**REFUSE), NOW + timedelta(hours=1), DISCLOSURE_OFFICER)
     assert app.get_request(request_id).status == "decided"

@@ -12,12 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.incidents import SearchRecorded
-from ssp_contracts.vocab import (
-    LEGISLATION,
-    OBJECTS_OF_SEARCH,
-    SEARCH_OUTCOMES,
-    SELF_DEFINED_ETHNICITIES,
-)
 
 from services.reporting import audit_trail
 from services.reporting.chain import canonical_v2
@@ -42,13 +36,13 @@ def search_at_greenwich() -> ReceivedEvent:
         location_kind="premises",
         latitude=round(51.4934, 2),
         longitude=round(-0.003, 2),
-        legislation=LEGISLATION[0],
-        object_of_search=OBJECTS_OF_SEARCH[0],
+        legislation="Police and Criminal Evidence Act 1984 (section 1)",
+        object_of_search="Controlled drugs",
         gender="Male",
         age_range="10-17",
-        self_defined_ethnicity=SELF_DEFINED_ETHNICITIES[0],
+        self_defined_ethnicity="White - English/Welsh/Scottish/Northern Irish/British",
         officer_defined_ethnicity="White",
-        outcome=SEARCH_OUTCOMES[0],
+        outcome="A no further action disposal",
         outcome_linked_to_object_of_search=False,
         removal_of_more_than_outer_clothing=False,
         items_found=False,

@@ -76,7 +76,7 @@ def test_two_swapped_rows_are_named(
     db, seqs = trail
 
     async def swap(conn: object) -> None:
-        c = conn  # type: ignore[assignment]
+        c = conn
         async with c.transaction():  # type: ignore[attr-defined]
             await c.execute("UPDATE audit_trail SET seq = -1 WHERE seq = $1", seqs[1])  # type: ignore[attr-defined]
             await c.execute("UPDATE audit_trail SET seq = $1 WHERE seq = $2", seqs[1], seqs[2])  # type: ignore[attr-defined]
