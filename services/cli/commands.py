@@ -3,8 +3,6 @@
 import argparse
 from collections.abc import Callable, Sized
 
-from services.runtime.auth import issue_token
-from services.runtime.keys import jwt_secret
 from services.runtime.serve import SERVICES
 from services.runtime.serve import serve as serve_service
 from services.runtime.settings import ServiceSettings, shared
@@ -18,20 +16,32 @@ class UsageError(Exception):
 
 def token(args: argparse.Namespace) -> int:
     """Print a development bearer token; one the services would refuse is not printed."""
+    from services.runtime.production import is_production
     from services.runtime.scope import REQUIRED_CLAIMS, claim_refusal, missing_claim
+    from services.runtime.tokens import SERVICES as AUDIENCES
+    from services.runtime.tokens import audience_of, issue_token
 
+    if is_production():
+        raise UsageError(
+            "ssp token mints development tokens; it refuses to run with SSP_ENV=production"
+        )
     if args.role in REQUIRED_CLAIMS:
         claim = missing_claim(args.role, {"school": args.school, "borough": args.borough})
         if claim is not None:
             raise UsageError(f"{claim_refusal(args.role, claim).message} (--{claim})")
+    cap = int(shared("JWT_MAX_LIFETIME_SECONDS", "900"))
+    if not 0 < args.ttl <= cap:
+        raise UsageError(f"--ttl must be between 1 and the services' cap of {cap} seconds")
+    # A service name stands for its audience (incidents -> ssp-incidents).
+    audiences = [audience_of(a) if a in AUDIENCES else a for a in args.audience]
     try:
         print(
             issue_token(
-                jwt_secret(shared("JWT_SECRET", "")),
                 sub=args.sub,
                 role=args.role,
                 school=args.school,
                 borough=args.borough,
+                audience=audiences[0] if len(audiences) == 1 else audiences,
                 ttl_seconds=args.ttl,
             )
         )

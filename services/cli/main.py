@@ -21,7 +21,13 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="actor id")
     token.add_argument("--school")
     token.add_argument("--borough")
-    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds")
+    token.add_argument(
+        "--audience",
+        action="append",
+        required=True,
+        help="service the token is for (incidents, ssp-incidents, ...); repeat for several",
+    )
+    token.add_argument("--ttl", type=int, default=900, help="seconds (at most the cap, 900)")
     token.set_defaults(func=commands.token)
 
     topics = sub.add_parser("topics", help="Kafka topics of the catalogue")

@@ -24,12 +24,12 @@ from services.runtime.http import (
     install_error_handlers,
     install_probes,
 )
-from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
 from services.runtime.runner import ProjectionRunner
 from services.runtime.settings import ServiceSettings
+from services.runtime.tokens import verifier_for
 from services.runtime.translation import Translator
 
 log = logging.getLogger(__name__)
@@ -71,9 +71,7 @@ class ServiceSpec:
 
 def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     """The FastAPI app of a service; connects to nothing until its lifespan starts."""
-    ctx = ServiceContext(
-        settings, Permissions(jwt_secret(settings.jwt_secret), spec.permission_table)
-    )
+    ctx = ServiceContext(settings, Permissions(verifier_for(settings), spec.permission_table))
     # Built now, connected in the lifespan: the AsyncAPI document exists either way.
     ctx.broker = KafkaBroker(
         settings.kafka_bootstrap,

@@ -41,7 +41,16 @@ class ServiceSettings(BaseSettings):
     db_name: str = ""
     db_schema: str = "public"
     cipher_key: str = Field(default="", description="Base64 AES key for events at rest")
-    jwt_secret: str = Field(default_factory=lambda: shared("JWT_SECRET", ""))
+    # Bearer tokens (runtime/tokens.py). An empty JWKS means the development one in the state
+    # directory, which production refuses; the audience defaults to ssp-<service>.
+    jwt_jwks: str = Field(default_factory=lambda: shared("JWT_JWKS", ""))
+    jwt_issuer: str = Field(default_factory=lambda: shared("JWT_ISSUER", "ssp-dev"))
+    jwt_audience: str = ""
+    jwt_max_lifetime_seconds: int = Field(
+        default_factory=lambda: int(shared("JWT_MAX_LIFETIME_SECONDS", "900")), ge=1
+    )
+    jwt_revoked_jtis: str = Field(default_factory=lambda: shared("JWT_REVOKED_JTIS", ""))
+    jwt_revocation_file: str = Field(default_factory=lambda: shared("JWT_REVOCATION_FILE", ""))
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
