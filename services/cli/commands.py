@@ -98,6 +98,30 @@ def _write_or_check(
     return 0
 
 
+def migrate(args: argparse.Namespace) -> int:
+    """Create the services' protected tables as the migration role and grant their roles."""
+    import asyncio
+    import importlib
+
+    from services.runtime.dbroles import SERVICES as STORES
+    from services.runtime.dbroles import migrate as run_migration
+    from services.runtime.serve import spec_module
+
+    chosen = args.service or list(STORES)
+    unknown = sorted(set(chosen) - set(STORES))
+    if unknown:
+        raise UsageError(f"no such service: {', '.join(unknown)} (one of {', '.join(STORES)})")
+    if args.db and len(chosen) != 1:
+        raise UsageError("--db needs exactly one service")
+    for service in chosen:
+        spec = importlib.import_module(spec_module(service)).SPEC
+        overrides = {"db_name": args.db} if args.db else {}
+        settings = ServiceSettings.for_service(service, **overrides)
+        asyncio.run(run_migration(settings, spec.application_class, spec.schema))
+        print(f"migrate: {service} ({settings.db_name}) for role {settings.pg_user}")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     """Run one service in the foreground."""
     serve_service(args.service, args.port)

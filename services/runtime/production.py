@@ -21,6 +21,17 @@ class ProductionRefusal(RuntimeError):
     """A secret production needs is missing or too weak; the message is one line."""
 
 
+def load_secret_files() -> None:
+    """Set each unset ``NAME`` from the file ``NAME_FILE`` names (Compose and Kubernetes
+    mount secrets as files; the official PostgreSQL image reads them the same way)."""
+    for name, path in list(os.environ.items()):
+        if name.startswith("SSP_") and name.endswith("_FILE") and path:
+            target = name.removesuffix("_FILE")
+            if not os.environ.get(target):
+                with open(path) as f:
+                    os.environ[target] = f.read().strip()
+
+
 def is_production() -> bool:
     """Whether this process runs with SSP_ENV=production."""
     return os.environ.get("SSP_ENV", "development").strip().lower() == "production"

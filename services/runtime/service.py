@@ -16,6 +16,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
 from services.runtime.auth import Permissions
+from services.runtime.dbroles import SchemaStep, migrate
 from services.runtime.eventstore import open_application
 from services.runtime.guards import install_request_guards
 from services.runtime.http import (
@@ -67,6 +68,8 @@ class ServiceSpec:
     translator: Translator | None = None
     projections: Callable[[ServiceContext], Sequence[RunnerSpec]] | None = None
     on_start: Callable[[ServiceContext], Any] | None = None
+    # Tables the migration role creates for this service, and what the service keeps on them.
+    schema: SchemaStep | None = None
 
 
 def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
@@ -115,6 +118,8 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         if spec.application_class is not None:
             ctx.application = spec.application_class()
         return
+    if s.migrate_on_start:
+        await migrate(s, spec.application_class, spec.schema)
     ctx.pool = await asyncpg.create_pool(
         s.pg_dsn, min_size=1, max_size=10, server_settings={"search_path": s.db_schema}
     )

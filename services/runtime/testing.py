@@ -19,6 +19,7 @@ import psycopg
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import CloudEvent, EventPayload
 
+from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.settings import ServiceSettings, shared, state_dir
 from services.runtime.tokens import ALGORITHM, SERVICES, audience_of, dev_signing_key, issue_token
 
@@ -121,7 +122,7 @@ def create_database(prefix: str) -> str:
     """A new empty database with a unique name."""
     name = f"t_{prefix}_{uuid.uuid4().hex[:10]}"
     with _admin_conn() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(create_database_sql(name))
     return name
 
 
@@ -308,7 +309,9 @@ def start_at_end(db: str, runner: str, topic: str) -> None:
     offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
 
     async def seed() -> None:
-        conn = await asyncpg.connect(ServiceSettings.for_service("admin", db_name=db).pg_dsn)
+        # As the migration role, which owns the tracking tables the service's role then uses.
+        settings = as_migrator(ServiceSettings.for_service("admin", db_name=db))
+        conn = await asyncpg.connect(settings.pg_dsn)
         try:
             await conn.execute(TRACKING_DDL)
             await store_offsets(conn, runner, offsets)

@@ -226,5 +226,5 @@ def verifier_for(settings: Any) -> TokenVerifier:
         audience=settings.jwt_audience or audience_of(settings.service),
         max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
         revoked=settings.jwt_revoked_jtis.split(","),
-        revocation_file=settings.jwt_revocation_file,
+        revocation_file=settings.jwt_revocation_list,
     )
