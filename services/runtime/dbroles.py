@@ -82,6 +82,21 @@ def as_migrator(settings: Any) -> Any:
     return settings.model_copy(update={"pg_user": user, "pg_password": password})
 
 
+def _create_store(migrator: Any, application_class: type[Application]) -> Restriction:
+    """The library's tables of ``application_class``, created as the migration role."""
+    from services.runtime.eventstore import eventstore_env
+
+    # Unencrypted: creating tables needs no key, and the migration role never holds one.
+    env = {
+        **eventstore_env(migrator, encrypted=False),
+        "CREATE_TABLE": "y",
+        "POSTGRES_POOL_SIZE": "1",
+    }
+    app = application_class(env=env)
+    app.close()
+    return event_store_restriction(f"{app.name.lower()}_events")
+
+
 # A service's own schema step: creates tables as the migration role, returns restrictions.
 SchemaStep = Callable[[asyncpg.Connection], Awaitable[Sequence[Restriction]]]
 
@@ -93,29 +108,33 @@ async def migrate(
 ) -> None:
     """As the migration role: create the tables the service must not own, then grant its role."""
     migrator = as_migrator(settings)
-    restrictions: list[Restriction] = []
-    if application_class is not None:
-        from services.runtime.eventstore import eventstore_env
-
-        # Unencrypted: creating tables needs no key, and the migration role never holds one.
-        env = {
-            **eventstore_env(migrator, encrypted=False),
-            "CREATE_TABLE": "y",
-            "POSTGRES_POOL_SIZE": "1",
-        }
-        app = await asyncio.to_thread(application_class, env=env)
-        app.close()
-        restrictions.append(event_store_restriction(f"{app.name.lower()}_events"))
     conn = await asyncpg.connect(
         migrator.pg_dsn, server_settings={"search_path": settings.db_schema}
     )
     try:
+        # Two instances starting together would otherwise GRANT on the same rows at once
+        # ("tuple concurrently updated").
+        await conn.execute("SELECT pg_advisory_lock(hashtext('ssp-migrate'))")
+        restrictions: list[Restriction] = []
+        if application_class is not None:
+            restrictions.append(await asyncio.to_thread(_create_store, migrator, application_class))
         if schema is not None:
             restrictions.extend(await schema(conn))
+        for r in restrictions:
+            owner = await conn.fetchval(
+                "SELECT tableowner FROM pg_tables WHERE schemaname = $1 AND tablename = $2",
+                settings.db_schema,
+                r.table,
+            )
+            # A restriction the owner could lift again would protect nothing: fail loudly.
+            if owner != migrator.pg_user:
+                raise RuntimeError(
+                    f"{settings.db_name}.{r.table} is owned by {owner}, not {migrator.pg_user}"
+                )
         for statement in grants(settings, restrictions):
             await conn.execute(statement)
     finally:
-        await conn.close()
+        await conn.close()  # ends the session, and its advisory lock with it
     log.info("migrated %s as %s for %s", settings.db_name, migrator.pg_user, settings.pg_user)
 
 

@@ -1,13 +1,16 @@
 """Bearer tokens verify only with a published key, for this service, from this issuer, briefly."""
 
+import functools
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
 import pytest
 
-from services.runtime.tests.token_keys import AUDIENCE, TestIdP
-from services.runtime.tokens import dev_key_paths, issue_token
+from services.runtime.tests.token_keys import AUDIENCE, ISSUER, TestIdP
+from services.runtime.tokens import TokenVerifier, dev_key_paths, issue_token
 
 
 @pytest.fixture
@@ -90,3 +93,20 @@ def test_the_development_key_is_published_in_the_state_dirs_jwks() -> None:
     kid = jwt.get_unverified_header(token)["kid"]
     assert kid in dev_key_paths()[1].read_text()
     assert "PRIVATE" not in dev_key_paths()[1].read_text()
+
+
+def test_the_jwks_can_come_from_the_identity_providers_url(idp: TestIdP) -> None:
+    # An OpenID Connect provider publishes its JWKS over HTTP(S); here a local server does.
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(idp.jwks.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{idp.jwks.name}"
+        verifier = TokenVerifier(url, issuer=ISSUER, audience=AUDIENCE, max_lifetime_seconds=900)
+        assert verifier.verify(idp.sign(kid="old"))["sub"] == "auditor-1"
+        with pytest.raises(jwt.InvalidTokenError, match="Audience"):
+            verifier.verify(idp.sign(aud="ssp-elsewhere"))
+    finally:
+        server.shutdown()
+        server.server_close()
