@@ -1,5 +1,6 @@
 """Bad input to the ssp command: exit code 2 and a one-line reason."""
 
+import jwt
 import pytest
 
 from services.cli.main import main
@@ -41,3 +42,26 @@ def test_an_unknown_sub_command_exits_2() -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["frobnicate"])
     assert exit_.value.code == 2
+
+
+def test_a_token_names_only_the_audience_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "--role", "auditor", "--sub", "a-1", "--audience", "reporting"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert jwt.decode(token, options={"verify_signature": False})["aud"] == "ssp-reporting"
+    with pytest.raises(jwt.InvalidTokenError, match="Audience"):
+        verify_token(verifier_for(ServiceSettings.for_service("incidents")), token)
+
+
+def test_a_token_longer_lived_than_the_services_accept_is_not_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["token", "--role", "auditor", "--sub", "a-1", "--audience", "reporting"]
+    assert main([*argv, "--ttl", "43200"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "cap of 900 seconds" in captured.err
+
+
+def test_migrating_an_unknown_service_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "payroll"]) == 2
+    assert capsys.readouterr().err.startswith("ssp migrate: no such service: payroll")
