@@ -107,6 +107,8 @@ async def migrate(
     schema: SchemaStep | None = None,
 ) -> None:
     """As the migration role: create the tables the service must not own, then grant its role."""
+    if settings.service not in SERVICES:
+        return  # the canary and tools run on the admin role, which needs no grants
     migrator = as_migrator(settings)
     conn = await asyncpg.connect(
         migrator.pg_dsn, server_settings={"search_path": settings.db_schema}
@@ -131,7 +133,18 @@ async def migrate(
                 raise RuntimeError(
                     f"{settings.db_name}.{r.table} is owned by {owner}, not {migrator.pg_user}"
                 )
-        for statement in grants(settings, restrictions):
+        # Only the migration's own tables: those the service made for itself are its own, and
+        # GRANT on a table the grantor has no privilege on fails outright.
+        owned = await conn.fetch(
+            "SELECT 'TABLE' AS kind, tablename AS name FROM pg_tables"
+            " WHERE schemaname = $1 AND tableowner = $2"
+            " UNION ALL SELECT 'SEQUENCE', sequencename FROM pg_sequences"
+            " WHERE schemaname = $1 AND sequenceowner = $2",
+            settings.db_schema,
+            migrator.pg_user,
+        )
+        objects = [(r["kind"], r["name"]) for r in owned]
+        for statement in grants(settings, restrictions, objects):
             await conn.execute(statement)
     finally:
         await conn.close()  # ends the session, and its advisory lock with it
@@ -142,7 +155,11 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def grants(settings: Any, restrictions: Sequence[Restriction] = ()) -> list[str]:
+def grants(
+    settings: Any,
+    restrictions: Sequence[Restriction] = (),
+    objects: Sequence[tuple[str, str]] = (),
+) -> list[str]:
     """Let the service's role into its database only: connect, create its own tables, DML on
     the migration's tables except where restricted."""
     db, role, schema = _q(settings.db_name), _q(settings.pg_user), _q(settings.db_schema)
@@ -150,9 +167,10 @@ def grants(settings: Any, restrictions: Sequence[Restriction] = ()) -> list[str]
         f"REVOKE ALL ON DATABASE {db} FROM PUBLIC",
         f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {role}",
         f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
     ]
+    for kind, name in objects:
+        privileges = "SELECT, INSERT, UPDATE, DELETE" if kind == "TABLE" else "USAGE, SELECT"
+        statements.append(f"GRANT {privileges} ON {kind} {schema}.{_q(name)} TO {role}")
     if settings.service in SCHEMA_MAKERS:
         statements.append(f"GRANT CREATE ON DATABASE {db} TO {role}")
     for r in restrictions:

@@ -4,7 +4,7 @@ from typing import TypeVar
 
 from eventsourcing.application import Application
 
-from services.runtime.dbroles import role_of
+from services.runtime.dbroles import SERVICES
 from services.runtime.keys import cipher_key
 from services.runtime.settings import ServiceSettings
 
@@ -31,8 +31,9 @@ def eventstore_env(settings: ServiceSettings, encrypted: bool = True) -> dict[st
         # relay, which reads past its position, would skip the late one. The lock costs
         # write throughput and keeps the notification log gap-free in commit order.
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
-        # A service's role may not create its store: `ssp migrate` does, as the migration role.
-        "CREATE_TABLE": "n" if settings.pg_user == role_of(settings.service) else "y",
+        # A service's role may not create its store: `ssp migrate` does, as the migration role
+        # (the canary's store, on the admin role, makes its own table).
+        "CREATE_TABLE": "n" if settings.service in SERVICES else "y",
     }
     if encrypted:
         env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"

@@ -129,3 +129,17 @@ def test_migrations_run_as_the_migration_role_which_owns_the_protected_tables(
             ).fetchall()
         )
     assert owners == {"audit_trail": "ssp_migrate", "audit_chain_head": "ssp_migrate"}
+
+
+def test_migrating_again_leaves_a_services_own_tables_alone(
+    migrated: dict[str, ServiceSettings],
+) -> None:
+    # Every start migrates; tables the service made for itself (its relay position) stay its own.
+    staffing = migrated["staffing"]
+    with connect(staffing) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS own_position (relay text PRIMARY KEY)")
+    asyncio.run(migrate(staffing, StaffingApplication))
+    with connect(staffing) as conn:
+        conn.execute("DELETE FROM own_position")
+        owner = conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'own_position'")
+        assert owner.fetchone() == ("ssp_staffing",)
