@@ -13,7 +13,9 @@ from ssp_contracts.topics import EVENT_TOPICS
 from bench.common import Measure, Stopwatch, fresh_database
 from services.reporting.feed import end_offsets
 from services.reporting.replay import Window, replay_into
+from services.reporting.schema import migrate_schema
 from services.reporting.tests.builders import publish, received
+from services.runtime.dbroles import migrate
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
 
@@ -113,6 +115,7 @@ def run(events: int) -> Measure:
     ends = end_offsets(settings.kafka_bootstrap, EVENT_TOPICS)
     with fresh_database("benchreplay") as db:
         replay_settings = ServiceSettings.for_service("reporting", db_name=db)
+        asyncio.run(migrate(replay_settings, schema=migrate_schema))  # as `make up` does
         with Stopwatch() as watch:
             asyncio.run(replay_into(replay_settings, "replayed", Window()))
     raw_seconds, read = _raw_seconds(settings.kafka_bootstrap, ends)

@@ -32,12 +32,13 @@ SSP_REPO_DIR="${SSP_REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd
 # Derived conveniences for clients (override only if you know why).
 : "${SSP_KAFKA_BOOTSTRAP:=127.0.0.1:${SSP_KAFKA_PORT}}"
 : "${SSP_PG_HOST:=127.0.0.1}"
-: "${SSP_PG_USER:=ssp}"
-: "${SSP_PG_PASSWORD:=ssp}"
+# PostgreSQL roles and their passwords: stack.sh generates them into
+# ${SSP_STATE_DIR}/secrets/pg/<role>.password and the services' settings read them there
+# (services/runtime/dbroles.py); set SSP_<SERVICE>_PG_USER/_PG_PASSWORD only to override.
 : "${SSP_PROM_URL:=http://127.0.0.1:${SSP_PROM_PORT}}"
 
 export SSP_REPO_DIR SSP_STATE_DIR \
     SSP_KAFKA_PORT SSP_KAFKA_CONTROLLER_PORT SSP_PG_PORT SSP_PROM_PORT \
     SSP_ALERTMANAGER_PORT SSP_ALERT_WEBHOOK_PORT \
     SSP_INCIDENTS_PORT SSP_DISCLOSURE_PORT SSP_STAFFING_PORT SSP_REPORTING_PORT \
-    SSP_PYTHON SSP_KAFKA_BOOTSTRAP SSP_PG_HOST SSP_PG_USER SSP_PG_PASSWORD SSP_PROM_URL
+    SSP_PYTHON SSP_KAFKA_BOOTSTRAP SSP_PG_HOST SSP_PROM_URL

@@ -3,8 +3,6 @@
 import argparse
 from collections.abc import Callable, Sized
 
-from services.runtime.auth import issue_token
-from services.runtime.keys import jwt_secret
 from services.runtime.serve import SERVICES
 from services.runtime.serve import serve as serve_service
 from services.runtime.settings import ServiceSettings, shared
@@ -18,20 +16,32 @@ class UsageError(Exception):
 
 def token(args: argparse.Namespace) -> int:
     """Print a development bearer token; one the services would refuse is not printed."""
+    from services.runtime.production import is_production
     from services.runtime.scope import REQUIRED_CLAIMS, claim_refusal, missing_claim
+    from services.runtime.tokens import SERVICES as AUDIENCES
+    from services.runtime.tokens import audience_of, issue_token
 
+    if is_production():
+        raise UsageError(
+            "ssp token mints development tokens; it refuses to run with SSP_ENV=production"
+        )
     if args.role in REQUIRED_CLAIMS:
         claim = missing_claim(args.role, {"school": args.school, "borough": args.borough})
         if claim is not None:
             raise UsageError(f"{claim_refusal(args.role, claim).message} (--{claim})")
+    cap = int(shared("JWT_MAX_LIFETIME_SECONDS", "900"))
+    if not 0 < args.ttl <= cap:
+        raise UsageError(f"--ttl must be between 1 and the services' cap of {cap} seconds")
+    # A service name stands for its audience (incidents -> ssp-incidents).
+    audiences = [audience_of(a) if a in AUDIENCES else a for a in args.audience]
     try:
         print(
             issue_token(
-                jwt_secret(shared("JWT_SECRET", "")),
                 sub=args.sub,
                 role=args.role,
                 school=args.school,
                 borough=args.borough,
+                audience=audiences[0] if len(audiences) == 1 else audiences,
                 ttl_seconds=args.ttl,
             )
         )
@@ -85,6 +95,30 @@ def _write_or_check(
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     print(f"{what}: {len(written)} written")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """Create the services' protected tables as the migration role and grant their roles."""
+    import asyncio
+    import importlib
+
+    from services.runtime.dbroles import SERVICES as STORES
+    from services.runtime.dbroles import migrate as run_migration
+    from services.runtime.serve import spec_module
+
+    chosen = args.service or list(STORES)
+    unknown = sorted(set(chosen) - set(STORES))
+    if unknown:
+        raise UsageError(f"no such service: {', '.join(unknown)} (one of {', '.join(STORES)})")
+    if args.db and len(chosen) != 1:
+        raise UsageError("--db needs exactly one service")
+    for service in chosen:
+        spec = importlib.import_module(spec_module(service)).SPEC
+        overrides = {"db_name": args.db} if args.db else {}
+        settings = ServiceSettings.for_service(service, **overrides)
+        asyncio.run(run_migration(settings, spec.application_class, spec.schema))
+        print(f"migrate: {service} ({settings.db_name}) for role {settings.pg_user}")
     return 0
 
 

@@ -94,7 +94,9 @@ async def _deployments_known(url: str, world: World, runner: Runner, progress: P
     task = progress.add_task("deployments reach incidents' view", total=len(wanted))
     deadline = time.monotonic() + 120
     while True:
-        answer = await runner.client.get(f"{url}/deployments", headers=runner.headers(AUDITOR))
+        answer = await runner.client.get(
+            f"{url}/deployments", headers=runner.headers(AUDITOR, "incidents")
+        )
         known = {(d["officer_id"], s) for d in answer.json() for s in d["school_ids"]}
         progress.update(task, completed=len(wanted & known))
         if wanted <= known:

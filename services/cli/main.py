@@ -11,6 +11,7 @@ from services.cli.recovery.drill_cli import register as register_drill
 from services.cli.relay_commands import register as register_relay
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
+from services.runtime.production import ProductionRefusal, load_secret_files
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,8 +24,23 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="actor id")
     token.add_argument("--school")
     token.add_argument("--borough")
-    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds")
+    token.add_argument(
+        "--audience",
+        action="append",
+        required=True,
+        help="service the token is for (incidents, ssp-incidents, ...); repeat for several",
+    )
+    token.add_argument("--ttl", type=int, default=900, help="seconds (at most the cap, 900)")
     token.set_defaults(func=commands.token)
+
+    migrate = sub.add_parser(
+        "migrate", help="create the services' tables as the migration role, grant their roles"
+    )
+    migrate.add_argument(
+        "service", nargs="*", help="incidents, disclosure, staffing, reporting (all)"
+    )
+    migrate.add_argument("--db", help="database name (one service only)")
+    migrate.set_defaults(func=commands.migrate)
 
     topics = sub.add_parser("topics", help="Kafka topics of the catalogue")
     topics.add_argument("action", choices=["create", "list"])
@@ -62,12 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; exit code 2 with a one-line reason on bad input."""
     args = build_parser().parse_args(argv)
+    load_secret_files()
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
     except commands.UsageError as exc:
         print(f"ssp {args.command}: {exc}", file=sys.stderr)
         return 2
+    except ProductionRefusal as exc:
+        print(f"ssp {args.command}: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -8,13 +8,11 @@ from typing import Any
 import httpx
 
 from services.cli.workload.steps import ANALYST, AUDITOR, Who
-from services.runtime.auth import issue_token
-from services.runtime.keys import jwt_secret
-from services.runtime.settings import shared
+from services.runtime.tokens import audience_of, issue_token
 
 
 def _get(client: httpx.Client, who: Who, path: str, **params: str) -> Any:
-    token = issue_token(jwt_secret(shared("JWT_SECRET", "")), sub=who.sub, role=who.role)
+    token = issue_token(sub=who.sub, role=who.role, audience=audience_of("reporting"))
     response = client.get(path, params=params, headers={"Authorization": f"Bearer {token}"})
     response.raise_for_status()
     return response.json()

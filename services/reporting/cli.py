@@ -12,6 +12,7 @@ import asyncpg
 
 from services.reporting import audit_trail, rebuild
 from services.reporting.audit_trail import AuditFilter
+from services.runtime.dbroles import as_migrator
 from services.runtime.settings import ServiceSettings
 
 
@@ -226,7 +227,10 @@ def _time(text: str | None, option: str) -> datetime | None:
 
 def _settings(args: argparse.Namespace) -> ServiceSettings:
     overrides = {k: v for k, v in (("db_name", args.db), ("db_schema", args.schema)) if v}
-    return ServiceSettings.for_service("reporting", **overrides)
+    settings = ServiceSettings.for_service("reporting", **overrides)
+    # Swapping a schema in replaces the audit trail's tables: a schema change, made by the
+    # migration role (reporting's own role may only add to the trail).
+    return as_migrator(settings) if getattr(args, "swap", False) else settings
 
 
 async def _rebuild(args: argparse.Namespace) -> int:

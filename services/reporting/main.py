@@ -12,6 +12,7 @@ from services.reporting.api.performance import router as performance_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
+from services.reporting.schema import migrate_schema
 from services.reporting.signing import AuditSettings
 from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
@@ -56,6 +57,7 @@ SPEC = ServiceSpec(
     routers=[audit_router, abstraction_router, performance_router],
     projections=projections,
     on_start=start_view_metrics,
+    schema=migrate_schema,
 )
 
 

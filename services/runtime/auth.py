@@ -1,7 +1,6 @@
 """Bearer JWT authentication and the per-service permission table (DESIGN §5)."""
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -12,13 +11,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.runtime.domain import Actor, Forbidden, Unauthenticated
 from services.runtime.scope import ROLES, claim_refusal, forbid_outside, missing_claim
+from services.runtime.tokens import TokenVerifier
 
 log = logging.getLogger("ssp.auth")
 
-ISSUER = "ssp-dev"
 # Where a request's already verified principal is kept in the ASGI scope's state.
 VERIFIED = "ssp_principal"
-ALGORITHM = "HS256"
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -40,38 +38,9 @@ class Principal:
         return {"school": self.school, "borough": self.borough}
 
 
-def issue_token(
-    secret: str,
-    *,
-    sub: str,
-    role: str,
-    school: str | None = None,
-    borough: str | None = None,
-    ttl_seconds: int = 12 * 3600,
-) -> str:
-    """A signed bearer token (development and tests; production tokens come from the IdP)."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "sub": sub,
-        "role": role,
-        "iss": ISSUER,
-        "iat": now,
-        "exp": now + ttl_seconds,
-    }
-    if school:
-        claims["school"] = school
-    if borough:
-        claims["borough"] = borough
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
-
-
-def verify_token(secret: str, token: str) -> Principal:
+def verify_token(verifier: TokenVerifier, token: str) -> Principal:
     """The Principal of a valid token; raises jwt.InvalidTokenError otherwise."""
-    claims = jwt.decode(
-        token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["sub", "exp"]}
-    )
+    claims = verifier.verify(token)
     role = claims.get("role")
     if role not in ROLES:
         raise jwt.InvalidTokenError(f"unknown role {role!r}")
@@ -88,11 +57,13 @@ def verify_token(secret: str, token: str) -> Principal:
 class Permissions:
     """One service's permission table: action name to the roles allowed to perform it."""
 
-    def __init__(self, secret: str, table: Mapping[str, frozenset[str] | set[str]]) -> None:
+    def __init__(
+        self, verifier: TokenVerifier, table: Mapping[str, frozenset[str] | set[str]]
+    ) -> None:
         unknown = {r for roles in table.values() for r in roles} - set(ROLES)
         if unknown:
             raise ValueError(f"unknown roles in permission table: {sorted(unknown)}")
-        self.secret = secret
+        self.verifier = verifier
         self.table = {action: frozenset(roles) for action, roles in table.items()}
 
     def require(self, action: str) -> Callable[..., Any]:
@@ -125,7 +96,7 @@ class Permissions:
         if credentials is None:
             self._refuse(request, Unauthenticated("bearer-token", "missing bearer token"))
         try:
-            return verify_token(self.secret, credentials.credentials)
+            return verify_token(self.verifier, credentials.credentials)
         except jwt.InvalidTokenError as exc:
             refusal = Unauthenticated("bearer-token", f"invalid bearer token: {exc}")
             self._refuse(request, refusal)

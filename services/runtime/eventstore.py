@@ -4,15 +4,19 @@ from typing import TypeVar
 
 from eventsourcing.application import Application
 
+from services.runtime.dbroles import SERVICES
 from services.runtime.keys import cipher_key
 from services.runtime.settings import ServiceSettings
 
 A = TypeVar("A", bound=Application)
 
 
-def eventstore_env(settings: ServiceSettings) -> dict[str, str]:
-    """The eventsourcing environment for ``settings``' database and key."""
-    return {
+def eventstore_env(settings: ServiceSettings, encrypted: bool = True) -> dict[str, str]:
+    """The eventsourcing environment for ``settings``' database and key.
+
+    Unencrypted only for the migration, which creates tables and never reads an event.
+    """
+    env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": settings.db_name,
         "POSTGRES_HOST": settings.pg_host,
@@ -26,11 +30,15 @@ def eventstore_env(settings: ServiceSettings) -> dict[str, str]:
         # table lock, so concurrent commits can land out of notification-id order and the
         # relay, which reads past its position, would skip the late one. The lock costs
         # write throughput and keeps the notification log gap-free in commit order.
-        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
-        "CIPHER_KEY": cipher_key(settings.service, settings.cipher_key),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
-        "CREATE_TABLE": "y",
+        # A service's role may not create its store: `ssp migrate` does, as the migration role
+        # (the canary's store, on the admin role, makes its own table).
+        "CREATE_TABLE": "n" if settings.service in SERVICES else "y",
     }
+    if encrypted:
+        env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+        env["CIPHER_KEY"] = cipher_key(settings.service, settings.cipher_key)
+    return env
 
 
 def open_application(app_class: type[A], settings: ServiceSettings) -> A:

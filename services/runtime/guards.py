@@ -97,7 +97,7 @@ def _token_refusal(scope: Scope) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return "missing bearer token"
     try:
-        principal = verify_token(scope["app"].state.ssp.permissions.secret, token.strip())
+        principal = verify_token(scope["app"].state.ssp.permissions.verifier, token.strip())
     except jwt.InvalidTokenError as exc:
         return f"invalid bearer token: {exc}"
     # Kept for the permission check, so a write's token is verified once, not twice.

@@ -98,11 +98,16 @@ class ProjectionRunner:
         self.subscriber(self.handle)
 
     async def setup(self) -> None:
-        """Create the tracking tables and every projection's tables."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(TRACKING_DDL)
-            for projection in self.projections:
-                await projection.create_tables(conn)
+        """Create the tracking tables and every projection's tables (unless migrated)."""
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                await conn.execute(TRACKING_DDL)
+                for projection in self.projections:
+                    await projection.create_tables(conn)
+        except asyncpg.InsufficientPrivilegeError as exc:
+            # The migration role made these tables (runtime/dbroles.py) and the service's role
+            # may not alter them; `ssp migrate` keeps their DDL current instead.
+            log.info("%s: tables belong to the migration role (%s)", self.name, exc)
 
     async def stored_offsets(self) -> dict[tuple[str, int], int]:
         """Next offset to read per (topic, partition), as stored with the read model."""

@@ -5,6 +5,7 @@ import importlib
 import uvicorn
 
 from services.runtime.logs import configure_logging
+from services.runtime.production import check_production
 from services.runtime.service import create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -21,6 +22,7 @@ def serve(service: str, port: int | None = None) -> None:
     if service not in SERVICES:
         raise ValueError(f"service must be one of {', '.join(SERVICES)}")
     settings = ServiceSettings.for_service(service, **({"port": port} if port else {}))
+    check_production(settings)  # before anything could generate a development key
     configure_logging(service)
     module = importlib.import_module(spec_module(service))
     create_app = getattr(module, "create_app", lambda s: create_service_app(module.SPEC, s))

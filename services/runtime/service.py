@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 
 from services.runtime.auth import Permissions
 from services.runtime.clock import Clock, SystemClock
+from services.runtime.dbroles import SchemaStep, migrate
 from services.runtime.eventstore import open_application
 from services.runtime.guards import install_request_guards
 from services.runtime.http import (
@@ -25,12 +26,12 @@ from services.runtime.http import (
     install_error_handlers,
     install_probes,
 )
-from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
 from services.runtime.runner import ProjectionRunner
 from services.runtime.settings import ServiceSettings
+from services.runtime.tokens import verifier_for
 from services.runtime.translation import Translator
 
 log = logging.getLogger(__name__)
@@ -73,15 +74,15 @@ class ServiceSpec:
     # Builds the service's typed context once the store and pool are open.
     context: Callable[[ServiceContext], object] | None = None
     on_start: Callable[[ServiceContext], Any] | None = None
+    # Tables the migration role creates for this service, and what the service keeps on them.
+    schema: SchemaStep | None = None
 
 
 def create_service_app(
     spec: ServiceSpec, settings: ServiceSettings, clock: Clock | None = None
 ) -> FastAPI:
     """The FastAPI app of a service; connects to nothing until its lifespan starts."""
-    ctx = ServiceContext(
-        settings, Permissions(jwt_secret(settings.jwt_secret), spec.permission_table)
-    )
+    ctx = ServiceContext(settings, Permissions(verifier_for(settings), spec.permission_table))
     if clock is not None:
         ctx.clock = clock
     # Built now, connected in the lifespan: the AsyncAPI document exists either way.
@@ -129,6 +130,8 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         if spec.context is not None:
             ctx.service = spec.context(ctx)
         return
+    if s.migrate_on_start:
+        await migrate(s, spec.application_class, spec.schema)
     ctx.pool = await asyncpg.create_pool(
         s.pg_dsn, min_size=1, max_size=10, server_settings={"search_path": s.db_schema}
     )

@@ -36,12 +36,28 @@ class ServiceSettings(BaseSettings):
     )
     pg_host: str = Field(default_factory=lambda: shared("PG_HOST", "127.0.0.1"))
     pg_port: int = Field(default_factory=lambda: int(shared("PG_PORT", "15432")))
-    pg_user: str = Field(default_factory=lambda: shared("PG_USER", "ssp"))
-    pg_password: str = Field(default_factory=lambda: shared("PG_PASSWORD", "ssp"))
+    # Empty: the service's own role and the password the stack script generated for it
+    # (runtime/dbroles.py); SSP_<SERVICE>_PG_USER / _PG_PASSWORD set them explicitly.
+    pg_user: str = ""
+    pg_password: str = ""
     db_name: str = ""
+    # Development runs the migration (as the migration role) at start; production runs
+    # `ssp migrate` as a job of its own and the service never holds that role's password.
+    migrate_on_start: bool = Field(
+        default_factory=lambda: shared("ENV", "development").lower() != "production"
+    )
     db_schema: str = "public"
     cipher_key: str = Field(default="", description="Base64 AES key for events at rest")
-    jwt_secret: str = Field(default_factory=lambda: shared("JWT_SECRET", ""))
+    # Bearer tokens (runtime/tokens.py). An empty JWKS means the development one in the state
+    # directory, which production refuses; the audience defaults to ssp-<service>.
+    jwt_jwks: str = Field(default_factory=lambda: shared("JWT_JWKS", ""))
+    jwt_issuer: str = Field(default_factory=lambda: shared("JWT_ISSUER", "ssp-dev"))
+    jwt_audience: str = ""
+    jwt_max_lifetime_seconds: int = Field(
+        default_factory=lambda: int(shared("JWT_MAX_LIFETIME_SECONDS", "900")), ge=1
+    )
+    jwt_revoked_jtis: str = Field(default_factory=lambda: shared("JWT_REVOKED_JTIS", ""))
+    jwt_revocation_list: str = Field(default_factory=lambda: shared("JWT_REVOCATION_LIST", ""))
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
@@ -67,9 +83,12 @@ class ServiceSettings(BaseSettings):
         config = SettingsConfigDict(env_prefix=f"SSP_{service.upper()}_", extra="ignore")
         bound = type(f"{service.title()}Settings", (cls,), {"model_config": config})
         settings = bound(**{"service": service, **overrides})
+        from services.runtime.dbroles import credentials
+
+        user, password = credentials(service, settings.pg_user, settings.pg_password)
         defaults = {"port": DEFAULT_PORTS.get(service, 0), "db_name": service}
         unset = {k: v for k, v in defaults.items() if k not in settings.model_fields_set}
-        return settings.model_copy(update=unset)
+        return settings.model_copy(update={**unset, "pg_user": user, "pg_password": password})
 
     @property
     def pg_dsn(self) -> str:

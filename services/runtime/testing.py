@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +19,13 @@ import psycopg
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import CloudEvent, EventPayload
 
-from services.runtime.auth import ALGORITHM, ISSUER, issue_token
-from services.runtime.keys import jwt_secret
+from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.settings import ServiceSettings, shared, state_dir
+from services.runtime.tokens import ALGORITHM, SERVICES, audience_of, dev_signing_key, issue_token
+
+# Tests' tokens name all four services (an identity provider may issue such a token); a test of
+# audiences passes its own.
+ALL_AUDIENCES = [audience_of(s) for s in SERVICES]
 
 
 def cloud_event(
@@ -57,14 +61,49 @@ def free_port() -> int:
         return port
 
 
+class Bearer(MutableMapping[str, str]):
+    """An Authorization header whose development token is minted again before it expires.
+
+    Tests keep headers in module constants that outlive one token's capped lifetime.
+    """
+
+    def __init__(self, **claims: Any) -> None:
+        self.claims = claims
+        self.token, self.minted = "", 0.0
+        self.others: dict[str, str] = {}  # headers a client adds (TestClient's user-agent)
+
+    def __getitem__(self, key: str) -> str:
+        if key != "Authorization":
+            return self.others[key]
+        lifetime = int(shared("JWT_MAX_LIFETIME_SECONDS", "900"))
+        if not self.token or time.time() - self.minted > lifetime / 2:
+            self.token, self.minted = issue_token(**self.claims, ttl_seconds=lifetime), time.time()
+        return f"Bearer {self.token}"
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.others[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.others[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("Authorization", *self.others))
+
+    def __len__(self) -> int:
+        return 1 + len(self.others)
+
+
 def bearer(
-    role: str, sub: str, school: str | None = None, borough: str | None = None
-) -> dict[str, str]:
-    """Authorization header with a development token."""
-    token = issue_token(
-        jwt_secret(shared("JWT_SECRET", "")), sub=sub, role=role, school=school, borough=borough
+    role: str,
+    sub: str,
+    school: str | None = None,
+    borough: str | None = None,
+    audience: str | list[str] | None = None,
+) -> Bearer:
+    """Authorization header with a development token (for every service unless ``audience``)."""
+    return Bearer(
+        sub=sub, role=role, school=school, borough=borough, audience=audience or ALL_AUDIENCES
     )
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _admin_conn() -> psycopg.Connection[Any]:
@@ -83,7 +122,7 @@ def create_database(prefix: str) -> str:
     """A new empty database with a unique name."""
     name = f"t_{prefix}_{uuid.uuid4().hex[:10]}"
     with _admin_conn() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(create_database_sql(name))
     return name
 
 
@@ -237,17 +276,23 @@ def role_refused(response: httpx.Response | Any) -> bool:
     return response.status_code == 403 and refusal_rule(response) == "role-not-permitted"
 
 
-def raw_bearer(claims: dict[str, Any]) -> dict[str, str]:
-    """Authorization header with a token of exactly ``claims`` (plus issuer and expiry).
+def raw_bearer(claims: dict[str, Any], headers: dict[str, Any] | None = None) -> dict[str, str]:
+    """Authorization header with a token of exactly ``claims`` (plus the registered ones).
 
-    For tests of malformed or incomplete tokens, which ``issue_token`` will not make.
+    For tests of malformed or incomplete tokens, which ``issue_token`` will not make; a
+    ``None`` in ``claims`` leaves that registered claim out.
     """
     now = int(time.time())
-    signed = jwt.encode(
-        {"iss": ISSUER, "iat": now, "exp": now + 600, **claims},
-        jwt_secret(shared("JWT_SECRET", "")),
-        algorithm=ALGORITHM,
-    )
+    registered = {
+        "iss": shared("JWT_ISSUER", "ssp-dev"),
+        "aud": ALL_AUDIENCES,
+        "iat": now,
+        "exp": now + 600,
+        "jti": str(uuid.uuid4()),
+    }
+    merged = {k: v for k, v in {**registered, **claims}.items() if v is not None}
+    key, kid = dev_signing_key()
+    signed = jwt.encode(merged, key, algorithm=ALGORITHM, headers={"kid": kid, **(headers or {})})
     return {"Authorization": f"Bearer {signed}"}
 
 
@@ -264,7 +309,9 @@ def start_at_end(db: str, runner: str, topic: str) -> None:
     offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
 
     async def seed() -> None:
-        conn = await asyncpg.connect(ServiceSettings.for_service("admin", db_name=db).pg_dsn)
+        # As the migration role, which owns the tracking tables the service's role then uses.
+        settings = as_migrator(ServiceSettings.for_service("admin", db_name=db))
+        conn = await asyncpg.connect(settings.pg_dsn)
         try:
             await conn.execute(TRACKING_DDL)
             await store_offsets(conn, runner, offsets)

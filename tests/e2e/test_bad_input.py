@@ -8,7 +8,7 @@ and proves the outbox relay keeps running and a later event still reaches Kafka.
 import dataclasses
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -68,7 +68,7 @@ class Case:
     service: str
     method: str
     path: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     rule: str
     field: str | None
     status: int = 422

@@ -6,6 +6,7 @@ committed JSON Schema, and no personal detail travels.
 
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,7 +51,7 @@ def test_a_school_day_reaches_kafka_as_valid_cloudevents(services: Any, fresh_db
         what="the deployment in the incidents service's view",
     )
 
-    def post(url: str, body: dict[str, Any], headers: dict[str, str], status: int = 200) -> str:
+    def post(url: str, body: dict[str, Any], headers: Mapping[str, str], status: int = 200) -> str:
         response = api.post(url, json=body, headers=headers)
         assert response.status_code == status, (url, response.text)
         answer: str = response.json()["id"]

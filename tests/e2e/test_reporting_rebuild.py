@@ -28,6 +28,7 @@ from services.reporting.tests.performance_stories import (
     searches,
 )
 from services.reporting.views import AUDIT_RUNNER, VIEWS_RUNNER
+from services.runtime.dbroles import as_migrator
 from services.runtime.settings import REPO_ROOT, ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
 
@@ -107,6 +108,9 @@ def test_rebuild_compare_and_swap(services: Any, fresh_db: Any) -> None:
     live.stop()
 
     # When every read model is rebuilt from Kafka into a fresh schema, to the same offsets
+    # (by the migration role, which alone may swap the audit trail's schema)
+    settings = as_migrator(settings)
+
     async def rebuild_and_compare() -> tuple[list[Any], list[Any]]:
         conn = await rebuild.connect(settings, "public")
         try:
@@ -176,7 +180,8 @@ def test_rebuild_compare_and_swap(services: Any, fresh_db: Any) -> None:
 
 
 def test_a_swap_is_refused_while_the_fresh_schema_is_behind(fresh_db: Any) -> None:
-    settings = ServiceSettings.for_service("reporting", db_name=fresh_db("reporting"))
+    db = fresh_db("reporting")
+    settings = as_migrator(ServiceSettings.for_service("reporting", db_name=db))
 
     async def attempt() -> str:
         conn = await rebuild.connect(settings, "public")

@@ -5,7 +5,7 @@ import random
 import traceback
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +88,7 @@ class ServiceFuzzer:
     """Fuzzes each operation of one service's OpenAPI with tokens of its permitted roles."""
 
     def __init__(
-        self, app: Any, client: ASGIClient, tokens: dict[str, dict[str, str]], seeded: Seeded
+        self, app: Any, client: ASGIClient, tokens: dict[str, Mapping[str, str]], seeded: Seeded
     ) -> None:
         self.schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         # A reproducing request must show every value (a query key named "key" included); the
@@ -227,7 +227,7 @@ class ServiceFuzzer:
                 self.seeded.add(name, case.body[name])
 
     def failed(
-        self, case: Any, label: str, status: int, error: str, headers: dict[str, str]
+        self, case: Any, label: str, status: int, error: str, headers: Mapping[str, str]
     ) -> None:
         """Record a server error with a reproducing request."""
         try:

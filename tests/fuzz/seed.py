@@ -1,6 +1,7 @@
 """Real data for the fuzz: a borough, schools, a deployed officer and records, made over HTTP."""
 
 import time as clock
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ OFFICER = "fuzz-officer-1"
 PUPIL = "pupil-00000000000f0221"
 
 
-def tokens() -> dict[str, dict[str, str]]:
+def tokens() -> dict[str, Mapping[str, str]]:
     """One caller per role, each scoped to the seeded school, borough or officer."""
     return {
         "school_officer": bearer("school_officer", OFFICER, borough=BOROUGH),

@@ -8,9 +8,11 @@ every route, and a malformed token is a 401, never a 500.
 
 import importlib
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 
@@ -44,6 +46,19 @@ MALFORMED: dict[str, dict[str, Any]] = {
     "an unknown role": {"sub": "x-1", "role": "superuser"},
     "no role": {"sub": "x-1"},
 }
+REVOKED_JTI = "revoked-jti-0001"
+ADMITTED = {"sub": "auditor-1", "role": "auditor"}
+# Tokens a service refuses whatever the role: each breaks one rule of runtime/tokens.py.
+REFUSED_TOKENS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "another service's audience": ({"aud": "ssp-elsewhere"}, {}),
+    "no audience": ({"aud": None}, {}),
+    "another issuer": ({"iss": "https://idp.elsewhere.test"}, {}),
+    "expired": ({"iat": int(time.time()) - 1200, "exp": int(time.time()) - 300}, {}),
+    "a lifetime over the cap": ({"exp": int(time.time()) + 3600}, {}),
+    "a revoked jti": ({"jti": REVOKED_JTI}, {}),
+    "no jti": ({"jti": None}, {}),
+    "an unknown key id": ({}, {"kid": "not-in-the-jwks"}),
+}
 
 
 def concrete(path: str) -> str:
@@ -64,7 +79,8 @@ def service(request: pytest.FixtureRequest) -> Iterator[tuple[str, TestClient]]:
     """Each service's app on in-memory persistence, behind FastAPI's test client."""
     name: str = request.param
     create_app = importlib.import_module(f"services.{name}.main").create_app
-    with TestClient(create_app(ServiceSettings.for_service(name, in_memory=True))) as client:
+    settings = ServiceSettings.for_service(name, in_memory=True, jwt_revoked_jtis=REVOKED_JTI)
+    with TestClient(create_app(settings)) as client:
         yield name, client
 
 
@@ -73,7 +89,7 @@ def routes(client: TestClient) -> list[tuple[str, str, str]]:
     return [(m, concrete(p), a) for m, p, a in guarded_routes(client.app)]
 
 
-def call(client: TestClient, method: str, path: str, headers: dict[str, str]) -> Any:
+def call(client: TestClient, method: str, path: str, headers: Mapping[str, str]) -> Any:
     """One request with an empty JSON body (refusals come before the body matters)."""
     return client.request(method, path, headers=headers, json={})
 
@@ -140,3 +156,43 @@ def test_a_call_without_a_token_or_with_a_forged_one_is_401(
             assert response.status_code == 401, (method, path)
             assert refusal_rule(response) == "bearer-token"
             assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("kind", REFUSED_TOKENS)
+def test_a_token_not_for_this_service_now_is_401_on_every_route(
+    service: tuple[str, TestClient], kind: str
+) -> None:
+    name, client = service
+    claims, headers = REFUSED_TOKENS[kind]
+    if kind == "another service's audience":
+        other = next(s for s in SERVICES if s != name)
+        claims = {"aud": f"ssp-{other}"}
+    token = raw_bearer({**ADMITTED, **claims}, headers)
+    for method, path, _ in routes(client):
+        response = call(client, method, path, token)
+        assert response.status_code == 401, (method, path, kind)
+        assert refusal_rule(response) == "bearer-token"
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("alg", ["HS256", "none"])
+def test_a_token_signed_with_a_shared_secret_or_unsigned_is_401_on_every_route(
+    service: tuple[str, TestClient], alg: str
+) -> None:
+    _, client = service
+    good = raw_bearer(ADMITTED)["Authorization"].removeprefix("Bearer ")
+    claims = jwt.decode(good, options={"verify_signature": False})
+    kid = jwt.get_unverified_header(good)["kid"]
+    secret = "the-old-shared-hs256-secret-of-every-service" if alg == "HS256" else ""
+    forged = jwt.encode(claims, secret, algorithm=alg, headers={"kid": kid})
+    for method, path, _ in routes(client):
+        response = call(client, method, path, {"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401, (method, path, alg)
+        assert refusal_rule(response) == "bearer-token"
+
+
+def test_a_token_for_this_service_is_admitted(service: tuple[str, TestClient]) -> None:
+    name, client = service
+    token = raw_bearer({**ADMITTED, "aud": f"ssp-{name}"})
+    statuses = {call(client, m, p, token).status_code for m, p, _ in routes(client)}
+    assert 401 not in statuses

@@ -9,6 +9,7 @@ import psycopg
 from kafka import KafkaConsumer, TopicPartition
 
 from services.reporting.views import runner_specs
+from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.settings import ServiceSettings
 from services.runtime.tracking import TRACKING_DDL
 
@@ -23,8 +24,9 @@ def _value(cursor: psycopg.Cursor[tuple[Any, ...]]) -> Any:
     return row[0]
 
 
-def _connect(db: str) -> psycopg.Connection[tuple[Any, ...]]:
+def _connect(db: str, migrator: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
     s = ServiceSettings.for_service("admin")
+    s = as_migrator(s) if migrator else s
     return psycopg.connect(
         host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,
         dbname=db, autocommit=True, connect_timeout=10,
@@ -44,7 +46,7 @@ def prepare_databases() -> dict[str, str]:
             names[service] = given or f"demo_{service}"
             if not given:
                 admin.execute(f'DROP DATABASE IF EXISTS "{names[service]}" WITH (FORCE)')
-                admin.execute(f'CREATE DATABASE "{names[service]}"')
+                admin.execute(create_database_sql(names[service]))
     return names
 
 
@@ -81,7 +83,8 @@ def start_reporting_at_end(reporting_db: str) -> bool:
     """
     topics = runner_topics()
     ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
-    with _connect(reporting_db) as conn:
+    # As the migration role: it owns the tables the reporting role then writes to.
+    with _connect(reporting_db, migrator=True) as conn:
         conn.execute(TRACKING_DDL)
         if _value(conn.execute("SELECT count(*) FROM ssp_consumer_offsets")):
             return False

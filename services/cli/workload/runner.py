@@ -1,6 +1,7 @@
 """Runs the plan's chains against the services over HTTP, with a bounded number in flight."""
 
 import asyncio
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,9 +10,11 @@ import httpx
 from rich.progress import Progress, TaskID
 
 from services.cli.workload.steps import Chain, Phase, Step, Who, resolve
-from services.runtime.auth import issue_token
-from services.runtime.keys import jwt_secret
 from services.runtime.settings import shared
+from services.runtime.tokens import audience_of, issue_token
+
+# Within the services' default lifetime cap; a run longer than this mints new tokens.
+TOKEN_SECONDS = min(900, int(shared("JWT_MAX_LIFETIME_SECONDS", "900")))
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,6 @@ class Runner:
 
     def __init__(self, urls: dict[str, str], limit: int, progress: Progress) -> None:
         self.urls, self.progress = urls, progress
-        self.secret = jwt_secret(shared("JWT_SECRET", ""))
         self.limit = asyncio.Semaphore(limit)
         # Idle connections are dropped before uvicorn's 5 s keep-alive closes them under us
         # (a POST on a connection the server just closed fails and cannot safely be resent).
@@ -70,21 +72,29 @@ class Runner:
             max_connections=limit, max_keepalive_connections=limit, keepalive_expiry=2.0
         )
         self.client = httpx.AsyncClient(timeout=60, limits=limits)
-        self.tokens: dict[Who, dict[str, str]] = {}
+        # Per caller and service: a token names only the service it is sent to.
+        self.tokens: dict[tuple[Who, str], tuple[float, dict[str, str]]] = {}
         self.outcome = Outcome()
 
     async def close(self) -> None:
         """Close the connection pool."""
         await self.client.aclose()
 
-    def headers(self, who: Who) -> dict[str, str]:
-        """The bearer token of ``who`` (one per caller, signed with the dev key)."""
-        if who not in self.tokens:
+    def headers(self, who: Who, service: str) -> dict[str, str]:
+        """The bearer token of ``who`` for ``service``, minted again before it expires."""
+        minted, header = self.tokens.get((who, service), (0.0, {}))
+        if time.monotonic() - minted > TOKEN_SECONDS / 2:
             token = issue_token(
-                self.secret, sub=who.sub, role=who.role, school=who.school, borough=who.borough
+                sub=who.sub,
+                role=who.role,
+                school=who.school,
+                borough=who.borough,
+                audience=audience_of(service),
+                ttl_seconds=TOKEN_SECONDS,
             )
-            self.tokens[who] = {"Authorization": f"Bearer {token}"}
-        return self.tokens[who]
+            header = {"Authorization": f"Bearer {token}"}
+            self.tokens[(who, service)] = (time.monotonic(), header)
+        return header
 
     async def run(self, phase: Phase, task: TaskID) -> None:
         """Run every chain of the phase; returns when all have finished."""
@@ -136,7 +146,7 @@ class Runner:
             try:
                 async with self.limit:
                     return await self.client.request(
-                        step.method, url, json=body, headers=self.headers(step.who)
+                        step.method, url, json=body, headers=self.headers(step.who, step.service)
                     )
             except httpx.ConnectError:
                 if attempt == 2:

@@ -132,12 +132,12 @@ Headers = Callable[..., dict[str, str]]
 
 def officer_headers() -> dict[str, str]:
     """Bearer of OFFICER."""
-    return bearer("school_officer", OFFICER, school=SCHOOL)
+    return dict(bearer("school_officer", OFFICER, school=SCHOOL))
 
 
 def staff_headers(school: str = SCHOOL, role: str = "school_staff") -> dict[str, str]:
     """Bearer of a member of staff (or head teacher) of ``school``."""
-    return bearer(role, f"{role}-1", school=school)
+    return dict(bearer(role, f"{role}-1", school=school))
 
 
 def incident_body(**overrides: Any) -> dict[str, Any]:

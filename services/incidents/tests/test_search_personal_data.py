@@ -21,7 +21,7 @@ def headers_of(role: str) -> dict[str, str]:
     school = SCHOOL if role in {"school_staff", "head_teacher", "school_officer"} else None
     sub = "officer-001" if role == "school_officer" else f"{role}-1"
     borough = "Waltham Forest" if role in {"borough_supervisor", "disclosure_officer"} else None
-    return bearer(role, sub, school=school, borough=borough)
+    return dict(bearer(role, sub, school=school, borough=borough))
 
 
 def test_the_record_never_shows_the_person(client: TestClient, given_recorded_search: str) -> None:

@@ -7,7 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.reporting.main import create_app
+from services.reporting.schema import migrate_schema
 from services.reporting.views import all_projections, create_all_tables
+from services.runtime.dbroles import as_migrator, migrate
 from services.runtime.settings import ServiceSettings
 
 
@@ -19,9 +21,14 @@ def reporting_db(fresh_db: Callable[[str], str]) -> str:
 
 @pytest.fixture
 async def read_models(reporting_db: str) -> AsyncIterator[asyncpg.Connection]:
-    """A connection to the fresh database holding every reporting table, still empty."""
+    """A connection to the fresh database holding every reporting table, still empty.
+
+    Migrated as `make up` does; the connection is the migration role's, which owns the tables,
+    so stories may also tamper with the audit trail as only a database owner could.
+    """
     settings = ServiceSettings.for_service("reporting", db_name=reporting_db)
-    conn = await asyncpg.connect(settings.pg_dsn)
+    await migrate(settings, schema=migrate_schema)
+    conn = await asyncpg.connect(as_migrator(settings).pg_dsn)
     await create_all_tables(conn, all_projections())
     yield conn
     await conn.close()

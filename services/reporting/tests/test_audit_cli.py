@@ -51,11 +51,12 @@ def test_verify_names_the_first_broken_entry_and_exits_1(
     given_a_recorded_trail: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     async def tamper() -> int:
+        from services.runtime.dbroles import as_migrator
         from services.runtime.settings import ServiceSettings
 
-        conn = await asyncpg.connect(
-            ServiceSettings.for_service("reporting", db_name=given_a_recorded_trail).pg_dsn
-        )
+        # As the tables' owner: reporting's own role may not change an entry.
+        settings = ServiceSettings.for_service("reporting", db_name=given_a_recorded_trail)
+        conn = await asyncpg.connect(as_migrator(settings).pg_dsn)
         second: int = await conn.fetchval(
             "SELECT seq FROM audit_trail ORDER BY seq OFFSET 1 LIMIT 1"
         )

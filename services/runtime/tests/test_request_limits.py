@@ -10,14 +10,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from services.runtime.auth import issue_token
 from services.runtime.guards import install_request_guards
 from services.runtime.http import install_error_handlers
 from services.runtime.inputs import Instant, Text
+from services.runtime.settings import ServiceSettings
+from services.runtime.testing import bearer
+from services.runtime.tokens import verifier_for
 
 LIMIT = 1024
-SECRET = "test-secret-of-at-least-32-bytes-long"
-TOKEN = {"Authorization": "Bearer " + issue_token(SECRET, sub="officer-1", role="school_officer")}
+TOKEN = bearer("school_officer", "officer-1", audience="ssp-test")
 
 
 class Thing(BaseModel):
@@ -33,7 +34,8 @@ def client() -> TestClient:
     app = FastAPI()
     install_error_handlers(app)
     install_request_guards(app, LIMIT)
-    app.state.ssp = SimpleNamespace(permissions=SimpleNamespace(secret=SECRET))
+    verifier = verifier_for(ServiceSettings.for_service("test", in_memory=True))
+    app.state.ssp = SimpleNamespace(permissions=SimpleNamespace(verifier=verifier))
     app.state.bodies_read = 0
 
     @app.post("/things")
@@ -45,7 +47,7 @@ def client() -> TestClient:
     def find(since: Instant | None = None) -> dict[str, datetime | None]:
         return {"since": since}
 
-    return TestClient(app, headers=TOKEN)
+    return TestClient(app, headers=dict(TOKEN))
 
 
 def test_a_declared_length_over_the_limit_is_413_naming_the_rule(client: TestClient) -> None:

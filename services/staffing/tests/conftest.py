@@ -117,4 +117,4 @@ def client() -> Iterator[TestClient]:
 
 def supervisor(borough: str = BOROUGH) -> dict[str, str]:
     """Headers of a borough supervisor."""
-    return bearer("borough_supervisor", "sgt-100", borough=borough)
+    return dict(bearer("borough_supervisor", "sgt-100", borough=borough))
