@@ -12,6 +12,8 @@ from services.runtime.auth import issue_token
 from services.runtime.keys import jwt_secret
 from services.runtime.settings import shared
 
+HOURS = ("rostered_hours", "leave_hours", "abstracted_hours", "delivered_hours")
+
 
 def _get(client: httpx.Client, who: Who, path: str, **params: str) -> Any:
     token = issue_token(jwt_secret(shared("JWT_SECRET", "")), sub=who.sub, role=who.role)
@@ -25,6 +27,7 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
     at = as_of.isoformat()
     with httpx.Client(base_url=url, timeout=60) as c:
         return {
+            "term": term,
             "abstraction": _get(c, ANALYST, "/abstraction", level="borough", period_value=term),
             "london": _get(c, ANALYST, "/abstraction", level="london", period_value=term),
             "weekly": _get(c, ANALYST, "/abstraction", level="london", period="week"),
@@ -33,15 +36,41 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
             "searches": _get(c, ANALYST, "/performance/searches", term=term),
             "disclosures": _get(c, ANALYST, "/performance/disclosures", as_of=at),
             "value": _get(c, ANALYST, "/performance/value-for-money", term=term, as_of=at),
-            "indicators": _get(c, ANALYST, "/performance/indicators", term=term),
+            "indicators": _get(c, ANALYST, "/performance/indicators"),
             "outstanding": _get(c, ANALYST, "/performance/outstanding"),
             "audit": _get(c, AUDITOR, "/audit/verify"),
         }
 
 
+def _by_area(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Value-for-money rows of each area, the programmes added up (each is also kept)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = out.setdefault(r["area"], {"programmes": {}, "notes": set()} | dict.fromkeys(SUMS, 0))
+        a["programmes"][r["programme"]] = r
+        a["notes"].update(r["notes"])
+        for k in SUMS:
+            a[k] += r[k] or 0
+    for a in out.values():
+        cost, pupils, dealt = a["period_cost"], a["pupils"], a["incidents_dealt_with"]
+        a["notes"] = sorted(a["notes"])
+        a["cost_per_pupil"] = round(cost / pupils, 2) if pupils and cost else None
+        a["cost_per_school"] = round(cost / a["schools"], 2) if a["schools"] and cost else None
+        a["cost_per_incident"] = round(cost / dealt, 2) if dealt and cost else None
+        hours = a["delivered_hours"]
+        a["cost_per_delivered_hour"] = round(cost / hours, 2) if hours and cost else None
+    return out
+
+
+SUMS = (
+    "officers", "fte", "schools", "pupils", "period_cost", "annual_cost_equivalent",
+    "delivered_hours", "incidents_dealt_with",
+)  # fmt: skip
+
+
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
     """Per-borough and London figures for the text and HTML reports."""
-    value = {r["area"]: r for r in raw["value"]}
+    value = _by_area(raw["value"])
     incidents: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     for r in raw["incidents"]:
@@ -62,8 +91,8 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
                 "schools": v.get("schools", 0),
                 "officers": v.get("officers", 0),
                 "pupils": pupils,
-                "rostered_hours": r["rostered_hours"],
-                "abstracted_hours": r["abstracted_hours"],
+                "fte": round(v.get("fte", 0), 2),
+                **{k: r[k] for k in HOURS},
                 "abstraction_rate": r["abstraction_rate"] or 0.0,
                 "ring_fenced_officers": r["ring_fenced_officers"],
                 "ring_fence_breaches": r["ring_fence_breaches"],
@@ -71,12 +100,13 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
                 "per_1000_pupils": round(incidents[b] * 1000 / pupils, 2) if pupils else None,
                 "arrests": arrests[b],
                 "handled_internally": internal[b],
+                "period_cost": v.get("period_cost"),
                 "cost_per_pupil": v.get("cost_per_pupil"),
-                "cost_per_incident": v.get("cost_per_incident_dealt_with"),
+                "cost_per_incident": v.get("cost_per_incident"),
             }
         )
     london_value = value.get("London", {})
-    [london] = raw["london"] or [{}]
+    [london] = raw["london"] or [dict.fromkeys(HOURS, 0)]
     pupils = london_value.get("pupils") or 0
     searches: Counter[str] = Counter()
     for r in raw["searches"]:
@@ -86,9 +116,9 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "london": {
             "schools": london_value.get("schools", 0),
             "officers": london_value.get("officers", 0),
+            "fte": round(london_value.get("fte", 0), 2),
             "pupils": pupils,
-            "rostered_hours": london.get("rostered_hours", 0),
-            "abstracted_hours": london.get("abstracted_hours", 0),
+            **{k: london[k] for k in HOURS},
             "abstraction_rate": london.get("abstraction_rate") or 0.0,
             "hours_by_category": london.get("hours_by_category", {}),
             "ring_fenced_officers": london.get("ring_fenced_officers", 0),
@@ -102,11 +132,17 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
             "handled_internally": sum(internal.values()),
             "searches": sum(r["searches"] for r in raw["searches"]),
             "searches_linked": sum(r["linked"] for r in raw["searches"]),
-            "annual_cost": london_value.get("annual_cost"),
+            "period_cost": london_value.get("period_cost"),
+            "annual_cost_equivalent": london_value.get("annual_cost_equivalent"),
             "cost_per_school": london_value.get("cost_per_school"),
             "cost_per_pupil": london_value.get("cost_per_pupil"),
-            "cost_per_incident": london_value.get("cost_per_incident_dealt_with"),
-            "officer_hours_per_school": london_value.get("officer_hours_per_school"),
+            "cost_per_incident": london_value.get("cost_per_incident"),
+            "cost_per_delivered_hour": london_value.get("cost_per_delivered_hour"),
+            "cost_notes": london_value.get("notes", []),
+        },
+        "programmes": {
+            p: {k: r[k] for k in (*SUMS, "cost_per_pupil", "notes")}
+            for p, r in sorted(london_value.get("programmes", {}).items())
         },
         "incidents_by_category": dict(by_category.most_common()),
         "searches_by_outcome": dict(searches.most_common()),
@@ -114,7 +150,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "weekly_abstraction": [
             {"week": r["period"], "rate": r["abstraction_rate"] or 0.0} for r in raw["weekly"]
         ],
-        "indicators": _indicators(raw["indicators"]),
+        "indicators": _indicators(raw["indicators"], raw["term"]),
         "outstanding": _outstanding(raw["outstanding"]),
         "audit": raw["audit"],
     }
@@ -131,10 +167,18 @@ def _disclosures(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             r["median_turnaround_hours"] for r in rs if r["median_turnaround_hours"] is not None
         ]
         p90 = [r["p90_turnaround_hours"] for r in rs if r["p90_turnaround_hours"] is not None]
+        from_submission = [
+            r["median_hours_from_submission"]
+            for r in rs
+            if r["median_hours_from_submission"] is not None
+        ]
         out[urgency] = {
             "requests": sum(r["requests"] for r in rs),
             "decided": sum(r["decided"] for r in rs),
             "median_turnaround_hours": round(median(medians), 4) if medians else None,
+            "median_hours_from_submission": round(median(from_submission), 4)
+            if from_submission
+            else None,
             "worst_p90_turnaround_hours": max(p90) if p90 else None,
             "overdue_confirmations": sum(r["overdue_confirmations"] for r in rs),
             "past_decision_deadline": sum(r["past_decision_deadline"] for r in rs),
@@ -142,12 +186,47 @@ def _disclosures(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _indicators(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    measures = ("bullying", "truancy_sessions", "fixed_term_exclusions", "permanent_exclusions")
+def _indicators(rows: list[dict[str, Any]], term: str) -> dict[str, Any]:
+    """London rates of ``term``, last term and the same term last year, from summed counts."""
+    by_term: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        t = by_term[r["term"]]
+        t["schools"] += 1
+        for k in ("bullying", "fixed_term_exclusions", "truancy_sessions"):
+            t[k] += r[k] or 0
+        t["pupil_days"] += (r["pupil_count"] or 0) * (r["school_days"] or 0)
+        if r["possible_sessions"]:
+            t["possible_sessions"] += r["possible_sessions"]
+            t["absent"] += r["truancy_sessions"]
+
+    def rates(t: Counter[str]) -> dict[str, float | None]:
+        def per(n: int, d: int, k: float) -> float | None:
+            return round(n * k / d, 6) if d else None
+
+        return {
+            "bullying_per_1000_pupils_per_day": per(t["bullying"], t["pupil_days"], 1000),
+            "fixed_term_exclusions_per_1000_pupils_per_day": per(
+                t["fixed_term_exclusions"], t["pupil_days"], 1000
+            ),
+            "unauthorised_absence_rate": per(t["absent"], t["possible_sessions"], 1),
+        }
+
+    year, season = term.split("-")
+    order = ["spring", "summer", "autumn"]
+    i = order.index(season)
+    last = f"{int(year) - (i == 0)}-{order[i - 1]}"
+    now, before, year_ago = (rates(by_term[t]) for t in (term, last, f"{int(year) - 1}-{season}"))
+
+    def change(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else round(a - b, 6)
+
     return {
-        "schools": len(rows),
-        **{m: sum(r[m] or 0 for r in rows) for m in measures},
-        **{f"{m}_change": sum(r[f"{m}_change"] or 0 for r in rows) for m in measures},
+        "schools": by_term[term]["schools"],
+        "last_term": last,
+        **{k: by_term[term][k] for k in ("bullying", "truancy_sessions", "fixed_term_exclusions")},
+        **now,
+        **{f"{k}_change_on_last_term": change(v, before[k]) for k, v in now.items()},
+        **{f"{k}_change_on_last_year": change(v, year_ago[k]) for k, v in now.items()},
     }
 
 

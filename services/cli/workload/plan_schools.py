@@ -32,6 +32,8 @@ def _counts(rng: random.Random, school: School, weeks: int, better: float) -> di
     scale, pupils = weeks / 13 * better, school.pupil_count
     sessions = pupils * weeks * 10  # two sessions a day
     return {
+        "possible_sessions": sessions,
+        "authorised_absence_sessions": round(sessions * 0.04 * rng.uniform(0.7, 1.3)),
         "bullying_incidents": round(pupils * bullying * 13 * scale / 13 * rng.uniform(0.6, 1.4)),
         "unauthorised_absence_sessions": round(sessions * absence * better * rng.uniform(0.5, 1.6)),
         "fixed_term_exclusions": round(pupils * exclusions * scale * rng.uniform(0.5, 1.5)),
@@ -110,6 +112,7 @@ def probes_phase(world: World, day: date) -> Phase:
         "borough": borough.slug, "urgency": "routine", "categories": ["attendance"],
         "purpose": "Whereabouts at the time of the robbery", "requesting_officer": pc.sub,
         "necessity": "Establishes who was in school", "lawful_basis": "cda_1998_s115",
+        "at": when,
     }  # fmt: skip
     decision = {"outcome": "disclose_full", "reasoning": "Necessary for the investigation"}
     chains.append(Chain("probe").add(

@@ -21,6 +21,7 @@ CATEGORIES = {
     "other": 10,
 }
 ABSTRACTION_CHANCE = 0.22  # of a shift, before the borough's factor and any ring-fence
+LEAVE_CHANCE = 0.05  # of an officer taking a few days of annual leave in a given week
 
 
 def at(day: date, hour: int, minute: int = 0) -> str:
@@ -219,7 +220,12 @@ class Abstractions:
                     chain.add(
                         _post(f"/officers/{o.officer_id}/ring-fence/lift", body, supervisor(b.slug))
                     )
+                leave = self._leave(o, days)
+                if leave:
+                    chain.add(leave[0])
                 for day in days:
+                    if day in leave[1:]:
+                        continue  # on leave: nothing to abstract from
                     fenced = self.ring_fenced_on(o, day)
                     chance = ABSTRACTION_CHANCE * b.abstraction_factor * (0.4 if fenced else 1.0)
                     if self.rng.random() < chance:
@@ -227,6 +233,23 @@ class Abstractions:
                 if chain.steps:
                     chains.append(chain)
         return chains
+
+    def _leave(self, o: Officer, days: list[date]) -> list[Any]:
+        """Now and then a few days of annual leave, told to the schools a fortnight ahead."""
+        if len(days) < 3 or self.rng.random() >= LEAVE_CHANCE:
+            return []
+        first = self.rng.randrange(len(days) - 2)
+        taken = days[first : first + self.rng.randint(1, 3)]
+        body = {
+            "kind": "annual_leave",
+            "starts_on": str(taken[0]),
+            "ends_on": str(taken[-1]),
+            "notified_at": at(taken[0] - timedelta(14), 10, 0),
+        }
+        for c in (self.expected, self.by_borough[o.borough]):
+            c["leave_hours"] += int(len(taken) * SHIFT_HOURS)
+        step = _post(f"/officers/{o.officer_id}/absences", body, supervisor(o.borough))
+        return [step, *taken]
 
     def _abstraction(self, o: Officer, day: date, fenced: bool) -> Step:
         rng = self.rng

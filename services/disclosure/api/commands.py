@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 
 from services.disclosure.api import models as m
-from services.disclosure.api.deps import application, check_body_of_role, now, policy
+from services.disclosure.api.deps import application, check_body_of_role, policy, when
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal, allow, forbid_outside_scope
@@ -28,8 +28,8 @@ def submit_request(
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
     check_body_of_role(principal, body.requesting_body)
     request_id = app.submit_request(
-        body.model_dump(),
-        now(),
+        body.model_dump(exclude={"at"}),
+        when(body.at),
         pol.decision_window,
         pol.confirmation_window,
         principal.actor(correlation_id()),
@@ -45,8 +45,8 @@ def amend_request(
     app: App,
 ) -> m.Recorded:
     """Change the written request before the decision; voids any countersignature."""
-    changes = body.model_dump(exclude_unset=True)
-    app.amend_request(request_id, changes, now(), principal.actor(correlation_id()))
+    changes = body.model_dump(exclude_unset=True, exclude={"at"})
+    app.amend_request(request_id, changes, when(body.at), principal.actor(correlation_id()))
     return m.Recorded(id=str(request_id))
 
 
@@ -58,8 +58,8 @@ def confirm_in_writing(
     app: App,
 ) -> m.Recorded:
     """Confirm an urgent request in writing by completing its pro forma."""
-    changes = body.model_dump(exclude_unset=True)
-    app.confirm_in_writing(request_id, changes, now(), principal.actor(correlation_id()))
+    changes = body.model_dump(exclude_unset=True, exclude={"at"})
+    app.confirm_in_writing(request_id, changes, when(body.at), principal.actor(correlation_id()))
     return m.Recorded(id=str(request_id))
 
 
@@ -71,7 +71,7 @@ def countersign_request(
     app: App,
 ) -> m.Recorded:
     """The head teacher of the pupil's school signs the request as read."""
-    app.countersign(request_id, body.content_hash, now(), principal.actor(correlation_id()))
+    app.countersign(request_id, body.content_hash, when(body.at), principal.actor(correlation_id()))
     return m.Recorded(id=str(request_id))
 
 
@@ -84,7 +84,10 @@ def decide_request(
 ) -> m.Recorded:
     """Disclose in full, in part, or refuse, with reasoning; never edited afterwards."""
     decision_id = app.decide(
-        request_id, body.model_dump(), now(), principal.actor(correlation_id())
+        request_id,
+        body.model_dump(exclude={"at"}),
+        when(body.at),
+        principal.actor(correlation_id()),
     )
     return m.Recorded(id=str(request_id), decision_id=decision_id)
 
@@ -99,13 +102,13 @@ def correct_decision(
     app: App,
 ) -> m.Recorded:
     """Record a new decision that corrects, and references, the standing one."""
-    decision = body.model_dump(exclude={"corrects", "correction_reason"})
+    decision = body.model_dump(exclude={"corrects", "correction_reason", "at"})
     decision_id = app.correct_decision(
         request_id,
         body.corrects,
         decision,
         body.correction_reason,
-        now(),
+        when(body.at),
         principal.actor(correlation_id()),
     )
     return m.Recorded(id=str(request_id), decision_id=decision_id)
@@ -119,7 +122,7 @@ def record_release(
     app: App,
 ) -> m.Recorded:
     """Record what was released, to whom, when, how and by whom."""
-    app.record_release(request_id, body.model_dump(), now(), principal.actor(correlation_id()))
+    app.record_release(request_id, body.model_dump(), when(None), principal.actor(correlation_id()))
     return m.Recorded(id=str(request_id))
 
 
@@ -132,7 +135,7 @@ def close_request(
     pol: Policy,
 ) -> m.Recorded:
     """Close a finished request with its retention review date."""
-    at = now()
+    at = when(body.at)
     review = body.retention_review_on or pol.retention_review_from(at.date())
     app.close_request(request_id, review, at, principal.actor(correlation_id()))
     return m.Recorded(id=str(request_id))
@@ -146,5 +149,5 @@ def log_exchange(
 ) -> m.Recorded:
     """Log an exchange of non-personal information for planning or problem solving."""
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
-    exchange_id = app.log_exchange(body.model_dump(), now(), principal.actor(correlation_id()))
+    exchange_id = app.log_exchange(body.model_dump(), when(None), principal.actor(correlation_id()))
     return m.Recorded(id=str(exchange_id))

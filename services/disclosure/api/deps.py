@@ -1,6 +1,6 @@
 """What the endpoints share: the application, the register, the policy and the clock."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import HTTPException, Request
 
@@ -8,8 +8,10 @@ from services.disclosure.application import DisclosureApplication
 from services.disclosure.register import Register
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal
-from services.runtime.domain import Forbidden
+from services.runtime.domain import Forbidden, RuleViolation
 
+# Clocks of the caller and the service may differ a little.
+CLOCK_TOLERANCE = timedelta(minutes=2)
 # Which requesting bodies each submitting role may speak for (see permissions.py).
 BODIES_OF_ROLE = {
     "school_officer": {"police"},
@@ -44,6 +46,16 @@ def policy(request: Request) -> DisclosurePolicy:
 def now() -> datetime:
     """The time a command is recorded at."""
     return datetime.now(UTC)
+
+
+def when(at: datetime | None) -> datetime:
+    """The business time a command carried, else now; never in the future (422)."""
+    current = now()
+    if at is None:
+        return current
+    if at > current + CLOCK_TOLERANCE:
+        raise RuleViolation("not-in-future", f"at {at.isoformat()} is in the future", "at")
+    return at
 
 
 def require_borough(principal: Principal, borough: str) -> None:

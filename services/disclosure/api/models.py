@@ -29,7 +29,15 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ProForma(Command):
+class Timed(Command):
+    """A command that may say when it happened (replays, late entry); defaults to now."""
+
+    at: Instant | None = Field(
+        default=None, description="When it happened (business time); not in the future"
+    )
+
+
+class ProForma(Timed):
     """The fields of the written request that an urgent request may supply later."""
 
     requesting_officer: Line | None = Field(
@@ -55,7 +63,7 @@ class SubmitRequest(ProForma):
     urgent_reason: UrgentReason | None = Field(default=None, description="Required when urgent")
 
 
-class Countersign(Command):
+class Countersign(Timed):
     """The head teacher's countersignature of the request as it was read."""
 
     content_hash: str = Field(
@@ -63,7 +71,7 @@ class Countersign(Command):
     )
 
 
-class Decide(Command):
+class Decide(Timed):
     """A disclosure officer's decision; reasoning in every case."""
 
     outcome: Outcome
@@ -92,7 +100,7 @@ class RecordRelease(Command):
     released_at: Instant | None = Field(default=None, description="When; defaults to now")
 
 
-class CloseRequest(Command):
+class CloseRequest(Timed):
     """Closure with the date the record is reviewed for retention."""
 
     retention_review_on: Day | None = Field(

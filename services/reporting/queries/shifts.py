@@ -34,7 +34,7 @@ SHARES = """, share AS (
     SELECT f.roster_id, f.shift_date, w.school_id,
            CASE WHEN sum(w.dw) OVER (PARTITION BY f.roster_id, f.shift_date) > 0
                 THEN COALESCE(w.dw, 0) / sum(w.dw) OVER (PARTITION BY f.roster_id, f.shift_date)
-                ELSE 1.0 / cardinality(f.school_ids) END AS weight
+                ELSE 1.0::float8 / cardinality(f.school_ids) END AS weight
     FROM shift f CROSS JOIN LATERAL (
         SELECT sch AS school_id, (
             SELECT sum(COALESCE(d.share_percent, 100)::float / cardinality(d.school_ids))
@@ -52,15 +52,15 @@ PERIOD = {
 }
 # level -> (key, borough, join, weight)
 KEY = {
-    "officer": ("f.officer_id", "f.borough", "", "1.0"),
+    "officer": ("f.officer_id", "f.borough", "", "1.0::float8"),
     "school": (
         "w.school_id",
         "f.borough",
         "JOIN share w USING (roster_id, shift_date)",
         "w.weight",
     ),
-    "borough": ("f.borough", "f.borough", "", "1.0"),
-    "london": ("'London'", "''", "", "1.0"),  # '' not NULL: the joins match on borough
+    "borough": ("f.borough", "f.borough", "", "1.0::float8"),
+    "london": ("'London'", "''", "", "1.0::float8"),  # '' not NULL: the joins match on borough
 }
 
 
