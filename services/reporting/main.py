@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
+from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
@@ -40,7 +41,7 @@ SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
-    routers=[audit_router, abstraction_router, performance_router],
+    routers=[audit_router, abstraction_router, performance_router, outcomes_router],
     projections=projections,
     on_start=start_view_metrics,
 )

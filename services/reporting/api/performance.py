@@ -32,7 +32,7 @@ AsOf = Annotated[Instant | None, Query(description="Deadlines are judged at this
 Query_ = Callable[..., Awaitable[Any]]
 
 
-async def _answer(
+async def answer(
     db: asyncpg.Pool,
     query: Query_,
     format: str,
@@ -41,6 +41,7 @@ async def _answer(
     inputs: Query_ | None = None,
     **args: Any,
 ) -> Any:
+    """The rows of ``query`` as JSON or CSV; with ``explain``, the inputs behind them too."""
     async with db.acquire() as conn:
         rows = await query(conn, **args)
         if explain:
@@ -69,7 +70,7 @@ async def incident_rates(
 ) -> Any:
     """Incidents per 1,000 pupils per school, term and category."""
     scope = borough_scope(principal, borough)
-    return await _answer(
+    return await answer(
         db, performance.incident_rates, format, "incidents", explain, borough=scope, term=term
     )
 
@@ -85,7 +86,7 @@ async def school_outcomes(
 ) -> Any:
     """Per school and term: share of incidents handled internally, arrests on premises."""
     scope = borough_scope(principal, borough)
-    return await _answer(
+    return await answer(
         db, performance.school_outcomes, format, "outcomes", explain, borough=scope, term=term
     )
 
@@ -101,7 +102,7 @@ async def searches(
 ) -> Any:
     """Searches by outcome and ethnicity, and the share linked to the object of search."""
     scope = borough_scope(principal, borough)
-    return await _answer(
+    return await answer(
         db, performance.searches, format, "searches", explain, borough=scope, term=term
     )
 
@@ -117,7 +118,7 @@ async def indicators(
 ) -> Any:
     """Termly bullying, truancy and exclusions per school, with the change from last term."""
     scope = borough_scope(principal, borough)
-    return await _answer(
+    return await answer(
         db, performance.indicators, format, "indicators", explain, borough=scope, term=term
     )
 
@@ -132,7 +133,7 @@ async def outstanding(
 ) -> Any:
     """Head teacher and parent notifications still owed; evidence awaiting handover."""
     scope = borough_scope(principal, borough)
-    return await _answer(db, oversight.outstanding, format, "outstanding", explain, borough=scope)
+    return await answer(db, oversight.outstanding, format, "outstanding", explain, borough=scope)
 
 
 @router.get("/disclosures")
@@ -146,7 +147,7 @@ async def disclosures(
 ) -> Any:
     """Disclosures by urgency: median and 90th-percentile turnaround, overdue confirmations."""
     scope = borough_scope(principal, borough)
-    return await _answer(
+    return await answer(
         db,
         oversight.disclosures,
         format,
@@ -171,7 +172,7 @@ async def value_for_money(
     """Coverage and notional cost per school, pupil and incident dealt with, for one term."""
     scope = borough_scope(principal, borough)
     rates = value.rates_from(request.app.state.ssp.settings.extra)
-    return await _answer(
+    return await answer(
         db,
         oversight.value_for_money,
         format,

@@ -1,5 +1,6 @@
 """Who and where: schools, officers, deployments and term calendars, for rates and costs."""
 
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -15,6 +16,11 @@ CREATE TABLE IF NOT EXISTS ctx_schools (
     phase text NOT NULL,
     pupil_count int NOT NULL,
     programme text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ctx_school_census (
+    school_id text PRIMARY KEY,
+    census_date date NOT NULL,
+    pupils_by_ethnicity jsonb NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ctx_officers (
     officer_id text PRIMARY KEY,
@@ -76,6 +82,16 @@ class ContextView(Projection):
                 p.phase,
                 p.pupil_count,
                 p.programme,
+            )
+        elif isinstance(p, s.SchoolCensusRecorded):
+            # The latest census stands, whatever order the events arrive in.
+            await conn.execute(
+                """INSERT INTO ctx_school_census VALUES ($1, $2, $3::jsonb)
+                   ON CONFLICT (school_id) DO UPDATE SET census_date = $2, pupils_by_ethnicity = $3
+                   WHERE ctx_school_census.census_date <= $2""",
+                p.school_id,
+                p.census_date,
+                json.dumps(p.pupils_by_ethnicity, sort_keys=True),
             )
         elif isinstance(p, s.OfficerRegistered):
             await conn.execute(

@@ -262,10 +262,11 @@ def incidents() -> list[ReceivedEvent]:
 
 
 def indicators() -> list[ReceivedEvent]:
-    """S1 returns autumn 2025, summer 2026 (no calendar: 50 days by sessions) and autumn 2026."""
+    """S1 returns autumn 2025, summer 2026 (no calendar: 50 days by sessions) and autumn 2026;
+    S7 (900 pupils, no officer) returns autumn 2026."""
 
     def returned(
-        term: str, revision: int, bullying: int, truancy: int, possible: int
+        term: str, bullying: int, truancy: int, possible: int, school: str = "S1"
     ) -> ReceivedEvent:
         counts = i.IndicatorCounts(
             bullying_incidents=bullying,
@@ -276,19 +277,62 @@ def indicators() -> list[ReceivedEvent]:
             authorised_absence_sessions=possible // 25,
         )
         payload = i.SchoolIndicatorsSubmitted(
-            school_id="S1",
+            school_id=school,
             term=term,
-            revision=revision,
+            revision=1,
             counts=counts,
             submitted_at=at(date(2026, 12, 20), 9),
         )
         return received(payload)
 
     return [
-        returned("2025-autumn", 1, 21, 4200, 140_000),
-        returned("2026-summer", 1, 15, 3000, 100_000),
-        returned(TERM, 1, 14, 2800, 140_000),
+        returned("2025-autumn", 21, 4200, 140_000),
+        returned("2026-summer", 15, 3000, 100_000),
+        returned(TERM, 14, 2800, 140_000),
+        returned(TERM, 63, 5040, 126_000, "S7"),  # the comparison school: no officer
     ]
+
+
+def census_and_searches() -> list[ReceivedEvent]:
+    """S1's census: 500 White, 300 Black, 200 Asian pupils. Searched at S1 in November:
+    two Black, one White, one not stated; at S2 (no census) one Black pupil."""
+    census = s.SchoolCensusRecorded(
+        school_id="S1",
+        borough="Hackney",
+        census_date=date(2026, 10, 1),
+        pupils_by_ethnicity={"White": 500, "Black": 300, "Asian": 200},
+    )
+    events = [received(census, subject="S1")]
+    black = "Black/African/Caribbean/Black British - Caribbean"
+    for n, school, ethnicity in (
+        (1, "S1", black),
+        (2, "S1", black),
+        (3, "S1", "White - Irish"),
+        (4, "S1", "Other ethnic group - Not stated"),
+        (5, "S2", black),
+    ):
+        searched = i.SearchRecorded(
+            search_id=uid(f"search-{n}"),
+            school_id=school,
+            searched_by="officer",
+            officer_id="A",
+            searched_at=at(date(2026, 11, 10), 11),
+            location_kind="premises",
+            pupil_ref=f"pupil-{n:012x}",
+            legislation="Misuse of Drugs Act 1971 (section 23)",
+            object_of_search="Controlled drugs",
+            gender="Male",
+            age_range="10-17",
+            self_defined_ethnicity=ethnicity,  # type: ignore[arg-type]
+            officer_defined_ethnicity="Black" if ethnicity == black else "White",
+            outcome="A no further action disposal",
+            outcome_linked_to_object_of_search=False,
+            removal_of_more_than_outer_clothing=False,
+            items_found=False,
+            injury_or_damage=False,
+        )
+        events.append(received(searched))
+    return events
 
 
 def disclosures() -> list[ReceivedEvent]:
@@ -339,4 +383,12 @@ def disclosures() -> list[ReceivedEvent]:
 
 def everything() -> list[ReceivedEvent]:
     """The whole story, in one batch."""
-    return [*schools(), *deployments(), *shifts(), *incidents(), *indicators(), *disclosures()]
+    return [
+        *schools(),
+        *deployments(),
+        *shifts(),
+        *incidents(),
+        *indicators(),
+        *disclosures(),
+        *census_and_searches(),
+    ]

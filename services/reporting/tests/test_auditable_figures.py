@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 
-from services.reporting.queries import oversight, performance
+from services.reporting.queries import ethnicity, outcomes, oversight, performance
 from services.reporting.queries.abstraction import abstraction_rates, explain_rates
 from services.reporting.queries.value import DEFAULT_RATES, POLICE_OFFICER_RATE
 from services.reporting.tests import figures_stories as story
@@ -104,7 +104,11 @@ async def test_school_shares_follow_the_deployments_and_sum(autumn: asyncpg.Conn
 
 
 async def test_indicators_are_rates_that_compare(autumn: asyncpg.Connection) -> None:
-    rows = {r["term"]: r for r in await performance.indicators(autumn, borough=None, term=None)}
+    rows = {
+        r["term"]: r
+        for r in await performance.indicators(autumn, borough=None, term=None)
+        if r["school_id"] == "S1"
+    }
     autumn_26 = rows[story.TERM]
     # 14 bullying incidents, 1,000 pupils, 70 school days: 0.2 per 1,000 pupils a day
     assert autumn_26["school_days"] == 70
@@ -138,3 +142,40 @@ async def test_turnaround_runs_from_the_signature_or_the_submission(
     }
     assert earlier["routine"]["decided"] == 0 and earlier["urgent"]["decided"] == 1
     assert date(2026, 11, 10) == past.date()
+
+
+async def test_ssp_schools_beside_the_comparison_group(autumn: asyncpg.Connection) -> None:
+    rows = {
+        (r["area"], r["group"]): r
+        for r in await outcomes.comparison(autumn, borough=None, term=story.TERM)
+    }
+    ssp, without = rows["Hackney", "ssp"], rows["Hackney", "comparison"]
+    # S1: 14 in 1,000 pupils over 70 days = 0.2; S7, no officer: 63 in 900 over 70 = 1.0
+    assert (ssp["school_ids"], ssp["bullying_per_1000_pupils_per_day"]) == (["S1"], 0.2)
+    assert (without["school_ids"], without["bullying_per_1000_pupils_per_day"]) == (["S7"], 1.0)
+    assert (ssp["unauthorised_absence_rate"], without["unauthorised_absence_rate"]) == (0.02, 0.04)
+
+
+async def test_each_school_beside_its_own_baseline(autumn: asyncpg.Connection) -> None:
+    [s1] = await outcomes.baseline(autumn, borough="Hackney", term=story.TERM)
+    # First deployed 1 Sep 2026: the last term that ended before is summer 2026 (to 31 Aug)
+    assert (s1["school_id"], s1["baseline_term"]) == ("S1", "2026-summer")
+    assert s1["bullying_per_1000_pupils_per_day_baseline"] == 0.3
+    assert s1["bullying_per_1000_pupils_per_day_change_on_baseline"] == -0.1
+    assert s1["unauthorised_absence_rate_change_on_baseline"] == -0.01
+
+
+async def test_search_ethnicity_beside_the_pupils_of_the_same_schools(
+    autumn: asyncpg.Connection,
+) -> None:
+    rows = {
+        r["ethnic_group"]: r
+        for r in await ethnicity.search_ethnicity(autumn, borough="Hackney", term=story.TERM)
+    }
+    black, white, asian = rows["Black"], rows["White"], rows["Asian"]
+    # S1 only (S2 has no census): 2 of 3 stated searches were of Black pupils, 30% of roll
+    assert (black["searches"], black["search_share"], black["pupil_share"]) == (2, 0.6667, 0.3)
+    assert black["ratio"] == round((2 / 3) / 0.3, 3)  # 2.222
+    assert (white["ratio"], asian["ratio"]) == (round((1 / 3) / 0.5, 3), 0.0)
+    assert black["searches_not_stated"] == 1
+    assert rows["Mixed"]["ratio"] is None  # no Mixed pupils on roll: no ratio

@@ -24,6 +24,9 @@ FIGURES = [
     ("/performance/searches", {}),
     ("/performance/outstanding", {}),
     ("/abstraction", {"level": "school"}),
+    ("/performance/comparison", {"term": story.TERM}),
+    ("/performance/baseline", {"term": story.TERM}),
+    ("/performance/search-ethnicity", {"term": story.TERM}),
 ]
 
 
