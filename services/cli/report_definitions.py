@@ -43,6 +43,24 @@ DEFINITIONS = {
         " Programmes are costed apart. A rank with no configured rate (PCSOs, which the source"
         " does not price) is counted but not costed, and the report says so."
     ),
+    "comparison": (
+        "Comparison group: schools registered in staffing with no officer deployed on any day"
+        " of the term. Rates as for the indicators, from their own returns. Incidents are not"
+        " compared: officers record them, so schools without one have none."
+    ),
+    "baseline": (
+        "Baseline: a served school's return for the latest term that ended before its first"
+        " deployment began; the change is this term's rate minus that one (median of schools)."
+    ),
+    "ethnicity": (
+        "Share of searches (self-defined ethnicity in the five broad groups; not stated left"
+        " out) beside the group's share of pupils in the census of the same schools; ratio ="
+        " search share / pupil share, 1 is proportionate. Only schools with a census count."
+    ),
+    "activities": (
+        "The officers' recorded activities (the protocol's activity events) will stand beside"
+        " the enforcement outputs once they are recorded."
+    ),
     "outstanding": "Duties still owed at the report date: head teacher notices of serious"
     " incidents and arrests, parents' notices of searches of pupils, items held by staff.",
 }

@@ -38,6 +38,9 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
             "value": _get(c, ANALYST, "/performance/value-for-money", term=term, as_of=at),
             "indicators": _get(c, ANALYST, "/performance/indicators"),
             "outstanding": _get(c, ANALYST, "/performance/outstanding"),
+            "comparison": _get(c, AUDITOR, "/performance/comparison", term=term),
+            "baseline": _get(c, AUDITOR, "/performance/baseline", term=term),
+            "ethnicity": _get(c, AUDITOR, "/performance/search-ethnicity", term=term),
             "audit": _get(c, AUDITOR, "/audit/verify"),
         }
 
@@ -152,6 +155,16 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         ],
         "indicators": _indicators(raw["indicators"], raw["term"]),
         "outstanding": _outstanding(raw["outstanding"]),
+        "comparison": {
+            r["group"]: {k: v for k, v in r.items() if k != "school_ids"}
+            for r in raw["comparison"]
+            if r["area"] == "London"
+        },
+        "baseline": _baseline(raw["baseline"]),
+        "search_ethnicity": [r for r in raw["ethnicity"] if r["area"] == "London"],
+        # The officers' recorded activities (the protocol's activity events) join the outputs
+        # here once they are recorded; until then the report says so.
+        "activities": None,
         "audit": raw["audit"],
     }
 
@@ -228,6 +241,19 @@ def _indicators(rows: list[dict[str, Any]], term: str) -> dict[str, Any]:
         **{f"{k}_change_on_last_term": change(v, before[k]) for k, v in now.items()},
         **{f"{k}_change_on_last_year": change(v, year_ago[k]) for k, v in now.items()},
     }
+
+
+def _baseline(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """How many served schools have a return from before their first deployment, and the
+    median change of their bullying and absence rates on it."""
+    measures = ("bullying_per_1000_pupils_per_day", "unauthorised_absence_rate")
+    with_base = [r for r in rows if r["baseline_term"]]
+    out: dict[str, Any] = {"schools": len(rows), "with_baseline": len(with_base)}
+    for m in measures:
+        changes = [r[f"{m}_change_on_baseline"] for r in with_base]
+        known = [c for c in changes if c is not None]
+        out[f"{m}_median_change"] = round(median(known), 6) if known else None
+    return out
 
 
 def _outstanding(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -64,6 +64,35 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _outcomes(fig: dict[str, Any]) -> str:
+    """Outcomes beside the comparison group, the baselines and the census; activities."""
+    bullying, absence = "bullying_per_1000_pupils_per_day", "unauthorised_absence_rate"
+    groups = [
+        [g, c["schools"], f"{c[bullying] or 0:.3f}", _pct(c[absence])]
+        for g, c in fig["comparison"].items()
+    ]
+    base = fig["baseline"]
+    ethnic = [
+        [r["ethnic_group"], r["searches"], _pct(r["search_share"]), _pct(r["pupil_share"]),
+         "-" if r["ratio"] is None else f"{r['ratio']:.2f}"]
+        for r in fig["search_ethnicity"]
+    ]  # fmt: skip
+    return (
+        "<h2>Recorded activities</h2><p>Not recorded yet.</p>"
+        + _note("activities")
+        + "<h2>Outcomes beside the comparison group</h2>"
+        + _table(["group", "schools", "bullying per 1,000 a day", "unauthorised absence"], groups)
+        + _note("comparison")
+        + f"<p>{base['with_baseline']} of {base['schools']} served schools have a baseline;"
+        f" median change in bullying {base[bullying + '_median_change']}, in unauthorised"
+        f" absence {base[absence + '_median_change']}.</p>"
+        + _note("baseline")
+        + "<h2>Searches by ethnicity beside the pupils</h2>"
+        + _table(["group", "searches", "share of searches", "share of pupils", "ratio"], ethnic)
+        + _note("ethnicity")
+    )
+
+
 def write_report(path: Path, term: str, fig: dict[str, Any], links: dict[str, str]) -> Path:
     """Write the HTML report (and its figures as JSON beside it); returns the HTML path."""
     ldn, boroughs = fig["london"], fig["boroughs"]
@@ -193,6 +222,7 @@ def write_report(path: Path, term: str, fig: dict[str, Any], links: dict[str, st
             disclosures,
         )
         + _note("disclosures")
+        + _outcomes(fig)
         + f"<h2>Where to look</h2><ul>{link_list}</ul></body></html>"
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -119,6 +119,7 @@ def print_report(console: Console, term: str, fig: dict[str, Any]) -> None:
         f" of searches; {out['evidence_awaiting_handover']} items awaiting handover"
     )
     _defined(console, "outstanding")
+    _outcomes(console, fig)
     _value(console, fig)
     audit = fig["audit"]
     console.print(
@@ -128,6 +129,35 @@ def print_report(console: Console, term: str, fig: dict[str, Any]) -> None:
 
 def _x100(x: float | None) -> float | None:
     return None if x is None else x * 100
+
+
+def _outcomes(console: Console, fig: dict[str, Any]) -> None:
+    console.print("Recorded activities of the officers: not recorded yet")
+    _defined(console, "activities")
+    bullying, absence = "bullying_per_1000_pupils_per_day", "unauthorised_absence_rate"
+    for group, c in fig["comparison"].items():
+        console.print(
+            f"Outcomes, {'SSP schools' if group == 'ssp' else 'comparison group'}:"
+            f" {c['schools']} schools, bullying {_rate(c[bullying])} per 1,000 pupils a day,"
+            f" unauthorised absence {_pct(c[absence])}"
+        )
+    _defined(console, "comparison")
+    base = fig["baseline"]
+    console.print(
+        f"Against their own baseline: {base['with_baseline']} of {base['schools']} served schools"
+        f" have one; median change in bullying {_change(base[bullying + '_median_change'])},"
+        f" in unauthorised absence {_change(_x100(base[absence + '_median_change']), 2)} points"
+    )
+    _defined(console, "baseline")
+    console.print(
+        "Searches by ethnicity (share of searches / share of pupils): "
+        + ", ".join(
+            f"{r['ethnic_group']} {_pct(r['search_share'])} / {_pct(r['pupil_share'])}"
+            f" (ratio {_rate(r['ratio'], 2)})"
+            for r in fig["search_ethnicity"]
+        )
+    )
+    _defined(console, "ethnicity")
 
 
 def _value(console: Console, fig: dict[str, Any]) -> None:

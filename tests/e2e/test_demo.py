@@ -91,4 +91,10 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     # Business times: a replayed term has real durations, and costs that are not nil
     assert all(d["median_hours_from_submission"] for d in figures["disclosures"].values())
     assert london["period_cost"] > 0 and london["cost_per_pupil"] > 0
-    assert figures["audit"]["ok"] and figures["indicators"]["schools"] == 20
+    # Every school returns its indicators, the comparison group's (one a borough) too
+    comparison = figures["comparison"]["comparison"]
+    assert comparison["schools"] == len({b["borough"] for b in figures["boroughs"]})
+    assert figures["audit"]["ok"] and figures["indicators"]["schools"] == 20 + comparison["schools"]
+    assert {r["ethnic_group"] for r in figures["search_ethnicity"]} == {
+        "White", "Black", "Asian", "Mixed", "Other"
+    }  # fmt: skip

@@ -43,6 +43,7 @@ class Disclosures:
         self.expected: Counter[str] = Counter()
         # Every step carries when it happened in the simulated term, so turnaround is real.
         self.last_moment = datetime.combine(world.today - timedelta(1), time(20), LONDON)
+        self.clock = world.side_rng("disclosure-times")  # leaves the requests' draws alone
 
     def _later(self, start: datetime, hours: float) -> datetime:
         """``hours`` after ``start``, never later than yesterday evening."""
@@ -57,7 +58,7 @@ class Disclosures:
                 continue
             for school in b.schools:
                 if self.rng.random() < PER_WEEK[school.phase] * len(days) / 5:
-                    chains.append(self.request(b, school, self.rng.choice(days)))
+                    chains.append(self.request(b, school, self.clock.choice(days)))
             if self.rng.random() < 0.6:
                 chains.append(self.exchange(b, self.rng.choice(b.schools), self.rng.choice(days)))
         return chains
@@ -65,7 +66,8 @@ class Disclosures:
     def request(self, b: Borough, school: School, day: date) -> Chain:
         """One request, taken as far as the people involved took it."""
         rng, sid = self.rng, school.school_id
-        at = datetime.combine(day, time(9), LONDON) + timedelta(minutes=rng.randint(0, 360))
+        clock = self.clock
+        at = datetime.combine(day, time(9), LONDON) + timedelta(minutes=clock.randint(0, 360))
         asker = _pick(rng, {"police": 78, "local_authority": 14, "school": 8})
         who = {
             "police": officer(rng.choice(school.officers), b.slug),
@@ -103,11 +105,11 @@ class Disclosures:
         if not urgent and about_pupil:
             if rng.random() < 0.08:
                 return chain  # waiting for the head teacher's countersignature
-            at = self._later(at, rng.uniform(2, 48))  # the head reads it within two days
+            at = self._later(at, clock.uniform(2, 48))  # the head reads it within two days
             self._countersign(chain, sid, at)
         if rng.random() < (0.02 if urgent else 0.05):
             return chain  # still in the disclosure officer's queue
-        at = self._later(at, rng.uniform(0.5, 6) if urgent else rng.uniform(1, 72))
+        at = self._later(at, clock.uniform(0.5, 6) if urgent else clock.uniform(1, 72))
         outcome = self._decide(chain, do, categories, urgent, at)
         if outcome != "refuse":
             withheld = set() if outcome == "disclose_full" else {categories[-1]}
@@ -119,18 +121,18 @@ class Disclosures:
                 "means": _pick(rng, {"telephone": 1, "in_person": 1})
                 if urgent
                 else _pick(rng, {"secure_email": 5, "secure_portal": 3, "recorded_post": 1}),
-                "released_at": self._later(at, rng.uniform(0.2, 4)).isoformat(),
+                "released_at": self._later(at, clock.uniform(0.2, 4)).isoformat(),
             }
             chain.add(_step("POST", "/requests/{req}/release", do, release))
         if urgent:
             if rng.random() < 0.12:
                 return chain  # the written confirmation is still owed
-            at = self._later(at, rng.uniform(4, 40))
+            at = self._later(at, clock.uniform(4, 40))
             confirmation = {**pro_forma, "at": at.isoformat()}
             chain.add(_step("POST", "/requests/{req}/written-confirmation", who, confirmation))
-            self._countersign(chain, sid, self._later(at, rng.uniform(1, 24)))
+            self._countersign(chain, sid, self._later(at, clock.uniform(1, 24)))
         if rng.random() < 0.92:
-            closed = self._later(at, rng.uniform(24, 120)).isoformat()
+            closed = self._later(at, clock.uniform(24, 120)).isoformat()
             chain.add(_step("POST", "/requests/{req}/closure", do, {"at": closed}))
         return chain
 
