@@ -1,12 +1,12 @@
 """The demo's report figures, read from reporting's HTTP queries (nothing computed twice)."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime
-from statistics import median
 from typing import Any
 
 import httpx
 
+from services.cli import report_summaries as summaries
 from services.cli.workload.steps import ANALYST, AUDITOR, Who
 from services.runtime.auth import issue_token
 from services.runtime.keys import jwt_secret
@@ -149,118 +149,21 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         },
         "incidents_by_category": dict(by_category.most_common()),
         "searches_by_outcome": dict(searches.most_common()),
-        "disclosures": _disclosures(raw["disclosures"]),
+        "disclosures": summaries.disclosures(raw["disclosures"]),
         "weekly_abstraction": [
             {"week": r["period"], "rate": r["abstraction_rate"] or 0.0} for r in raw["weekly"]
         ],
-        "indicators": _indicators(raw["indicators"], raw["term"]),
-        "outstanding": _outstanding(raw["outstanding"]),
+        "indicators": summaries.indicators(raw["indicators"], raw["term"]),
+        "outstanding": summaries.outstanding(raw["outstanding"]),
         "comparison": {
             r["group"]: {k: v for k, v in r.items() if k != "school_ids"}
             for r in raw["comparison"]
             if r["area"] == "London"
         },
-        "baseline": _baseline(raw["baseline"]),
+        "baseline": summaries.baseline(raw["baseline"]),
         "search_ethnicity": [r for r in raw["ethnicity"] if r["area"] == "London"],
         # The officers' recorded activities (the protocol's activity events) join the outputs
         # here once they are recorded; until then the report says so.
         "activities": None,
         "audit": raw["audit"],
     }
-
-
-def _disclosures(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per urgency: requests, decided, overdue, and the borough medians' median turnaround."""
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        grouped[r["urgency"]].append(r)
-    out = {}
-    for urgency, rs in sorted(grouped.items()):
-        medians = [
-            r["median_turnaround_hours"] for r in rs if r["median_turnaround_hours"] is not None
-        ]
-        p90 = [r["p90_turnaround_hours"] for r in rs if r["p90_turnaround_hours"] is not None]
-        from_submission = [
-            r["median_hours_from_submission"]
-            for r in rs
-            if r["median_hours_from_submission"] is not None
-        ]
-        out[urgency] = {
-            "requests": sum(r["requests"] for r in rs),
-            "decided": sum(r["decided"] for r in rs),
-            "median_turnaround_hours": round(median(medians), 4) if medians else None,
-            "median_hours_from_submission": round(median(from_submission), 4)
-            if from_submission
-            else None,
-            "worst_p90_turnaround_hours": max(p90) if p90 else None,
-            "overdue_confirmations": sum(r["overdue_confirmations"] for r in rs),
-            "past_decision_deadline": sum(r["past_decision_deadline"] for r in rs),
-        }
-    return out
-
-
-def _indicators(rows: list[dict[str, Any]], term: str) -> dict[str, Any]:
-    """London rates of ``term``, last term and the same term last year, from summed counts."""
-    by_term: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in rows:
-        t = by_term[r["term"]]
-        t["schools"] += 1
-        for k in ("bullying", "fixed_term_exclusions", "truancy_sessions"):
-            t[k] += r[k] or 0
-        t["pupil_days"] += (r["pupil_count"] or 0) * (r["school_days"] or 0)
-        if r["possible_sessions"]:
-            t["possible_sessions"] += r["possible_sessions"]
-            t["absent"] += r["truancy_sessions"]
-
-    def rates(t: Counter[str]) -> dict[str, float | None]:
-        def per(n: int, d: int, k: float) -> float | None:
-            return round(n * k / d, 6) if d else None
-
-        return {
-            "bullying_per_1000_pupils_per_day": per(t["bullying"], t["pupil_days"], 1000),
-            "fixed_term_exclusions_per_1000_pupils_per_day": per(
-                t["fixed_term_exclusions"], t["pupil_days"], 1000
-            ),
-            "unauthorised_absence_rate": per(t["absent"], t["possible_sessions"], 1),
-        }
-
-    year, season = term.split("-")
-    order = ["spring", "summer", "autumn"]
-    i = order.index(season)
-    last = f"{int(year) - (i == 0)}-{order[i - 1]}"
-    now, before, year_ago = (rates(by_term[t]) for t in (term, last, f"{int(year) - 1}-{season}"))
-
-    def change(a: float | None, b: float | None) -> float | None:
-        return None if a is None or b is None else round(a - b, 6)
-
-    return {
-        "schools": by_term[term]["schools"],
-        "last_term": last,
-        **{k: by_term[term][k] for k in ("bullying", "truancy_sessions", "fixed_term_exclusions")},
-        **now,
-        **{f"{k}_change_on_last_term": change(v, before[k]) for k, v in now.items()},
-        **{f"{k}_change_on_last_year": change(v, year_ago[k]) for k, v in now.items()},
-    }
-
-
-def _baseline(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """How many served schools have a return from before their first deployment, and the
-    median change of their bullying and absence rates on it."""
-    measures = ("bullying_per_1000_pupils_per_day", "unauthorised_absence_rate")
-    with_base = [r for r in rows if r["baseline_term"]]
-    out: dict[str, Any] = {"schools": len(rows), "with_baseline": len(with_base)}
-    for m in measures:
-        changes = [r[f"{m}_change_on_baseline"] for r in with_base]
-        known = [c for c in changes if c is not None]
-        out[f"{m}_median_change"] = round(median(known), 6) if known else None
-    return out
-
-
-def _outstanding(rows: list[dict[str, Any]]) -> dict[str, int]:
-    kinds = (
-        "head_teacher_incidents",
-        "head_teacher_arrests",
-        "parents_searches",
-        "evidence_awaiting_handover",
-    )
-    return {k: sum(r[k] for r in rows) for k in kinds}

@@ -126,11 +126,13 @@ async def baseline(conn: Connection, *, borough: str | None, term: str) -> list[
                 **now_rates,
                 **{f"{k}_baseline": v for k, v in base_rates.items()},
                 **{
-                    f"{k}_change_on_baseline": None
-                    if v is None or base_rates[k] is None
-                    else round(v - base_rates[k], 6)
+                    f"{k}_change_on_baseline": _change(v, base_rates[k])
                     for k, v in now_rates.items()
                 },
             }
         )
     return out
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 6)
