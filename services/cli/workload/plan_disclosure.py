@@ -109,7 +109,8 @@ class Disclosures:
             self._countersign(chain, sid, at)
         if rng.random() < (0.02 if urgent else 0.05):
             return chain  # still in the disclosure officer's queue
-        at = self._later(at, clock.uniform(0.5, 6) if urgent else clock.uniform(1, 72))
+        # Urgent: within the 4-hour window as a rule; routine: within three days
+        at = self._later(at, clock.uniform(0.5, 4.5) if urgent else clock.uniform(1, 72))
         outcome = self._decide(chain, do, categories, urgent, at)
         if outcome != "refuse":
             withheld = set() if outcome == "disclose_full" else {categories[-1]}
@@ -127,7 +128,7 @@ class Disclosures:
         if urgent:
             if rng.random() < 0.12:
                 return chain  # the written confirmation is still owed
-            at = self._later(at, clock.uniform(4, 40))
+            at = self._later(at, clock.uniform(2, 30))  # in writing within a day, mostly
             confirmation = {**pro_forma, "at": at.isoformat()}
             chain.add(_step("POST", "/requests/{req}/written-confirmation", who, confirmation))
             self._countersign(chain, sid, self._later(at, clock.uniform(1, 24)))
