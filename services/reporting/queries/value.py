@@ -15,6 +15,8 @@ from typing import Any
 
 from services.reporting.projections.context import term_of
 from services.reporting.queries.shifts import SHIFTS
+from services.runtime.domain import RuleViolation
+from services.runtime.inputs import EARLIEST, LATEST
 from services.runtime.projection import Connection
 
 # The 2004/05 ready reckoner of the source: £5,967,270 / 135 = £2,652,120 / 60 = £44,202.
@@ -39,6 +41,9 @@ def rates_from(extra: Mapping[str, Any]) -> dict[str, float | None]:
 def convention(term: str) -> tuple[date, date]:
     """A term's dates by the platform's convention, for a borough without a calendar."""
     year, season = term.split("-")
+    if not EARLIEST.year <= int(year) <= LATEST.year:
+        # The pattern lets any four digits through; a calendar has no year 0.
+        raise RuleViolation("term", f"a term's year lies in {EARLIEST.year}-{LATEST.year}", "term")
     (m1, d1), (m2, d2) = SEASONS[season]
     return date(int(year), m1, d1), date(int(year), m2, d2)
 

@@ -99,3 +99,9 @@ def test_a_supervisor_explains_only_their_borough(autumn: TestClient) -> None:
         headers=HACKNEY_SUPERVISOR,
     ).json()
     assert {d["borough"] for d in answer["inputs"]["deployments"]} == {"Hackney"}
+
+
+@pytest.mark.parametrize("path", ["/performance/value-for-money", "/performance/comparison"])
+def test_a_term_outside_the_calendar_is_a_422(autumn: TestClient, path: str) -> None:
+    answer = autumn.get(path, params={"term": "0000-autumn"}, headers=AUDITOR)
+    assert (answer.status_code, answer.json()["detail"]["rule"]) == (422, "term")
