@@ -1,14 +1,16 @@
 """The demo's report figures, read from reporting's HTTP queries (nothing computed twice)."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime
-from statistics import median
 from typing import Any
 
 import httpx
 
+from services.cli import report_summaries as summaries
 from services.cli.workload.steps import ANALYST, AUDITOR, Who
 from services.runtime.tokens import audience_of, issue_token
+
+HOURS = ("rostered_hours", "leave_hours", "abstracted_hours", "delivered_hours")
 
 
 def _get(client: httpx.Client, who: Who, path: str, **params: str) -> Any:
@@ -23,6 +25,7 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
     at = as_of.isoformat()
     with httpx.Client(base_url=url, timeout=60) as c:
         return {
+            "term": term,
             "abstraction": _get(c, ANALYST, "/abstraction", level="borough", period_value=term),
             "london": _get(c, ANALYST, "/abstraction", level="london", period_value=term),
             "weekly": _get(c, ANALYST, "/abstraction", level="london", period="week"),
@@ -31,15 +34,44 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
             "searches": _get(c, ANALYST, "/performance/searches", term=term),
             "disclosures": _get(c, ANALYST, "/performance/disclosures", as_of=at),
             "value": _get(c, ANALYST, "/performance/value-for-money", term=term, as_of=at),
-            "indicators": _get(c, ANALYST, "/performance/indicators", term=term),
+            "indicators": _get(c, ANALYST, "/performance/indicators"),
             "outstanding": _get(c, ANALYST, "/performance/outstanding"),
+            "comparison": _get(c, AUDITOR, "/performance/comparison", term=term),
+            "baseline": _get(c, AUDITOR, "/performance/baseline", term=term),
+            "ethnicity": _get(c, AUDITOR, "/performance/search-ethnicity", term=term),
             "audit": _get(c, AUDITOR, "/audit/verify"),
         }
 
 
+def _by_area(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Value-for-money rows of each area, the programmes added up (each is also kept)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = out.setdefault(r["area"], {"programmes": {}, "notes": set()} | dict.fromkeys(SUMS, 0))
+        a["programmes"][r["programme"]] = r
+        a["notes"].update(r["notes"])
+        for k in SUMS:
+            a[k] += r[k] or 0
+    for a in out.values():
+        cost, pupils, dealt = a["period_cost"], a["pupils"], a["incidents_dealt_with"]
+        a["notes"] = sorted(a["notes"])
+        a["cost_per_pupil"] = round(cost / pupils, 2) if pupils and cost else None
+        a["cost_per_school"] = round(cost / a["schools"], 2) if a["schools"] and cost else None
+        a["cost_per_incident"] = round(cost / dealt, 2) if dealt and cost else None
+        hours = a["delivered_hours"]
+        a["cost_per_delivered_hour"] = round(cost / hours, 2) if hours and cost else None
+    return out
+
+
+SUMS = (
+    "officers", "fte", "schools", "pupils", "period_cost", "annual_cost_equivalent",
+    "delivered_hours", "incidents_dealt_with",
+)  # fmt: skip
+
+
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
     """Per-borough and London figures for the text and HTML reports."""
-    value = {r["area"]: r for r in raw["value"]}
+    value = _by_area(raw["value"])
     incidents: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     for r in raw["incidents"]:
@@ -60,8 +92,8 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
                 "schools": v.get("schools", 0),
                 "officers": v.get("officers", 0),
                 "pupils": pupils,
-                "rostered_hours": r["rostered_hours"],
-                "abstracted_hours": r["abstracted_hours"],
+                "fte": round(v.get("fte", 0), 2),
+                **{k: r[k] for k in HOURS},
                 "abstraction_rate": r["abstraction_rate"] or 0.0,
                 "ring_fenced_officers": r["ring_fenced_officers"],
                 "ring_fence_breaches": r["ring_fence_breaches"],
@@ -69,12 +101,13 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
                 "per_1000_pupils": round(incidents[b] * 1000 / pupils, 2) if pupils else None,
                 "arrests": arrests[b],
                 "handled_internally": internal[b],
+                "period_cost": v.get("period_cost"),
                 "cost_per_pupil": v.get("cost_per_pupil"),
-                "cost_per_incident": v.get("cost_per_incident_dealt_with"),
+                "cost_per_incident": v.get("cost_per_incident"),
             }
         )
     london_value = value.get("London", {})
-    [london] = raw["london"] or [{}]
+    [london] = raw["london"] or [dict.fromkeys(HOURS, 0)]
     pupils = london_value.get("pupils") or 0
     searches: Counter[str] = Counter()
     for r in raw["searches"]:
@@ -84,9 +117,9 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "london": {
             "schools": london_value.get("schools", 0),
             "officers": london_value.get("officers", 0),
+            "fte": round(london_value.get("fte", 0), 2),
             "pupils": pupils,
-            "rostered_hours": london.get("rostered_hours", 0),
-            "abstracted_hours": london.get("abstracted_hours", 0),
+            **{k: london[k] for k in HOURS},
             "abstraction_rate": london.get("abstraction_rate") or 0.0,
             "hours_by_category": london.get("hours_by_category", {}),
             "ring_fenced_officers": london.get("ring_fenced_officers", 0),
@@ -100,60 +133,35 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
             "handled_internally": sum(internal.values()),
             "searches": sum(r["searches"] for r in raw["searches"]),
             "searches_linked": sum(r["linked"] for r in raw["searches"]),
-            "annual_cost": london_value.get("annual_cost"),
+            "period_cost": london_value.get("period_cost"),
+            "annual_cost_equivalent": london_value.get("annual_cost_equivalent"),
             "cost_per_school": london_value.get("cost_per_school"),
             "cost_per_pupil": london_value.get("cost_per_pupil"),
-            "cost_per_incident": london_value.get("cost_per_incident_dealt_with"),
-            "officer_hours_per_school": london_value.get("officer_hours_per_school"),
+            "cost_per_incident": london_value.get("cost_per_incident"),
+            "cost_per_delivered_hour": london_value.get("cost_per_delivered_hour"),
+            "cost_notes": london_value.get("notes", []),
+        },
+        "programmes": {
+            p: {k: r[k] for k in (*SUMS, "cost_per_pupil", "notes")}
+            for p, r in sorted(london_value.get("programmes", {}).items())
         },
         "incidents_by_category": dict(by_category.most_common()),
         "searches_by_outcome": dict(searches.most_common()),
-        "disclosures": _disclosures(raw["disclosures"]),
+        "disclosures": summaries.disclosures(raw["disclosures"]),
         "weekly_abstraction": [
             {"week": r["period"], "rate": r["abstraction_rate"] or 0.0} for r in raw["weekly"]
         ],
-        "indicators": _indicators(raw["indicators"]),
-        "outstanding": _outstanding(raw["outstanding"]),
+        "indicators": summaries.indicators(raw["indicators"], raw["term"]),
+        "outstanding": summaries.outstanding(raw["outstanding"]),
+        "comparison": {
+            r["group"]: {k: v for k, v in r.items() if k != "school_ids"}
+            for r in raw["comparison"]
+            if r["area"] == "London"
+        },
+        "baseline": summaries.baseline(raw["baseline"]),
+        "search_ethnicity": [r for r in raw["ethnicity"] if r["area"] == "London"],
+        # The officers' recorded activities (the protocol's activity events) join the outputs
+        # here once they are recorded; until then the report says so.
+        "activities": None,
         "audit": raw["audit"],
     }
-
-
-def _disclosures(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per urgency: requests, decided, overdue, and the borough medians' median turnaround."""
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        grouped[r["urgency"]].append(r)
-    out = {}
-    for urgency, rs in sorted(grouped.items()):
-        medians = [
-            r["median_turnaround_hours"] for r in rs if r["median_turnaround_hours"] is not None
-        ]
-        p90 = [r["p90_turnaround_hours"] for r in rs if r["p90_turnaround_hours"] is not None]
-        out[urgency] = {
-            "requests": sum(r["requests"] for r in rs),
-            "decided": sum(r["decided"] for r in rs),
-            "median_turnaround_hours": round(median(medians), 4) if medians else None,
-            "worst_p90_turnaround_hours": max(p90) if p90 else None,
-            "overdue_confirmations": sum(r["overdue_confirmations"] for r in rs),
-            "past_decision_deadline": sum(r["past_decision_deadline"] for r in rs),
-        }
-    return out
-
-
-def _indicators(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    measures = ("bullying", "truancy_sessions", "fixed_term_exclusions", "permanent_exclusions")
-    return {
-        "schools": len(rows),
-        **{m: sum(r[m] or 0 for r in rows) for m in measures},
-        **{f"{m}_change": sum(r[f"{m}_change"] or 0 for r in rows) for m in measures},
-    }
-
-
-def _outstanding(rows: list[dict[str, Any]]) -> dict[str, int]:
-    kinds = (
-        "head_teacher_incidents",
-        "head_teacher_arrests",
-        "parents_searches",
-        "evidence_awaiting_handover",
-    )
-    return {k: sum(r[k] for r in rows) for k in kinds}

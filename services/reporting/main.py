@@ -8,6 +8,7 @@ from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
+from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
@@ -54,7 +55,7 @@ SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
-    routers=[audit_router, abstraction_router, performance_router],
+    routers=[audit_router, abstraction_router, performance_router, outcomes_router],
     projections=projections,
     on_start=start_view_metrics,
     schema=migrate_schema,

@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 from services.reporting.queries import oversight, performance
 from services.reporting.queries.abstraction import DEFAULT_THRESHOLD, abstraction_rates
 from services.reporting.queries.snapshot import current_term, scalar_rows
+from services.reporting.queries.value import rates_from
 
 log = logging.getLogger(__name__)
 Sample = tuple[dict[str, str], float]
@@ -40,7 +41,7 @@ HELP = {
     "ssp_view_disclosure_turnaround_p90_seconds": "p90 of time from request to decision",
     "ssp_view_disclosures_past_deadline": "Urgent requests past their decision deadline, undecided",
     "ssp_view_disclosure_confirmations_overdue": "Urgent requests overdue a written confirmation",
-    "ssp_view_cost_per_pupil_gbp": "Notional officer cost (£) per pupil covered, a year",
+    "ssp_view_cost_per_pupil_gbp": "Notional officer cost (£) per pupil covered, this term so far",
     "ssp_view_cost_per_incident_gbp": "Notional officer cost (£) per incident dealt with this term",
     "ssp_audit_entries": "Entries in the audit trail",
 }
@@ -136,11 +137,9 @@ async def snapshot(
         median, p90 = r["median_turnaround_hours"], r["p90_turnaround_hours"]
         put("ssp_view_disclosure_turnaround_median_seconds", b, _seconds(median))
         put("ssp_view_disclosure_turnaround_p90_seconds", b, _seconds(p90))
-    cost = float(extra.get("cost_per_officer", oversight.DEFAULT_COST_PER_OFFICER))
-    for r in await oversight.value_for_money(
-        conn, borough=None, term=term, as_of=now, cost_per_officer=cost
-    ):
-        b = {"borough": r["area"]}
+    rates = rates_from(extra)
+    for r in await oversight.value_for_money(conn, borough=None, term=term, as_of=now, rates=rates):
+        b = {"borough": r["area"], "programme": r["programme"]}
         put("ssp_view_cost_per_pupil_gbp", b, r["cost_per_pupil"])
         put("ssp_view_cost_per_incident_gbp", b, r["cost_per_incident_dealt_with"])
     put("ssp_audit_entries", {}, await conn.fetchval("SELECT count(*) FROM audit_trail"))

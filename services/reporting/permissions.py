@@ -1,7 +1,8 @@
 """Who may read what in the reporting service: the one permission table."""
 
-# Views: a borough supervisor sees their borough (scope checked per query), analysts everything.
-VIEW_READERS = {"borough_supervisor", "analyst"}
+# Views: a borough supervisor sees their borough (scope checked per query), analysts everything,
+# and the auditor reads every figure it audits.
+VIEW_READERS = {"borough_supervisor", "analyst", "auditor"}
 
 PERMISSIONS: dict[str, set[str]] = {
     "read_audit": {"auditor"},

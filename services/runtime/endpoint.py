@@ -1,11 +1,13 @@
 """What every endpoint shares: the service's typed context, the clock and a command's answer."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel
+
+from services.runtime.domain import RuleViolation
 
 T = TypeVar("T")
 
@@ -32,3 +34,16 @@ def _now(request: Request) -> datetime:
 
 # Commands carry the time they were handled, so rules are testable with a fixed clock.
 Now = Annotated[datetime, Depends(_now)]
+
+# Clocks of a caller and the service may differ a little.
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+def business_time(at: datetime | None, now: datetime) -> datetime:
+    """When a command says it happened (a late entry, a replayed term), else ``now``; a time in
+    the future is refused (422 naming ``at``)."""
+    if at is None:
+        return now
+    if at > now + CLOCK_TOLERANCE:
+        raise RuleViolation("not-in-future", f"at {at.isoformat()} is in the future", "at")
+    return at

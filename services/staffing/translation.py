@@ -39,6 +39,16 @@ def _protocol_signed(e: School.ProtocolSigned) -> c.ProtocolSigned:
     )
 
 
+@translator.maps(School.CensusRecorded)
+def _census(e: School.CensusRecorded) -> c.SchoolCensusRecorded:
+    return c.SchoolCensusRecorded(
+        school_id=e.school_id,
+        borough=e.borough,
+        census_date=e.census_date,
+        pupils_by_ethnicity=e.pupils_by_ethnicity,  # type: ignore[arg-type]
+    )
+
+
 @translator.maps(School.Reviewed)
 def _reviewed(e: School.Reviewed) -> c.PartnershipReviewed:
     return c.PartnershipReviewed(

@@ -58,9 +58,10 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert "no unexpected refusals" in out
     assert out.count("protocol held (probe)") == 4
     # And it prints the report and where to look
-    for line in ("Abstraction, ring-fencing and incidents by borough", "Searches by outcome",
-                 "Disclosures (routine)", "Value for money", "chain intact", "/docs",
-                 "/metrics", f"Prometheus: {PROMETHEUS}", "HTML report:"):  # fmt: skip
+    for line in ("Hours, abstraction, ring-fencing and incidents by borough",
+                 "Searches by outcome", "Disclosures (routine)", "Value for money",
+                 "chain intact", "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
+                 "HTML report:", "Definition:"):  # fmt: skip
         assert line in out, line
 
     # And the HTML report exists with its charts, the figures beside it
@@ -75,9 +76,13 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert (london["schools"], london["officers"]) == (20, 12)
     assert london["rostered_hours"] == expected["rostered_hours"]
     assert london["abstracted_hours"] == expected["abstracted_hours"]
+    assert london["leave_hours"] == expected.get("leave_hours", 0)
+    assert london["delivered_hours"] == (
+        expected["rostered_hours"] - expected.get("leave_hours", 0) - expected["abstracted_hours"]
+    )
     assert london["ring_fence_breaches"] == expected["breaches"]
     assert london["incidents"] == expected["incidents"]
-    assert london["incidents_dealt_with"] == expected["closed"]
+    assert london["incidents_dealt_with"] == expected.get("dealt_with", 0)
     assert london["searches"] == expected.get("searches", 0)
     assert sum(b["schools"] for b in figures["boroughs"]) == 20
     requests = {u: d["requests"] for u, d in figures["disclosures"].items()}
@@ -87,4 +92,13 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
         if expected.get(f"disclosures:{u}")
     }
     assert 0.03 < london["abstraction_rate"] < 0.2
-    assert figures["audit"]["ok"] and figures["indicators"]["schools"] == 20
+    # Business times: a replayed term has real durations, and costs that are not nil
+    assert all(d["median_hours_from_submission"] for d in figures["disclosures"].values())
+    assert london["period_cost"] > 0 and london["cost_per_pupil"] > 0
+    # Every school returns its indicators, the comparison group's (one a borough) too
+    comparison = figures["comparison"]["comparison"]
+    assert comparison["schools"] == len({b["borough"] for b in figures["boroughs"]})
+    assert figures["audit"]["ok"] and figures["indicators"]["schools"] == 20 + comparison["schools"]
+    assert {r["ethnic_group"] for r in figures["search_ethnicity"]} == {
+        "White", "Black", "Asian", "Mixed", "Other"
+    }  # fmt: skip

@@ -209,6 +209,13 @@ class IndicatorCounts(BaseModel):
     )
     fixed_term_exclusions: int = Field(ge=0, description="Fixed-term exclusions")
     permanent_exclusions: int = Field(ge=0, description="Permanent exclusions")
+    # Added later, optional: returns recorded before carry neither, and still replay.
+    possible_sessions: int | None = Field(
+        default=None, ge=0, description="Half-day sessions pupils could attend (the rate's base)"
+    )
+    authorised_absence_sessions: int | None = Field(
+        default=None, ge=0, description="Half-day sessions of authorised absence"
+    )
 
 
 @register

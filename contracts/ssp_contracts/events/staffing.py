@@ -14,6 +14,7 @@ from ssp_contracts.events.common import (
     SchoolId,
 )
 from ssp_contracts.registry import EventPayload, register
+from ssp_contracts.vocab import OfficerDefinedEthnicity
 
 STAFFING = "ssp.staffing.events"
 ABSTRACTIONS = "ssp.staffing.abstractions"
@@ -70,6 +71,21 @@ class SchoolRegistered(EventPayload):
     phase: Phase = Field(description="Secondary, primary, special or academy")
     pupil_count: int = Field(ge=0, description="Pupils on roll")
     programme: Programme = Field(description="Safer Schools Partnership or Schools Involvement")
+
+
+@register
+class SchoolCensusRecorded(EventPayload):
+    """A school's pupils on roll by broad ethnic group, from its census (aggregate counts)."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.staffing.school_census_recorded.v1"
+    topic: ClassVar[str] = STAFFING
+
+    school_id: SchoolId
+    borough: Borough
+    census_date: dt.date = Field(description="Day of the school census the counts come from")
+    pupils_by_ethnicity: dict[OfficerDefinedEthnicity, Annotated[int, Field(ge=0)]] = Field(
+        description="Pupils on roll per broad ethnic group (the groups of search records)"
+    )
 
 
 @register

@@ -2,11 +2,12 @@
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, get_args
 
 from ssp_contracts.events.disclosure import InformationCategory
 
+from services.cli.workload.plan_staffing import LONDON
 from services.cli.workload.steps import (
     Chain,
     Ref,
@@ -40,6 +41,13 @@ class Disclosures:
     def __init__(self, world: World, rng: random.Random) -> None:
         self.world, self.rng = world, rng
         self.expected: Counter[str] = Counter()
+        # Every step carries when it happened in the simulated term, so turnaround is real.
+        self.last_moment = datetime.combine(world.today - timedelta(1), time(20), LONDON)
+        self.clock = world.side_rng("disclosure-times")  # leaves the requests' draws alone
+
+    def _later(self, start: datetime, hours: float) -> datetime:
+        """``hours`` after ``start``, never later than yesterday evening."""
+        return min(start + timedelta(hours=hours), self.last_moment)
 
     def week(self, monday: date) -> list[Chain]:
         """This week's requests at each school, and a planning exchange per borough."""
@@ -50,14 +58,16 @@ class Disclosures:
                 continue
             for school in b.schools:
                 if self.rng.random() < PER_WEEK[school.phase] * len(days) / 5:
-                    chains.append(self.request(b, school))
+                    chains.append(self.request(b, school, self.clock.choice(days)))
             if self.rng.random() < 0.6:
                 chains.append(self.exchange(b, self.rng.choice(b.schools), self.rng.choice(days)))
         return chains
 
-    def request(self, b: Borough, school: School) -> Chain:
+    def request(self, b: Borough, school: School, day: date) -> Chain:
         """One request, taken as far as the people involved took it."""
         rng, sid = self.rng, school.school_id
+        clock = self.clock
+        at = datetime.combine(day, time(9), LONDON) + timedelta(minutes=clock.randint(0, 360))
         asker = _pick(rng, {"police": 78, "local_authority": 14, "school": 8})
         who = {
             "police": officer(rng.choice(school.officers), b.slug),
@@ -81,6 +91,7 @@ class Disclosures:
             "urgency": "urgent" if urgent else "routine",
             "categories": categories,
             "purpose": "Investigation of an incident near the school",
+            "at": at.isoformat(),
         }
         if urgent:
             body["urgent_reason"] = _pick(
@@ -94,10 +105,13 @@ class Disclosures:
         if not urgent:  # the head teacher signs every routine request (Appendix 2)
             if rng.random() < 0.08:
                 return chain  # waiting for the head teacher's countersignature
-            self._countersign(chain, sid)
+            at = self._later(at, clock.uniform(2, 48))  # the head reads it within two days
+            self._countersign(chain, sid, at)
         if rng.random() < (0.02 if urgent else 0.05):
             return chain  # still in the disclosure officer's queue
-        outcome = self._decide(chain, do, categories, urgent)
+        # Urgent: within the 4-hour window as a rule; routine: within three days
+        at = self._later(at, clock.uniform(0.5, 4.5) if urgent else clock.uniform(1, 72))
+        outcome = self._decide(chain, do, categories, urgent, at)
         if outcome != "refuse":
             withheld = set() if outcome == "disclose_full" else {categories[-1]}
             release = {
@@ -108,30 +122,40 @@ class Disclosures:
                 "means": _pick(rng, {"telephone": 1, "in_person": 1})
                 if urgent
                 else _pick(rng, {"secure_email": 5, "secure_portal": 3, "recorded_post": 1}),
+                "released_at": self._later(at, clock.uniform(0.2, 4)).isoformat(),
             }
             chain.add(_step("POST", "/requests/{req}/release", do, release))
         if urgent:
             if rng.random() < 0.12:
                 return chain  # the written confirmation is still owed
-            chain.add(_step("POST", "/requests/{req}/written-confirmation", who, pro_forma))
-            self._countersign(chain, sid)
+            at = self._later(at, clock.uniform(2, 30))  # in writing within a day, mostly
+            confirmation = {**pro_forma, "at": at.isoformat()}
+            chain.add(_step("POST", "/requests/{req}/written-confirmation", who, confirmation))
+            self._countersign(chain, sid, self._later(at, clock.uniform(1, 24)))
         if rng.random() < 0.92:
-            chain.add(_step("POST", "/requests/{req}/closure", do, {}))
+            closed = self._later(at, clock.uniform(24, 120)).isoformat()
+            chain.add(_step("POST", "/requests/{req}/closure", do, {"at": closed}))
         return chain
 
-    def _countersign(self, chain: Chain, sid: str) -> None:
+    def _countersign(self, chain: Chain, sid: str, at: datetime) -> None:
         """The head teacher reads the request and signs what it says."""
         chain.add(_step("GET", "/requests/{req}", head(sid), save={"hash": "content_hash"}))
-        body = {"content_hash": Ref("hash")}
+        body = {"content_hash": Ref("hash"), "at": at.isoformat()}
         chain.add(_step("POST", "/requests/{req}/countersignature", head(sid), body))
 
-    def _decide(self, chain: Chain, do: Who, categories: list[str], urgent: bool) -> str:
+    def _decide(
+        self, chain: Chain, do: Who, categories: list[str], urgent: bool, at: datetime
+    ) -> str:
         weights = {"disclose_full": 85, "disclose_part": 5, "refuse": 10} if urgent else {
             "disclose_full": 70, "disclose_part": 18, "refuse": 12}  # fmt: skip
         outcome = _pick(self.rng, weights)
         if outcome == "disclose_part" and len(categories) < 2:
             outcome = "disclose_full"
-        body: dict[str, Any] = {"outcome": outcome, "reasoning": "Necessary and proportionate"}
+        body: dict[str, Any] = {
+            "outcome": outcome,
+            "reasoning": "Necessary and proportionate",
+            "at": at.isoformat(),
+        }
         if outcome == "refuse":
             body["reasoning"] = "Not necessary for the purpose given; other sources suffice"
         if outcome == "disclose_part":

@@ -198,6 +198,8 @@ class Incidents:
             }
             chain.add(self._post("/incidents/{incident}/closure", pc, body))
             self.expected["closed"] += 1
+            # Dealt with by the police: closed, inside protocol hours, not left to the school
+            self.expected["dealt_with"] += int(not internal and not outside)
         return chain
 
     @staticmethod

@@ -32,6 +32,8 @@ def _counts(rng: random.Random, school: School, weeks: int, better: float) -> di
     scale, pupils = weeks / 13 * better, school.pupil_count
     sessions = pupils * weeks * 10  # two sessions a day
     return {
+        "possible_sessions": sessions,
+        "authorised_absence_sessions": round(sessions * 0.04),  # no draw: the others stay put
         "bullying_incidents": round(pupils * bullying * 13 * scale / 13 * rng.uniform(0.6, 1.4)),
         "unauthorised_absence_sessions": round(sessions * absence * better * rng.uniform(0.5, 1.6)),
         "fixed_term_exclusions": round(pupils * exclusions * scale * rng.uniform(0.5, 1.5)),
@@ -67,7 +69,26 @@ def indicators_phase(world: World, rng: random.Random, weeks: int) -> Phase:
             path = f"/schools/{sid}/indicators/{term.name}/corrections"
             chain.add(Step("incidents", "POST", path, who, body))
         phase.chains.append(chain)
+    phase.chains += _comparison_returns(world, weeks)
     return phase
+
+
+def _comparison_returns(world: World, weeks: int) -> list[Chain]:
+    """The schools without an officer return both terms too (no SSP effect on them)."""
+    rng, term = world.side_rng("comparison-returns"), world.term
+    chains = []
+    for school in world.comparison:
+        chain = Chain("indicators")
+        for name, starts in (
+            (term.previous(), term.starts_on - timedelta(20)),
+            (term.name, term.ends_on),
+        ):
+            when = datetime.combine(min(starts, world.today - timedelta(1)), time(10), LONDON)
+            body = {"counts": _counts(rng, school, weeks, 1.0), "submitted_at": when.isoformat()}
+            path = f"/schools/{school.school_id}/indicators/{name}"
+            chain.add(Step("incidents", "POST", path, head(school.school_id), body))
+        chains.append(chain)
+    return chains
 
 
 def probes_phase(world: World, day: date) -> Phase:
@@ -110,6 +131,7 @@ def probes_phase(world: World, day: date) -> Phase:
         "borough": borough.slug, "urgency": "routine", "categories": ["attendance"],
         "purpose": "Whereabouts at the time of the robbery", "requesting_officer": pc.sub,
         "necessity": "Establishes who was in school", "lawful_basis": "cda_1998_s115",
+        "at": when,
     }  # fmt: skip
     decision = {"outcome": "disclose_full", "reasoning": "Necessary for the investigation"}
     chains.append(Chain("probe").add(

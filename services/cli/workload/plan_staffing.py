@@ -20,6 +20,7 @@ CATEGORIES = {
     "other": 10,
 }
 ABSTRACTION_CHANCE = 0.22  # of a shift, before the borough's factor and any ring-fence
+LEAVE_CHANCE = 0.05  # of an officer taking a few days of annual leave in a given week
 
 
 def at(day: date, hour: int, minute: int = 0) -> str:
@@ -35,9 +36,16 @@ def setup_phases(world: World, rng: random.Random) -> list[Phase]:
     """The programme as it stood before the term, in the order the rules need."""
     starts = {o.officer_id: min(d.start_date for d in o.deployments) for o in world.officers}
     schools = Phase("schools and protocols")
+    census = world.side_rng("census")
     for school in world.schools:
         first = min((starts[o] for o in school.officers), default=world.term.starts_on)
-        schools.chains.append(_school_chain(rng, school, first, world))
+        chain = _school_chain(rng, school, first, world)
+        schools.chains.append(chain.add(_census(census, school, world)))
+    for school in world.comparison:
+        chain = Chain(
+            "school", [_post("/schools", _school_body(school), supervisor(school.borough))]
+        )
+        schools.chains.append(chain.add(_census(census, school, world)))
     officers = Phase("officers, training, ring-fences, clusters")
     for school in world.schools:
         if school.primaries:
@@ -74,9 +82,8 @@ def setup_phases(world: World, rng: random.Random) -> list[Phase]:
     return [schools, officers, deployments, rosters]
 
 
-def _school_chain(rng: random.Random, school: School, first: date, world: World) -> Chain:
-    sup = supervisor(school.borough)
-    body = {
+def _school_body(school: School) -> dict[str, Any]:
+    return {
         "school_id": school.school_id,
         "name": school.name,
         "borough": school.borough,
@@ -84,7 +91,27 @@ def _school_chain(rng: random.Random, school: School, first: date, world: World)
         "pupil_count": school.pupil_count,
         "programme": "safer_schools_partnership",
     }
-    chain = Chain("school", [_post("/schools", body, sup)])
+
+
+# A London-like mix of pupils by broad ethnic group, varied school by school.
+ETHNIC_MIX = {"White": 0.43, "Black": 0.2, "Asian": 0.2, "Mixed": 0.1, "Other": 0.07}
+
+
+def _census(rng: random.Random, school: School, world: World) -> Step:
+    """The school's October census: pupils on roll by broad ethnic group."""
+    weights = {g: share * rng.uniform(0.5, 1.5) for g, share in ETHNIC_MIX.items()}
+    total = sum(weights.values())
+    counts = {g: round(school.pupil_count * w / total) for g, w in weights.items()}
+    october = date(world.term.starts_on.year - (world.term.starts_on.month < 10), 10, 1)
+    body = {"census_date": str(october), "pupils_by_ethnicity": counts}
+    return Step(
+        "staffing", "PUT", f"/schools/{school.school_id}/census", supervisor(school.borough), body
+    )
+
+
+def _school_chain(rng: random.Random, school: School, first: date, world: World) -> Chain:
+    sup = supervisor(school.borough)
+    chain = Chain("school", [_post("/schools", _school_body(school), sup)])
     if rng.random() < 0.04:  # a few still work without a signed protocol
         return chain
     # "Agreeing policies and protocols ... prior to the deployment of officers is essential."
@@ -181,6 +208,7 @@ class Abstractions:
 
     def __init__(self, world: World, rng: random.Random) -> None:
         self.world, self.rng = world, rng
+        self.leave_rng = world.side_rng("leave")
         self.expected: Counter[str] = Counter()
         self.by_borough: dict[str, Counter[str]] = {b.slug: Counter() for b in world.boroughs}
         self.lifts: dict[str, date] = {}
@@ -218,14 +246,40 @@ class Abstractions:
                     chain.add(
                         _post(f"/officers/{o.officer_id}/ring-fence/lift", body, supervisor(b.slug))
                     )
+                taken = []
                 for day in days:
                     fenced = self.ring_fenced_on(o, day)
                     chance = ABSTRACTION_CHANCE * b.abstraction_factor * (0.4 if fenced else 1.0)
                     if self.rng.random() < chance:
                         chain.add(self._abstraction(o, day, fenced))
+                        taken.append(day)
+                leave = self._leave(o, [d for d in days if d not in taken])
+                if leave is not None:
+                    chain.add(leave)
                 if chain.steps:
                     chains.append(chain)
         return chains
+
+    def _leave(self, o: Officer, free: list[date]) -> Step | None:
+        """Now and then a few days of annual leave (on days with no abstraction), told to the
+        schools a fortnight ahead; drawn from a generator of its own."""
+        if not free or self.leave_rng.random() >= LEAVE_CHANCE:
+            return None
+        first = self.leave_rng.randrange(len(free))
+        taken = [free[first]]
+        for day in free[first + 1 : first + self.leave_rng.randint(1, 3)]:
+            if day - taken[-1] != timedelta(1):
+                break
+            taken.append(day)
+        body = {
+            "kind": "annual_leave",
+            "starts_on": str(taken[0]),
+            "ends_on": str(taken[-1]),
+            "notified_at": at(taken[0] - timedelta(14), 10, 0),
+        }
+        for c in (self.expected, self.by_borough[o.borough]):
+            c["leave_hours"] += int(len(taken) * SHIFT_HOURS)
+        return _post(f"/officers/{o.officer_id}/absences", body, supervisor(o.borough))
 
     def _abstraction(self, o: Officer, day: date, fenced: bool) -> Step:
         rng = self.rng

@@ -89,6 +89,12 @@ class World:
     term: Term
     today: date
     boroughs: list[Borough]
+    # Schools registered in staffing that get no officer: the comparison group of outcomes.
+    comparison: list[School] = field(default_factory=list)
+
+    def side_rng(self, purpose: str) -> random.Random:
+        """A generator of its own for ``purpose``, so adding one leaves the others' draws alone."""
+        return random.Random(f"{purpose}:{self.term.name}:{len(self.schools)}:{len(self.officers)}")
 
     @property
     def schools(self) -> list[School]:
@@ -113,7 +119,16 @@ def build_world(rng: random.Random, schools: int, officers: int, term: Term, tod
     leads = [sum(s.phase != "primary" for s in b.schools) for b in boroughs]
     for borough, n in zip(boroughs, _split(rng, officers, len(boroughs), leads), strict=True):
         borough.officers = _officers(rng, borough, n, term, today)
-    return World(term, today, boroughs)
+    world = World(term, today, boroughs)
+    side = world.side_rng("comparison")
+    for b in boroughs:
+        pupils = side.randint(*PUPILS["secondary"])
+        lat, lon = b.facts.lat + side.uniform(-0.02, 0.02), b.facts.lon + side.uniform(-0.03, 0.03)
+        name = f"{side.choice(PLACES)} Comparison High"
+        world.comparison.append(
+            School(f"{b.slug}-x01", name, b.slug, "secondary", pupils, lat, lon)
+        )
+    return world
 
 
 def _borough(rng: random.Random, facts: BoroughFacts, term: Term) -> Borough:

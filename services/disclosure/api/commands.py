@@ -11,7 +11,8 @@ from services.disclosure.api.scope import check_body_of_role
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.settings import DisclosurePolicy
 from services.runtime.auth import Principal, allow, forbid_outside_scope
-from services.runtime.endpoint import Now, Recorded
+from services.runtime.clock import london_day
+from services.runtime.endpoint import Now, Recorded, business_time
 from services.runtime.logs import correlation_id
 
 router = APIRouter(tags=["disclosure commands"])
@@ -32,7 +33,7 @@ def submit_request(
     check_body_of_role(principal, body.requesting_body)
     request_id = app.submit_request(
         body.written(),
-        now,
+        business_time(body.at, now),
         pol.decision_window,
         pol.confirmation_window,
         principal.actor(correlation_id()),
@@ -49,8 +50,9 @@ def amend_request(
     now: Now,
 ) -> Recorded:
     """Change the written request before the decision; voids any countersignature."""
-    changes = body.model_dump(exclude_unset=True)
-    app.amend_request(request_id, changes, now, principal.actor(correlation_id()))
+    changes = body.model_dump(exclude_unset=True, exclude={"at"})
+    at = business_time(body.at, now)
+    app.amend_request(request_id, changes, at, principal.actor(correlation_id()))
     return Recorded(id=request_id)
 
 
@@ -63,8 +65,9 @@ def confirm_in_writing(
     now: Now,
 ) -> Recorded:
     """Confirm an urgent request in writing by completing its pro forma."""
-    changes = body.model_dump(exclude_unset=True)
-    app.confirm_in_writing(request_id, changes, now, principal.actor(correlation_id()))
+    changes = body.model_dump(exclude_unset=True, exclude={"at"})
+    at = business_time(body.at, now)
+    app.confirm_in_writing(request_id, changes, at, principal.actor(correlation_id()))
     return Recorded(id=request_id)
 
 
@@ -77,7 +80,8 @@ def countersign_request(
     now: Now,
 ) -> Recorded:
     """The head teacher of the pupil's school signs the request as read."""
-    app.countersign(request_id, body.content_hash, now, principal.actor(correlation_id()))
+    at = business_time(body.at, now)
+    app.countersign(request_id, body.content_hash, at, principal.actor(correlation_id()))
     return Recorded(id=request_id)
 
 
@@ -90,7 +94,8 @@ def decide_request(
     now: Now,
 ) -> m.DecisionRecorded:
     """Disclose in full, in part, or refuse, with reasoning; never edited afterwards."""
-    decision_id = app.decide(request_id, body.decision(), now, principal.actor(correlation_id()))
+    at = business_time(body.at, now)
+    decision_id = app.decide(request_id, body.decision(), at, principal.actor(correlation_id()))
     return m.DecisionRecorded(id=request_id, decision_id=decision_id)
 
 
@@ -112,7 +117,7 @@ def correct_decision(
         body.corrects,
         body.decision(),
         body.correction_reason,
-        now,
+        business_time(body.at, now),
         principal.actor(correlation_id()),
     )
     return m.DecisionRecorded(id=request_id, decision_id=decision_id)
@@ -141,8 +146,8 @@ def close_request(
     now: Now,
 ) -> Recorded:
     """Close a finished request with its retention review date."""
-    at = now
-    review = body.retention_review_on or pol.retention_review_from(at.date())
+    at = business_time(body.at, now)
+    review = body.retention_review_on or pol.retention_review_from(london_day(at))
     app.close_request(request_id, review, at, principal.actor(correlation_id()))
     return Recorded(id=request_id)
 

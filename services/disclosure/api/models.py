@@ -33,7 +33,15 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ProForma(Command):
+class Timed(Command):
+    """A command that may say when it happened (replays, late entry); defaults to now."""
+
+    at: Instant | None = Field(
+        default=None, description="When it happened (business time); not in the future"
+    )
+
+
+class ProForma(Timed):
     """The fields of the written request that an urgent request may supply later."""
 
     requesting_officer: Line | None = Field(
@@ -60,10 +68,10 @@ class SubmitRequest(ProForma):
 
     def written(self) -> WrittenRequest:
         """The request as this body writes it."""
-        return WrittenRequest(**self.model_dump())
+        return WrittenRequest(**self.model_dump(exclude={"at"}))
 
 
-class Countersign(Command):
+class Countersign(Timed):
     """The head teacher's countersignature of the request as it was read."""
 
     content_hash: str = Field(
@@ -71,7 +79,7 @@ class Countersign(Command):
     )
 
 
-class Decide(Command):
+class Decide(Timed):
     """A disclosure officer's decision; reasoning in every case."""
 
     outcome: Outcome
@@ -104,7 +112,7 @@ class RecordRelease(Command):
     released_at: Instant | None = Field(default=None, description="When; defaults to now")
 
 
-class CloseRequest(Command):
+class CloseRequest(Timed):
     """Closure with the date the record is reviewed for retention."""
 
     retention_review_on: Day | None = Field(

@@ -79,6 +79,9 @@ class DecisionSteps(RequestState):
             )
         if self.urgency == "routine":
             self.check_ready_for_decision()
+        rules.check_not_before(now, self.submitted_at, "submission")
+        if self.urgency == "routine" and self.signature is not None:
+            rules.check_not_before(now, self.signature["signed_at"], "countersignature")
         self._check_decision(decision)
         self.trigger_event(
             DecisionSteps.Decided,

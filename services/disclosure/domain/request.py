@@ -162,6 +162,7 @@ class DisclosureRequest(CompletionSteps):
         """The head teacher of the school signs the request as it reads now."""
         rules.check_head_teacher_of(actor, self.school_id)
         self.check_not_closed()
+        rules.check_not_before(now, self.submitted_at, "submission")
         if self.signature is not None:
             raise StateConflict("already-countersigned", "the request is already countersigned")
         proforma.check_complete(self.content())

@@ -116,3 +116,19 @@ def check_text(value: str, field: str, what: str) -> None:
     """A free-text field that the record needs is not blank."""
     if not value.strip():
         raise RuleViolation(f"{field.replace('_', '-')}-required", f"{what} is required", field)
+
+
+NOT_BEFORE = {
+    "submission": "not-before-submission",
+    "countersignature": "not-before-countersignature",
+}
+
+
+def check_not_before(moment: datetime, earlier: datetime | None, what: str) -> None:
+    """A step given a business time cannot precede the step it follows (field ``at``)."""
+    if earlier is not None and moment < earlier:
+        raise RuleViolation(
+            NOT_BEFORE[what],
+            f"at {moment.isoformat()} is before the {what} ({earlier.isoformat()})",
+            "at",
+        )

@@ -38,6 +38,10 @@ class Counts(BaseModel):
     unauthorised_absence_sessions: int = Field(ge=0, le=10_000_000)
     fixed_term_exclusions: int = Field(ge=0, le=100_000)
     permanent_exclusions: int = Field(ge=0, le=100_000)
+    possible_sessions: int | None = Field(
+        default=None, ge=0, le=10_000_000, description="Sessions pupils could attend"
+    )
+    authorised_absence_sessions: int | None = Field(default=None, ge=0, le=10_000_000)
 
 
 class Submission(BaseModel):
@@ -100,7 +104,7 @@ async def submit_indicators(
         s.app.submit_indicators,
         school_id=school_id,
         term=term,
-        counts=body.counts.model_dump(),
+        counts=body.counts.model_dump(exclude_none=True),
         submitted_at=body.submitted_at,
         now=s.now(),
         actor=s.actor(principal),
@@ -122,7 +126,7 @@ async def correct_indicators(
         s.app.correct_indicators,
         school_id=school_id,
         term=term,
-        counts=body.counts.model_dump(),
+        counts=body.counts.model_dump(exclude_none=True),
         reason=body.reason,
         submitted_at=body.submitted_at,
         now=s.now(),

@@ -5,13 +5,21 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.reporting.api.common import Format, borough_scope, csv_response, pool
+from services.reporting.api.common import (
+    Explain,
+    Format,
+    borough_scope,
+    check_explain,
+    csv_response,
+    pool,
+)
 from services.reporting.queries.abstraction import (
     COLUMNS,
     DEFAULT_THRESHOLD,
     Level,
     PeriodKind,
     abstraction_rates,
+    explain_rates,
 )
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import Forbidden
@@ -44,6 +52,7 @@ async def abstraction(
         float | None, Query(gt=0, le=1, description="Ring-fence rate threshold (default 0.10)")
     ] = None,
     format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Rostered and abstracted hours, rates, ring-fenced officers and breaches per period."""
     scope = borough_scope(principal, borough)
@@ -60,6 +69,12 @@ async def abstraction(
             key=key,
             threshold=threshold or configured,
         )
+        if explain:
+            check_explain(format)
+            inputs = await explain_rates(
+                conn, level=level, period=period, borough=scope, period_value=period_value, key=key
+            )
+            return {"figures": rows, "inputs": inputs}
     if format == "csv":
         return csv_response(rows, COLUMNS, f"abstraction-{level}-{period}")
     return rows

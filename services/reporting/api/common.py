@@ -11,9 +11,13 @@ from fastapi import HTTPException, Query, Request, Response
 
 from services.runtime.auth import Principal, forbid_outside_scope
 from services.runtime.csvcells import defused
+from services.runtime.domain import RuleViolation
 from services.runtime.scope import BOROUGH, claim_refusal, scoped_by
 
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+Explain = Annotated[
+    bool, Query(description="1: answer the figures with the input rows (event ids) behind them")
+]
 
 
 def pool(request: Request) -> asyncpg.Pool:
@@ -32,6 +36,14 @@ def borough_scope(principal: Principal, borough: str | None) -> str | None:
         return borough
     forbid_outside_scope(principal, borough=borough)
     return principal.borough
+
+
+def check_explain(format: str) -> None:
+    """The inputs behind a figure are nested rows: they come as JSON only."""
+    if format != "json":
+        raise RuleViolation(
+            "explain-json-only", "explain=1 answers JSON; drop format=csv", "format"
+        )
 
 
 def csv_response(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], name: str) -> Response:

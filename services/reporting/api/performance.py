@@ -8,8 +8,15 @@ import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from ssp_contracts.events.common import TERM_PATTERN
 
-from services.reporting.api.common import Format, borough_scope, csv_response, pool
-from services.reporting.queries import oversight, performance
+from services.reporting.api.common import (
+    Explain,
+    Format,
+    borough_scope,
+    check_explain,
+    csv_response,
+    pool,
+)
+from services.reporting.queries import explainers, oversight, performance, value
 from services.runtime.auth import Principal, allow
 from services.runtime.inputs import Instant, Key
 
@@ -22,17 +29,27 @@ Term = Annotated[
     Query(pattern=TERM_PATTERN, description="e.g. 2026-autumn"),
 ]
 AsOf = Annotated[Instant | None, Query(description="Deadlines are judged at this time (now)")]
+Query_ = Callable[..., Awaitable[Any]]
 
 
-async def _answer(
+async def answer(
     db: asyncpg.Pool,
-    query: Callable[..., Awaitable[list[dict[str, Any]]]],
+    query: Query_,
     format: str,
     name: str,
+    explain: bool = False,
+    inputs: Query_ | None = None,
     **args: Any,
 ) -> Any:
+    """The rows of ``query`` as JSON or CSV; with ``explain``, the inputs behind them too."""
     async with db.acquire() as conn:
         rows = await query(conn, **args)
+        if explain:
+            check_explain(format)
+            return {
+                "figures": rows,
+                "inputs": await (inputs or explainers.rows_of(name))(conn, **args),
+            }
     if format == "csv":
         return csv_response(rows, list(rows[0]) if rows else [], name)
     return rows
@@ -44,51 +61,79 @@ def _as_of(as_of: datetime | None) -> datetime:
 
 @router.get("/incidents")
 async def incident_rates(
-    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    term: Term = None,
+    format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Incidents per 1,000 pupils per school, term and category."""
     scope = borough_scope(principal, borough)
-    return await _answer(
-        db, performance.incident_rates, format, "incidents", borough=scope, term=term
+    return await answer(
+        db, performance.incident_rates, format, "incidents", explain, borough=scope, term=term
     )
 
 
 @router.get("/outcomes")
 async def school_outcomes(
-    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    term: Term = None,
+    format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Per school and term: share of incidents handled internally, arrests on premises."""
     scope = borough_scope(principal, borough)
-    return await _answer(
-        db, performance.school_outcomes, format, "outcomes", borough=scope, term=term
+    return await answer(
+        db, performance.school_outcomes, format, "outcomes", explain, borough=scope, term=term
     )
 
 
 @router.get("/searches")
 async def searches(
-    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    term: Term = None,
+    format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Searches by outcome and ethnicity, and the share linked to the object of search."""
     scope = borough_scope(principal, borough)
-    return await _answer(db, performance.searches, format, "searches", borough=scope, term=term)
+    return await answer(
+        db, performance.searches, format, "searches", explain, borough=scope, term=term
+    )
 
 
 @router.get("/indicators")
 async def indicators(
-    principal: Reader, db: Pool, borough: Borough = None, term: Term = None, format: Format = "json"
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    term: Term = None,
+    format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Termly bullying, truancy and exclusions per school, with the change from last term."""
     scope = borough_scope(principal, borough)
-    return await _answer(db, performance.indicators, format, "indicators", borough=scope, term=term)
+    return await answer(
+        db, performance.indicators, format, "indicators", explain, borough=scope, term=term
+    )
 
 
 @router.get("/outstanding")
 async def outstanding(
-    principal: Reader, db: Pool, borough: Borough = None, format: Format = "json"
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Head teacher and parent notifications still owed; evidence awaiting handover."""
     scope = borough_scope(principal, borough)
-    return await _answer(db, oversight.outstanding, format, "outstanding", borough=scope)
+    return await answer(db, oversight.outstanding, format, "outstanding", explain, borough=scope)
 
 
 @router.get("/disclosures")
@@ -98,11 +143,18 @@ async def disclosures(
     borough: Borough = None,
     as_of: AsOf = None,
     format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Disclosures by urgency: median and 90th-percentile turnaround, overdue confirmations."""
     scope = borough_scope(principal, borough)
-    return await _answer(
-        db, oversight.disclosures, format, "disclosures", borough=scope, as_of=_as_of(as_of)
+    return await answer(
+        db,
+        oversight.disclosures,
+        format,
+        "disclosures",
+        explain,
+        borough=scope,
+        as_of=_as_of(as_of),
     )
 
 
@@ -115,18 +167,20 @@ async def value_for_money(
     borough: Borough = None,
     as_of: AsOf = None,
     format: Format = "json",
+    explain: Explain = False,
 ) -> Any:
     """Coverage and notional cost per school, pupil and incident dealt with, for one term."""
     scope = borough_scope(principal, borough)
-    extra = request.app.state.ssp.settings.extra
-    cost = float(extra.get("cost_per_officer", oversight.DEFAULT_COST_PER_OFFICER))
-    return await _answer(
+    rates = value.rates_from(request.app.state.ssp.settings.extra)
+    return await answer(
         db,
         oversight.value_for_money,
         format,
         "value-for-money",
+        explain,
+        explainers.value_inputs,
         borough=scope,
         term=term,
         as_of=_as_of(as_of),
-        cost_per_officer=cost,
+        rates=rates,
     )

@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS abs_abstractions (
     breach boolean NOT NULL DEFAULT false
 );
 CREATE INDEX IF NOT EXISTS abs_abstractions_borough ON abs_abstractions (borough, shift_date);
+CREATE TABLE IF NOT EXISTS abs_absences (
+    absence_id text PRIMARY KEY,
+    officer_id text NOT NULL,
+    borough text NOT NULL,
+    kind text NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL
+);
 CREATE TABLE IF NOT EXISTS abs_ring_fences (
     officer_id text NOT NULL,
     ring_fenced_from date NOT NULL,
@@ -64,7 +72,7 @@ SET hours = EXCLUDED.hours, school_ids = EXCLUDED.school_ids
 
 
 class AbstractionView(Projection):
-    """Rostered hours, abstractions by category, ring-fences and their breaches."""
+    """Rostered hours, absences, abstractions by category, ring-fences and their breaches."""
 
     name = "abstraction"
     topics = (s.STAFFING, s.ABSTRACTIONS)
@@ -117,6 +125,19 @@ class AbstractionView(Projection):
                 p.category,
                 exceptional,
                 breach,
+            )
+        elif isinstance(p, s.AbsenceNotified):
+            # Leave never reaches the roster: the figures take its days off the rostered hours.
+            await conn.execute(
+                """INSERT INTO abs_absences VALUES ($1, $2, $3, $4, $5, $6)
+                   ON CONFLICT (absence_id) DO UPDATE
+                   SET kind = $4, starts_on = $5, ends_on = $6""",
+                p.absence_id,
+                p.officer_id,
+                p.borough,
+                p.kind,
+                p.starts_on,
+                p.ends_on,
             )
         elif isinstance(p, s.OfficerRingFenced):
             await conn.execute(

@@ -1,6 +1,8 @@
-"""Who and where: schools, deployments and term calendars, for per-pupil and cost figures."""
+"""Who and where: schools, officers, deployments and term calendars, for rates and costs."""
 
+import json
 from collections.abc import Sequence
+from datetime import timedelta
 
 from ssp_contracts.events import staffing as s
 
@@ -15,6 +17,16 @@ CREATE TABLE IF NOT EXISTS ctx_schools (
     pupil_count int NOT NULL,
     programme text NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ctx_school_census (
+    school_id text PRIMARY KEY,
+    census_date date NOT NULL,
+    pupils_by_ethnicity jsonb NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ctx_officers (
+    officer_id text PRIMARY KEY,
+    rank text NOT NULL,
+    borough text NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ctx_deployments (
     deployment_id text PRIMARY KEY,
     officer_id text NOT NULL,
@@ -22,6 +34,8 @@ CREATE TABLE IF NOT EXISTS ctx_deployments (
     school_ids text[] NOT NULL,
     share_percent int,
     start_date date,
+    tenure_end date,
+    rank text,
     ended_on date
 );
 CREATE TABLE IF NOT EXISTS ctx_terms (
@@ -29,8 +43,15 @@ CREATE TABLE IF NOT EXISTS ctx_terms (
     term text NOT NULL,
     starts_on date NOT NULL,
     ends_on date NOT NULL,
+    school_days int,
     PRIMARY KEY (borough, term)
 );
+"""
+# Columns added after the first release: an existing read model gains them in place.
+MIGRATE = """
+ALTER TABLE ctx_deployments ADD COLUMN IF NOT EXISTS tenure_end date;
+ALTER TABLE ctx_deployments ADD COLUMN IF NOT EXISTS rank text;
+ALTER TABLE ctx_terms ADD COLUMN IF NOT EXISTS school_days int;
 """
 
 
@@ -42,6 +63,7 @@ class ContextView(Projection):
 
     async def create_tables(self, conn: Connection) -> None:
         await conn.execute(DDL)
+        await conn.execute(MIGRATE)
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         batch = StatementBatch(conn)
@@ -61,18 +83,53 @@ class ContextView(Projection):
                 p.pupil_count,
                 p.programme,
             )
+        elif isinstance(p, s.SchoolCensusRecorded):
+            # The latest census stands, whatever order the events arrive in.
+            await conn.execute(
+                """INSERT INTO ctx_school_census VALUES ($1, $2, $3::jsonb)
+                   ON CONFLICT (school_id) DO UPDATE SET census_date = $2, pupils_by_ethnicity = $3
+                   WHERE ctx_school_census.census_date <= $2""",
+                p.school_id,
+                p.census_date,
+                json.dumps(p.pupils_by_ethnicity, sort_keys=True),
+            )
+        elif isinstance(p, s.OfficerRegistered):
+            await conn.execute(
+                """INSERT INTO ctx_officers VALUES ($1, $2, $3)
+                   ON CONFLICT (officer_id) DO UPDATE SET rank = $2, borough = $3""",
+                p.officer_id,
+                p.rank,
+                p.borough,
+            )
         elif isinstance(p, s.OfficerDeployed):
             await conn.execute(
                 """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
-                       share_percent, start_date) VALUES ($1, $2, $3, $4, $5, $6)
+                       share_percent, start_date, tenure_end, rank)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                    ON CONFLICT (deployment_id) DO UPDATE SET borough = $3, school_ids = $4,
-                       share_percent = $5, start_date = $6""",
+                       share_percent = $5, start_date = $6,
+                       tenure_end = GREATEST(ctx_deployments.tenure_end, $7), rank = $8""",
                 p.deployment_id,
                 p.officer_id,
                 p.borough,
                 p.school_ids,
                 p.share_percent,
                 p.start_date,
+                p.tenure_end,
+                p.rank,
+            )
+        elif isinstance(p, s.DeploymentExtended):
+            # An extension only moves tenure later; GREATEST keeps any arrival order right.
+            await conn.execute(
+                """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
+                       tenure_end) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (deployment_id) DO UPDATE
+                   SET tenure_end = GREATEST(ctx_deployments.tenure_end, $5)""",
+                p.deployment_id,
+                p.officer_id,
+                p.borough,
+                p.school_ids,
+                p.tenure_end,
             )
         elif isinstance(p, s.DeploymentEnded):
             # The end may be seen first on replay of another partition: keep both orders.
@@ -88,13 +145,30 @@ class ContextView(Projection):
             )
         elif isinstance(p, s.TermCalendarSet):
             await conn.execute(
-                """INSERT INTO ctx_terms VALUES ($1, $2, $3, $4)
-                   ON CONFLICT (borough, term) DO UPDATE SET starts_on = $3, ends_on = $4""",
+                """INSERT INTO ctx_terms VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (borough, term) DO UPDATE
+                   SET starts_on = $3, ends_on = $4, school_days = $5""",
                 p.borough,
                 p.term,
                 p.starts_on,
                 p.ends_on,
+                school_days(p),
             )
+
+
+def school_days(calendar: s.TermCalendarSet) -> int:
+    """Weekdays of the term that are not in one of its holidays."""
+    off = {
+        h.starts_on + timedelta(n)
+        for h in calendar.holidays
+        for n in range((h.ends_on - h.starts_on).days + 1)
+    }
+    days = (calendar.ends_on - calendar.starts_on).days + 1
+    return sum(
+        1
+        for n in range(days)
+        if (d := calendar.starts_on + timedelta(n)).isoweekday() <= 5 and d not in off
+    )
 
 
 def term_of(day: str, borough: str) -> str:

@@ -17,11 +17,13 @@ CREATE TABLE IF NOT EXISTS perf_disclosures (
     decision_due timestamptz,
     confirmation_due timestamptz,
     confirmed_at timestamptz,
+    countersigned_at timestamptz,
     decided_at timestamptz,
     outcome text,
     released_at timestamptz,
     closed_at timestamptz
 );
+ALTER TABLE perf_disclosures ADD COLUMN IF NOT EXISTS countersigned_at timestamptz;
 """
 # Every request event repeats these, so a row can start from whichever arrives first.
 BASE = """
@@ -68,6 +70,10 @@ def _change(p: d.RequestEvent) -> tuple[str, list[object]] | None:
         return "decision_due = $2, confirmation_due = $3", [p.decision_due, p.confirmation_due]
     if isinstance(p, d.RequestAmended) and p.written_confirmation:
         return "confirmed_at = COALESCE(confirmed_at, $2)", [p.amended_at]
+    if isinstance(p, d.RequestCountersigned):
+        # A routine request waits for the head teacher: its turnaround starts at the signature
+        # (the latest one, since an amendment voids the one before).
+        return "countersigned_at = GREATEST(countersigned_at, $2)", [p.signed_at]
     if isinstance(p, d.DecisionRecorded):
         # Turnaround runs to the first decision; a correction does not restart the clock.
         return (

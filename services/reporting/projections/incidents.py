@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS perf_incidents (
     serious boolean,
     handled_internally boolean NOT NULL DEFAULT false,
     head_notified_at timestamptz,
-    closed_at timestamptz
+    closed_at timestamptz,
+    outside_protocol_hours boolean
 );
 CREATE TABLE IF NOT EXISTS perf_searches (
     search_id text PRIMARY KEY,
@@ -50,8 +51,13 @@ CREATE TABLE IF NOT EXISTS perf_indicators (
     truancy_sessions int NOT NULL,
     fixed_term_exclusions int NOT NULL,
     permanent_exclusions int NOT NULL,
+    possible_sessions int,
+    authorised_absence_sessions int,
     PRIMARY KEY (school_id, term)
 );
+ALTER TABLE perf_incidents ADD COLUMN IF NOT EXISTS outside_protocol_hours boolean;
+ALTER TABLE perf_indicators ADD COLUMN IF NOT EXISTS possible_sessions int;
+ALTER TABLE perf_indicators ADD COLUMN IF NOT EXISTS authorised_absence_sessions int;
 """
 
 
@@ -85,6 +91,7 @@ class IncidentsView(Projection):
                 await batch.execute(sql, key, *values)
             if isinstance(event.payload, i.SchoolIndicatorsSubmitted):
                 await self._indicators(batch, event.payload)
+
         await batch.flush()
 
     @staticmethod
@@ -99,6 +106,7 @@ class IncidentsView(Projection):
                     occurred_at=p.occurred_at,
                     category=p.category,
                     serious=p.serious,
+                    outside_protocol_hours=p.outside_protocol_hours,
                 ),
                 p.incident_id,
             )
@@ -195,9 +203,10 @@ class IncidentsView(Projection):
         # A correction supersedes an earlier revision; a late-arriving older one does not.
         c = p.counts
         await conn.execute(
-            """INSERT INTO perf_indicators VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """INSERT INTO perf_indicators VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                ON CONFLICT (school_id, term) DO UPDATE SET revision = $3, bullying = $4,
-                   truancy_sessions = $5, fixed_term_exclusions = $6, permanent_exclusions = $7
+                   truancy_sessions = $5, fixed_term_exclusions = $6, permanent_exclusions = $7,
+                   possible_sessions = $8, authorised_absence_sessions = $9
                WHERE perf_indicators.revision < $3""",
             p.school_id,
             p.term,
@@ -206,4 +215,6 @@ class IncidentsView(Projection):
             c.unauthorised_absence_sessions,
             c.fixed_term_exclusions,
             c.permanent_exclusions,
+            c.possible_sessions,
+            c.authorised_absence_sessions,
         )

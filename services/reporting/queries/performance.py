@@ -115,27 +115,57 @@ def _split_breakdown(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# Rates that compare across terms of different length and schools of different size.
+RATES = {
+    "bullying_per_1000_pupils_per_day": "n.bullying * 1000.0 / NULLIF(s.pupil_count * d.days, 0)",
+    "fixed_term_exclusions_per_1000_pupils_per_day": (
+        "n.fixed_term_exclusions * 1000.0 / NULLIF(s.pupil_count * d.days, 0)"
+    ),
+    "permanent_exclusions_per_1000_pupils_per_day": (
+        "n.permanent_exclusions * 1000.0 / NULLIF(s.pupil_count * d.days, 0)"
+    ),
+    "unauthorised_absence_rate": "n.truancy_sessions::float / NULLIF(n.possible_sessions, 0)",
+    "authorised_absence_rate": (
+        "n.authorised_absence_sessions::float / NULLIF(n.possible_sessions, 0)"
+    ),
+}
+INDICATOR_RATES = f"""
+SELECT n.school_id, s.borough, n.term, {TERM_RANK.replace("term", "n.term")} AS rank,
+       n.revision, n.bullying, n.truancy_sessions, n.fixed_term_exclusions,
+       n.permanent_exclusions, n.possible_sessions, n.authorised_absence_sessions,
+       s.pupil_count, d.days AS school_days,
+       {", ".join(f"({sql})::float AS {name}" for name, sql in RATES.items())}
+FROM perf_indicators n LEFT JOIN ctx_schools s USING (school_id)
+-- School days: the borough's calendar, else the sessions returned (two a day per pupil).
+CROSS JOIN LATERAL (SELECT COALESCE(
+    (SELECT t.school_days FROM ctx_terms t WHERE t.borough = s.borough AND t.term = n.term),
+    n.possible_sessions / NULLIF(2 * s.pupil_count, 0)) AS days) d
+WHERE {SCOPE}
+"""
+
+
 async def indicators(
     conn: Connection, *, borough: str | None, term: str | None
 ) -> list[dict[str, Any]]:
-    """Termly non-crime indicators per school, with the change from the previous term."""
-    measures = ("bullying", "truancy_sessions", "fixed_term_exclusions", "permanent_exclusions")
+    """Termly indicators per school as rates, with the change on last term and last year."""
     changes = ", ".join(
-        f"CASE WHEN prev_rank = rank - 1 THEN {m} - prev_{m} END AS {m}_change" for m in measures
+        f"x.{m} - p.{m} AS {m}_change_on_last_term, x.{m} - y.{m} AS {m}_change_on_last_year"
+        for m in RATES
     )
-    lags = ", ".join(f"lag({m}) OVER w AS prev_{m}" for m in measures)
     rows = await conn.fetch(
-        f"""SELECT school_id, borough, term, revision, {", ".join(measures)}, {changes}
-            FROM (
-              SELECT n.*, s.borough, {TERM_RANK} AS rank, lag({TERM_RANK}) OVER w AS prev_rank,
-                     {lags}
-              FROM perf_indicators n LEFT JOIN ctx_schools s USING (school_id)
-              WHERE {SCOPE}
-              WINDOW w AS (PARTITION BY n.school_id ORDER BY {TERM_RANK})
-            ) x
-            WHERE $2::text IS NULL OR term = $2
-            ORDER BY term, borough, school_id""",
+        f"""WITH r AS ({INDICATOR_RATES})
+            SELECT x.*, {changes}
+            FROM r x
+            LEFT JOIN r p ON p.school_id = x.school_id AND p.rank = x.rank - 1
+            LEFT JOIN r y ON y.school_id = x.school_id AND y.rank = x.rank - 3
+            WHERE $2::text IS NULL OR x.term = $2
+            ORDER BY x.term, x.borough, x.school_id""",
         borough,
         term,
     )
-    return [dict(r) for r in rows]
+    return [_rounded(dict(r)) for r in rows]
+
+
+def _rounded(row: dict[str, Any]) -> dict[str, Any]:
+    row.pop("rank")
+    return {k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()}

@@ -1,7 +1,9 @@
 """Abstraction rates and ring-fencing, on a hand-worked case.
 
 Hackney: officer A (ring-fenced) serves S1, five 8-hour shifts 2-6 Nov 2026 (40 h);
-officer B serves the cluster S1+S2, shifts 2-3 Nov (16 h, shared 8 h per school).
+officer B serves the cluster S1+S2, shifts 2-3 Nov (16 h; no deployment is known to this story,
+so the shifts split equally, 8 h per school - deployment shares decide when they are known,
+see test_auditable_figures.py).
 A is abstracted 4 h on 3 Nov for local aid: a ring-fence breach. B is abstracted 8 h on
 2 Nov for court (4 h per school). Camden: officer C (ring-fenced) serves S3, shifts on
 2 Nov (week 45) and 9 Nov (week 46); 2 h of mandatory training on 9 Nov, exceptional.

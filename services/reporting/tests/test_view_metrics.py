@@ -6,9 +6,11 @@ import asyncpg
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry, generate_latest
+from ssp_contracts.events import staffing as s
 
 from services.reporting.metrics import ViewMetrics, snapshot
 from services.reporting.tests.abstraction_stories import hackney_and_camden
+from services.reporting.tests.builders import received
 from services.reporting.tests.disclosure_stories import deployments, disclosures
 from services.reporting.tests.performance_stories import (
     incidents,
@@ -32,21 +34,14 @@ def story() -> list[ReceivedEvent]:
         *deployments(),
         *disclosures(),
         *hackney_and_camden(),
+        *constables(),
     ]
 
 
 @pytest.fixture
 async def given_an_autumn_term(read_models: asyncpg.Connection) -> asyncpg.Connection:
-    events = [
-        *schools(),
-        *incidents(),
-        *searches(),
-        *deployments(),
-        *disclosures(),
-        *hackney_and_camden(),
-    ]
     async with read_models.transaction():
-        await apply_events(read_models, all_projections(), events)
+        await apply_events(read_models, all_projections(), story())
     return read_models
 
 
@@ -69,14 +64,33 @@ async def test_gauges_carry_the_view_figures(given_an_autumn_term: asyncpg.Conne
         value("ssp_view_disclosure_turnaround_p90_seconds", borough="Hackney", urgency="urgent")
         == 3.8 * 3600
     )
-    assert value("ssp_view_cost_per_pupil_gbp", borough="London") == round(132_606 / 2300, 2)
+    # By 13 Nov: A and B 73 days of Hackney's term (from 2 Sep), D 60 (to 31 Oct), C 74 of
+    # Camden's (from 1 Sep): the daily cost of a police officer, per pupil of S1-S3
+    per_pupil = round(44_202 / 365 * (73 + 73 + 60 + 74) / 2300, 2)
+    ssp = {"borough": "London", "programme": "safer_schools_partnership"}
+    assert value("ssp_view_cost_per_pupil_gbp", **ssp) == per_pupil
+
+
+def constables() -> list[ReceivedEvent]:
+    """Officers A-D registered as constables."""
+    return [
+        received(
+            s.OfficerRegistered(
+                officer_id=f"officer-{x}",
+                rank="constable",
+                borough="Camden" if x == "c" else "Hackney",
+                selection_panel=["police"],
+            )
+        )
+        for x in "abcd"
+    ]
 
 
 async def test_no_label_names_a_person_or_a_record(
     given_an_autumn_term: asyncpg.Connection,
 ) -> None:
     snap = await snapshot(given_an_autumn_term, TERM, LATER, {})
-    allowed = {"borough", "category", "outcome", "urgency", "kind"}
+    allowed = {"borough", "category", "outcome", "urgency", "kind", "programme"}
     for name, samples in snap.items():
         for labels, _ in samples:
             assert set(labels) <= allowed, name

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import Phase, Programme
+from ssp_contracts.vocab import OfficerDefinedEthnicity
 
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
@@ -42,6 +43,15 @@ class SignProtocol(BaseModel):
     """The signing of the partnership protocol."""
 
     signed_on: Day
+
+
+class RecordCensus(BaseModel):
+    """Pupils on roll by broad ethnic group, from the school census."""
+
+    census_date: Day
+    pupils_by_ethnicity: dict[OfficerDefinedEthnicity, Annotated[int, Field(ge=0, le=10000)]] = (
+        Field(min_length=1, description="Pupils per group: White, Black, Asian, Mixed, Other")
+    )
 
 
 class RecordReview(BaseModel):
@@ -127,6 +137,20 @@ def sign_protocol(
     manages(principal, app.get_school(school_id).borough)
     actor = principal.actor(correlation_id())
     return Recorded(id=app.sign_protocol(school_id, body.signed_on, actor))
+
+
+@router.put("/schools/{school_id}/census", response_model=Recorded)
+def record_census(
+    school_id: SchoolPath,
+    body: RecordCensus,
+    principal: Annotated[Principal, allow("manage_schools")],
+    app: App,
+) -> Recorded:
+    """Record the school's census counts by ethnic group (searches are compared with them)."""
+    manages(principal, app.get_school(school_id).borough)
+    actor = principal.actor(correlation_id())
+    counts = {str(k): v for k, v in body.pupils_by_ethnicity.items()}
+    return Recorded(id=app.record_census(school_id, body.census_date, counts, actor))
 
 
 @router.post("/schools/{school_id}/reviews", response_model=Recorded)

@@ -40,6 +40,15 @@ class ProgrammeCommands(StaffingQueries):
         self.save(school)
         return school.id
 
+    def record_census(
+        self, school_id: str, census_date: date, counts: dict[str, int], actor: Actor
+    ) -> UUID:
+        """Record a school's census counts by broad ethnic group."""
+        school = self.get_school(school_id)
+        school.record_census(census_date, counts, actor)
+        self.save(school)
+        return school.id
+
     def record_review(self, school_id: str, held_on: date, actor: Actor) -> UUID:
         """Record the annual review of the partnership."""
         school = self.get_school(school_id)

@@ -37,6 +37,13 @@ class School(Aggregate):
         review_due: date
         actor: Actor
 
+    class CensusRecorded(Aggregate.Event):
+        school_id: str
+        borough: str
+        census_date: date
+        pupils_by_ethnicity: dict[str, int]
+        actor: Actor
+
     class Reviewed(Aggregate.Event):
         school_id: str
         borough: str
@@ -70,6 +77,8 @@ class School(Aggregate):
         self.protocol_signed_on: date | None = None
         self.last_review_on: date | None = None
         self.review_due: date | None = None
+        self.census_date: date | None = None
+        self.pupils_by_ethnicity: dict[str, int] = {}
 
     def form_cluster(self, primaries: list["School"], actor: Actor) -> None:
         """Make this secondary school the lead of a cluster of primary schools."""
@@ -140,6 +149,33 @@ class School(Aggregate):
     ) -> None:
         self.last_review_on = held_on
         self.review_due = next_review_due
+
+    def record_census(self, census_date: date, counts: dict[str, int], actor: Actor) -> None:
+        """Record the school's pupils by broad ethnic group, as its census counted them."""
+        if not any(counts.values()):
+            raise RuleViolation(
+                "census-empty", "a census counts at least one pupil", "pupils_by_ethnicity"
+            )
+        latest = self.census_date
+        if latest is not None and census_date < latest:
+            raise RuleViolation(
+                "census-not-older",
+                f"census_date must not be before the census already recorded ({latest})",
+                "census_date",
+            )
+        self._census(self.school_id, self.borough, census_date, dict(counts), actor)
+
+    @event(CensusRecorded)
+    def _census(
+        self,
+        school_id: str,
+        borough: str,
+        census_date: date,
+        pupils_by_ethnicity: dict[str, int],
+        actor: Actor,
+    ) -> None:
+        self.census_date = census_date
+        self.pupils_by_ethnicity = dict(pupils_by_ethnicity)
 
     def review_overdue(self, on: date) -> bool:
         """Whether no review was held within a year of the last one (or of signature)."""

@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 
 from services.runtime.domain import RuleViolation, StateConflict
 from services.staffing.application import StaffingApplication
-from services.staffing.tests.conftest import SUPERVISOR, register_school
+from services.staffing.tests.conftest import BOROUGH, SUPERVISOR, register_school, supervisor
 
 
 @pytest.fixture
@@ -71,3 +72,36 @@ def test_a_school_is_registered_once(app: StaffingApplication) -> None:
     with pytest.raises(StateConflict) as refused:
         register_school(app, "warwick-boys")
     assert refused.value.field == "school_id"
+
+
+def test_a_census_counts_pupils_by_group_and_is_not_replaced_by_an_older_one(
+    client: TestClient,
+) -> None:
+    # Given a school, the census of October 2025 by broad ethnic group
+    response = client.post(
+        "/schools",
+        json={"school_id": "warwick-boys", "name": "Warwick Boys", "borough": BOROUGH,
+              "phase": "secondary", "pupil_count": 900, "programme": "safer_schools_partnership"},
+        headers=supervisor(),
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    census = {"White": 400, "Black": 250, "Asian": 150, "Mixed": 70, "Other": 30}
+    body = {"census_date": "2025-10-02", "pupils_by_ethnicity": census}
+    recorded = client.put("/schools/warwick-boys/census", json=body, headers=supervisor())
+    assert recorded.status_code == 200, recorded.text
+    # Then an older census is refused, and so is an unknown group
+    older = client.put(
+        "/schools/warwick-boys/census", json={**body, "census_date": "2025-01-16"},
+        headers=supervisor(),
+    )  # fmt: skip
+    assert (older.status_code, older.json()["detail"]["rule"]) == (422, "census-not-older")
+    unknown = client.put(
+        "/schools/warwick-boys/census",
+        json={**body, "pupils_by_ethnicity": {"Martian": 3}},
+        headers=supervisor(),
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"]["field"].startswith("pupils_by_ethnicity")
+    # And another borough's supervisor may not record it
+    other = client.put("/schools/warwick-boys/census", json=body, headers=supervisor("camden"))
+    assert other.status_code == 403

@@ -22,6 +22,8 @@ def test_each_event_of_a_busy_term_validates_against_its_schema(
     app.form_cluster("warwick-boys", ["chase-lane"], SUPERVISOR)
     app.sign_protocol("warwick-boys", date(2024, 9, 1), SUPERVISOR)
     app.record_review("warwick-boys", date(2025, 9, 1), SUPERVISOR)
+    census = {"White": 400, "Black": 250, "Asian": 150, "Mixed": 70, "Other": 30}
+    app.record_census("warwick-boys", date(2025, 10, 2), census, SUPERVISOR)
     app.complete_training("pc-1234", 3, date(2025, 9, 5), SUPERVISOR)
     app.ring_fence("pc-1234", date(2025, 9, 1), "insp-9", SUPERVISOR)
     app.record_abstraction(
