@@ -23,8 +23,10 @@ $(ASYNCAPI): tools/asyncapi/package.json tools/asyncapi/package-lock.json
 
 tools: $(ASYNCAPI)
 
+# BROKERS=3: three KRaft brokers (replication 3, min.insync.replicas 2) instead of one.
+BROKERS ?= 1
 up: venv
-	deploy/local/stack.sh up
+	SSP_KAFKA_BROKERS=$(BROKERS) deploy/local/stack.sh up
 
 down:
 	deploy/local/stack.sh down

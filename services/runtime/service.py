@@ -24,6 +24,7 @@ from services.runtime.http import (
     install_error_handlers,
     install_probes,
 )
+from services.runtime.kafka_security import kafka_client
 from services.runtime.keys import jwt_secret
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
 from services.runtime.projection import Projection
@@ -78,6 +79,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     ctx.broker = KafkaBroker(
         settings.kafka_bootstrap,
         client_id=f"ssp-{settings.service}",
+        security=kafka_client(settings.service, settings.kafka_bootstrap).faststream(),
         # Per-message consume logs at DEBUG: at INFO they would drown the service's own logs.
         log_level=logging.DEBUG,
         middlewares=[

@@ -7,7 +7,7 @@ from kafka import KafkaProducer
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.events.staffing import OfficerDeployed
 
-from services.runtime.settings import ServiceSettings
+from services.runtime.kafka_security import kafka_client
 from services.runtime.testing import cloud_event
 
 
@@ -16,8 +16,8 @@ def publish(payload: EventPayload, subject: str) -> CloudEvent:
     event = cloud_event(
         payload, subject, source="/ssp/staffing", actor=("supervisor-test", "borough_supervisor")
     )
-    bootstrap = ServiceSettings.for_service("staffing").kafka_bootstrap
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    # As the staffing principal: only it may write staffing's topics.
+    producer = KafkaProducer(acks="all", **kafka_client("staffing").kafka_python())
     try:
         producer.send(
             payload.topic,
