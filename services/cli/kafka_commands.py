@@ -6,6 +6,7 @@ HELP = """Actions:
   credentials  write a random password for each principal that has none (local stack)
   secure       as the admin principal: create the SCRAM users, add and drop ACLs to match
   acls         print the ACL table derived from the topic catalogue
+  strimzi      write (--check: verify) deploy/k8s/kafka/{topics,users}.yaml from the catalogue
 --test adds the fault-injection principal 'poison' (the local stack only, never production)."""
 
 
@@ -17,8 +18,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    kafka.add_argument("action", choices=["credentials", "secure", "acls"])
+    kafka.add_argument("action", choices=["credentials", "secure", "acls", "strimzi"])
     kafka.add_argument("--test", action="store_true", help="include the test-only principal")
+    kafka.add_argument("--check", action="store_true", help="strimzi: fail if files are stale")
     kafka.set_defaults(func=run)
 
 
@@ -30,6 +32,15 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "credentials":
         made = write_local_credentials(credentials_dir(), test=args.test)
         print(f"kafka credentials: {len(made)} new in {credentials_dir()}")
+    elif args.action == "strimzi":
+        from services.cli import strimzi
+
+        if args.check:
+            stale = strimzi.stale()
+            for path in stale:
+                print(f"stale: {path} (run 'ssp kafka strimzi')")
+            return 1 if stale else 0
+        print(f"strimzi: {len(strimzi.write())} files written")
     elif args.action == "secure":
         users, added, dropped = apply_security(test=args.test)
         print(f"kafka security: {users} SCRAM users, {added} ACLs added, {dropped} dropped")
