@@ -1,6 +1,7 @@
 """``ssp kafka``: the local stack's Kafka principals, passwords and ACLs."""
 
 import argparse
+import sys
 
 HELP = """Actions:
   credentials  write a random password for each principal that has none (local stack)
@@ -42,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
             return 1 if stale else 0
         print(f"strimzi: {len(strimzi.write())} files written")
     elif args.action == "secure":
-        users, added, dropped = apply_security(test=args.test)
+        try:
+            users, added, dropped = apply_security(test=args.test)
+        except ValueError as exc:
+            print(f"ssp kafka secure: {exc}", file=sys.stderr)
+            return 2
         print(f"kafka security: {users} SCRAM users, {added} ACLs added, {dropped} dropped")
     else:
         for g in acl_table(test=args.test):

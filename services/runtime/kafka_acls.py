@@ -87,6 +87,13 @@ def apply_security(test: bool = False) -> tuple[int, int, int]:
     admin = KafkaAdminClient(client_id="ssp-security", **kafka_client(ADMIN).kafka_python())
     try:
         users = [p for p in principals(test) if p not in (ADMIN, BROKER)]
+        unset = [p for p in users if len(password(p)) < 16]
+        if unset:
+            # An empty password would lock the service out; a short one is guessable.
+            raise ValueError(
+                "no Kafka password (16+ characters) for "
+                + ", ".join(f"SSP_KAFKA_{p.upper()}_PASSWORD" for p in unset)
+            )
         admin.alter_user_scram_credentials(
             [
                 UserScramCredentialUpsertion(

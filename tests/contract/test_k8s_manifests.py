@@ -68,3 +68,18 @@ def test_strimzi_resources_are_generated_from_the_current_catalogue() -> None:
     }
     users = {d["metadata"]["name"] for d in kinds if d["kind"] == "KafkaUser"}
     assert username(POISON) not in users  # the fault-injection principal is test-only
+
+
+def test_compose_runs_three_authenticated_brokers_without_the_test_principal() -> None:
+    path = K8S.parent / "compose" / "compose.yaml"
+    services = yaml.safe_load(path.read_text())["services"]
+    assert {"kafka-1", "kafka-2", "kafka-3"} <= set(services)
+    for name in ("incidents", "disclosure", "staffing", "reporting"):
+        env = services[name]["environment"]
+        assert f"SSP_KAFKA_{name.upper()}_PASSWORD" in env
+        assert (env["SSP_KAFKA_REPLICATION_FACTOR"], env["SSP_KAFKA_MIN_INSYNC_REPLICAS"]) == (
+            "3",
+            "2",
+        )
+    assert "--test" not in services["kafka-secure"]["command"]
+    assert POISON.upper() not in path.read_text()
