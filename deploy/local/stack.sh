@@ -501,6 +501,10 @@ ssl.principal.mapping.rules=RULE:^CN=([^,]+)$/\$1/,DEFAULT
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:ssp-admin;User:ssp-broker
 allow.everyone.if.no.acl.found=false
+# A TLS handshake with the controller can take seconds on a starved machine; the 10 s default
+# abandons it and starts over, which after a kill -9 kept the broker from registering for minutes.
+socket.connection.setup.timeout.ms=30000
+socket.connection.setup.timeout.max.ms=60000
 CONF
 }
 
