@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry
 from ssp_contracts import EnvelopeError
 
 from bench.common import Measure, Stopwatch, fresh_database
+from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import ProjectionMetrics
 from services.runtime.projection import decode_record
 from services.runtime.runner import ProjectionRunner
@@ -37,9 +38,10 @@ class _Timed(ProjectionRunner):
 async def _projection_seconds(db: str, events: int, start: dict[tuple[str, int], int]) -> float:
     settings = ServiceSettings.for_service("selftest", db_name=db)
     pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=4)
-    broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+    security = kafka_client("selftest", settings.kafka_bootstrap).faststream()
+    broker = KafkaBroker(settings.kafka_bootstrap, logger=None, security=security)
     runner = _Timed(
-        "bench.canary",
+        "selftest.bench",  # the selftest principal may use groups ssp.selftest.*
         [CanaryLog()],
         pool,
         broker,

@@ -7,6 +7,7 @@ from ssp_contracts import payload_class
 
 from bench.common import Measure, Stopwatch, fresh_database, write_canaries
 from services.runtime.eventstore import open_application
+from services.runtime.kafka_security import kafka_client
 from services.runtime.relay import OutboxRelay, producer_options
 from services.runtime.selftest import SelfTestApplication, translator
 from services.runtime.settings import ServiceSettings
@@ -33,7 +34,9 @@ async def _relay_seconds(settings: ServiceSettings) -> tuple[float, list[tuple]]
 
 
 async def _raw_seconds(bootstrap: str, messages: list[tuple]) -> float:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **producer_options())
+    producer = AIOKafkaProducer(
+        **kafka_client("selftest", bootstrap).aiokafka(), **producer_options()
+    )
     await producer.start()
     try:
         with Stopwatch() as watch:

@@ -16,6 +16,7 @@ from services.reporting.replay import Window, replay_into
 from services.reporting.schema import migrate_schema
 from services.reporting.tests.builders import publish, received
 from services.runtime.dbroles import migrate
+from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
 
@@ -84,7 +85,10 @@ def _history(events: int) -> list[ReceivedEvent]:
 
 def _raw_seconds(bootstrap: str, ends: dict[tuple[str, int], int]) -> tuple[float, int]:
     consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, max_poll_records=2000
+        enable_auto_commit=False,
+        group_id=None,
+        max_poll_records=2000,
+        **kafka_client(AUDITOR, bootstrap).kafka_python(),
     )
     try:
         tps = [TopicPartition(t, p) for (t, p), end in ends.items() if end > 0]
@@ -109,7 +113,7 @@ def _raw_seconds(bootstrap: str, ends: dict[tuple[str, int], int]) -> tuple[floa
 def run(events: int) -> Measure:
     """Top the event topics up to ``events`` records, then replay them and read them raw."""
     settings = ServiceSettings.for_service("reporting")
-    present = sum(end_offsets(settings.kafka_bootstrap, EVENT_TOPICS).values())
+    present = sum(end_offsets(settings.kafka_bootstrap, EVENT_TOPICS, AUDITOR).values())
     if present < events:
         publish(_history(events - present))
     ends = end_offsets(settings.kafka_bootstrap, EVENT_TOPICS)

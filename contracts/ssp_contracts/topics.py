@@ -11,6 +11,8 @@ class TopicSpec:
 
     name: str
     description: str
+    owner: str = ""  # the one service whose principal may write it (its relay)
+    consumers: tuple[str, ...] = ()  # services whose projection runners read it
     partitions: int = 3
     retention_ms: int = -1  # event history is kept for replay and audit
     cleanup_policy: str = "delete"
@@ -18,24 +20,47 @@ class TopicSpec:
     # The one service that writes the topic, when only one may (for ACLs); "" = its event store.
     writer: str = ""
 
-    def configs(self) -> dict[str, str]:
-        """Topic-level configs as the broker expects them."""
+    def configs(self, min_insync_replicas: int = 1) -> dict[str, str]:
+        """Topic-level configs as the broker expects them (durability comes from settings)."""
         return {
             "retention.ms": str(self.retention_ms),
             "cleanup.policy": self.cleanup_policy,
-            "min.insync.replicas": "1",
+            "min.insync.replicas": str(min_insync_replicas),
             **self.extra,
         }
 
 
 _FOURTEEN_DAYS_MS = 14 * 24 * 3600 * 1000
 
+# Owners and consumers decide the Kafka ACLs (services/runtime/kafka_security.py); a test
+# checks the consumers against the topics the services' projection runners subscribe to.
+_REPORTING = ("reporting",)
 _EVENT_TOPICS = (
-    TopicSpec("ssp.incidents.events", "Incidents, evidence, arrests and school indicators"),
-    TopicSpec("ssp.incidents.searches", "Search records of pupils"),
-    TopicSpec("ssp.disclosure.events", "Section 115 information requests and disclosures"),
-    TopicSpec("ssp.staffing.events", "Schools, officers, deployments, ring-fencing, rosters"),
-    TopicSpec("ssp.staffing.abstractions", "Abstractions of officers and ring-fence breaches"),
+    TopicSpec(
+        "ssp.incidents.events",
+        "Incidents, evidence, arrests and school indicators",
+        "incidents",
+        _REPORTING,
+    ),
+    TopicSpec("ssp.incidents.searches", "Search records of pupils", "incidents", _REPORTING),
+    TopicSpec(
+        "ssp.disclosure.events",
+        "Section 115 information requests and disclosures",
+        "disclosure",
+        _REPORTING,
+    ),
+    TopicSpec(
+        "ssp.staffing.events",
+        "Schools, officers, deployments, ring-fencing, rosters",
+        "staffing",
+        ("incidents", "reporting"),
+    ),
+    TopicSpec(
+        "ssp.staffing.abstractions",
+        "Abstractions of officers and ring-fence breaches",
+        "staffing",
+        _REPORTING,
+    ),
 )
 
 
@@ -43,6 +68,8 @@ _EVENT_TOPICS = (
 SELFTEST_TOPIC = TopicSpec(
     "ssp.platform.selftest",
     "Pipeline self-test events: relay and projection checks and benchmarks",
+    owner="selftest",
+    consumers=("selftest",),
     retention_ms=24 * 3600 * 1000,
 )
 
@@ -64,9 +91,12 @@ def dead_letter_topic(topic: str) -> str:
 
 
 def _dlq_spec(spec: TopicSpec) -> TopicSpec:
+    # Written by the consumers of the origin topic, so they are its owners here.
     return TopicSpec(
         dead_letter_topic(spec.name),
         f"Dead letters of {spec.name}",
+        owner="",
+        consumers=(),
         partitions=1,
         retention_ms=_FOURTEEN_DAYS_MS * 2,
     )

@@ -1,7 +1,8 @@
 """Wait until the local Kafka broker really answers a metadata request.
 
-Used by deploy/local/stack.sh; exits 0 once ``list_topics()`` succeeds, 1 on
-timeout or if the broker process (``--pid-file``) dies while we wait.
+Used by deploy/local/stack.sh; exits 0 once ``list_topics()`` succeeds (as the stack's admin
+principal, over SASL_SSL), 1 on timeout or if the broker process (``--pid-file``) dies while
+we wait.
 
     python deploy/local/wait_kafka.py --bootstrap 127.0.0.1:19092 --timeout 60
 """
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaConfigurationError
 
+    from services.runtime.kafka_security import ADMIN, kafka_client
+
+    security = kafka_client(ADMIN, args.bootstrap).kafka_python()
+
     started = time.monotonic()
     deadline = started + args.timeout
     last_error: BaseException | None = None
@@ -78,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         admin = None
         try:
             admin = KafkaAdminClient(
-                bootstrap_servers=args.bootstrap,
                 client_id="ssp-stack-wait",
+                **security,
                 **_client_timeouts(KafkaAdminClient),
             )
             topics = admin.list_topics()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from services.cli import commands
 from services.cli.faults.cli import register as register_faults
+from services.cli.kafka_commands import register as register_kafka
 from services.cli.recovery.commands import register as register_recovery
 from services.cli.recovery.drill_cli import register as register_drill
 from services.cli.relay_commands import register as register_relay
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=commands.serve)
 
     register_relay(sub, commands.UsageError)
+    register_kafka(sub)
 
     demo = sub.add_parser("demo", help="the main job: the platform with a London workload")
     demo.add_argument("--seed", type=int, default=1)

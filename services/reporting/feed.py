@@ -16,6 +16,7 @@ from kafka import TopicPartition as KafkaPartition
 from ssp_contracts import EnvelopeError
 
 from services.reporting.views import runner_specs
+from services.runtime.kafka_security import kafka_client
 from services.runtime.projection import Connection, Projection, ReceivedEvent, decode_record
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, next_offsets, store_offsets
 
@@ -52,9 +53,11 @@ async def stored_offsets(conn: Connection, runner: str) -> Offsets:
     return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
 
 
-def end_offsets(bootstrap: str, topics: Sequence[str]) -> Offsets:
+def end_offsets(bootstrap: str, topics: Sequence[str], principal: str = "reporting") -> Offsets:
     """The current end of every partition of ``topics`` (blocking; kafka-python)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(
+        enable_auto_commit=False, **kafka_client(principal, bootstrap).kafka_python()
+    )
     try:
         tps = [
             KafkaPartition(t, p)
@@ -74,7 +77,9 @@ async def feed(
     start = {name: await stored_offsets(conn, name) for name, _ in specs}
     report = FeedReport()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, max_poll_records=batch
+        enable_auto_commit=False,
+        max_poll_records=batch,
+        **kafka_client("reporting", bootstrap).aiokafka(),
     )
     await consumer.start()
     try:

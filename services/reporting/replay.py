@@ -20,6 +20,7 @@ from ssp_contracts.topics import EVENT_TOPICS
 from services.reporting.feed import FeedReport, apply_records, create_schema_tables
 from services.reporting.rebuild import RebuildError, check_schema_name, connect
 from services.reporting.views import runner_specs
+from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.projection import ReceivedEvent, decode_record
 from services.runtime.settings import ServiceSettings
 
@@ -73,7 +74,10 @@ def read_records(
 ) -> Iterator[list[Any]]:
     """Batches of records from the offsets of ``start`` to the ends as they are now."""
     consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, max_poll_records=batch
+        enable_auto_commit=False,
+        group_id=None,
+        max_poll_records=batch,
+        **kafka_client(AUDITOR, bootstrap).kafka_python(),
     )
     try:
         partitions = [

@@ -77,15 +77,12 @@ def problems(settings: Any) -> list[str]:
         found.append("SSP_JWT_JWKS (file or https URL of the identity provider's keys) is missing")
     elif settings.jwt_jwks.startswith("http://"):
         found.append("SSP_JWT_JWKS must be an https URL or a file")
-    # Named here and not as settings fields: the Kafka credentials are read by the runtime's
-    # Kafka settings, and production must have them whichever module reads them.
-    for name in ("SSP_KAFKA_USERNAME", "SSP_KAFKA_PASSWORD"):
-        value = os.environ.get(name, "")
-        problem = "is missing" if not value else None
-        if name.endswith("PASSWORD"):
-            problem = _password_problem(value)
-        if problem:
-            found.append(f"{name} {problem}")
+    # The service's own Kafka principal; in production from the environment (or its _FILE),
+    # never from the local stack's generated password files.
+    name = f"SSP_KAFKA_{settings.service.upper()}_PASSWORD"
+    problem = _password_problem(os.environ.get(name, ""))
+    if problem:
+        found.append(f"{name} {problem}")
     problem = _password_problem(settings.pg_password)
     if problem:
         found.append(f"database password (SSP_{settings.service.upper()}_PG_PASSWORD) {problem}")

@@ -17,6 +17,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from services.runtime.eventstore import events_table
+from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import RelayMetrics
 from services.runtime.relay_errors import (
     REFUSED_FOR_GOOD,
@@ -114,8 +115,9 @@ class OutboxRelay:
                 self.metrics.leader.set(1)
             log.info("relay %s leads; resumes after notification %d", self.name, self.position)
         if self._producer is None:
+            s = self.settings
             producer = AIOKafkaProducer(
-                bootstrap_servers=self.settings.kafka_bootstrap,
+                **kafka_client(s.service, s.kafka_bootstrap).aiokafka(),
                 client_id=self.name,
                 max_request_size=self.settings.relay_max_request_bytes,
                 **producer_options(),

@@ -26,6 +26,7 @@ from services.runtime.http import (
     install_error_handlers,
     install_probes,
 )
+from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
@@ -89,6 +90,7 @@ def create_service_app(
     ctx.broker = KafkaBroker(
         settings.kafka_bootstrap,
         client_id=f"ssp-{settings.service}",
+        security=kafka_client(settings.service, settings.kafka_bootstrap).faststream(),
         # Per-message consume logs at DEBUG: at INFO they would drown the service's own logs.
         log_level=logging.DEBUG,
         middlewares=[

@@ -20,6 +20,7 @@ from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import CloudEvent, EventPayload
 
 from services.runtime.dbroles import as_migrator, create_database_sql
+from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.settings import ServiceSettings, shared, state_dir
 from services.runtime.tokens import ALGORITHM, SERVICES, audience_of, dev_signing_key, issue_token
 
@@ -215,7 +216,9 @@ def topic_reader(topic: str) -> Iterator[KafkaConsumer]:
     """A consumer assigned to every partition of ``topic``, from the beginning."""
     bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
     consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=1000
+        enable_auto_commit=False,
+        consumer_timeout_ms=1000,
+        **kafka_client(AUDITOR, bootstrap).kafka_python(),
     )
     try:
         partitions = consumer.partitions_for_topic(topic) or set()

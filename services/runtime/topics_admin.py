@@ -7,10 +7,15 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from ssp_contracts import TOPICS
 
+from services.runtime.kafka_security import ADMIN, durability, kafka_client
+
 
 def create_topics(bootstrap: str) -> tuple[list[str], list[str]]:
-    """Create missing topics; return (created, already present)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ssp-topics")
+    """Create missing topics (replication from settings); return (created, already present)."""
+    admin = KafkaAdminClient(
+        client_id="ssp-topics", **kafka_client(ADMIN, bootstrap).kafka_python()
+    )
+    factor, min_insync = durability()
     try:
         existing = set(admin.list_topics())
         missing = [spec for name, spec in TOPICS.items() if name not in existing]
@@ -19,8 +24,8 @@ def create_topics(bootstrap: str) -> tuple[list[str], list[str]]:
                 NewTopic(
                     s.name,
                     num_partitions=s.partitions,
-                    replication_factor=1,
-                    topic_configs=s.configs(),
+                    replication_factor=factor,
+                    topic_configs=s.configs(min_insync),
                 )
                 for s in missing
             ]

@@ -12,6 +12,7 @@ from ssp_contracts import CloudEvent
 from ssp_contracts.events.platform import SelfTestTicked
 
 from services.runtime.dlq import REASON_HEADER
+from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import cloud_event, read_all, start_at_end, wait_for
 
@@ -56,7 +57,8 @@ def test_bad_messages_are_dead_lettered_and_good_ones_still_applied(
     services: Any, fresh_db: Any
 ) -> None:
     settings = ServiceSettings.for_service("selftest")
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    # Poison comes from the test-only principal that may write any event topic.
+    producer = KafkaProducer(**kafka_client(POISON, settings.kafka_bootstrap).kafka_python())
     run_id, subject = uuid.uuid4().hex, f"canary-{uuid.uuid4().hex}"
     good = canary(subject, 1, run_id)
     db = fresh_db("dlq")

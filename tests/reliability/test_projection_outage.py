@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from kafka import KafkaProducer
 
+from services.runtime.kafka_security import kafka_client
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all, start_at_end, wait_for
 from tests.reliability.test_dead_letters import TOPIC, canary
@@ -31,7 +32,7 @@ def test_a_lost_database_connection_delays_but_loses_nothing(services: Any, fres
     start_at_end(db, "selftest.canary", TOPIC)
     run_id, subject = uuid.uuid4().hex, f"canary-{uuid.uuid4().hex}"
     settings = ServiceSettings.for_service("selftest", db_name=db)
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, linger_ms=5)
+    producer = KafkaProducer(linger_ms=5, **kafka_client("selftest").kafka_python())
     for step in range(1, EVENTS + 1):
         event = canary(subject, step, run_id)
         producer.send(

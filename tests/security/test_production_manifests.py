@@ -14,7 +14,7 @@ SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 
 def needed(service: str) -> set[str]:
     """The settings a production start of ``service`` checks (runtime/production.py)."""
-    names = {"SSP_JWT_JWKS", "SSP_KAFKA_USERNAME", "SSP_KAFKA_PASSWORD"}
+    names = {"SSP_JWT_JWKS", f"SSP_KAFKA_{service.upper()}_PASSWORD"}
     names.add(f"SSP_{service.upper()}_PG_PASSWORD")
     if service in STORES:
         names.add(f"SSP_{service.upper()}_CIPHER_KEY")
@@ -57,7 +57,9 @@ def test_kubernetes_gives_each_service_its_secrets_from_the_secret(service: str)
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e for e in container["env"]}
     assert config["SSP_ENV"] == "production"
-    for name in needed(service) - set(config) - {"SSP_KAFKA_USERNAME"}:
+    for name in needed(service) - set(config):
         assert "secretKeyRef" in env[name]["valueFrom"], (service, name)
-    assert env["SSP_KAFKA_USERNAME"]["value"] == f"ssp-{service}"
+    # The Kafka password is the one Strimzi's User Operator made for the service's KafkaUser.
+    kafka = env[f"SSP_KAFKA_{service.upper()}_PASSWORD"]["valueFrom"]["secretKeyRef"]
+    assert kafka["name"] == f"ssp-{service}"
     assert config["SSP_JWT_JWKS"].startswith("https://")

@@ -4,7 +4,7 @@ from kafka import KafkaProducer
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.platform import SelfTestTicked
 
-from services.runtime.settings import ServiceSettings
+from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.testing import cloud_event
 
 KINDS = ("bad-cloudevent", "unknown-type", "undecodable-header")
@@ -34,7 +34,7 @@ def _message(kind: str, key: str) -> tuple[bytes, list[tuple[str, bytes]]]:
 
 def inject(topics: list[str], run: str) -> dict[bytes, str]:
     """Send each kind of poison to each topic; return the messages' keys with their topic."""
-    producer = KafkaProducer(bootstrap_servers=ServiceSettings.for_service("admin").kafka_bootstrap)
+    producer = KafkaProducer(**kafka_client(POISON).kafka_python())
     sent: dict[bytes, str] = {}
     try:
         for topic in topics:

@@ -10,6 +10,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from services.reporting.views import runner_specs
 from services.runtime.dbroles import as_migrator, create_database_sql
+from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.settings import ServiceSettings
 from services.runtime.tracking import TRACKING_DDL
 
@@ -60,8 +61,7 @@ def runner_topics() -> dict[str, list[str]]:
 
 def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
     """The current end offset of every partition of ``topics``."""
-    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(enable_auto_commit=False, **kafka_client(AUDITOR).kafka_python())
     try:
         parts = [
             TopicPartition(t, p)

@@ -9,7 +9,7 @@ from ssp_contracts.events.staffing import OfficerDeployed
 
 from services.incidents.tests.conftest import now
 from services.runtime.clock import london_day
-from services.runtime.settings import ServiceSettings
+from services.runtime.kafka_security import kafka_client
 from services.runtime.testing import cloud_event
 
 
@@ -18,8 +18,8 @@ def publish(payload: EventPayload, subject: str) -> CloudEvent:
     event = cloud_event(
         payload, subject, source="/ssp/staffing", actor=("supervisor-test", "borough_supervisor")
     )
-    bootstrap = ServiceSettings.for_service("staffing").kafka_bootstrap
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    # As the staffing principal: only it may write staffing's topics.
+    producer = KafkaProducer(acks="all", **kafka_client("staffing").kafka_python())
     try:
         producer.send(
             payload.topic,

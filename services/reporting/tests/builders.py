@@ -53,18 +53,23 @@ def _subject_of(data: dict[str, Any]) -> str:
 def publish(events: list[ReceivedEvent]) -> None:
     """Put events on their real topics as a producing service's relay would (end-to-end tests)."""
     from kafka import KafkaProducer
+    from ssp_contracts import TOPICS
 
-    from services.runtime.settings import ServiceSettings
+    from services.runtime.kafka_security import kafka_client
 
-    producer = KafkaProducer(
-        bootstrap_servers=ServiceSettings.for_service("admin").kafka_bootstrap, acks="all"
-    )
+    # Each topic's owner publishes it, as only the owner's principal may.
+    producers: dict[str, KafkaProducer] = {}
     try:
         for event in events:
+            owner = TOPICS[event.topic].owner
+            if owner not in producers:
+                producers[owner] = KafkaProducer(acks="all", **kafka_client(owner).kafka_python())
             e = event.envelope
-            producer.send(
+            producers[owner].send(
                 event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers()
             )
-        producer.flush()
+        for producer in producers.values():
+            producer.flush()
     finally:
-        producer.close()
+        for producer in producers.values():
+            producer.close()

@@ -17,8 +17,7 @@ GOOD = {
     "SSP_ENV": "production",
     "SSP_INCIDENTS_CIPHER_KEY": base64.b64encode(b"k" * 32).decode(),
     "SSP_JWT_JWKS": "https://idp.example.police.uk/.well-known/jwks.json",
-    "SSP_KAFKA_USERNAME": "ssp-incidents",
-    "SSP_KAFKA_PASSWORD": "a-kafka-password-long-enough",
+    "SSP_KAFKA_INCIDENTS_PASSWORD": "a-kafka-password-long-enough",
     "SSP_INCIDENTS_PG_PASSWORD": "a-database-password-long-enough",
 }
 REFUSALS = {
@@ -30,9 +29,14 @@ REFUSALS = {
     "a cipher key not base64": ({"SSP_INCIDENTS_CIPHER_KEY": "not base64!"}, "not base64"),
     "no JWKS": ({"SSP_JWT_JWKS": ""}, "SSP_JWT_JWKS"),
     "a JWKS over plain http": ({"SSP_JWT_JWKS": "http://idp/jwks"}, "https URL"),
-    "no Kafka user": ({"SSP_KAFKA_USERNAME": ""}, "SSP_KAFKA_USERNAME is missing"),
-    "no Kafka password": ({"SSP_KAFKA_PASSWORD": ""}, "SSP_KAFKA_PASSWORD is missing"),
-    "a short Kafka password": ({"SSP_KAFKA_PASSWORD": "short"}, "SSP_KAFKA_PASSWORD is shorter"),
+    "no Kafka password": (
+        {"SSP_KAFKA_INCIDENTS_PASSWORD": ""},
+        "SSP_KAFKA_INCIDENTS_PASSWORD is missing",
+    ),
+    "a short Kafka password": (
+        {"SSP_KAFKA_INCIDENTS_PASSWORD": "short"},
+        "SSP_KAFKA_INCIDENTS_PASSWORD is shorter",
+    ),
     "no database password": (
         {"SSP_INCIDENTS_PG_PASSWORD": "", "SSP_PG_PASSWORD": ""},
         "SSP_INCIDENTS_PG_PASSWORD) is missing",
