@@ -76,7 +76,8 @@ def test_compose_runs_three_authenticated_brokers_without_the_test_principal() -
     assert {"kafka-1", "kafka-2", "kafka-3"} <= set(services)
     for name in ("incidents", "disclosure", "staffing", "reporting"):
         env = services[name]["environment"]
-        assert f"SSP_KAFKA_{name.upper()}_PASSWORD" in env
+        # Its own Kafka password, as a mounted Compose secret (production mode reads *_FILE).
+        assert f"SSP_KAFKA_{name.upper()}_PASSWORD_FILE" in env
         assert (env["SSP_KAFKA_REPLICATION_FACTOR"], env["SSP_KAFKA_MIN_INSYNC_REPLICAS"]) == (
             "3",
             "2",
