@@ -1,19 +1,28 @@
 """Fixtures shared by every test: the real local stack and fresh databases."""
 
+import os
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from ssp_contracts.topics import PREFIX_VARIABLE
 
 from services.runtime import testing
 
 ROOT = Path(__file__).parent
+# Each test run has its own topics on the shared broker (the stack script creates them, and
+# every service, relay and reader of the run inherits the prefix), unless one is given.
+os.environ.setdefault(PREFIX_VARIABLE, f"test-{uuid.uuid4().hex[:10]}.")
 
 
 @pytest.fixture(scope="session")
 def stack() -> None:
-    """The local Kafka, PostgreSQL and Prometheus, started by the project's script."""
+    """The local Kafka, PostgreSQL and Prometheus, started by the project's script.
+
+    It also creates the run's topics (``ssp topics create`` under the run's prefix).
+    """
     subprocess.run([str(ROOT / "deploy/local/stack.sh"), "up"], check=True)
 
 

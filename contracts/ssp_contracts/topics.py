@@ -1,8 +1,15 @@
-"""The topic catalogue: every topic the platform owns, with its configuration."""
+"""The topic catalogue: every topic the platform owns, with its configuration and owner."""
 
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 DLQ_SUFFIX = ".dlq"
+PREFIX_VARIABLE = "SSP_TOPIC_PREFIX"
+# Kafka's own rule for topic names, kept short so a prefixed DLQ name still fits.
+_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9._-]{0,100}\Z")
 
 
 @dataclass(frozen=True)
@@ -11,6 +18,7 @@ class TopicSpec:
 
     name: str
     description: str
+    owner: str = ""
     partitions: int = 3
     retention_ms: int = -1  # event history is kept for replay and audit
     cleanup_policy: str = "delete"
@@ -29,11 +37,19 @@ class TopicSpec:
 _FOURTEEN_DAYS_MS = 14 * 24 * 3600 * 1000
 
 _EVENT_TOPICS = (
-    TopicSpec("ssp.incidents.events", "Incidents, evidence, arrests and school indicators"),
-    TopicSpec("ssp.incidents.searches", "Search records of pupils"),
-    TopicSpec("ssp.disclosure.events", "Section 115 information requests and disclosures"),
-    TopicSpec("ssp.staffing.events", "Schools, officers, deployments, ring-fencing, rosters"),
-    TopicSpec("ssp.staffing.abstractions", "Abstractions of officers and ring-fence breaches"),
+    TopicSpec(
+        "ssp.incidents.events", "Incidents, evidence, arrests and school indicators", "incidents"
+    ),
+    TopicSpec("ssp.incidents.searches", "Search records of pupils", "incidents"),
+    TopicSpec(
+        "ssp.disclosure.events", "Section 115 information requests and disclosures", "disclosure"
+    ),
+    TopicSpec(
+        "ssp.staffing.events", "Schools, officers, deployments, ring-fencing, rosters", "staffing"
+    ),
+    TopicSpec(
+        "ssp.staffing.abstractions", "Abstractions of officers and ring-fence breaches", "staffing"
+    ),
 )
 
 
@@ -41,6 +57,7 @@ _EVENT_TOPICS = (
 SELFTEST_TOPIC = TopicSpec(
     "ssp.platform.selftest",
     "Pipeline self-test events: relay and projection checks and benchmarks",
+    "selftest",
     retention_ms=24 * 3600 * 1000,
 )
 
@@ -54,6 +71,7 @@ def _dlq_spec(spec: TopicSpec) -> TopicSpec:
     return TopicSpec(
         dead_letter_topic(spec.name),
         f"Dead letters of {spec.name}",
+        spec.owner,
         partitions=1,
         retention_ms=_FOURTEEN_DAYS_MS * 2,
     )
@@ -68,3 +86,37 @@ TOPICS: dict[str, TopicSpec] = {
     )
 }
 EVENT_TOPICS: tuple[str, ...] = tuple(t.name for t in _EVENT_TOPICS)
+
+
+def topic_prefix() -> str:
+    """The environment's prefix of every topic name (``SSP_TOPIC_PREFIX``, default empty).
+
+    Tests, the demo, benchmarks and the fault suite each set their own, so they share a broker
+    without reading each other's events. Read on every call: a test run sets it at start-up.
+    """
+    prefix = os.environ.get(PREFIX_VARIABLE, "")
+    if not _PREFIX_PATTERN.match(prefix):
+        raise ValueError(f"{PREFIX_VARIABLE}: letters, digits, '.', '_' and '-' only, at most 100")
+    return prefix
+
+
+def kafka_topic(name: str) -> str:
+    """The name on the broker of the catalogue's topic ``name`` (the prefix applied)."""
+    return topic_prefix() + name
+
+
+def catalogue_topic(physical: str) -> str:
+    """The catalogue's name of a topic as the broker names it (the prefix taken off)."""
+    prefix = topic_prefix()
+    return physical[len(prefix) :] if prefix and physical.startswith(prefix) else physical
+
+
+@contextmanager
+def unprefixed() -> Iterator[None]:
+    """Within this block topics carry no prefix (the committed AsyncAPI documents)."""
+    saved = os.environ.pop(PREFIX_VARIABLE, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[PREFIX_VARIABLE] = saved

@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(func=commands.token)
 
     topics = sub.add_parser("topics", help="Kafka topics of the catalogue")
-    topics.add_argument("action", choices=["create", "list"])
+    topics.add_argument("action", choices=["create", "list", "collisions"])
     topics.set_defaults(func=commands.topics)
 
     schemas = sub.add_parser("schemas", help="JSON Schemas of the event contracts")

@@ -30,6 +30,8 @@ def eventstore_env(settings: ServiceSettings) -> dict[str, str]:
         "CIPHER_KEY": cipher_key(settings.service, settings.cipher_key),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",
+        # Stores a request's Idempotency-Key in the transaction of its events.
+        "APPLICATION_RECORDER_TOPIC": "services.runtime.idempotency:IdempotentRecorder",
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import pytest
 from kafka import KafkaProducer
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all, start_at_end, wait_for
@@ -35,7 +36,10 @@ def test_a_lost_database_connection_delays_but_loses_nothing(services: Any, fres
     for step in range(1, EVENTS + 1):
         event = canary(subject, step, run_id)
         producer.send(
-            TOPIC, key=event.kafka_key(), value=event.kafka_value(), headers=event.kafka_headers()
+            kafka_topic(TOPIC),
+            key=event.kafka_key(),
+            value=event.kafka_value(),
+            headers=event.kafka_headers(),
         )
     producer.flush()
     producer.close()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
+from ssp_contracts.topics import kafka_topic
 
 from services.reporting.views import runner_specs
 from services.runtime.settings import ServiceSettings
@@ -49,13 +50,16 @@ def runner_topics() -> dict[str, list[str]]:
 
 
 def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
-    """The current end offset of every partition of ``topics``."""
+    """The current end offset of every partition of the catalogue's ``topics``.
+
+    Keyed by the broker's topic names (the environment's prefix applied), as consumers seek.
+    """
     bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     try:
         parts = [
             TopicPartition(t, p)
-            for t in topics
+            for t in map(kafka_topic, topics)
             for p in sorted(consumer.partitions_for_topic(t) or ())
         ]
         return {(tp.topic, tp.partition): o for tp, o in consumer.end_offsets(parts).items()}

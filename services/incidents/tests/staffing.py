@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.events.staffing import OfficerDeployed
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import cloud_event
@@ -20,7 +21,7 @@ def publish(payload: EventPayload, subject: str) -> CloudEvent:
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
     try:
         producer.send(
-            payload.topic,
+            kafka_topic(payload.topic),
             value=event.kafka_value(),
             key=event.kafka_key(),
             headers=event.kafka_headers(),

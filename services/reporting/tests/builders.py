@@ -53,6 +53,7 @@ def _subject_of(data: dict[str, Any]) -> str:
 def publish(events: list[ReceivedEvent]) -> None:
     """Put events on their real topics as a producing service's relay would (end-to-end tests)."""
     from kafka import KafkaProducer
+    from ssp_contracts.topics import kafka_topic
 
     from services.runtime.settings import ServiceSettings
 
@@ -63,7 +64,10 @@ def publish(events: list[ReceivedEvent]) -> None:
         for event in events:
             e = event.envelope
             producer.send(
-                event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers()
+                kafka_topic(event.topic),
+                key=e.kafka_key(),
+                value=e.kafka_value(),
+                headers=e.kafka_headers(),
             )
         producer.flush()
     finally:
