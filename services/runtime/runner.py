@@ -54,9 +54,14 @@ class _ResumeFromStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         consumer = self.runner.subscriber.consumer
+        if consumer is None:
+            # FastStream sets the consumer before it subscribes (tests/reliability/
+            # test_runner_resume.py); were that to change, say so rather than read from earliest.
+            log.error("runner %s: partitions assigned without a consumer to seek", self.runner.name)
+            return
         stored = await self.runner.stored_offsets()
         for tp in assigned:
-            if (tp.topic, tp.partition) in stored and consumer is not None:
+            if (tp.topic, tp.partition) in stored:
                 consumer.seek(tp, stored[(tp.topic, tp.partition)])
 
 

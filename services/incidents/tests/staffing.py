@@ -12,16 +12,18 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.testing import cloud_event
 
 
-def publish(payload: EventPayload, subject: str) -> CloudEvent:
-    """Put ``payload`` on its topic as a CloudEvent from the staffing service."""
+def publish(
+    payload: EventPayload, subject: str, source: str = "/ssp/staffing", topic: str | None = None
+) -> CloudEvent:
+    """Put ``payload`` on its topic (or ``topic``) as a CloudEvent from ``source``."""
     event = cloud_event(
-        payload, subject, source="/ssp/staffing", actor=("supervisor-test", "borough_supervisor")
+        payload, subject, source=source, actor=("supervisor-test", "borough_supervisor")
     )
     bootstrap = ServiceSettings.for_service("staffing").kafka_bootstrap
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
     try:
         producer.send(
-            kafka_topic(payload.topic),
+            kafka_topic(topic or payload.topic),
             value=event.kafka_value(),
             key=event.kafka_key(),
             headers=event.kafka_headers(),
