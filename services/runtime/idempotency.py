@@ -96,7 +96,9 @@ class IdempotencyKeys:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = dict(scope.get("headers", ())).get(HEADER) if scope["type"] == "http" else None
-        pool = getattr(scope["app"].state.ssp, "pool", None) if raw is not None else None
+        ctx = scope["app"].state.ssp if raw is not None else None
+        # Only a service with a store applies commands (and has the keys' table).
+        pool = ctx.pool if ctx is not None and ctx.store_id is not None else None
         if raw is None or scope["method"] not in ("POST", "PUT") or pool is None:
             await self.app(scope, receive, send)
             return

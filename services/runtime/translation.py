@@ -76,10 +76,12 @@ class Translator:
         """Whether events of ``event_class`` go on Kafka (mapped, not internal)."""
         return event_class in self._mappers and event_class not in self._internal
 
-    def translate(self, event: DomainEventProtocol[Any]) -> CloudEvent | None:
-        """The CloudEvent for ``event``, or None for an internal event."""
+    def translate(
+        self, event: DomainEventProtocol[Any], source: str | None = None
+    ) -> CloudEvent | None:
+        """The CloudEvent for ``event`` (from ``source``, the store's), or None if internal."""
         payload = self._payload(event)
-        return None if payload is None else envelope(event, payload, self.source)
+        return None if payload is None else envelope(event, payload, source or self.source)
 
     def message(
         self, event: DomainEventProtocol[Any], source: str | None = None
