@@ -110,7 +110,8 @@ class IdempotencyKeys:
         body, receive = await _buffered(receive)
         principal = scope.get("state", {}).get(VERIFIED)
         caller = f"{principal.role}:{principal.sub}" if principal is not None else "anonymous"
-        digest = hashlib.sha256(f"{scope['method']} {scope['path']}\n".encode() + body)
+        target = f"{scope['method']} {scope['path']}?".encode() + scope.get("query_string", b"")
+        digest = hashlib.sha256(target + b"\n" + body)
         pending = Pending(caller, key, digest.hexdigest())
         stored = await _stored(pool, pending)
         if stored is not None:

@@ -14,10 +14,13 @@ import pytest
 from ssp_contracts import dead_letter_topic
 from ssp_contracts.events.incidents import IncidentHeadTeacherNotified
 from ssp_contracts.events.staffing import STAFFING, OfficerDeployed
+from ssp_contracts.topics import PREFIX_VARIABLE, topic_prefix
 
 from services.incidents.tests.staffing import publish
 from services.runtime.dlq import REASON_HEADER
+from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
+from services.runtime.topics_admin import create_topics
 
 pytestmark = pytest.mark.stack
 
@@ -36,8 +39,12 @@ def deployed(officer: str, school: str) -> OfficerDeployed:
 
 
 def test_forged_events_on_the_staffing_topic_are_dead_lettered(
-    services: Any, fresh_db: Any
+    services: Any, fresh_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Topics of this test's own: the run's replay tests expect no foreign event on theirs
+    prefix = f"{topic_prefix()}provenance-{uuid.uuid4().hex[:6]}."
+    monkeypatch.setenv(PREFIX_VARIABLE, prefix)
+    create_topics(ServiceSettings.for_service("admin").kafka_bootstrap)
     incidents = services("incidents", SSP_INCIDENTS_DB_NAME=fresh_db("incidents"))
     auditor = bearer("auditor", "auditor-provenance")
     school = f"school-pv-{uuid.uuid4().hex[:6]}"
