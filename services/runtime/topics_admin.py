@@ -1,12 +1,12 @@
-"""Creates the catalogue's topics with kafka-python's admin client (idempotent)."""
+"""Creates (idempotently) and deletes the catalogue's topics with kafka-python's admin client."""
 
 import contextlib
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 from ssp_contracts import TOPICS
-from ssp_contracts.topics import kafka_topic
+from ssp_contracts.topics import kafka_topic, topic_prefix
 
 
 def create_topics(bootstrap: str) -> tuple[list[str], list[str]]:
@@ -30,5 +30,23 @@ def create_topics(bootstrap: str) -> tuple[list[str], list[str]]:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(new, validate_only=False)
         return sorted(missing), sorted(existing & set(wanted))
+    finally:
+        admin.close()
+
+
+def delete_topics(bootstrap: str) -> list[str]:
+    """Delete the catalogue's topics under the environment's prefix (a finished test run's).
+
+    Refuses without a prefix: the unprefixed topics are a deployment's, never a run's.
+    """
+    if not topic_prefix():
+        raise ValueError("refusing to delete the unprefixed topics")
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ssp-topics")
+    try:
+        present = set(admin.list_topics()) & {kafka_topic(name) for name in TOPICS}
+        if present:
+            with contextlib.suppress(UnknownTopicOrPartitionError):
+                admin.delete_topics(sorted(present))
+        return sorted(present)
     finally:
         admin.close()

@@ -20,7 +20,7 @@ from services.incidents.tests.staffing import publish
 from services.runtime.dlq import REASON_HEADER
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
-from services.runtime.topics_admin import create_topics
+from services.runtime.topics_admin import create_topics, delete_topics
 
 pytestmark = pytest.mark.stack
 
@@ -87,3 +87,5 @@ def test_forged_events_on_the_staffing_topic_are_dead_lettered(
 
     wait_for(lambda: genuine.officer_id in officers(), timeout=60, what="the genuine deployment")
     assert forged.data["officer_id"] not in officers()
+    incidents.stop()
+    delete_topics(ServiceSettings.for_service("admin").kafka_bootstrap)
