@@ -54,6 +54,12 @@ FUZZ_EXAMPLES ?= 1000
 fuzz: up
 	SSP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s -p no:cacheprovider --timeout=0 tests/fuzz $(ARGS)
 
+# The demo, the benchmarks and the fault suite each use their own topics (SSP_TOPIC_PREFIX;
+# exported to the prerequisite `up` too, which creates them), as each test run does.
+demo: export SSP_TOPIC_PREFIX ?= demo.
+bench: export SSP_TOPIC_PREFIX ?= bench.
+faults: export SSP_TOPIC_PREFIX ?= faults.
+
 demo: up
 	$(BIN)/ssp demo $(ARGS)
 

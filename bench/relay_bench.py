@@ -4,6 +4,7 @@ import asyncio
 
 from aiokafka import AIOKafkaProducer
 from ssp_contracts import payload_class
+from ssp_contracts.topics import kafka_topic
 
 from bench.common import Measure, Stopwatch, fresh_database, write_canaries
 from services.runtime.eventstore import open_application
@@ -41,7 +42,7 @@ async def _raw_seconds(bootstrap: str, messages: list[tuple]) -> float:
     try:
         with Stopwatch() as watch:
             futures = [
-                await producer.send(topic, value=value, key=key, headers=headers)
+                await producer.send(kafka_topic(topic), value=value, key=key, headers=headers)
                 for topic, value, key, headers in messages
             ]
             await asyncio.gather(*futures)

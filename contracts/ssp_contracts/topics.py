@@ -1,8 +1,15 @@
-"""The topic catalogue: every topic the platform owns, with its configuration."""
+"""The topic catalogue: every topic the platform owns, with its configuration and owner."""
 
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 DLQ_SUFFIX = ".dlq"
+PREFIX_VARIABLE = "SSP_TOPIC_PREFIX"
+# Kafka's own rule for topic names, kept short so a prefixed DLQ name still fits.
+_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9._-]{0,100}\Z")
 
 
 @dataclass(frozen=True)
@@ -18,7 +25,6 @@ class TopicSpec:
     cleanup_policy: str = "delete"
     extra: dict[str, str] = field(default_factory=dict)
     # The one service that writes the topic, when only one may (for ACLs); "" = its event store.
-    writer: str = ""
 
     def configs(self, min_insync_replicas: int = 1) -> dict[str, str]:
         """Topic-level configs as the broker expects them (durability comes from settings)."""
@@ -81,7 +87,7 @@ AUDIT_CHECKPOINTS_TOPIC = TopicSpec(
     partitions=1,
     retention_ms=-1,
     cleanup_policy="delete",
-    writer="reporting",
+    owner="reporting",
 )
 
 
@@ -112,3 +118,37 @@ TOPICS: dict[str, TopicSpec] = {
     )
 }
 EVENT_TOPICS: tuple[str, ...] = tuple(t.name for t in _EVENT_TOPICS)
+
+
+def topic_prefix() -> str:
+    """The environment's prefix of every topic name (``SSP_TOPIC_PREFIX``, default empty).
+
+    Tests, the demo, benchmarks and the fault suite each set their own, so they share a broker
+    without reading each other's events. Read on every call: a test run sets it at start-up.
+    """
+    prefix = os.environ.get(PREFIX_VARIABLE, "")
+    if not _PREFIX_PATTERN.match(prefix):
+        raise ValueError(f"{PREFIX_VARIABLE}: letters, digits, '.', '_' and '-' only, at most 100")
+    return prefix
+
+
+def kafka_topic(name: str) -> str:
+    """The name on the broker of the catalogue's topic ``name`` (the prefix applied)."""
+    return topic_prefix() + name
+
+
+def catalogue_topic(physical: str) -> str:
+    """The catalogue's name of a topic as the broker names it (the prefix taken off)."""
+    prefix = topic_prefix()
+    return physical[len(prefix) :] if prefix and physical.startswith(prefix) else physical
+
+
+@contextmanager
+def unprefixed() -> Iterator[None]:
+    """Within this block topics carry no prefix (the committed AsyncAPI documents)."""
+    saved = os.environ.pop(PREFIX_VARIABLE, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[PREFIX_VARIABLE] = saved

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from faststream.specification import AsyncAPI
+from ssp_contracts.topics import unprefixed
 
 from services.runtime.metrics import ProjectionMetrics
 from services.runtime.runner import ProjectionRunner
@@ -23,6 +24,11 @@ PROFILE = {"in_memory": True, "kafka_bootstrap": "kafka:9092"}
 
 def document(service: str) -> dict[str, Any]:
     """The AsyncAPI document of ``service``'s Kafka interface under the fixed profile."""
+    with unprefixed():
+        return _document(service)
+
+
+def _document(service: str) -> dict[str, Any]:
     module = importlib.import_module(f"services.{service}.main")
     app = module.create_app(ServiceSettings.for_service(service, **PROFILE))
     ctx = app.state.ssp

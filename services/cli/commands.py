@@ -51,16 +51,31 @@ def token(args: argparse.Namespace) -> int:
 
 
 def topics(args: argparse.Namespace) -> int:
-    """Create (idempotently) or list the catalogue's topics."""
+    """Create (idempotently) or list the catalogue's topics, or count identity collisions."""
     from ssp_contracts import TOPICS
+    from ssp_contracts.topics import kafka_topic
 
+    from services.runtime.collisions import count_collisions
     from services.runtime.topics_admin import create_topics
 
     bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
     if args.action == "list":
         for spec in TOPICS.values():
-            print(f"{spec.name}\t{spec.partitions}\t{spec.cleanup_policy}\t{spec.description}")
+            print(
+                f"{kafka_topic(spec.name)}\t{spec.partitions}\t{spec.cleanup_policy}"
+                f"\t{spec.owner}\t{spec.description}"
+            )
         return 0
+    if args.action == "collisions":
+        report = count_collisions(bootstrap)
+        print(
+            f"{len(report.topics)} event topics, {report.records:,} records,"
+            f" {report.identities:,} (ce_source, ce_id) identities,"
+            f" {len(report.collisions)} collisions"
+        )
+        for source, event_id in report.collisions[:20]:
+            print(f"collision: {source} {event_id}")
+        return 1 if report.collisions else 0
     created, present = create_topics(bootstrap)
     print(f"topics: {len(created)} created, {len(present)} already present")
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from ssp_contracts.topics import topic_prefix
 
 from services.cli import launcher, report_figures
 from services.cli.commands import UsageError
@@ -173,6 +174,11 @@ def run_demo(args: argparse.Namespace) -> int:
     console.print(
         f"audit trail check: SSP_REPORTING_DB_NAME={databases['reporting']} ssp audit verify"
     )
+    prefix = topic_prefix()
+    if prefix:
+        console.print(
+            f"topics: {prefix}ssp.*; give SSP_TOPIC_PREFIX={prefix} to ssp replay/rebuild"
+        )
     console.print("the services keep running for exploration; `make down` stops them")
     return _refusals(console, outcome)
 

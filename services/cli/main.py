@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=commands.migrate)
 
     topics = sub.add_parser("topics", help="Kafka topics of the catalogue")
-    topics.add_argument("action", choices=["create", "list"])
+    topics.add_argument("action", choices=["create", "list", "collisions"])
     topics.set_defaults(func=commands.topics)
 
     schemas = sub.add_parser("schemas", help="JSON Schemas of the event contracts")

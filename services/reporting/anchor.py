@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import EnvelopeError
 from ssp_contracts.events.audit import AuditCheckpointSigned
-from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
+from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, kafka_topic
 
 from services.reporting import audit_trail, epochs
 from services.reporting.canonical import NotCanonicalisable
@@ -23,6 +23,7 @@ from services.reporting.chain import GENESIS, Break, ChainChecker, canonical_v2
 from services.reporting.checkpoints import positions
 from services.reporting.projections.audit import entry_of
 from services.reporting.signing import signature_holds
+from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.projection import Connection, ReceivedEvent, decode_record
 
 Offsets = dict[tuple[str, int], int]
@@ -33,7 +34,9 @@ def read_records(bootstrap: str, start: Offsets, end: Offsets) -> list[Any]:
     wanted = {tp: (start.get(tp, 0), stop) for tp, stop in end.items() if stop > start.get(tp, 0)}
     if not wanted:
         return []
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(
+        enable_auto_commit=False, **kafka_client(AUDITOR, bootstrap).kafka_python()
+    )
     try:
         tps = [TopicPartition(t, p) for t, p in wanted]
         consumer.assign(tps)
@@ -56,10 +59,14 @@ def published_checkpoints(
     bootstrap: str, trail_id: str, keys: dict[str, Ed25519PublicKey]
 ) -> tuple[list[AuditCheckpointSigned], int]:
     """This trail's checkpoints whose signature holds, by entries; and how many did not."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(
+        enable_auto_commit=False, **kafka_client(AUDITOR, bootstrap).kafka_python()
+    )
     try:
-        parts = consumer.partitions_for_topic(AUDIT_CHECKPOINTS_TOPIC.name) or set()
-        end = consumer.end_offsets([TopicPartition(AUDIT_CHECKPOINTS_TOPIC.name, p) for p in parts])
+        parts = consumer.partitions_for_topic(kafka_topic(AUDIT_CHECKPOINTS_TOPIC.name)) or set()
+        end = consumer.end_offsets(
+            [TopicPartition(kafka_topic(AUDIT_CHECKPOINTS_TOPIC.name), p) for p in parts]
+        )
     finally:
         consumer.close()
     found: list[AuditCheckpointSigned] = []

@@ -12,10 +12,11 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from ssp_contracts import CloudEvent
-from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
+from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, kafka_topic
 
 from services.reporting.checkpoints import CheckpointRefused, Send, checkpoint
 from services.reporting.signing import AuditSettings
+from services.runtime.kafka_security import kafka_client
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def sender(producer: AIOKafkaProducer) -> Send:
 
     async def send(event: CloudEvent) -> None:
         await producer.send_and_wait(
-            AUDIT_CHECKPOINTS_TOPIC.name,
+            kafka_topic(AUDIT_CHECKPOINTS_TOPIC.name),
             event.kafka_value(),
             key=event.kafka_key(),
             headers=event.kafka_headers(),
@@ -68,7 +69,9 @@ def sender(producer: AIOKafkaProducer) -> Send:
 
 def new_producer(bootstrap: str) -> AIOKafkaProducer:
     """An idempotent producer that waits for every in-sync replica."""
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    # As the reporting principal: the only one the ACLs let write the checkpoints topic.
+    client = kafka_client("reporting", bootstrap).aiokafka()
+    return AIOKafkaProducer(acks="all", enable_idempotence=True, **client)
 
 
 class Checkpointer:

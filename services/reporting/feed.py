@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from kafka import KafkaConsumer
 from kafka import TopicPartition as KafkaPartition
 from ssp_contracts import EnvelopeError
+from ssp_contracts.topics import catalogue_topic, kafka_topic
 
 from services.reporting.views import runner_specs
 from services.runtime.kafka_security import kafka_client
@@ -54,14 +55,17 @@ async def stored_offsets(conn: Connection, runner: str) -> Offsets:
 
 
 def end_offsets(bootstrap: str, topics: Sequence[str], principal: str = "reporting") -> Offsets:
-    """The current end of every partition of ``topics`` (blocking; kafka-python)."""
+    """The current end of every partition of ``topics`` (blocking; kafka-python).
+
+    ``topics`` are the catalogue's names; the offsets are keyed by the broker's (prefixed) ones.
+    """
     consumer = KafkaConsumer(
         enable_auto_commit=False, **kafka_client(principal, bootstrap).kafka_python()
     )
     try:
         tps = [
             KafkaPartition(t, p)
-            for t in topics
+            for t in map(kafka_topic, topics)
             for p in sorted(consumer.partitions_for_topic(t) or ())
         ]
         return {(tp.topic, tp.partition): off for tp, off in consumer.end_offsets(tps).items()}
@@ -135,7 +139,8 @@ async def apply_records(
         mine = [
             (e, r)
             for e, r in events
-            if r.topic in topics and r.offset >= done.get((r.topic, r.partition), 0)
+            if catalogue_topic(r.topic) in topics
+            and r.offset >= done.get((r.topic, r.partition), 0)
         ]
         good = [e for e, _ in mine if e is not None and keep(e)]
         offsets = next_offsets([r for _, r in mine])

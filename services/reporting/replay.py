@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import EnvelopeError
-from ssp_contracts.topics import EVENT_TOPICS
+from ssp_contracts.topics import EVENT_TOPICS, kafka_topic
 
 from services.reporting.feed import FeedReport, apply_records, create_schema_tables
 from services.reporting.rebuild import RebuildError, check_schema_name, connect
@@ -72,7 +72,10 @@ def read_records(
     batch: int = 2000,
     progress: Progress | None = None,
 ) -> Iterator[list[Any]]:
-    """Batches of records from the offsets of ``start`` to the ends as they are now."""
+    """Batches of records from the offsets of ``start`` to the ends as they are now.
+
+    ``topics`` are the catalogue's names; the environment's prefix is applied here.
+    """
     consumer = KafkaConsumer(
         enable_auto_commit=False,
         group_id=None,
@@ -82,7 +85,7 @@ def read_records(
     try:
         partitions = [
             TopicPartition(topic, p)
-            for topic in topics
+            for topic in map(kafka_topic, topics)
             for p in sorted(consumer.partitions_for_topic(topic) or ())
         ]
         ends = consumer.end_offsets(partitions)

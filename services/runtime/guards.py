@@ -37,7 +37,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            await _answer(send, BodyTooLarge(self.limit))
+            await answer(send, BodyTooLarge(self.limit))
             return
         received = 0
 
@@ -55,7 +55,8 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-async def _answer(send: Send, exc: HTTPException) -> None:
+async def answer(send: Send, exc: HTTPException) -> None:
+    """Answer ``exc`` as its JSON refusal, from a pure ASGI middleware."""
     response = JSONResponse(
         {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
     )
@@ -83,7 +84,7 @@ class BearerFirst:
                 log.warning("refused %s %s: %s", scope["method"], scope["path"], refusal)
                 headers = {"WWW-Authenticate": "Bearer"}
                 detail = {"rule": "bearer-token", "message": refusal, "field": None}
-                await _answer(send, HTTPException(401, detail, headers=headers))
+                await answer(send, HTTPException(401, detail, headers=headers))
                 return
         await self.app(scope, receive, send)
 

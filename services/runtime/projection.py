@@ -9,9 +9,11 @@ import asyncpg
 from aiokafka import ConsumerRecord
 from asyncpg.pool import PoolConnectionProxy
 from ssp_contracts import CloudEvent, EventPayload, parse_payload
+from ssp_contracts.topics import catalogue_topic
 
 from services.runtime.batching import StatementBatch
 from services.runtime.dispatch import Handlers
+from services.runtime.provenance import check_provenance
 
 # Projections get a pooled connection; plain connections work the same way.
 Connection = asyncpg.Connection | PoolConnectionProxy
@@ -19,7 +21,7 @@ Connection = asyncpg.Connection | PoolConnectionProxy
 
 @dataclass(frozen=True)
 class ReceivedEvent:
-    """A decoded event with its payload and where it came from."""
+    """A decoded event with its payload and where it came from (the catalogue's topic name)."""
 
     envelope: CloudEvent
     payload: EventPayload
@@ -44,11 +46,11 @@ class Projection(ABC):
 
 
 def decode_record(record: ConsumerRecord[Any, Any]) -> ReceivedEvent:
-    """Decode a Kafka record into a ReceivedEvent; raises EnvelopeError."""
+    """Decode a Kafka record into a ReceivedEvent; raises EnvelopeError (ProvenanceError)."""
     envelope = CloudEvent.from_kafka(record.headers or (), record.value)
-    return ReceivedEvent(
-        envelope, parse_payload(envelope), record.topic, record.partition, record.offset
-    )
+    topic = catalogue_topic(record.topic)
+    check_provenance(envelope, topic)
+    return ReceivedEvent(envelope, parse_payload(envelope), topic, record.partition, record.offset)
 
 
 # A handler of one payload type: it queues its statements on the batch.

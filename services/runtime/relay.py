@@ -15,8 +15,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaTimeoutError
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.eventstore import events_table
+from services.runtime.identity import event_source, store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import RelayMetrics
 from services.runtime.relay_errors import (
@@ -65,6 +67,8 @@ class OutboxRelay:
         self.table = f'"{settings.db_schema}".{events_table(app)}'
         self.metrics = metrics
         self.position = 0
+        # The store's own source (``/ssp/<service>/<store id>``), read when the relay starts.
+        self.source = settings.source
         self.state = "starting"
         self.stalled_at: int | None = None
         self._wake = asyncio.Event()
@@ -110,6 +114,9 @@ class OutboxRelay:
                 if await self._pause(self.settings.relay_standby_poll_seconds):
                     return
             self.position = await self._store.position()
+            self.source = event_source(
+                self.settings.service, await store_identity(self._store.conn)
+            )
             await self._observe_lag()
             if self.metrics:
                 self.metrics.leader.set(1)
@@ -214,9 +221,9 @@ class OutboxRelay:
             try:
                 domain_event = self.app.mapper.to_domain_event(notification)
                 if isinstance(domain_event, RelaySkip.Recorded):
-                    message = skip_message(domain_event, self.settings.source)
+                    message = skip_message(domain_event, self.source)
                 else:
-                    message = self.translator.message(domain_event)
+                    message = self.translator.message(domain_event, self.source)
             except Exception as exc:  # a translation bug stops the relay here
                 return out, Poison(notification.id, "translation", describe(exc))
             if message is not None:
@@ -229,9 +236,11 @@ class OutboxRelay:
         """Hand messages to the producer in order, stopping at one it refuses outright."""
         assert self._producer is not None, "relay not started"
         send, sent = self._producer.send, cast(Sent, [])
+        topics: dict[str, str] = {}  # the catalogue's name to the broker's (prefixed) one
         for notification_id, m in messages:
+            topic = topics.get(m.topic) or topics.setdefault(m.topic, kafka_topic(m.topic))
             try:
-                future = await send(m.topic, value=m.value, key=m.key, headers=m.headers)
+                future = await send(topic, value=m.value, key=m.key, headers=m.headers)
             except REFUSED_FOR_GOOD as exc:
                 return sent, Poison(notification_id, "refused", describe(exc))
             sent.append((notification_id, future))

@@ -58,7 +58,10 @@ class RelaySkip(Aggregate):
 
 
 def skip_message(e: RelaySkip.Recorded, source: str) -> OutgoingMessage | None:
-    """The Kafka message of a skip event, on the topic the skipped event belonged to."""
+    """The Kafka message of a skip event, on the topic the skipped event belonged to.
+
+    ``source`` is the store's (``identity.event_source``), as for every event it publishes.
+    """
     translator = Translator(source=source)
 
     @translator.maps(RelaySkip.Recorded)

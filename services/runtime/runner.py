@@ -14,10 +14,12 @@ from aiokafka import ConsumerRebalanceListener, ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from ssp_contracts import EnvelopeError
+from ssp_contracts.topics import catalogue_topic, kafka_topic
 
 from services.runtime.dlq import DeadLetters
 from services.runtime.metrics import ProjectionMetrics
 from services.runtime.projection import Projection, ReceivedEvent, decode_record
+from services.runtime.provenance import ProvenanceError
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, next_offsets, store_offsets
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,14 @@ class _ResumeFromStoredOffsets(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         consumer = self.runner.subscriber.consumer
+        if consumer is None:
+            # FastStream sets the consumer before it subscribes (tests/reliability/
+            # test_runner_resume.py); were that to change, say so rather than read from earliest.
+            log.error("runner %s: partitions assigned without a consumer to seek", self.runner.name)
+            return
         stored = await self.runner.stored_offsets()
         for tp in assigned:
-            if (tp.topic, tp.partition) in stored and consumer is not None:
+            if (tp.topic, tp.partition) in stored:
                 consumer.seek(tp, stored[(tp.topic, tp.partition)])
 
 
@@ -81,7 +88,7 @@ class ProjectionRunner:
         self.topics = sorted({t for p in self.projections for t in p.topics})
         self.dead_letters = DeadLetters(broker, name, metrics)
         self.subscriber = broker.subscriber(
-            *self.topics,
+            *(kafka_topic(t) for t in self.topics),
             batch=True,
             max_records=max_records,
             batch_timeout_ms=50,
@@ -136,6 +143,9 @@ class ProjectionRunner:
         for record in records:
             try:
                 good.append(decode_record(record))
+            except ProvenanceError as exc:
+                # Only the kind: a forged message must not write its own words into the DLQ.
+                await self.dead_letters.send(record, f"provenance: {exc.kind}")
             except EnvelopeError as exc:
                 await self.dead_letters.send(record, f"decode: {exc}")
         offsets = next_offsets(records)
@@ -190,7 +200,7 @@ class ProjectionRunner:
 def _records_of(
     events: list[ReceivedEvent], records: Sequence[ConsumerRecord[Any, Any]]
 ) -> list[ConsumerRecord[Any, Any]]:
-    by_coords = {(r.topic, r.partition, r.offset): r for r in records}
+    by_coords = {(catalogue_topic(r.topic), r.partition, r.offset): r for r in records}
     return [by_coords[(e.topic, e.partition, e.offset)] for e in events]
 
 

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,8 @@ from services.runtime.http import (
     install_error_handlers,
     install_probes,
 )
+from services.runtime.idempotency import IdempotencyKeys
+from services.runtime.identity import store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
 from services.runtime.projection import Projection
@@ -49,6 +52,7 @@ class ServiceContext:
     permissions: Permissions
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     application: Any = None
+    store_id: uuid.UUID | None = None
     pool: asyncpg.Pool | None = None
     broker: KafkaBroker | None = None
     relay: OutboxRelay | None = None
@@ -113,6 +117,7 @@ def create_service_app(
     )
     app.state.ssp = ctx
     install_correlation(app)
+    app.add_middleware(IdempotencyKeys)  # inside the guards: token checked, body bounded
     install_request_guards(app, settings.max_body_bytes)
     install_error_handlers(app)
     install_probes(app, lambda: _readiness(ctx))
@@ -139,6 +144,9 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
     )
     if spec.application_class is not None:
         ctx.application = await asyncio.to_thread(open_application, spec.application_class, s)
+        async with ctx.pool.acquire() as conn:
+            # Made with the store: its id names every event it publishes (ce_source).
+            ctx.store_id = await store_identity(conn)
     assert ctx.broker is not None
     if spec.projections is not None and s.projections_enabled:
         metrics = ProjectionMetrics(ctx.registry)

@@ -18,6 +18,7 @@ import jwt
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import CloudEvent, EventPayload
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.kafka_security import AUDITOR, kafka_client
@@ -213,7 +214,11 @@ def wait_for(
 
 @contextmanager
 def topic_reader(topic: str) -> Iterator[KafkaConsumer]:
-    """A consumer assigned to every partition of ``topic``, from the beginning."""
+    """A consumer assigned to every partition of the catalogue's ``topic``, from the beginning.
+
+    The environment's topic prefix is applied here; records carry the broker's topic name.
+    """
+    topic = kafka_topic(topic)
     bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
     consumer = KafkaConsumer(
         enable_auto_commit=False,
@@ -231,7 +236,10 @@ def topic_reader(topic: str) -> Iterator[KafkaConsumer]:
 
 
 def read_all(topic: str, start: dict[tuple[str, int], int] | None = None) -> list[Any]:
-    """Every record on ``topic`` now (from ``start`` per partition), partition then offset order."""
+    """Every record on ``topic`` now (from ``start`` per partition), partition then offset order.
+
+    ``start`` is keyed by the broker's topic name (``record.topic``).
+    """
     with topic_reader(topic) as consumer:
         for tp in consumer.assignment():
             if start:

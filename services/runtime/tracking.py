@@ -1,18 +1,39 @@
-"""Effectively once: event ids and offsets recorded with the read model, in its transaction."""
+"""Effectively once: event keys and offsets recorded with the read model, in its transaction.
+
+An event's key is (``ce_source``, ``ce_id``): ids are unique only within the store that the
+source names (``identity.dedup_source``).
+"""
 
 from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import ConsumerRecord
 
+from services.runtime.identity import DDL_LOCK, dedup_source
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
-TRACKING_DDL = """
+# The lock: runners of one database start at once and would race on the DDL and migration.
+TRACKING_DDL = f"""
+SELECT pg_advisory_xact_lock({DDL_LOCK});
 CREATE TABLE IF NOT EXISTS ssp_processed_events (
     runner text NOT NULL,
+    source text NOT NULL,
     event_id text NOT NULL,
-    PRIMARY KEY (runner, event_id)
+    PRIMARY KEY (runner, source, event_id)
 );
+-- Tables made before events were keyed by source: their rows keep source '' (the key of
+-- events from before store identities, see identity.dedup_source).
+DO $$ BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+        AND table_name = 'ssp_processed_events' AND column_name = 'source'
+    ) THEN
+        ALTER TABLE ssp_processed_events ADD COLUMN source text NOT NULL DEFAULT '';
+        ALTER TABLE ssp_processed_events ALTER COLUMN source DROP DEFAULT;
+        ALTER TABLE ssp_processed_events DROP CONSTRAINT ssp_processed_events_pkey;
+        ALTER TABLE ssp_processed_events ADD PRIMARY KEY (runner, source, event_id);
+    END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS ssp_consumer_offsets (
     runner text NOT NULL,
     topic text NOT NULL,
@@ -35,28 +56,31 @@ async def apply_tracked(
     The live runner, the rebuild and the auditor's replay all go through here, so a rebuilt
     read model is made by exactly the code that keeps the live one.
     """
+    keys = [(dedup_source(e.envelope.source), e.envelope.id) for e in events]
     rows = await conn.fetch(
-        "SELECT event_id FROM ssp_processed_events WHERE runner = $1"
-        " AND event_id = ANY($2::text[])",
+        "SELECT p.source, p.event_id FROM ssp_processed_events p"
+        " JOIN unnest($2::text[], $3::text[]) AS k(source, event_id) USING (source, event_id)"
+        " WHERE p.runner = $1",
         runner,
-        [e.envelope.id for e in events],
+        [s for s, _ in keys],
+        [i for _, i in keys],
     )
-    seen = {r["event_id"] for r in rows}
-    fresh: list[ReceivedEvent] = []
-    for event in events:
-        if event.envelope.id not in seen:
-            seen.add(event.envelope.id)  # the relay may have published it twice in one batch
-            fresh.append(event)
+    seen = {(r["source"], r["event_id"]) for r in rows}
+    fresh: list[tuple[tuple[str, str], ReceivedEvent]] = []
+    for key, event in zip(keys, events, strict=True):
+        if key not in seen:
+            seen.add(key)  # the relay may have published it twice in one batch
+            fresh.append((key, event))
     for projection in projections:
-        mine = [e for e in fresh if e.topic in projection.topics]
+        mine = [e for _, e in fresh if e.topic in projection.topics]
         if mine:
             await projection.apply(conn, mine)
     await conn.copy_records_to_table(
         "ssp_processed_events",
-        records=[(runner, e.envelope.id) for e in fresh],
-        columns=("runner", "event_id"),
+        records=[(runner, source, event_id) for (source, event_id), _ in fresh],
+        columns=("runner", "source", "event_id"),
     )
-    return fresh
+    return [e for _, e in fresh]
 
 
 async def store_offsets(conn: Connection, runner: str, offsets: dict[tuple[str, int], int]) -> None:

@@ -76,13 +76,20 @@ class Translator:
         """Whether events of ``event_class`` go on Kafka (mapped, not internal)."""
         return event_class in self._mappers and event_class not in self._internal
 
-    def translate(self, event: DomainEventProtocol[Any]) -> CloudEvent | None:
-        """The CloudEvent for ``event``, or None for an internal event."""
+    def translate(
+        self, event: DomainEventProtocol[Any], source: str | None = None
+    ) -> CloudEvent | None:
+        """The CloudEvent for ``event`` (from ``source``, the store's), or None if internal."""
         payload = self._payload(event)
-        return None if payload is None else envelope(event, payload, self.source)
+        return None if payload is None else envelope(event, payload, source or self.source)
 
-    def message(self, event: DomainEventProtocol[Any]) -> OutgoingMessage | None:
-        """What ``translate`` gives, already as the Kafka message (the relay's hot path)."""
+    def message(
+        self, event: DomainEventProtocol[Any], source: str | None = None
+    ) -> OutgoingMessage | None:
+        """What ``translate`` gives, already as the Kafka message (the relay's hot path).
+
+        ``source`` is the store's own (``identity.event_source``); the relay always gives it.
+        """
         payload = self._payload(event)
         if payload is None:
             return None
@@ -92,7 +99,7 @@ class Translator:
             {
                 "specversion": "1.0",
                 "id": event_id(subject, event.originator_version),
-                "source": self.source,
+                "source": source or self.source,
                 "type": payload.event_type,
                 "time": getattr(event, "timestamp"),  # noqa: B009 - on every stored event
                 "subject": subject,
@@ -111,7 +118,8 @@ class Translator:
         """Raise RuleViolation (422) unless ``event`` translates to a valid, sendable message."""
         try:
             with producing():
-                message = self.message(event)
+                # Sized with a store id in the source, as the relay will send it.
+                message = self.message(event, f"{self.source}/{uuid.UUID(int=0)}")
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or None

@@ -10,6 +10,7 @@ import pytest
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.platform import SelfTestTicked
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.dlq import REASON_HEADER
 from services.runtime.kafka_security import POISON, kafka_client
@@ -26,7 +27,7 @@ def canary(subject: str, step: int, run_id: str) -> CloudEvent:
     return cloud_event(
         payload,
         subject,
-        source="/ssp/test",
+        source="/ssp/selftest",
         actor=("tester", "service"),
         sequence=step,
         correlation_id=run_id,
@@ -34,7 +35,9 @@ def canary(subject: str, step: int, run_id: str) -> CloudEvent:
 
 
 def send(producer: KafkaProducer, key: str, value: bytes, headers: list[tuple[str, bytes]]) -> None:
-    producer.send(TOPIC, key=key.encode(), value=value, headers=headers).get(timeout=30)
+    producer.send(kafka_topic(TOPIC), key=key.encode(), value=value, headers=headers).get(
+        timeout=30
+    )
 
 
 def applied(dsn: str, subject: str) -> list[int]:

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import pytest
 from kafka import KafkaProducer
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.kafka_security import kafka_client
 from services.runtime.settings import ServiceSettings
@@ -36,7 +37,10 @@ def test_a_lost_database_connection_delays_but_loses_nothing(services: Any, fres
     for step in range(1, EVENTS + 1):
         event = canary(subject, step, run_id)
         producer.send(
-            TOPIC, key=event.kafka_key(), value=event.kafka_value(), headers=event.kafka_headers()
+            kafka_topic(TOPIC),
+            key=event.kafka_key(),
+            value=event.kafka_value(),
+            headers=event.kafka_headers(),
         )
     producer.flush()
     producer.close()

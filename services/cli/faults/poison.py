@@ -3,6 +3,7 @@
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.platform import SelfTestTicked
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.testing import cloud_event
@@ -41,7 +42,9 @@ def inject(topics: list[str], run: str) -> dict[bytes, str]:
             for kind in KINDS:
                 key = f"poison-{run}-{kind}-{topic}".encode()
                 value, headers = _message(kind, key.decode())
-                producer.send(topic, key=key, value=value, headers=headers).get(timeout=30)
+                producer.send(kafka_topic(topic), key=key, value=value, headers=headers).get(
+                    timeout=30
+                )
                 sent[key] = topic
     finally:
         producer.close()

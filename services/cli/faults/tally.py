@@ -16,13 +16,13 @@ from ssp_contracts.topics import EVENT_TOPICS, SELFTEST_TOPIC
 from services.cli.faults.fleet import RELAYS
 from services.cli.workload.platform import end_offsets
 from services.runtime.dlq import REASON_HEADER
+from services.runtime.identity import source_service
 from services.runtime.serve import spec_module
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all
 from services.runtime.translation import Translator
 
 TOPICS = (*EVENT_TOPICS, SELFTEST_TOPIC.name)
-SOURCES = {f"/ssp/{s}".encode() for s in RELAYS}
 # The read models whose tracking says what was applied: reporting's audit trail reads every
 # event topic, the canary log the selftest topic.
 APPLIED = {"reporting": "reporting.audit", "selftest": "selftest.canary"}
@@ -132,7 +132,8 @@ class Tally:
         for topic in TOPICS:
             for record in self._new(topic):
                 headers = dict(record.headers)
-                if headers.get("ce_source") in SOURCES:
+                source = headers.get("ce_source", b"").decode("utf-8", "replace")
+                if source_service(source) in RELAYS:
                     self.kafka_ids[(headers["ce_source"], headers.get("ce_id", b""))] = topic
             for record in self._new(dead_letter_topic(topic)):
                 headers = {**dict(record.headers), "key": record.key or b""}
@@ -148,9 +149,9 @@ class Tally:
 
     def _new(self, topic: str) -> list[Any]:
         records = read_all(topic, self.start)
-        for r in records:
-            self.start[(topic, r.partition)] = max(
-                self.start.get((topic, r.partition), 0), r.offset + 1
+        for r in records:  # keyed by the broker's (prefixed) topic name, as read_all seeks
+            self.start[(r.topic, r.partition)] = max(
+                self.start.get((r.topic, r.partition), 0), r.offset + 1
             )
         return records
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
+from ssp_contracts.topics import kafka_topic
 
 from services.reporting.views import runner_specs
 from services.runtime.dbroles import as_migrator, create_database_sql
@@ -60,12 +61,15 @@ def runner_topics() -> dict[str, list[str]]:
 
 
 def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
-    """The current end offset of every partition of ``topics``."""
+    """The current end offset of every partition of the catalogue's ``topics``.
+
+    Keyed by the broker's topic names (the environment's prefix applied), as consumers seek.
+    """
     consumer = KafkaConsumer(enable_auto_commit=False, **kafka_client(AUDITOR).kafka_python())
     try:
         parts = [
             TopicPartition(t, p)
-            for t in topics
+            for t in map(kafka_topic, topics)
             for p in sorted(consumer.partitions_for_topic(t) or ())
         ]
         return {(tp.topic, tp.partition): o for tp, o in consumer.end_offsets(parts).items()}

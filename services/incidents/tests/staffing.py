@@ -6,6 +6,7 @@ from datetime import timedelta
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.events.staffing import OfficerDeployed
+from ssp_contracts.topics import kafka_topic
 
 from services.incidents.tests.conftest import now
 from services.runtime.clock import london_day
@@ -13,16 +14,18 @@ from services.runtime.kafka_security import kafka_client
 from services.runtime.testing import cloud_event
 
 
-def publish(payload: EventPayload, subject: str) -> CloudEvent:
-    """Put ``payload`` on its topic as a CloudEvent from the staffing service."""
+def publish(
+    payload: EventPayload, subject: str, source: str = "/ssp/staffing", topic: str | None = None
+) -> CloudEvent:
+    """Put ``payload`` on its topic (or ``topic``) as a CloudEvent from ``source``."""
     event = cloud_event(
-        payload, subject, source="/ssp/staffing", actor=("supervisor-test", "borough_supervisor")
+        payload, subject, source=source, actor=("supervisor-test", "borough_supervisor")
     )
     # As the staffing principal: only it may write staffing's topics.
     producer = KafkaProducer(acks="all", **kafka_client("staffing").kafka_python())
     try:
         producer.send(
-            payload.topic,
+            kafka_topic(topic or payload.topic),
             value=event.kafka_value(),
             key=event.kafka_key(),
             headers=event.kafka_headers(),

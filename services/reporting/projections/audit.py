@@ -18,7 +18,7 @@ from services.runtime.projection import Connection, Projection, ReceivedEvent
 DDL = """
 CREATE TABLE IF NOT EXISTS audit_trail (
     seq bigserial PRIMARY KEY,
-    event_id text NOT NULL UNIQUE,
+    event_id text NOT NULL,
     event_type text NOT NULL,
     entity text NOT NULL,
     actor_id text NOT NULL,
@@ -45,6 +45,9 @@ DO $$ BEGIN
         ADD COLUMN kafka_offset bigint;
     END IF;
 END $$;
+-- An event id is unique within the store its source names, not across stores.
+CREATE UNIQUE INDEX IF NOT EXISTS audit_trail_source_event ON audit_trail (source, event_id);
+ALTER TABLE audit_trail DROP CONSTRAINT IF EXISTS audit_trail_event_id_key;
 CREATE INDEX IF NOT EXISTS audit_trail_entity ON audit_trail (entity, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor_id, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_type_time ON audit_trail (event_type, event_time);

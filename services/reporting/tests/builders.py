@@ -54,6 +54,7 @@ def publish(events: list[ReceivedEvent]) -> None:
     """Put events on their real topics as a producing service's relay would (end-to-end tests)."""
     from kafka import KafkaProducer
     from ssp_contracts import TOPICS
+    from ssp_contracts.topics import kafka_topic
 
     from services.runtime.kafka_security import kafka_client
 
@@ -66,7 +67,10 @@ def publish(events: list[ReceivedEvent]) -> None:
                 producers[owner] = KafkaProducer(acks="all", **kafka_client(owner).kafka_python())
             e = event.envelope
             producers[owner].send(
-                event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers()
+                kafka_topic(event.topic),
+                key=e.kafka_key(),
+                value=e.kafka_value(),
+                headers=e.kafka_headers(),
             )
         for producer in producers.values():
             producer.flush()

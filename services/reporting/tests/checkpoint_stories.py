@@ -17,6 +17,7 @@ from services.reporting.feed import end_offsets
 from services.reporting.projections.audit import AuditTrail
 from services.reporting.signing import AuditSettings
 from services.reporting.views import AUDIT_RUNNER
+from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, store_offsets
@@ -26,7 +27,8 @@ from services.runtime.tracking import TRACKING_DDL, apply_tracked, store_offsets
 def producer() -> KafkaProducer:
     """One producer for every story of the session (starting one takes about a second)."""
     bootstrap = ServiceSettings.for_service("reporting").kafka_bootstrap
-    made = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    # The test-only principal may write every event topic (the stories publish as any owner).
+    made = KafkaProducer(acks="all", **kafka_client(POISON, bootstrap).kafka_python())
     atexit.register(made.close)
     return made
 

@@ -1,0 +1,73 @@
+"""Counts event-identity collisions on a broker: one (ce_source, ce_id) naming different events.
+
+A relay that re-sends an event after a crash repeats it byte for byte (not a collision); two
+stores that give different events the same source and id are (CloudEvents forbids it).
+Every topic whose name ends with a catalogue event topic is read, whatever its prefix.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kafka import KafkaConsumer, TopicPartition
+from ssp_contracts.topics import EVENT_TOPICS
+
+from services.runtime.kafka_security import AUDITOR, kafka_client
+
+
+@dataclass
+class CollisionReport:
+    """What the broker holds: topics read, events, distinct identities, collisions."""
+
+    topics: list[str] = field(default_factory=list)
+    records: int = 0
+    identities: int = 0
+    collisions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def count_collisions(bootstrap: str) -> CollisionReport:
+    """Read every event topic of every prefix to its end now and count colliding identities."""
+    consumer = KafkaConsumer(
+        enable_auto_commit=False,
+        max_poll_records=5000,
+        **kafka_client(AUDITOR, bootstrap).kafka_python(),
+    )
+    report = CollisionReport()
+    seen: dict[tuple[bytes, bytes], set[bytes]] = defaultdict(set)
+    try:
+        report.topics = sorted(t for t in consumer.topics() if t.endswith(EVENT_TOPICS))
+        parts = [
+            TopicPartition(t, p)
+            for t in report.topics
+            for p in sorted(consumer.partitions_for_topic(t) or ())
+        ]
+        ends = consumer.end_offsets(parts)
+        todo = [tp for tp in parts if ends[tp] > 0]
+        consumer.assign(todo)
+        consumer.seek_to_beginning(*todo)
+        while todo:
+            for tp, records in consumer.poll(timeout_ms=1000).items():
+                for r in records:
+                    if r.offset >= ends[tp]:
+                        continue
+                    report.records += 1
+                    headers = dict(r.headers or ())
+                    key = (headers.get("ce_source", b""), headers.get("ce_id", b""))
+                    # What makes the event: its type, subject, time and payload.
+                    what = b"\0".join(
+                        [headers.get(h, b"") for h in ("ce_type", "ce_subject", "ce_time")]
+                    )
+                    seen[key].add(hashlib.sha256(what + b"\0" + (r.value or b"")).digest())
+            done = [tp for tp in todo if consumer.position(tp) >= ends[tp]]
+            if done:
+                consumer.pause(*done)
+                todo = [tp for tp in todo if tp not in done]
+    finally:
+        consumer.close()
+    report.identities = len(seen)
+    report.collisions = sorted(
+        (s.decode("utf-8", "replace"), i.decode("utf-8", "replace"))
+        for (s, i), kinds in seen.items()
+        if len(kinds) > 1
+    )
+    return report
