@@ -6,12 +6,11 @@ term) is summed from them at query time, so the result does not depend on the or
 which events of different aggregates arrive, and a rebuild compares row for row.
 """
 
-from collections.abc import Sequence
-
 from ssp_contracts.events import staffing as s
 
 from services.runtime.batching import StatementBatch
-from services.runtime.projection import Connection, Projection, ReceivedEvent
+from services.runtime.dispatch import Handlers
+from services.runtime.projection import Apply, Connection, HandledProjection
 
 DDL = """
 CREATE TABLE IF NOT EXISTS abs_shifts (
@@ -71,89 +70,83 @@ SET hours = EXCLUDED.hours, school_ids = EXCLUDED.school_ids
 """
 
 
-class AbstractionView(Projection):
+HANDLERS: Handlers[Apply] = Handlers()
+
+
+class AbstractionView(HandledProjection):
     """Rostered hours, absences, abstractions by category, ring-fences and their breaches."""
 
     name = "abstraction"
     topics = (s.STAFFING, s.ABSTRACTIONS)
+    handlers = HANDLERS
 
     async def create_tables(self, conn: Connection) -> None:
         await conn.execute(DDL)
 
-    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
-        batch = StatementBatch(conn)
-        for event in events:
-            await self._apply_one(batch, event.payload)
-        await batch.flush()
 
-    async def _apply_one(self, conn: StatementBatch, p: object) -> None:
-        if isinstance(p, s.RosterGenerated):
-            # A regenerated roster replaces the term's plan.
-            await conn.execute("DELETE FROM abs_shifts WHERE roster_id = $1", p.roster_id)
-            await conn.executemany(
-                SHIFT,
-                [
-                    (p.roster_id, x.date, p.officer_id, p.borough, p.term, p.school_ids, x.hours)
-                    for x in p.shifts
-                ],
-            )
-        elif isinstance(p, s.ShiftAmended):
-            x = p.shift
-            await conn.execute(
-                SHIFT, p.roster_id, x.date, p.officer_id, p.borough, p.term, p.school_ids, x.hours
-            )
-        elif isinstance(p, s.ShiftCancelled):
-            await conn.execute(
-                "DELETE FROM abs_shifts WHERE roster_id = $1 AND shift_date = $2",
-                p.roster_id,
-                p.date,
-            )
-        elif isinstance(p, s.OfficerAbstracted | s.RingFenceBreached):
-            # Both events of one abstraction land on the same row, whichever comes first.
-            breach = isinstance(p, s.RingFenceBreached)
-            exceptional = p.exceptional if isinstance(p, s.OfficerAbstracted) else None
-            await conn.execute(
-                ABSTRACTION,
-                p.abstraction_id,
-                p.roster_id,
-                p.officer_id,
-                p.borough,
-                p.term,
-                p.school_ids,
-                p.shift_date,
-                p.hours,
-                p.category,
-                exceptional,
-                breach,
-            )
-        elif isinstance(p, s.AbsenceNotified):
-            # Leave never reaches the roster: the figures take its days off the rostered hours.
-            await conn.execute(
-                """INSERT INTO abs_absences VALUES ($1, $2, $3, $4, $5, $6)
-                   ON CONFLICT (absence_id) DO UPDATE
-                   SET kind = $4, starts_on = $5, ends_on = $6""",
-                p.absence_id,
-                p.officer_id,
-                p.borough,
-                p.kind,
-                p.starts_on,
-                p.ends_on,
-            )
-        elif isinstance(p, s.OfficerRingFenced):
-            await conn.execute(
-                """INSERT INTO abs_ring_fences (officer_id, ring_fenced_from, borough)
-                   VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
-                p.officer_id,
-                p.ring_fenced_from,
-                p.borough,
-            )
-        elif isinstance(p, s.RingFenceLifted):
-            await conn.execute(
-                """INSERT INTO abs_ring_fences (officer_id, ring_fenced_from, borough, lifted_on)
-                   VALUES ($1, $2, $3, $4)
-                   ON CONFLICT (officer_id, ring_fenced_from) DO UPDATE SET lifted_on = $4""",
-                p.officer_id,
-                p.ring_fenced_from,
-                p.borough,
-                p.lifted_on,
-            )
+@HANDLERS.on(s.RosterGenerated)
+async def _roster(b: StatementBatch, p: s.RosterGenerated) -> None:
+    # A regenerated roster replaces the term's plan.
+    await b.execute("DELETE FROM abs_shifts WHERE roster_id = $1", p.roster_id)
+    await b.executemany(
+        SHIFT,
+        [
+            (p.roster_id, x.date, p.officer_id, p.borough, p.term, p.school_ids, x.hours)
+            for x in p.shifts
+        ],
+    )
+
+
+@HANDLERS.on(s.ShiftAmended)
+async def _amended(b: StatementBatch, p: s.ShiftAmended) -> None:
+    x = p.shift
+    await b.execute(
+        SHIFT, p.roster_id, x.date, p.officer_id, p.borough, p.term, p.school_ids, x.hours
+    )
+
+
+@HANDLERS.on(s.ShiftCancelled)
+async def _cancelled(b: StatementBatch, p: s.ShiftCancelled) -> None:
+    await b.execute(
+        "DELETE FROM abs_shifts WHERE roster_id = $1 AND shift_date = $2", p.roster_id, p.date
+    )
+
+
+@HANDLERS.on(s.OfficerAbstracted, s.RingFenceBreached)
+async def _abstracted(b: StatementBatch, p: s.OfficerAbstracted | s.RingFenceBreached) -> None:
+    # Both events of one abstraction land on the same row, whichever comes first.
+    breach = isinstance(p, s.RingFenceBreached)
+    exceptional = p.exceptional if isinstance(p, s.OfficerAbstracted) else None
+    await b.execute(
+        ABSTRACTION, p.abstraction_id, p.roster_id, p.officer_id, p.borough, p.term,
+        p.school_ids, p.shift_date, p.hours, p.category, exceptional, breach,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.AbsenceNotified)
+async def _absence(b: StatementBatch, p: s.AbsenceNotified) -> None:
+    # Leave never reaches the roster: the figures take its days off the rostered hours.
+    await b.execute(
+        """INSERT INTO abs_absences VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (absence_id) DO UPDATE SET kind = $4, starts_on = $5, ends_on = $6""",
+        p.absence_id, p.officer_id, p.borough, p.kind, p.starts_on, p.ends_on,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.OfficerRingFenced)
+async def _ring_fenced(b: StatementBatch, p: s.OfficerRingFenced) -> None:
+    await b.execute(
+        """INSERT INTO abs_ring_fences (officer_id, ring_fenced_from, borough)
+           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
+        p.officer_id, p.ring_fenced_from, p.borough,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.RingFenceLifted)
+async def _lifted(b: StatementBatch, p: s.RingFenceLifted) -> None:
+    await b.execute(
+        """INSERT INTO abs_ring_fences (officer_id, ring_fenced_from, borough, lifted_on)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (officer_id, ring_fenced_from) DO UPDATE SET lifted_on = $4""",
+        p.officer_id, p.ring_fenced_from, p.borough, p.lifted_on,
+    )  # fmt: skip

@@ -1,13 +1,13 @@
 """Who and where: schools, officers, deployments and term calendars, for rates and costs."""
 
 import json
-from collections.abc import Sequence
 from datetime import timedelta
 
 from ssp_contracts.events import staffing as s
 
 from services.runtime.batching import StatementBatch
-from services.runtime.projection import Connection, Projection, ReceivedEvent
+from services.runtime.dispatch import Handlers
+from services.runtime.projection import Apply, Connection, HandledProjection
 
 DDL = """
 CREATE TABLE IF NOT EXISTS ctx_schools (
@@ -55,105 +55,96 @@ ALTER TABLE ctx_terms ADD COLUMN IF NOT EXISTS school_days int;
 """
 
 
-class ContextView(Projection):
+HANDLERS: Handlers[Apply] = Handlers()
+
+
+class ContextView(HandledProjection):
     """Schools with their pupils, officers' deployments and each borough's term dates."""
 
     name = "context"
     topics = (s.STAFFING,)
+    handlers = HANDLERS
 
     async def create_tables(self, conn: Connection) -> None:
         await conn.execute(DDL)
         await conn.execute(MIGRATE)
 
-    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
-        batch = StatementBatch(conn)
-        for event in events:
-            await self._apply_one(batch, event.payload)
-        await batch.flush()
 
-    async def _apply_one(self, conn: StatementBatch, p: object) -> None:
-        if isinstance(p, s.SchoolRegistered):
-            await conn.execute(
-                """INSERT INTO ctx_schools VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (school_id) DO UPDATE SET borough = $2, phase = $3,
-                       pupil_count = $4, programme = $5""",
-                p.school_id,
-                p.borough,
-                p.phase,
-                p.pupil_count,
-                p.programme,
-            )
-        elif isinstance(p, s.SchoolCensusRecorded):
-            # The latest census stands, whatever order the events arrive in.
-            await conn.execute(
-                """INSERT INTO ctx_school_census VALUES ($1, $2, $3::jsonb)
-                   ON CONFLICT (school_id) DO UPDATE SET census_date = $2, pupils_by_ethnicity = $3
-                   WHERE ctx_school_census.census_date <= $2""",
-                p.school_id,
-                p.census_date,
-                json.dumps(p.pupils_by_ethnicity, sort_keys=True),
-            )
-        elif isinstance(p, s.OfficerRegistered):
-            await conn.execute(
-                """INSERT INTO ctx_officers VALUES ($1, $2, $3)
-                   ON CONFLICT (officer_id) DO UPDATE SET rank = $2, borough = $3""",
-                p.officer_id,
-                p.rank,
-                p.borough,
-            )
-        elif isinstance(p, s.OfficerDeployed):
-            await conn.execute(
-                """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
-                       share_percent, start_date, tenure_end, rank)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                   ON CONFLICT (deployment_id) DO UPDATE SET borough = $3, school_ids = $4,
-                       share_percent = $5, start_date = $6,
-                       tenure_end = GREATEST(ctx_deployments.tenure_end, $7), rank = $8""",
-                p.deployment_id,
-                p.officer_id,
-                p.borough,
-                p.school_ids,
-                p.share_percent,
-                p.start_date,
-                p.tenure_end,
-                p.rank,
-            )
-        elif isinstance(p, s.DeploymentExtended):
-            # An extension only moves tenure later; GREATEST keeps any arrival order right.
-            await conn.execute(
-                """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
-                       tenure_end) VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (deployment_id) DO UPDATE
-                   SET tenure_end = GREATEST(ctx_deployments.tenure_end, $5)""",
-                p.deployment_id,
-                p.officer_id,
-                p.borough,
-                p.school_ids,
-                p.tenure_end,
-            )
-        elif isinstance(p, s.DeploymentEnded):
-            # The end may be seen first on replay of another partition: keep both orders.
-            await conn.execute(
-                """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
-                       ended_on) VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (deployment_id) DO UPDATE SET ended_on = $5""",
-                p.deployment_id,
-                p.officer_id,
-                p.borough,
-                p.school_ids,
-                p.ended_on,
-            )
-        elif isinstance(p, s.TermCalendarSet):
-            await conn.execute(
-                """INSERT INTO ctx_terms VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (borough, term) DO UPDATE
-                   SET starts_on = $3, ends_on = $4, school_days = $5""",
-                p.borough,
-                p.term,
-                p.starts_on,
-                p.ends_on,
-                school_days(p),
-            )
+@HANDLERS.on(s.SchoolRegistered)
+async def _school(b: StatementBatch, p: s.SchoolRegistered) -> None:
+    await b.execute(
+        """INSERT INTO ctx_schools VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (school_id) DO UPDATE SET borough = $2, phase = $3,
+               pupil_count = $4, programme = $5""",
+        p.school_id, p.borough, p.phase, p.pupil_count, p.programme,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.SchoolCensusRecorded)
+async def _census(b: StatementBatch, p: s.SchoolCensusRecorded) -> None:
+    # The latest census stands, whatever order the events arrive in.
+    await b.execute(
+        """INSERT INTO ctx_school_census VALUES ($1, $2, $3::jsonb)
+           ON CONFLICT (school_id) DO UPDATE SET census_date = $2, pupils_by_ethnicity = $3
+           WHERE ctx_school_census.census_date <= $2""",
+        p.school_id, p.census_date, json.dumps(p.pupils_by_ethnicity, sort_keys=True),
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.OfficerRegistered)
+async def _officer(b: StatementBatch, p: s.OfficerRegistered) -> None:
+    await b.execute(
+        """INSERT INTO ctx_officers VALUES ($1, $2, $3)
+           ON CONFLICT (officer_id) DO UPDATE SET rank = $2, borough = $3""",
+        p.officer_id, p.rank, p.borough,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.OfficerDeployed)
+async def _deployed(b: StatementBatch, p: s.OfficerDeployed) -> None:
+    await b.execute(
+        """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
+               share_percent, start_date, tenure_end, rank)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (deployment_id) DO UPDATE SET borough = $3, school_ids = $4,
+               share_percent = $5, start_date = $6,
+               tenure_end = GREATEST(ctx_deployments.tenure_end, $7), rank = $8""",
+        p.deployment_id, p.officer_id, p.borough, p.school_ids, p.share_percent, p.start_date,
+        p.tenure_end, p.rank,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.DeploymentExtended)
+async def _extended(b: StatementBatch, p: s.DeploymentExtended) -> None:
+    # An extension only moves tenure later; GREATEST keeps any arrival order right.
+    await b.execute(
+        """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
+               tenure_end) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (deployment_id) DO UPDATE
+           SET tenure_end = GREATEST(ctx_deployments.tenure_end, $5)""",
+        p.deployment_id, p.officer_id, p.borough, p.school_ids, p.tenure_end,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.DeploymentEnded)
+async def _ended(b: StatementBatch, p: s.DeploymentEnded) -> None:
+    # The end may be seen first on replay of another partition: keep both orders.
+    await b.execute(
+        """INSERT INTO ctx_deployments (deployment_id, officer_id, borough, school_ids,
+               ended_on) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (deployment_id) DO UPDATE SET ended_on = $5""",
+        p.deployment_id, p.officer_id, p.borough, p.school_ids, p.ended_on,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.TermCalendarSet)
+async def _calendar(b: StatementBatch, p: s.TermCalendarSet) -> None:
+    await b.execute(
+        """INSERT INTO ctx_terms VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (borough, term) DO UPDATE
+           SET starts_on = $3, ends_on = $4, school_days = $5""",
+        p.borough, p.term, p.starts_on, p.ends_on, school_days(p),
+    )  # fmt: skip
 
 
 def school_days(calendar: s.TermCalendarSet) -> int:

@@ -1,11 +1,10 @@
 """Section 115 disclosures: urgency, deadlines, confirmations and turnaround."""
 
-from collections.abc import Sequence
-
 from ssp_contracts.events import disclosure as d
 
 from services.runtime.batching import StatementBatch
-from services.runtime.projection import Connection, Projection, ReceivedEvent
+from services.runtime.dispatch import Handlers
+from services.runtime.projection import Apply, Connection, HandledProjection
 
 DDL = """
 CREATE TABLE IF NOT EXISTS perf_disclosures (
@@ -32,61 +31,75 @@ VALUES ($1, $2, $3, $4, $5) ON CONFLICT (request_id) DO NOTHING
 """
 
 
-class DisclosuresView(Projection):
+HANDLERS: Handlers[Apply] = Handlers()
+
+
+class DisclosuresView(HandledProjection):
     """One row per request: when it was asked, due, confirmed, decided and released."""
 
     name = "disclosures"
     topics = (d.DISCLOSURE,)
+    handlers = HANDLERS
 
     async def create_tables(self, conn: Connection) -> None:
         await conn.execute(DDL)
 
-    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
-        batch = StatementBatch(conn)
-        await self._apply(batch, events)
-        await batch.flush()
 
-    @staticmethod
-    async def _apply(conn: StatementBatch, events: Sequence[ReceivedEvent]) -> None:
-        for event in events:
-            p = event.payload
-            if not isinstance(p, d.RequestEvent):
-                continue
-            await conn.execute(
-                BASE, p.request_id, p.school_id, p.borough, p.urgency, p.submitted_at
-            )
-            change = _change(p)
-            if change:
-                sql, values = change
-                await conn.execute(
-                    f"UPDATE perf_disclosures SET {sql} WHERE request_id = $1",
-                    p.request_id,
-                    *values,
-                )
-
-
-def _change(p: d.RequestEvent) -> tuple[str, list[object]] | None:
-    if isinstance(p, d.RequestSubmitted):
-        return "decision_due = $2, confirmation_due = $3", [p.decision_due, p.confirmation_due]
-    if isinstance(p, d.RequestAmended) and p.written_confirmation:
-        return "confirmed_at = COALESCE(confirmed_at, $2)", [p.amended_at]
-    if isinstance(p, d.RequestCountersigned):
-        # A routine request waits for the head teacher: its turnaround starts at the signature
-        # (the latest one, since an amendment voids the one before).
-        return "countersigned_at = GREATEST(countersigned_at, $2)", [p.signed_at]
-    if isinstance(p, d.DecisionRecorded):
-        # Turnaround runs to the first decision; a correction does not restart the clock.
-        return (
-            "decided_at = LEAST(decided_at, $2), outcome = COALESCE(outcome, $3)",
-            [p.decided_at, p.outcome],
+async def _update(b: StatementBatch, p: d.RequestEvent, sql: str, *values: object) -> None:
+    """The request's row, made if this is the first event of it seen, then changed."""
+    await b.execute(BASE, p.request_id, p.school_id, p.borough, p.urgency, p.submitted_at)
+    if sql:
+        await b.execute(
+            f"UPDATE perf_disclosures SET {sql} WHERE request_id = $1", p.request_id, *values
         )
-    if isinstance(p, d.DecisionCorrected):
-        return "outcome = $2, decided_at = COALESCE(decided_at, $3)", [p.outcome, p.decided_at]
-    if isinstance(p, d.DisclosureReleased):
-        return (
-            "released_at = LEAST(released_at, $2), decided_at = LEAST(decided_at, $3)",
-            [p.released_at, p.decided_at],
-        )
-    if isinstance(p, d.RequestClosed):
-        return "closed_at = $2", [p.closed_at]
-    return None
+
+
+@HANDLERS.on(d.RequestSubmitted)
+async def _submitted(b: StatementBatch, p: d.RequestSubmitted) -> None:
+    sql = "decision_due = $2, confirmation_due = $3"
+    await _update(b, p, sql, p.decision_due, p.confirmation_due)
+
+
+@HANDLERS.on(d.RequestAmended)
+async def _amended(b: StatementBatch, p: d.RequestAmended) -> None:
+    if p.written_confirmation:
+        await _update(b, p, "confirmed_at = COALESCE(confirmed_at, $2)", p.amended_at)
+    else:
+        await _update(b, p, "")
+
+
+@HANDLERS.on(d.RequestCountersigned)
+async def _countersigned(b: StatementBatch, p: d.RequestCountersigned) -> None:
+    # A routine request waits for the head teacher: its turnaround starts at the signature
+    # (the latest one, since an amendment voids the one before).
+    await _update(b, p, "countersigned_at = GREATEST(countersigned_at, $2)", p.signed_at)
+
+
+@HANDLERS.on(d.DecisionRecorded)
+async def _decided(b: StatementBatch, p: d.DecisionRecorded) -> None:
+    # Turnaround runs to the first decision; a correction does not restart the clock.
+    sql = "decided_at = LEAST(decided_at, $2), outcome = COALESCE(outcome, $3)"
+    await _update(b, p, sql, p.decided_at, p.outcome)
+
+
+@HANDLERS.on(d.DecisionCorrected)
+async def _corrected(b: StatementBatch, p: d.DecisionCorrected) -> None:
+    sql = "outcome = $2, decided_at = COALESCE(decided_at, $3)"
+    await _update(b, p, sql, p.outcome, p.decided_at)
+
+
+@HANDLERS.on(d.DisclosureReleased)
+async def _released(b: StatementBatch, p: d.DisclosureReleased) -> None:
+    sql = "released_at = LEAST(released_at, $2), decided_at = LEAST(decided_at, $3)"
+    await _update(b, p, sql, p.released_at, p.decided_at)
+
+
+@HANDLERS.on(d.RequestClosed)
+async def _closed(b: StatementBatch, p: d.RequestClosed) -> None:
+    await _update(b, p, "closed_at = $2", p.closed_at)
+
+
+@HANDLERS.on(d.RequestEvent)
+async def _any_other(b: StatementBatch, p: d.RequestEvent) -> None:
+    # Any other event of a request still makes its row, so every request is counted.
+    await _update(b, p, "")

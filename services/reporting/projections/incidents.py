@@ -1,11 +1,10 @@
 """Incidents, searches, arrests, evidence and school indicators: facts for the framework."""
 
-from collections.abc import Sequence
-
 from ssp_contracts.events import incidents as i
 
 from services.runtime.batching import StatementBatch
-from services.runtime.projection import Connection, Projection, ReceivedEvent
+from services.runtime.dispatch import Handlers
+from services.runtime.projection import Apply, Connection, HandledProjection
 
 DDL = """
 CREATE TABLE IF NOT EXISTS perf_incidents (
@@ -61,7 +60,7 @@ ALTER TABLE perf_indicators ADD COLUMN IF NOT EXISTS authorised_absence_sessions
 """
 
 
-def _upsert(table: str, key: str, **values: object) -> tuple[str, list[object]]:
+async def _upsert(batch: StatementBatch, table: str, key: str, id_: str, **values: object) -> None:
     """INSERT ... ON CONFLICT that sets only the given columns, so any arrival order works."""
     columns = [key, *values]
     marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
@@ -70,151 +69,117 @@ def _upsert(table: str, key: str, **values: object) -> tuple[str, list[object]]:
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         f" ON CONFLICT ({key}) DO UPDATE SET {updates}"
     )
-    return sql, list(values.values())
+    await batch.execute(sql, id_, *values.values())
 
 
-class IncidentsView(Projection):
+HANDLERS: Handlers[Apply] = Handlers()
+
+
+class IncidentsView(HandledProjection):
     """What the performance framework counts from the incidents service."""
 
     name = "incidents"
     topics = (i.INCIDENTS, i.SEARCHES)
+    handlers = HANDLERS
 
     async def create_tables(self, conn: Connection) -> None:
         await conn.execute(DDL)
 
-    async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
-        batch = StatementBatch(conn)
-        for event in events:
-            change = self._change(event.payload)
-            if change is not None:
-                sql, key, values = change
-                await batch.execute(sql, key, *values)
-            if isinstance(event.payload, i.SchoolIndicatorsSubmitted):
-                await self._indicators(batch, event.payload)
 
-        await batch.flush()
+@HANDLERS.on(i.IncidentReported)
+async def _reported(b: StatementBatch, p: i.IncidentReported) -> None:
+    await _upsert(
+        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id,
+        occurred_at=p.occurred_at, category=p.category, serious=p.serious,
+        outside_protocol_hours=p.outside_protocol_hours,
+    )  # fmt: skip
 
-    @staticmethod
-    def _change(p: object) -> tuple[str, str, list[object]] | None:
-        u = None
-        if isinstance(p, i.IncidentReported):
-            u, key = (
-                _upsert(
-                    "perf_incidents",
-                    "incident_id",
-                    school_id=p.school_id,
-                    occurred_at=p.occurred_at,
-                    category=p.category,
-                    serious=p.serious,
-                    outside_protocol_hours=p.outside_protocol_hours,
-                ),
-                p.incident_id,
-            )
-        elif isinstance(p, i.IncidentHeadTeacherNotified):
-            u, key = (
-                _upsert(
-                    "perf_incidents",
-                    "incident_id",
-                    school_id=p.school_id,
-                    head_notified_at=p.notified_at,
-                ),
-                p.incident_id,
-            )
-        elif isinstance(p, i.SchoolElectedToDealInternally):
-            u, key = (
-                _upsert(
-                    "perf_incidents", "incident_id", school_id=p.school_id, handled_internally=True
-                ),
-                p.incident_id,
-            )
-        elif isinstance(p, i.IncidentClosed):
-            u, key = (
-                _upsert(
-                    "perf_incidents", "incident_id", school_id=p.school_id, closed_at=p.closed_at
-                ),
-                p.incident_id,
-            )
-        elif isinstance(p, i.SearchRecorded):
-            u, key = (
-                _upsert(
-                    "perf_searches",
-                    "search_id",
-                    school_id=p.school_id,
-                    searched_at=p.searched_at,
-                    of_pupil=p.pupil_ref is not None,
-                    outcome=p.outcome,
-                    self_defined_ethnicity=p.self_defined_ethnicity,
-                    officer_defined_ethnicity=p.officer_defined_ethnicity,
-                    linked_to_object=p.outcome_linked_to_object_of_search,
-                ),
-                p.search_id,
-            )
-        elif isinstance(p, i.SearchParentsInformed):
-            u, key = (
-                _upsert(
-                    "perf_searches",
-                    "search_id",
-                    school_id=p.school_id,
-                    parents_informed_at=p.informed_at,
-                ),
-                p.search_id,
-            )
-        elif isinstance(p, i.ArrestMade):
-            u, key = (
-                _upsert(
-                    "perf_arrests",
-                    "arrest_id",
-                    school_id=p.school_id,
-                    arrested_at=p.arrested_at,
-                    on_premises=p.on_premises,
-                ),
-                p.arrest_id,
-            )
-        elif isinstance(p, i.ArrestHeadTeacherInformed):
-            u, key = (
-                _upsert(
-                    "perf_arrests",
-                    "arrest_id",
-                    school_id=p.school_id,
-                    head_informed_at=p.informed_at,
-                ),
-                p.arrest_id,
-            )
-        elif isinstance(p, i.EvidenceSeized):
-            u, key = (
-                _upsert(
-                    "perf_evidence",
-                    "item_id",
-                    school_id=p.school_id,
-                    seized_at=p.seized_at,
-                    holder=p.holder,
-                ),
-                p.item_id,
-            )
-        elif isinstance(p, i.EvidenceTransferred):
-            u, key = (
-                _upsert("perf_evidence", "item_id", school_id=p.school_id, holder=p.to_holder),
-                p.item_id,
-            )
-        return None if u is None else (u[0], key, u[1])
 
-    @staticmethod
-    async def _indicators(conn: StatementBatch, p: i.SchoolIndicatorsSubmitted) -> None:
-        # A correction supersedes an earlier revision; a late-arriving older one does not.
-        c = p.counts
-        await conn.execute(
-            """INSERT INTO perf_indicators VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-               ON CONFLICT (school_id, term) DO UPDATE SET revision = $3, bullying = $4,
-                   truancy_sessions = $5, fixed_term_exclusions = $6, permanent_exclusions = $7,
-                   possible_sessions = $8, authorised_absence_sessions = $9
-               WHERE perf_indicators.revision < $3""",
-            p.school_id,
-            p.term,
-            p.revision,
-            c.bullying_incidents,
-            c.unauthorised_absence_sessions,
-            c.fixed_term_exclusions,
-            c.permanent_exclusions,
-            c.possible_sessions,
-            c.authorised_absence_sessions,
-        )
+@HANDLERS.on(i.IncidentHeadTeacherNotified)
+async def _notified(b: StatementBatch, p: i.IncidentHeadTeacherNotified) -> None:
+    await _upsert(
+        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id,
+        head_notified_at=p.notified_at,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.SchoolElectedToDealInternally)
+async def _internal(b: StatementBatch, p: i.SchoolElectedToDealInternally) -> None:
+    await _upsert(
+        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id,
+        handled_internally=True,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.IncidentClosed)
+async def _closed(b: StatementBatch, p: i.IncidentClosed) -> None:
+    await _upsert(
+        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id,
+        closed_at=p.closed_at,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.SearchRecorded)
+async def _searched(b: StatementBatch, p: i.SearchRecorded) -> None:
+    await _upsert(
+        b, "perf_searches", "search_id", p.search_id, school_id=p.school_id,
+        searched_at=p.searched_at, of_pupil=p.pupil_ref is not None, outcome=p.outcome,
+        self_defined_ethnicity=p.self_defined_ethnicity,
+        officer_defined_ethnicity=p.officer_defined_ethnicity,
+        linked_to_object=p.outcome_linked_to_object_of_search,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.SearchParentsInformed)
+async def _parents(b: StatementBatch, p: i.SearchParentsInformed) -> None:
+    await _upsert(
+        b, "perf_searches", "search_id", p.search_id, school_id=p.school_id,
+        parents_informed_at=p.informed_at,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.ArrestMade)
+async def _arrested(b: StatementBatch, p: i.ArrestMade) -> None:
+    await _upsert(
+        b, "perf_arrests", "arrest_id", p.arrest_id, school_id=p.school_id,
+        arrested_at=p.arrested_at, on_premises=p.on_premises,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.ArrestHeadTeacherInformed)
+async def _head_informed(b: StatementBatch, p: i.ArrestHeadTeacherInformed) -> None:
+    await _upsert(
+        b, "perf_arrests", "arrest_id", p.arrest_id, school_id=p.school_id,
+        head_informed_at=p.informed_at,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.EvidenceSeized)
+async def _seized(b: StatementBatch, p: i.EvidenceSeized) -> None:
+    await _upsert(
+        b, "perf_evidence", "item_id", p.item_id, school_id=p.school_id, seized_at=p.seized_at,
+        holder=p.holder,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.EvidenceTransferred)
+async def _transferred(b: StatementBatch, p: i.EvidenceTransferred) -> None:
+    await _upsert(
+        b, "perf_evidence", "item_id", p.item_id, school_id=p.school_id, holder=p.to_holder
+    )
+
+
+@HANDLERS.on(i.SchoolIndicatorsSubmitted)
+async def _indicators(b: StatementBatch, p: i.SchoolIndicatorsSubmitted) -> None:
+    # A correction supersedes an earlier revision; a late-arriving older one does not.
+    c = p.counts
+    await b.execute(
+        """INSERT INTO perf_indicators VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (school_id, term) DO UPDATE SET revision = $3, bullying = $4,
+               truancy_sessions = $5, fixed_term_exclusions = $6, permanent_exclusions = $7,
+               possible_sessions = $8, authorised_absence_sessions = $9
+           WHERE perf_indicators.revision < $3""",
+        p.school_id, p.term, p.revision, c.bullying_incidents, c.unauthorised_absence_sessions,
+        c.fixed_term_exclusions, c.permanent_exclusions, c.possible_sessions,
+        c.authorised_absence_sessions,
+    )  # fmt: skip
