@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import sys
@@ -111,10 +110,7 @@ async def _deployments_known(url: str, world: World, runner: Runner, progress: P
 def _service_env(databases: dict[str, str], term: str) -> dict[str, str]:
     suffix = f".demo-{int(time.time())}"
     # Reporting's gauges (and so Grafana and the alerts) show the term the demo plays.
-    env = {
-        "SSP_REPORTING_EXTRA": os.environ.get("SSP_REPORTING_EXTRA")
-        or json.dumps({"metrics_term": term})
-    }
+    env = {"SSP_REPORTING_METRICS_TERM": os.environ.get("SSP_REPORTING_METRICS_TERM") or term}
     for service, db in databases.items():
         prefix = f"SSP_{service.upper()}_"
         env[f"{prefix}DB_NAME"] = db

@@ -1,7 +1,6 @@
 """Windows of the disclosure workflow, configurable with the service's prefix SSP_DISCLOSURE_."""
 
 from datetime import date, timedelta
-from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,10 +25,8 @@ class DisclosurePolicy(BaseSettings):
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> "DisclosurePolicy":
-        """The environment's policy, overridden by ``settings.extra`` (tests, tools)."""
-        known = {k: v for k, v in settings.extra.items() if k in cls.model_fields}
-        overrides: dict[str, Any] = known
-        return cls(**overrides)
+        """The environment's policy (SSP_DISCLOSURE_*), for the service ``settings`` describe."""
+        return cls()
 
     @property
     def decision_window(self) -> timedelta:

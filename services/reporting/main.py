@@ -14,6 +14,7 @@ from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
 from services.reporting.schema import migrate_schema
+from services.reporting.settings import ReportingSettings
 from services.reporting.signing import AuditSettings
 from services.reporting.views import runner_specs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
@@ -29,9 +30,9 @@ def start_view_metrics(ctx: ServiceContext) -> None:
     """Serve the view gauges on /metrics, refreshed from the read models in the background."""
     assert ctx.pool is not None
     metrics = ViewMetrics(ctx.registry)
-    extra = ctx.settings.extra
-    every = float(extra.get("metrics_refresh_seconds", 5))
-    task = asyncio.create_task(metrics.run(ctx.pool, extra, every), name="view-metrics")
+    knobs = ctx.service
+    assert isinstance(knobs, ReportingSettings)
+    task = asyncio.create_task(metrics.run(ctx.pool, knobs), name="view-metrics")
     ctx.tasks.append(task)
     # Dead-letter series exist from the start at 0, so alerts and dashboards see a value
     # (Prometheus cannot tell "none yet" from "not scraped" otherwise).
@@ -57,6 +58,8 @@ SPEC = ServiceSpec(
     permission_table=PERMISSIONS,
     routers=[audit_router, abstraction_router, performance_router, outcomes_router],
     projections=projections,
+    # Reporting's typed context is its knobs: rates, threshold, the gauges' term and refresh.
+    context=lambda _: ReportingSettings(),
     on_start=start_view_metrics,
     schema=migrate_schema,
 )

@@ -17,9 +17,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from services.reporting.queries import oversight, performance
-from services.reporting.queries.abstraction import DEFAULT_THRESHOLD, abstraction_rates
+from services.reporting.queries.abstraction import abstraction_rates
 from services.reporting.queries.snapshot import current_term, scalar_rows
 from services.reporting.queries.value import rates_from
+from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
 Sample = tuple[dict[str, str], float]
@@ -68,28 +69,28 @@ class ViewMetrics(Collector):
         refreshed.add_metric([], self.refreshed_at)
         yield refreshed
 
-    async def refresh(self, pool: asyncpg.Pool, extra: dict[str, Any]) -> None:
+    async def refresh(self, pool: asyncpg.Pool, knobs: ReportingSettings) -> None:
         """Recompute every gauge from the read models and swap the snapshot in."""
         now = datetime.now(UTC)
         async with pool.acquire() as conn:
             # The current term, unless configured (e.g. to watch a term just ended).
-            term = extra.get("metrics_term") or await current_term(conn, now)
-            snap = await snapshot(conn, term, now, extra)
+            term = knobs.metrics_term or await current_term(conn, now)
+            snap = await snapshot(conn, term, now, knobs)
         self.snapshot = snap
         self.refreshed_at = now.timestamp()
 
-    async def run(self, pool: asyncpg.Pool, extra: dict[str, Any], every: float = 5.0) -> None:
+    async def run(self, pool: asyncpg.Pool, knobs: ReportingSettings) -> None:
         """Refresh forever; a failed refresh keeps the last snapshot and is logged."""
         while True:
             try:
-                await self.refresh(pool, extra)
+                await self.refresh(pool, knobs)
             except Exception:
                 log.exception("view metrics refresh failed")
-            await asyncio.sleep(every)
+            await asyncio.sleep(knobs.metrics_refresh_seconds)
 
 
 async def snapshot(
-    conn: Any, term: str, now: datetime, extra: dict[str, Any]
+    conn: Any, term: str, now: datetime, knobs: ReportingSettings
 ) -> dict[str, list[Sample]]:
     """Every view gauge for ``term``, judged at ``now``."""
     snap: dict[str, list[Sample]] = {name: [] for name in HELP}
@@ -98,7 +99,7 @@ async def snapshot(
         if value is not None:
             snap[name].append((labels, float(value)))
 
-    threshold = float(extra.get("ring_fence_threshold", DEFAULT_THRESHOLD))
+    threshold = knobs.ring_fence_threshold
     for r in await abstraction_rates(
         conn, level="borough", period="term", period_value=term, threshold=threshold
     ):
@@ -137,7 +138,7 @@ async def snapshot(
         median, p90 = r["median_turnaround_hours"], r["p90_turnaround_hours"]
         put("ssp_view_disclosure_turnaround_median_seconds", b, _seconds(median))
         put("ssp_view_disclosure_turnaround_p90_seconds", b, _seconds(p90))
-    rates = rates_from(extra)
+    rates = rates_from(knobs.officer_rates)
     for r in await oversight.value_for_money(conn, borough=None, term=term, as_of=now, rates=rates):
         b = {"borough": r["area"], "programme": r["programme"]}
         put("ssp_view_cost_per_pupil_gbp", b, r["cost_per_pupil"])

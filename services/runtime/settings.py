@@ -75,7 +75,6 @@ class ServiceSettings(BaseSettings):
     in_memory: bool = Field(
         default=False, description="Fast unit tests: in-memory store, no Kafka, no Postgres"
     )
-    extra: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
     def for_service(cls, service: str, **overrides: Any) -> "ServiceSettings":

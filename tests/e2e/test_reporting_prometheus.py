@@ -65,9 +65,8 @@ def scraped_reporting(services: Any, fresh_db: Any) -> Iterator[str]:
         "reporting",
         SSP_REPORTING_DB_NAME=fresh_db("reporting"),
         SSP_REPORTING_CONSUMER_GROUP_SUFFIX=f".prom{uuid.uuid4().hex[:8]}",
-        SSP_REPORTING_EXTRA=json.dumps(
-            {"metrics_term": "2026-autumn", "metrics_refresh_seconds": 1}
-        ),
+        SSP_REPORTING_METRICS_TERM="2026-autumn",
+        SSP_REPORTING_METRICS_REFRESH_SECONDS="1",
     )
     instance = f"127.0.0.1:{reporting.port}"
     target: Path = state_dir() / "prometheus" / "targets" / f"test-reporting-{reporting.port}.json"

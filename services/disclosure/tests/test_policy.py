@@ -33,11 +33,12 @@ def test_the_environment_sets_the_windows(monkeypatch: pytest.MonkeyPatch) -> No
     assert DisclosurePolicy.from_settings(settings).confirmation_hours == 12
 
 
-def test_a_configured_decision_window_sets_the_deadline_of_new_requests() -> None:
+def test_a_configured_decision_window_sets_the_deadline_of_new_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Given a service configured with a two-hour decision window for urgent requests
-    settings = ServiceSettings.for_service(
-        "disclosure", in_memory=True, extra={"urgent_decision_hours": 2}
-    )
+    monkeypatch.setenv("SSP_DISCLOSURE_URGENT_DECISION_HOURS", "2")
+    settings = ServiceSettings.for_service("disclosure", in_memory=True)
     with TestClient(create_app(settings)) as client:
         # When an urgent request is submitted
         response = client.post("/requests", json=URGENT, headers=OFFICER)

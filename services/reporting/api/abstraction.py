@@ -15,24 +15,23 @@ from services.reporting.api.common import (
 )
 from services.reporting.queries.abstraction import (
     COLUMNS,
-    DEFAULT_THRESHOLD,
     Level,
     PeriodKind,
     abstraction_rates,
     explain_rates,
 )
+from services.reporting.settings import ReportingSettings
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import Forbidden
+from services.runtime.endpoint import context_of
 from services.runtime.inputs import Key, Text
 
 router = APIRouter(tags=["abstraction"])
 
 
 def default_threshold(request: Request) -> float:
-    """The configured ring-fence threshold (SSP_REPORTING_EXTRA={"ring_fence_threshold": …})."""
-    return float(
-        request.app.state.ssp.settings.extra.get("ring_fence_threshold", DEFAULT_THRESHOLD)
-    )
+    """The configured ring-fence threshold (SSP_REPORTING_RING_FENCE_THRESHOLD)."""
+    return context_of(request.app, ReportingSettings).ring_fence_threshold
 
 
 @router.get("/abstraction")

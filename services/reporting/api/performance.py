@@ -17,7 +17,9 @@ from services.reporting.api.common import (
     pool,
 )
 from services.reporting.queries import explainers, oversight, performance, value
+from services.reporting.settings import ReportingSettings
 from services.runtime.auth import Principal, allow
+from services.runtime.endpoint import context_of
 from services.runtime.inputs import Instant, Key
 
 router = APIRouter(prefix="/performance", tags=["performance"])
@@ -171,7 +173,7 @@ async def value_for_money(
 ) -> Any:
     """Coverage and notional cost per school, pupil and incident dealt with, for one term."""
     scope = borough_scope(principal, borough)
-    rates = value.rates_from(request.app.state.ssp.settings.extra)
+    rates = value.rates_from(context_of(request.app, ReportingSettings).officer_rates)
     return await answer(
         db,
         oversight.value_for_money,

@@ -29,10 +29,9 @@ DEFAULT_RATES: dict[str, float | None] = {
 SEASONS = {"spring": ((1, 1), (3, 31)), "summer": ((4, 1), (8, 31)), "autumn": ((9, 1), (12, 31))}
 
 
-def rates_from(extra: Mapping[str, Any]) -> dict[str, float | None]:
-    """The rate table: defaults, then SSP_REPORTING_EXTRA's ``officer_rates`` over them."""
+def rates_from(configured: Mapping[str, float | None]) -> dict[str, float | None]:
+    """The rate table: defaults, then the configured ``SSP_REPORTING_OFFICER_RATES`` over them."""
     rates = dict(DEFAULT_RATES)
-    configured = extra.get("officer_rates") or {}
     for rank, rate in configured.items():
         rates[rank] = None if rate is None else float(rate)
     return rates

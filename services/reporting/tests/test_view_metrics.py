@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from ssp_contracts.events import staffing as s
 
 from services.reporting.metrics import ViewMetrics, snapshot
+from services.reporting.settings import ReportingSettings
 from services.reporting.tests.abstraction_stories import hackney_and_camden
 from services.reporting.tests.builders import received
 from services.reporting.tests.disclosure_stories import deployments, disclosures
@@ -46,7 +47,7 @@ async def given_an_autumn_term(read_models: asyncpg.Connection) -> asyncpg.Conne
 
 
 async def test_gauges_carry_the_view_figures(given_an_autumn_term: asyncpg.Connection) -> None:
-    snap = await snapshot(given_an_autumn_term, TERM, LATER, {})
+    snap = await snapshot(given_an_autumn_term, TERM, LATER, ReportingSettings())
 
     def value(name: str, **labels: str) -> float:
         [found] = [v for s, v in snap[name] if s == labels]
@@ -89,7 +90,7 @@ def constables() -> list[ReceivedEvent]:
 async def test_no_label_names_a_person_or_a_record(
     given_an_autumn_term: asyncpg.Connection,
 ) -> None:
-    snap = await snapshot(given_an_autumn_term, TERM, LATER, {})
+    snap = await snapshot(given_an_autumn_term, TERM, LATER, ReportingSettings())
     allowed = {"borough", "category", "outcome", "urgency", "kind", "programme"}
     for name, samples in snap.items():
         for labels, _ in samples:
@@ -102,7 +103,7 @@ async def test_the_collector_serves_the_snapshot_on_metrics(
 ) -> None:
     registry = CollectorRegistry()
     metrics = ViewMetrics(registry)
-    metrics.snapshot = await snapshot(given_an_autumn_term, TERM, LATER, {})
+    metrics.snapshot = await snapshot(given_an_autumn_term, TERM, LATER, ReportingSettings())
     text = generate_latest(registry).decode()
     assert 'ssp_view_ring_fence_breaches{borough="Hackney"} 1.0' in text
     # Every event of the story also went to the audit trail
