@@ -67,8 +67,10 @@ def write_local_credentials(directory: Path, test: bool = False) -> list[str]:
     return made
 
 
-def apply_security(test: bool = False) -> tuple[int, int, int]:
-    """As the admin principal: upsert SCRAM users, add missing grants, drop stale ones."""
+def apply_security(test: bool = False, drop_stale: bool = True) -> tuple[int, int, int]:
+    """As the admin principal: upsert SCRAM users, add missing grants, drop stale ones (unless
+    ``drop_stale`` is off: a test adding the grants of a topic prefix of its own keeps the
+    run's)."""
     from kafka import KafkaAdminClient
     from kafka.admin import (
         ACL,
@@ -128,7 +130,7 @@ def apply_security(test: bool = False) -> tuple[int, int, int]:
         present, _ = admin.describe_acls(everything)
         have = {_key(a): a for a in present if a.principal in ours}
         missing = [a for k, a in wanted.items() if k not in have]
-        stale = [a for k, a in have.items() if k not in wanted]
+        stale = [a for k, a in have.items() if k not in wanted] if drop_stale else []
         if missing:
             admin.create_acls(missing)
         if stale:

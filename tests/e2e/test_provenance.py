@@ -18,6 +18,7 @@ from ssp_contracts.topics import PREFIX_VARIABLE, topic_prefix
 
 from services.incidents.tests.staffing import publish
 from services.runtime.dlq import REASON_HEADER
+from services.runtime.kafka_acls import apply_security
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
 from services.runtime.topics_admin import create_topics, delete_topics
@@ -45,6 +46,8 @@ def test_forged_events_on_the_staffing_topic_are_dead_lettered(
     prefix = f"{topic_prefix()}provenance-{uuid.uuid4().hex[:6]}."
     monkeypatch.setenv(PREFIX_VARIABLE, prefix)
     create_topics(ServiceSettings.for_service("admin").kafka_bootstrap)
+    # The ACLs of the principals on these topics, beside the run's (which stay).
+    apply_security(test=True, drop_stale=False)
     incidents = services("incidents", SSP_INCIDENTS_DB_NAME=fresh_db("incidents"))
     auditor = bearer("auditor", "auditor-provenance")
     school = f"school-pv-{uuid.uuid4().hex[:6]}"

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
-from ssp_contracts.topics import EVENT_TOPICS
+from ssp_contracts.topics import EVENT_TOPICS, kafka_topic
 
 from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.settings import ServiceSettings
@@ -72,7 +72,7 @@ def test_incidents_cannot_produce_to_a_staffing_topic(stack: None) -> None:
     producer = KafkaProducer(**FAST, **kafka_client("incidents").kafka_python())
     try:
         # When it publishes to staffing's topic, Then the broker refuses it by ACL
-        assert "TopicAuthorizationFailed" in refused_by_acl(producer, STAFFING)
+        assert "TopicAuthorizationFailed" in refused_by_acl(producer, kafka_topic(STAFFING))
     finally:
         producer.close(timeout=5)
 
@@ -81,7 +81,7 @@ def test_the_auditor_cannot_produce_at_all(stack: None) -> None:
     producer = KafkaProducer(**FAST, **kafka_client(AUDITOR).kafka_python())
     try:
         for topic in EVENT_TOPICS:
-            refused_by_acl(producer, topic)
+            refused_by_acl(producer, kafka_topic(topic))
     finally:
         producer.close(timeout=5)
 
@@ -90,7 +90,8 @@ def test_the_auditor_reads_every_event_topic(stack: None) -> None:
     # The positive control: the same credentials work for what the auditor may do.
     consumer = KafkaConsumer(enable_auto_commit=False, **kafka_client(AUDITOR).kafka_python())
     try:
-        for topic in EVENT_TOPICS:
+        # The run's own topics (SSP_TOPIC_PREFIX), which its ACLs name.
+        for topic in map(kafka_topic, EVENT_TOPICS):
             assert consumer.partitions_for_topic(topic), topic
     finally:
         consumer.close()

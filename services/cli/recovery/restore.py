@@ -12,6 +12,7 @@ import asyncpg
 
 from services.cli.recovery.repository import RecoveryError, Tools, admin_dsn, archive_now, run
 from services.cli.recovery.scratch import ScratchCluster
+from services.runtime.dbroles import as_migrator, create_database_sql, migrate
 from services.runtime.eventstore import open_application
 from services.runtime.serve import spec_module
 from services.runtime.settings import ServiceSettings
@@ -103,12 +104,17 @@ def restore_stores(
         finally:
             scratch.stop()
         for live, dump, name in zip(lives, dumps, fresh, strict=True):
-            asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+            # Owned by the migration role and restored as it, then granted to the service's
+            # role by the migration itself: the restored store has the live one's privileges.
+            asyncio.run(_admin(create_database_sql(name)))
+            restored = live.model_copy(update={"db_name": name})
             run(
-                [str(tools.pg_bin / "pg_restore"), "--no-owner", "--exit-on-error",
-                 "-d", live.model_copy(update={"db_name": name}).pg_dsn, str(dump)],
+                [str(tools.pg_bin / "pg_restore"), "--no-owner", "--no-privileges",
+                 "--exit-on-error", "-d", as_migrator(restored).pg_dsn, str(dump)],
                 f"pg_restore into {name}",
             )  # fmt: skip
+            spec = importlib.import_module(spec_module(live.service)).SPEC
+            asyncio.run(migrate(restored, spec.application_class, spec.schema))
     return [verify(live.service, name) for live, name in zip(lives, fresh, strict=True)]
 
 

@@ -96,7 +96,13 @@ def start_reporting_at_end(reporting_db: str) -> bool:
             cur.executemany(
                 "INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)"
                 " VALUES (%s, %s, %s, %s)",
-                [(r, t, p, ends[(t, p)]) for r, ts in topics.items() for (t, p) in ends if t in ts],
+                # Offsets are kept under the broker's (prefixed) names, as the runner seeks.
+                [
+                    (r, t, p, ends[(t, p)])
+                    for r, ts in topics.items()
+                    for (t, p) in ends
+                    if t in {kafka_topic(name) for name in ts}
+                ],
             )
     return True
 
@@ -128,7 +134,7 @@ def reporting_lag(reporting_db: str) -> int:
         max(0, end - stored.get((runner, t, p), 0))
         for runner, ts in topics.items()
         for (t, p), end in ends.items()
-        if t in ts
+        if t in {kafka_topic(name) for name in ts}
     )
 
 

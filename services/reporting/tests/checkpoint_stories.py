@@ -15,12 +15,14 @@ from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, EVENT_TOPICS
 from services.reporting import checkpoints, cli
 from services.reporting.feed import end_offsets
 from services.reporting.projections.audit import AuditTrail
+from services.reporting.schema import migrate_schema
 from services.reporting.signing import AuditSettings
 from services.reporting.views import AUDIT_RUNNER
+from services.runtime.dbroles import as_migrator, migrate
 from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
-from services.runtime.tracking import TRACKING_DDL, apply_tracked, store_offsets
+from services.runtime.tracking import apply_tracked, store_offsets
 
 
 @functools.cache
@@ -39,10 +41,14 @@ def settings(db: str) -> ServiceSettings:
 
 
 def on(db: str, step: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
-    """Run one step on its own connection (the CLI runs its own event loop too)."""
+    """Run one step on its own connection (the CLI runs its own event loop too).
+
+    As the tables' owner, the migration role: the stories play the audit runner and also the
+    intruder who edits rows, which the reporting role itself may not do.
+    """
 
     async def run() -> Any:
-        conn = await asyncpg.connect(settings(db).pg_dsn)
+        conn = await asyncpg.connect(as_migrator(settings(db)).pg_dsn)
         try:
             return await step(conn)
         finally:
@@ -54,10 +60,10 @@ def on(db: str, step: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
 def start_trail(db: str) -> None:
     """Audit tables, and the audit runner starting at the current end of every event topic."""
     ends = end_offsets(settings(db).kafka_bootstrap, EVENT_TOPICS)
+    # The tables as a deployment has them: made by the migration, as `make up` does.
+    asyncio.run(migrate(settings(db), schema=migrate_schema))
 
     async def step(conn: asyncpg.Connection) -> None:
-        await conn.execute(TRACKING_DDL)
-        await AuditTrail().create_tables(conn)
         await store_offsets(conn, AUDIT_RUNNER, ends)
 
     on(db, step)
