@@ -11,8 +11,17 @@ CREATE TABLE IF NOT EXISTS ssp_relay_position (
     position bigint NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
-ALTER TABLE ssp_relay_position ADD COLUMN IF NOT EXISTS stalled_at bigint;
-ALTER TABLE ssp_relay_position ADD COLUMN IF NOT EXISTS stall_error text;
+-- Altered only when missing: a role that does not own the table (a store restored or made by
+-- the migration role) can still run this DDL.
+DO $$ BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+        AND table_name = 'ssp_relay_position' AND column_name = 'stall_error')
+    THEN
+        ALTER TABLE ssp_relay_position ADD COLUMN IF NOT EXISTS stalled_at bigint;
+        ALTER TABLE ssp_relay_position ADD COLUMN IF NOT EXISTS stall_error text;
+    END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS ssp_relay_skips (
     relay text NOT NULL,
     notification_id bigint NOT NULL,

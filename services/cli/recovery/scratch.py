@@ -16,7 +16,6 @@ from pathlib import Path
 import asyncpg
 
 from services.cli.recovery.repository import RecoveryError, Tools, run
-from services.runtime.dbroles import as_migrator
 from services.runtime.settings import ServiceSettings, shared, state_dir
 
 
@@ -108,9 +107,9 @@ class ScratchCluster:
         return (fatal or lines or ["empty log"])[-1]
 
     def dsn(self, database: str) -> str:
-        """Connection string of ``database`` in the scratch cluster, as the migration role (it
-        owns every store's database, as on the live cluster)."""
-        s = as_migrator(self.live)
+        """Connection string of ``database`` in the scratch cluster, as the cluster's
+        administrator: a dump must read every table, the service's own included."""
+        s = ServiceSettings.for_service("admin", db_name=database)
         return f"postgresql://{s.pg_user}:{s.pg_password}@127.0.0.1:{self.port}/{database}"
 
     def dump(self, database: str, into: Path) -> None:

@@ -47,7 +47,13 @@ DO $$ BEGIN
 END $$;
 -- An event id is unique within the store its source names, not across stores.
 CREATE UNIQUE INDEX IF NOT EXISTS audit_trail_source_event ON audit_trail (source, event_id);
-ALTER TABLE audit_trail DROP CONSTRAINT IF EXISTS audit_trail_event_id_key;
+DO $$ BEGIN
+    IF EXISTS (
+        SELECT 1 FROM pg_constraint WHERE conname = 'audit_trail_event_id_key'
+        AND conrelid = 'audit_trail'::regclass)
+    THEN ALTER TABLE audit_trail DROP CONSTRAINT audit_trail_event_id_key;
+    END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS audit_trail_entity ON audit_trail (entity, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor_id, seq);
 CREATE INDEX IF NOT EXISTS audit_trail_type_time ON audit_trail (event_type, event_time);

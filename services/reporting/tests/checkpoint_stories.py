@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent
-from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, EVENT_TOPICS
+from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, EVENT_TOPICS, kafka_topic
 
 from services.reporting import checkpoints, cli
 from services.reporting.feed import end_offsets
@@ -83,7 +83,12 @@ def publish_only(db: str, events: list[ReceivedEvent]) -> list[ReceivedEvent]:
         e = event.envelope
         sent = (
             producer()
-            .send(event.topic, key=e.kafka_key(), value=e.kafka_value(), headers=e.kafka_headers())
+            .send(
+                kafka_topic(event.topic),
+                key=e.kafka_key(),
+                value=e.kafka_value(),
+                headers=e.kafka_headers(),
+            )
             .get(timeout=30)
         )
         placed.append(ReceivedEvent(e, event.payload, event.topic, sent.partition, sent.offset))
@@ -96,7 +101,8 @@ def record_placed(db: str, placed: list[ReceivedEvent]) -> None:
     async def step(conn: asyncpg.Connection) -> None:
         async with conn.transaction():
             await apply_tracked(conn, AUDIT_RUNNER, [AuditTrail()], placed)
-            offsets = {(e.topic, e.partition): e.offset + 1 for e in placed}
+            # Kept under the broker's (prefixed) names, as the runner keeps them.
+            offsets = {(kafka_topic(e.topic), e.partition): e.offset + 1 for e in placed}
             await store_offsets(conn, AUDIT_RUNNER, offsets)
 
     on(db, step)
@@ -107,7 +113,7 @@ def sign_checkpoint(db: str) -> None:
 
     async def send(event: CloudEvent) -> None:
         producer().send(
-            AUDIT_CHECKPOINTS_TOPIC.name,
+            kafka_topic(AUDIT_CHECKPOINTS_TOPIC.name),
             key=event.kafka_key(),
             value=event.kafka_value(),
             headers=event.kafka_headers(),
