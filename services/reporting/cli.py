@@ -12,7 +12,8 @@ import asyncpg
 
 from services.reporting import audit_trail, rebuild
 from services.reporting.audit_trail import AuditFilter
-from services.runtime.dbroles import as_migrator
+from services.reporting.schema import migrate_schema
+from services.runtime.dbroles import as_migrator, migrate
 from services.runtime.settings import ServiceSettings
 
 
@@ -225,6 +226,14 @@ def _time(text: str | None, option: str) -> datetime | None:
     return value
 
 
+async def grant_reporting(settings: ServiceSettings) -> None:
+    """Run reporting's migration on ``settings``' database and schema: tables and grants."""
+    own = ServiceSettings.for_service(
+        "reporting", db_name=settings.db_name, db_schema=settings.db_schema
+    )
+    await migrate(own, schema=migrate_schema)
+
+
 def _settings(args: argparse.Namespace) -> ServiceSettings:
     overrides = {k: v for k, v in (("db_name", args.db), ("db_schema", args.schema)) if v}
     settings = ServiceSettings.for_service("reporting", **overrides)
@@ -241,6 +250,8 @@ async def _rebuild(args: argparse.Namespace) -> int:
             report = await rebuild.rebuild_and_swap(
                 settings, args.into, retired, broker_replaced=args.broker_replaced
             )
+            # The swapped-in schema is the migration role's: grant the reporting role its use.
+            await grant_reporting(settings)
             where = f"swapped in as {settings.db_schema!r}; the old one is {retired!r}"
         elif args.broker_replaced:
             raise BadInput("--broker-replaced: only with --swap")

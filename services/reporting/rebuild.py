@@ -140,19 +140,26 @@ async def swap(
                 f"fresh schema is behind at {b['runner']} {b['topic']}/{b['partition']}"
                 f" ({b['fresh']} < {b['live']}); catch up and swap again"
             )
-        await _move_audit_trail(conn, live, fresh)
+        # After a broker replacement the trail's offsets point into topics that are gone: its
+        # runner reads the new ones from the start, and (source, id) dedup skips what it has.
+        await _move_audit_trail(conn, live, fresh, keep_offsets=not broker_replaced)
         await conn.execute(f'ALTER SCHEMA "{live}" RENAME TO "{retired}"')
         await conn.execute(f'ALTER SCHEMA "{fresh}" RENAME TO "{live}"')
 
 
-async def _move_audit_trail(conn: Connection, live: str, fresh: str) -> None:
+async def _move_audit_trail(
+    conn: Connection, live: str, fresh: str, keep_offsets: bool = True
+) -> None:
     """The trail's tables themselves (same rows, same seqs) and its runner's position."""
     for table in AUDIT_TABLES:
         await conn.execute(f'DROP TABLE IF EXISTS "{fresh}"."{table}"')
         if await conn.fetchval("SELECT to_regclass($1)", f'"{live}"."{table}"') is not None:
             await conn.execute(f'ALTER TABLE "{live}"."{table}" SET SCHEMA "{fresh}"')
+    kept = ("ssp_processed_events", "ssp_consumer_offsets")[: 2 if keep_offsets else 1]
     for tracking in ("ssp_processed_events", "ssp_consumer_offsets"):
         await conn.execute(f'DELETE FROM "{fresh}".{tracking} WHERE runner = $1', AUDIT_RUNNER)
+        if tracking not in kept:
+            continue
         await conn.execute(
             f'INSERT INTO "{fresh}".{tracking} SELECT * FROM "{live}".{tracking} WHERE runner = $1',
             AUDIT_RUNNER,

@@ -21,6 +21,9 @@ from services.cli.recovery import repository, restore
 from services.cli.recovery.sampling import ArchiveLag, quiesce, wait_drained, wipe_kafka
 from services.cli.workload import platform
 from services.reporting import rebuild
+from services.reporting.cli import grant_reporting
+from services.runtime.dbroles import as_migrator
+from services.runtime.identity import source_service
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import create_database, drop_database, start_at_end
 
@@ -175,8 +178,10 @@ class Drill:
         tally = Tally(self.dbs, {})
         committed = tally.committed()
         tally.read_kafka()
-        sources = {f"/ssp/{s}".encode() for s in WRITERS}
-        on_kafka = {i.decode() for (src, i) in tally.kafka_ids if src in sources}
+        # Sources name the store too (/ssp/<service>/<store id>): match on the service.
+        on_kafka = {
+            i.decode() for (src, i) in tally.kafka_ids if source_service(src.decode()) in WRITERS
+        }
         self.result.on_kafka_equal = on_kafka == committed
         self.result.republished = {s: len(self.snapshot[s]) for s in WRITERS}
         asyncio.run(self._rebuild())
@@ -184,6 +189,8 @@ class Drill:
 
     async def _rebuild(self) -> None:
         settings = ServiceSettings.for_service("reporting", db_name=self.dbs["reporting"])
+        # As the migration role, like `ssp reporting rebuild --swap`: it owns the tables.
+        settings = as_migrator(settings)
         await rebuild.rebuild(settings, "drill_rebuilt")
         conn = await rebuild.connect(settings, "public")
         try:
@@ -192,9 +199,9 @@ class Drill:
                 f"{d.table}: {d.only_in_live} only restored, {d.only_in_fresh} only rebuilt"
                 for d in found
             ]
-            await conn.execute("SET search_path = drill_rebuilt")
             from services.reporting.audit_trail import verify
 
+            # The trail is never rebuilt: the restored one is kept (and moved by the swap).
             verdict = await verify(conn)
             self.result.audit = (
                 f"BROKEN at {verdict.broken}" if verdict.broken is not None
@@ -203,6 +210,7 @@ class Drill:
             await rebuild.swap(conn, "public", "drill_rebuilt", "before_loss", True)
         finally:
             await conn.close()
+        await grant_reporting(settings)
 
     def serve(self, since: float) -> None:
         """Start the platform again; time from ``since`` until it serves and has caught up."""
