@@ -9,30 +9,19 @@ from datetime import datetime
 from typing import Any
 
 from services.reporting import epochs
-from services.reporting.chain import GENESIS, ChainChecker, Row, Verdict, verify_stream
+from services.reporting.chain import (
+    GENESIS,
+    HASHED_V2,
+    ChainChecker,
+    Row,
+    Verdict,
+    verify_stream,
+)
 from services.runtime.csvcells import defused
 from services.runtime.projection import Connection
 
-COLUMNS = (
-    "seq",
-    "event_id",
-    "event_type",
-    "entity",
-    "actor_id",
-    "actor_role",
-    "correlation_id",
-    "causation_id",
-    "source",
-    "event_time",
-    "sequence",
-    "topic",
-    "data",
-    "kafka_partition",
-    "kafka_offset",
-    "hash_version",
-    "prev_hash",
-    "hash",
-)
+# The stored row: its place, what the hash covers (chain.HASHED_V2), and the chain itself.
+COLUMNS = ("seq", *HASHED_V2, "hash_version", "prev_hash", "hash")
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM audit_trail"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 from ssp_contracts.topics import EVENT_TOPICS
 
-from services.reporting.chain import GENESIS, HASH_VERSION, entry_hash
+from services.reporting.chain import GENESIS, HASH_VERSION, HASHED, entry_hash
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 DDL = """
@@ -105,19 +105,8 @@ INSERT = """INSERT INTO audit_trail (event_id, event_type, entity, actor_id, act
        kafka_partition, kafka_offset, hash_version, prev_hash, hash)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::timestamptz, $10, $11,
        $12::jsonb, $13, $14, $15, $16, $17)"""
-COLUMNS = (
-    "event_id",
-    "event_type",
-    "entity",
-    "actor_id",
-    "actor_role",
-    "correlation_id",
-    "causation_id",
-    "source",
-    "event_time",
-    "sequence",
-    "topic",
-)
+# The hashed fields an entry stores in columns of their own (``data`` goes in as jsonb).
+COLUMNS = HASHED[:-1]
 
 
 class TrailHalted(asyncpg.exceptions.OperatorInterventionError):
