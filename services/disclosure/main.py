@@ -31,7 +31,7 @@ SPEC = ServiceSpec(
     context=lambda ctx: DisclosureContext(
         ctx.application,
         Register(ctx.application),
-        DisclosurePolicy.from_settings(ctx.settings),
+        DisclosurePolicy(),
         ctx.clock,
     ),
 )

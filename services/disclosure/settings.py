@@ -5,8 +5,6 @@ from datetime import date, timedelta
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.runtime.settings import ServiceSettings
-
 
 class DisclosurePolicy(BaseSettings):
     """Deadlines of the urgent path and the default retention period."""
@@ -22,11 +20,6 @@ class DisclosurePolicy(BaseSettings):
     retention_years: int = Field(
         default=6, ge=1, description="Default years from closure to the retention review"
     )
-
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> "DisclosurePolicy":
-        """The environment's policy (SSP_DISCLOSURE_*), for the service ``settings`` describe."""
-        return cls()
 
     @property
     def decision_window(self) -> timedelta:

@@ -155,10 +155,9 @@ async def _move_audit_trail(
         await conn.execute(f'DROP TABLE IF EXISTS "{fresh}"."{table}"')
         if await conn.fetchval("SELECT to_regclass($1)", f'"{live}"."{table}"') is not None:
             await conn.execute(f'ALTER TABLE "{live}"."{table}" SET SCHEMA "{fresh}"')
-    kept = ("ssp_processed_events", "ssp_consumer_offsets")[: 2 if keep_offsets else 1]
     for tracking in ("ssp_processed_events", "ssp_consumer_offsets"):
         await conn.execute(f'DELETE FROM "{fresh}".{tracking} WHERE runner = $1', AUDIT_RUNNER)
-        if tracking not in kept:
+        if tracking == "ssp_consumer_offsets" and not keep_offsets:
             continue
         await conn.execute(
             f'INSERT INTO "{fresh}".{tracking} SELECT * FROM "{live}".{tracking} WHERE runner = $1',

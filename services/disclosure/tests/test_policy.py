@@ -29,8 +29,7 @@ def test_the_defaults_are_four_and_twenty_four_hours_and_six_years() -> None:
 
 def test_the_environment_sets_the_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSP_DISCLOSURE_CONFIRMATION_HOURS", "12")
-    settings = ServiceSettings.for_service("disclosure", in_memory=True)
-    assert DisclosurePolicy.from_settings(settings).confirmation_hours == 12
+    assert DisclosurePolicy().confirmation_hours == 12
 
 
 def test_a_configured_decision_window_sets_the_deadline_of_new_requests(
