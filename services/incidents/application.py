@@ -1,7 +1,5 @@
 """The incidents application: the one composition of its commands (commands/, one module per
-record kind) and the case index its listings read."""
-
-from typing import Any
+record kind). Its listings are read from the case view (views/cases.py)."""
 
 from services.incidents.commands.custody import CustodyCommands
 from services.incidents.commands.incidents import IncidentCommands
@@ -15,9 +13,3 @@ class IncidentsApplication(IncidentCommands, SearchCommands, CustodyCommands, Sc
 
     name = "incidents"
     contract = translator
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from services.incidents.views.cases import CaseIndex
-
-        self.index = CaseIndex(self)

@@ -7,6 +7,7 @@ from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.permissions import PERMISSIONS
 from services.incidents.translation import translator
+from services.incidents.views.cases import CASES
 from services.incidents.views.deployments import (
     DeploymentsProjection,
     InMemoryDeployments,
@@ -26,9 +27,13 @@ def context(ctx: ServiceContext) -> IncidentsContext:
     """The deployments view from the service's database (in memory for fast tests)."""
     if ctx.settings.in_memory:
         # Fast tests feed this twin with the same staffing payloads the projection applies.
-        return IncidentsContext(ctx.application, InMemoryDeployments(), ctx.clock)
+        return IncidentsContext(
+            ctx.application, InMemoryDeployments(), ctx.clock, ctx.views[CASES.name]
+        )
     assert ctx.pool is not None
-    return IncidentsContext(ctx.application, PostgresDeployments(ctx.pool), ctx.clock)
+    return IncidentsContext(
+        ctx.application, PostgresDeployments(ctx.pool), ctx.clock, ctx.views[CASES.name]
+    )
 
 
 SPEC = ServiceSpec(
@@ -43,6 +48,7 @@ SPEC = ServiceSpec(
     translator=translator,
     projections=projections,
     context=context,
+    views=[CASES],
 )
 
 

@@ -140,7 +140,13 @@ class ServiceApplication(Application):
         if self.contract is not None:
             for event in processing_event.events:
                 self.contract.check(event)
-        return super()._record(processing_event)
+        recordings = super()._record(processing_event)
+        # The command's answer names its position (SSP-Position); imported here, not at the
+        # top, because the positions module itself uses this module's refusals.
+        from services.runtime.positions import note_position
+
+        note_position([r.notification.id for r in recordings])
+        return recordings
 
     def load(self, kind: type[A], record_id: UUID, what: str | None = None) -> A:
         """The record ``record_id`` of ``kind``; NotFound (naming ``what``) if absent or other."""

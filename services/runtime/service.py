@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 from eventsourcing.application import Application
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -31,12 +31,15 @@ from services.runtime.idempotency import IdempotencyKeys
 from services.runtime.identity import store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import ProjectionMetrics, RelayMetrics
+from services.runtime.positions import install_positions, min_position
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
 from services.runtime.runner import ProjectionRunner
 from services.runtime.settings import ServiceSettings
 from services.runtime.tokens import verifier_for
 from services.runtime.translation import Translator
+from services.runtime.view_runner import ViewRunner, view_step
+from services.runtime.views_pg import LogView, MemoryView, PostgresView
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,9 @@ class ServiceContext:
     runners: list[ProjectionRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     clock: Clock = field(default_factory=SystemClock)
+    # The service's own views by name (tables, or in memory for fast tests) and their runner.
+    views: dict[str, PostgresView | MemoryView] = field(default_factory=dict)
+    view_runner: ViewRunner | None = None
     # The service's own typed context (its views, policy), made by ``ServiceSpec.context``;
     # endpoints reach it through the service's ``api/context.py``.
     service: object = None
@@ -81,6 +87,13 @@ class ServiceSpec:
     on_start: Callable[[ServiceContext], Any] | None = None
     # Tables the migration role creates for this service, and what the service keeps on them.
     schema: SchemaStep | None = None
+    # Views folded from the service's own notification log into tables (view_runner).
+    views: Sequence[LogView] = ()
+
+    def __post_init__(self) -> None:
+        if self.views:
+            # The views' tables are the migration's too, after the service's own schema.
+            self.schema = view_step(self.views, self.schema)
 
 
 def create_service_app(
@@ -117,14 +130,17 @@ def create_service_app(
     )
     app.state.ssp = ctx
     install_correlation(app)
+    install_positions(app)  # inside the idempotency keys: a replayed answer keeps its position
     app.add_middleware(IdempotencyKeys)  # inside the guards: token checked, body bounded
     install_request_guards(app, settings.max_body_bytes)
     install_error_handlers(app)
     install_probes(app, lambda: _readiness(ctx))
     _install_readyz(app, ctx)
     install_asyncapi(app, ctx.broker, spec.title, spec.description)
+    # Every route of a service with views may wait for the caller's SSP-Min-Position.
+    waits = [Depends(min_position)] if spec.views else []
     for router in spec.routers:
-        app.include_router(router)
+        app.include_router(router, dependencies=waits)
     return app
 
 
@@ -134,6 +150,8 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         # Fast unit tests: the library's in-memory persistence, nothing to connect to.
         if spec.application_class is not None:
             ctx.application = spec.application_class()
+            ctx.store_id = uuid.uuid4()
+            ctx.views = {v.name: MemoryView(ctx.application, v) for v in spec.views}
         if spec.context is not None:
             ctx.service = spec.context(ctx)
         return
@@ -147,6 +165,11 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         async with ctx.pool.acquire() as conn:
             # Made with the store: its id names every event it publishes (ce_source).
             ctx.store_id = await store_identity(conn)
+        ctx.views = {v.name: PostgresView(ctx.pool, v) for v in spec.views}
+        if spec.views:
+            # Several instances may run it: each batch locks its view's position row.
+            ctx.view_runner = ViewRunner(ctx.application, ctx.pool, spec.views)
+            ctx.tasks.append(asyncio.create_task(ctx.view_runner.run(), name="view-runner"))
     assert ctx.broker is not None
     if spec.projections is not None and s.projections_enabled:
         metrics = ProjectionMetrics(ctx.registry)

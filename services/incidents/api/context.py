@@ -16,6 +16,7 @@ from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
+from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
 
@@ -27,6 +28,8 @@ class IncidentsContext:
     application: IncidentsApplication
     deployments: DeploymentsView
     clock: Clock
+    # Incidents, searches, arrests and evidence as lists (views/cases.py).
+    cases: PostgresView | MemoryView
 
 
 class Incidents:
@@ -36,6 +39,7 @@ class Incidents:
         context = context_of(request.app, IncidentsContext)
         self.app = context.application
         self.view = context.deployments
+        self.cases = context.cases
         self.clock = context.clock
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

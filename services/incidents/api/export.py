@@ -1,7 +1,7 @@
 """The data.police.uk stop-and-search CSV layout, with locations coarsened."""
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from ssp_contracts.vocab import STOP_AND_SEARCH_COLUMNS
@@ -20,7 +20,12 @@ def stop_and_search_rows(searches: Iterable[dict[str, Any]]) -> Iterator[list[st
     yield list(STOP_AND_SEARCH_COLUMNS)
     for s in searches:
         # The published time is to the hour: minutes would single out a school's pupil.
-        when = s["searched_at"].astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        # The case view keeps times as the API shows them (ISO text).
+        when = (
+            datetime.fromisoformat(str(s["searched_at"]))
+            .astimezone(UTC)
+            .replace(minute=0, second=0, microsecond=0)
+        )
         lat, lon = coarsen(s["latitude"]), coarsen(s["longitude"])
         yield [
             "Person search",

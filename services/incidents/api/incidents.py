@@ -21,6 +21,7 @@ from services.incidents.domain.incident import Incident
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
+from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["incidents"])
 Id = Annotated[UUID, "incident id"]
@@ -132,16 +133,17 @@ async def list_incidents(
 ) -> list[dict[str, Any]]:
     """Incidents in the caller's scope, oldest first."""
     scope = await s.scope(principal)
-
-    def wanted(r: dict[str, Any]) -> bool:
-        return (
-            scope.allows(r["school_id"])
-            and school_id in (None, r["school_id"])
-            and not (open_only and r["closed_at"])
-            and outside_protocol_hours in (None, r["outside_protocol_hours"])
-        )
-
-    return list(await s.run(s.app.index.select, "incident", wanted))
+    equal: dict[str, Any] = {"kind": "incident"}
+    if school_id is not None:
+        equal["school_id"] = school_id
+    if outside_protocol_hours is not None:
+        equal["outside_protocol_hours"] = outside_protocol_hours
+    where = Where(
+        equal=equal,
+        within={"school_id": scope.schools},
+        null=("closed_at",) if open_only else (),
+    )
+    return await s.cases.select(where)
 
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:

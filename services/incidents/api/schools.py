@@ -13,6 +13,7 @@ from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant, KeyPath, KeyQuery, TimeOfDay
+from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["schools"])
 TermPath = Annotated[str, Path(pattern=TERM_PATTERN, description="Term, e.g. 2025-autumn")]
@@ -163,27 +164,24 @@ async def outstanding(
     parents have not been informed, and arrests whose head teacher has not been informed.
     """
     scope = await s.scope(principal)
-    select = s.app.index.select
-    serious = await s.run(
-        select,
-        "incident",
-        lambda r: (
-            scope.allows(r["school_id"]) and r["serious"] and r["head_teacher_notified_at"] is None
-        ),
+    within = {"school_id": scope.schools}
+    serious = await s.cases.select(
+        Where(
+            equal={"kind": "incident", "serious": True},
+            within=within,
+            null=("head_teacher_notified_at",),
+        )
     )
-    searches = await s.run(
-        select,
-        "search",
-        lambda r: (
-            scope.allows(r["school_id"])
-            and r["pupil_ref"] is not None
-            and r["parents_informed_at"] is None
-        ),
+    searches = await s.cases.select(
+        Where(
+            equal={"kind": "search"},
+            within=within,
+            not_null=("pupil_ref",),
+            null=("parents_informed_at",),
+        )
     )
-    arrests = await s.run(
-        select,
-        "arrest",
-        lambda r: scope.allows(r["school_id"]) and r["head_teacher_notified_at"] is None,
+    arrests = await s.cases.select(
+        Where(equal={"kind": "arrest"}, within=within, null=("head_teacher_notified_at",))
     )
     return {
         "serious_incidents_head_teacher_not_told": list(serious),

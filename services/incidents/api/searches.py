@@ -29,6 +29,7 @@ from services.runtime.auth import Principal, allow
 from services.runtime.csvcells import defused
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
+from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["searches"])
 
@@ -105,15 +106,10 @@ async def export_searches(
 ) -> PlainTextResponse:
     """Searches in the data.police.uk stop-and-search CSV layout, locations coarsened."""
     scope = await s.scope(principal)
-
-    def wanted(r: dict[str, Any]) -> bool:
-        return (
-            scope.allows(r["school_id"])
-            and (since is None or r["at"] >= since)
-            and (until is None or r["at"] < until)
-        )
-
-    rows = await s.run(s.app.index.select, "search", wanted)
+    where = Where(
+        equal={"kind": "search"}, within={"school_id": scope.schools}, since=since, until=until
+    )
+    rows = await s.cases.select(where)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerows([defused(v) for v in row] for row in stop_and_search_rows(rows))
@@ -129,12 +125,9 @@ async def list_searches(
 ) -> list[dict[str, Any]]:
     """Searches in the caller's scope, without personal details, oldest first."""
     scope = await s.scope(principal)
-
-    def wanted(r: dict[str, Any]) -> bool:
-        in_scope = scope.allows(r["school_id"]) and school_id in (None, r["school_id"])
-        return in_scope and (since is None or r["at"] >= since)
-
-    return list(await s.run(s.app.index.select, "search", wanted))
+    equal = {"kind": "search"} | ({"school_id": school_id} if school_id is not None else {})
+    where = Where(equal=equal, within={"school_id": scope.schools}, since=since)
+    return await s.cases.select(where)
 
 
 async def _search(s: Service, principal: Principal, search_id: UUID) -> Search:

@@ -1,5 +1,6 @@
 """Starting states of the incidents stories: applications, clients, deployed officers."""
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -13,12 +14,14 @@ from ssp_contracts.events.staffing import OfficerDeployed
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.main import create_app
+from services.incidents.views.cases import CASES
 from services.incidents.views.deployments import InMemoryDeployments
 from services.runtime.clock import LONDON, FixedClock, SystemClock, london, london_day
 from services.runtime.domain import Actor
 from services.runtime.endpoint import context_of
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer
+from services.runtime.views_pg import MemoryView, Where
 
 SCHOOL = "school-001"
 OTHER_SCHOOL = "school-002"
@@ -168,3 +171,8 @@ def in_memory_deployments(service: FastAPI) -> InMemoryDeployments:
     view = context_of(service, IncidentsContext).deployments
     assert isinstance(view, InMemoryDeployments)
     return view
+
+
+def listed(app: IncidentsApplication, where: Where) -> list[dict[str, Any]]:
+    """Rows of the case view over ``app``'s in-memory store that satisfy ``where``."""
+    return asyncio.run(MemoryView(app, CASES).select(where))

@@ -5,16 +5,16 @@ from uuid import UUID
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at, now, report
+from services.incidents.tests.conftest import actor, at, listed, now, report
 from services.runtime.domain import RuleViolation, StateConflict
+from services.runtime.views_pg import Where
 
 HEAD = actor("head_teacher", "head-1")
 
 
 def not_told(app: IncidentsApplication) -> list[str]:
-    rows = app.index.select(
-        "incident", lambda r: r["serious"] and not r["head_teacher_notified_at"]
-    )
+    where = Where(equal={"kind": "incident", "serious": True}, null=("head_teacher_notified_at",))
+    rows = listed(app, where)
     return [r["id"] for r in rows]
 
 

@@ -5,8 +5,9 @@ from uuid import UUID
 import pytest
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import PUPIL, actor, at, now
+from services.incidents.tests.conftest import PUPIL, actor, at, listed, now
 from services.runtime.domain import RuleViolation, StateConflict
+from services.runtime.views_pg import Where
 
 NECESSITY = "Pupil threatened staff with a knife and tried to leave; risk to others."
 
@@ -26,9 +27,8 @@ def arrest(
 
 
 def head_not_told(app: IncidentsApplication) -> list[str]:
-    return [
-        r["id"] for r in app.index.select("arrest", lambda r: not r["head_teacher_notified_at"])
-    ]
+    where = Where(equal={"kind": "arrest"}, null=("head_teacher_notified_at",))
+    return [r["id"] for r in listed(app, where)]
 
 
 @pytest.mark.parametrize("necessity", [None, "", "it was needed"])

@@ -8,9 +8,10 @@ import pytest
 from services.incidents.api.searches import RecordSearch
 from services.incidents.application import IncidentsApplication
 from services.incidents.domain.search import SearchFacts
-from services.incidents.tests.conftest import actor, at, now, report
+from services.incidents.tests.conftest import actor, at, listed, now, report
 from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
+from services.runtime.views_pg import Where
 
 STAFF = actor("school_staff", "staff-1")
 
@@ -21,7 +22,8 @@ def record(app: IncidentsApplication, **overrides: object) -> UUID:
 
 
 def parents_not_told(app: IncidentsApplication) -> list[str]:
-    rows = app.index.select("search", lambda r: r["pupil_ref"] and not r["parents_informed_at"])
+    where = Where(equal={"kind": "search"}, not_null=("pupil_ref",), null=("parents_informed_at",))
+    rows = listed(app, where)
     return [r["id"] for r in rows]
 
 

@@ -1,0 +1,207 @@
+"""Query sides as tables: rows folded from a service's own notification log, read by SQL.
+
+A view is one table: ``id`` (text, the primary key), a few indexed columns for what its
+queries filter and order on (kind, school, borough, time), and ``data`` (jsonb) with every
+field of the row as the API shows it. Fold handlers (one per event type, a ``dispatch.Handlers``
+table) say which row an event puts or which fields it sets; ``view_runner.ViewRunner`` applies
+them in PostgreSQL at a tracked position, and ``MemoryView`` applies them in memory for the
+fast tests, so both answer the same ``Where`` alike.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.utils import get_topic
+from pydantic_core import to_jsonable_python
+
+from services.runtime.dispatch import Handlers
+from services.runtime.follower import LogFollower
+
+Row = dict[str, Any]
+# A view's fold handler: the rows it writes to and one domain event.
+ViewFold = Callable[["Rows", Any], None]
+
+POSITION_DDL = """
+CREATE TABLE IF NOT EXISTS ssp_view_position (
+    view text PRIMARY KEY,
+    position bigint NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT now()
+)"""
+
+
+@dataclass(frozen=True)
+class LogView:
+    """One view: its table, indexed columns (name, SQL type), indexes and fold handlers."""
+
+    name: str
+    table: str
+    columns: tuple[tuple[str, str], ...]
+    indexes: tuple[tuple[str, ...], ...]
+    handlers: Handlers[ViewFold]
+    # The column rows are listed by, oldest first (ties by id).
+    order: str = "at"
+
+    def ddl(self) -> str:
+        """CREATE TABLE and its indexes (idempotent), for the migration role."""
+        cols = "".join(f", {name} {kind}" for name, kind in self.columns)
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {self.table} (id text PRIMARY KEY{cols},"
+            " data jsonb NOT NULL DEFAULT '{}'::jsonb)"
+        ]
+        for index in self.indexes:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_{'_'.join(index)}"
+                f" ON {self.table} ({', '.join(index)})"
+            )
+        return ";\n".join(statements)
+
+    def topics(self) -> list[str]:
+        """The stored-event topics the view folds (the only ones read from the log)."""
+        return [get_topic(t) for t in self.handlers.types()]
+
+    def column_names(self) -> frozenset[str]:
+        """The indexed columns beside ``id`` and ``data``."""
+        return frozenset(name for name, _ in self.columns)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as the API shows it in JSON (datetimes in ISO form, UUIDs as strings)."""
+    return to_jsonable_python(value)
+
+
+class Rows:
+    """What fold handlers write: ``put`` a whole row, or ``update`` some fields of one."""
+
+    def __init__(self) -> None:
+        self.ops: list[tuple[str, str, dict[str, Any]]] = []
+
+    def put(self, row_id: object, **fields: Any) -> None:
+        """Insert (or replace) the row ``row_id`` with ``fields``."""
+        self.ops.append(("put", str(row_id), fields))
+
+    def update(self, row_id: object, **fields: Any) -> None:
+        """Set ``fields`` of the row ``row_id`` (a row never put is left alone)."""
+        self.ops.append(("update", str(row_id), fields))
+
+
+@dataclass(frozen=True)
+class Where:
+    """A listing's filter, answered alike by SQL and in memory.
+
+    ``equal`` and ``within`` name indexed columns or fields of ``data``; ``within`` with None
+    means any value (a London-wide scope); ``null``/``not_null`` name fields of ``data``.
+    """
+
+    equal: Mapping[str, Any] = field(default_factory=dict)
+    within: Mapping[str, Iterable[str] | None] = field(default_factory=dict)
+    null: tuple[str, ...] = ()
+    not_null: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def sql(self, view: LogView) -> tuple[str, list[Any]]:
+        """(WHERE clause, arguments) over ``view``'s table."""
+        clauses, args = ["true"], []
+        columns = view.column_names()
+        for name, value in self.equal.items():
+            args.append(value if name in columns else json.dumps(jsonable(value)))
+            clauses.append(
+                f"{name} = ${len(args)}" if name in columns else f"data->'{name}' = ${len(args)}"
+            )
+        for name, values in self.within.items():
+            if values is not None:
+                args.append(sorted(values))
+                target = name if name in columns else f"data->>'{name}'"
+                clauses.append(f"{target} = ANY(${len(args)}::text[])")
+        clauses += [f"data->>'{name}' IS NULL" for name in self.null]
+        clauses += [f"data->>'{name}' IS NOT NULL" for name in self.not_null]
+        if self.since is not None:
+            args.append(self.since)
+            clauses.append(f"{view.order} >= ${len(args)}")
+        if self.until is not None:
+            args.append(self.until)
+            clauses.append(f"{view.order} < ${len(args)}")
+        return " AND ".join(clauses), args
+
+    def matches(self, stored: Row) -> bool:
+        """Whether an in-memory row (columns and ``data``) satisfies the filter."""
+        data = stored["data"]
+
+        def value(name: str) -> Any:
+            return stored[name] if name in stored else data.get(name)
+
+        for name, wanted in self.equal.items():
+            if name in stored:
+                if stored[name] != wanted:
+                    return False
+            elif data.get(name) != jsonable(wanted):
+                return False
+        for name, values in self.within.items():
+            if values is not None and value(name) not in set(values):
+                return False
+        if any(data.get(n) is not None for n in self.null):
+            return False
+        if any(data.get(n) is None for n in self.not_null):
+            return False
+        at = stored.get("_order")
+        if self.since is not None and (at is None or at < self.since):
+            return False
+        return not (self.until is not None and (at is None or at >= self.until))
+
+
+class MemoryView:
+    """The same view in process memory, folded on read (fast tests on in-memory stores)."""
+
+    def __init__(self, app: Application, view: LogView) -> None:
+        self.view = view
+        self.rows: dict[str, Row] = {}
+        self.writer = Rows()
+        # The follower hands each event to the handler with ``self.writer``; ops apply at once.
+        self.follower = LogFollower(app, self.writer, view.handlers)
+
+    def _catch_up(self) -> None:
+        self.follower.catch_up()
+        for op, row_id, fields in self.writer.ops:
+            self.apply(op, row_id, fields)
+        self.writer.ops.clear()
+
+    def apply(self, op: str, row_id: str, fields: dict[str, Any]) -> None:
+        """Apply one ``put`` or ``update`` as the SQL runner does."""
+        if op == "put":
+            self.rows[row_id] = {"data": {}}
+        stored = self.rows.get(row_id)
+        if stored is None:
+            return
+        for name, value in fields.items():
+            if name in self.view.column_names():
+                stored[name] = value
+            stored["data"][name] = jsonable(value)
+        stored["_order"] = stored.get(self.view.order)
+
+    async def select(self, where: Where = Where()) -> list[Row]:
+        """Rows that satisfy ``where``, oldest first."""
+        with self.follower.lock:
+            self._catch_up()
+            found = [(r["_order"], i, r) for i, r in self.rows.items() if where.matches(r)]
+        return [dict(r["data"]) for _, _, r in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+class PostgresView:
+    """The view's table in the service's database, read with indexed SQL."""
+
+    def __init__(self, pool: Any, view: LogView) -> None:
+        self.pool = pool
+        self.view = view
+
+    async def select(self, where: Where = Where()) -> list[Row]:
+        """Rows that satisfy ``where``, oldest first."""
+        clause, args = where.sql(self.view)
+        rows = await self.pool.fetch(
+            f"SELECT data FROM {self.view.table} WHERE {clause} ORDER BY {self.view.order}, id",
+            *args,
+        )
+        return [json.loads(r["data"]) for r in rows]

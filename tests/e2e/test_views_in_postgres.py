@@ -1,0 +1,106 @@
+"""The query sides in PostgreSQL: read-your-writes, several instances, restarts without refolds."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import asyncpg
+import pytest
+from fastapi.testclient import TestClient
+
+from services.incidents.main import create_app
+from services.runtime.dbroles import as_migrator
+from services.runtime.positions import MIN_POSITION_HEADER, POSITION_HEADER
+from services.runtime.settings import ServiceSettings
+from services.runtime.tests.test_positions import AUDITOR, INCIDENT, STAFF
+
+pytestmark = pytest.mark.stack
+
+
+def settings(db: str) -> ServiceSettings:
+    """Incidents on ``db`` with its view runner; no relay or consumers (no Kafka needed)."""
+    return ServiceSettings.for_service(
+        "incidents", db_name=db, relay_enabled=False, projections_enabled=False
+    )
+
+
+@contextmanager
+def instances(db: str, count: int) -> Iterator[list[TestClient]]:
+    """``count`` instances of the incidents app on one database, each with its own runner."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(TestClient(create_app(settings(db)))) for _ in range(count)]
+
+
+def report(client: TestClient) -> tuple[str, str]:
+    """(incident id, SSP-Position) of a newly reported incident."""
+    answer = client.post("/incidents", json=INCIDENT, headers=STAFF)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"], answer.headers[POSITION_HEADER]
+
+
+def listed(client: TestClient, position: str) -> list[dict[str, Any]]:
+    """The incidents an auditor sees once the views reached ``position``."""
+    answer = client.get("/incidents", headers={**AUDITOR, MIN_POSITION_HEADER: position})
+    assert answer.status_code == 200, answer.text
+    rows: list[dict[str, Any]] = answer.json()
+    return rows
+
+
+def sql(db: str, statement: str, *args: Any) -> Any:
+    """Run one statement as the migration role (which owns the view tables)."""
+
+    async def run() -> Any:
+        conn = await asyncpg.connect(as_migrator(settings(db)).pg_dsn)
+        try:
+            return await conn.fetch(statement, *args)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def test_a_query_with_the_commands_position_sees_the_command(
+    fresh_db: Callable[[str], str],
+) -> None:
+    with instances(fresh_db("views"), 1) as (client,):
+        incident, position = report(client)
+        assert incident in {r["id"] for r in listed(client, position)}
+
+
+def test_a_position_the_views_do_not_reach_is_a_503_with_retry_after(
+    fresh_db: Callable[[str], str],
+) -> None:
+    with instances(fresh_db("views"), 1) as (client,):
+        _, position = report(client)
+        store, notification = position.split(":")
+        ahead = f"{store}:{int(notification) + 1000}"
+        answer = client.get("/incidents", headers={**AUDITOR, MIN_POSITION_HEADER: ahead})
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.json()["detail"]["rule"] == "view-behind"
+
+
+def test_two_instances_on_one_database_answer_alike(fresh_db: Callable[[str], str]) -> None:
+    with instances(fresh_db("views"), 2) as (one, two):
+        made = [report(one), report(two), report(one)]
+        last = max(made, key=lambda m: int(m[1].split(":")[1]))[1]
+        assert listed(one, last) == listed(two, last)
+        assert {r["id"] for r in listed(two, last)} == {m[0] for m in made}
+
+
+def test_a_restart_folds_nothing_before_its_stored_position(
+    fresh_db: Callable[[str], str],
+) -> None:
+    db = fresh_db("views")
+    with instances(db, 1) as (client,):
+        before, position = report(client)
+        listed(client, position)
+    # Take the row out behind the view's back: a restart that folded history would put it back.
+    sql(db, "DELETE FROM view_incident_cases WHERE id = $1", before)
+    with instances(db, 1) as (client,):
+        after, position = report(client)
+        ids = {r["id"] for r in listed(client, position)}
+    assert after in ids and before not in ids
+    stored = sql(db, "SELECT position FROM ssp_view_position WHERE view = 'incidents.cases'")
+    assert stored[0]["position"] >= int(position.split(":")[1])
