@@ -55,6 +55,23 @@ def cloud_event(
     )
 
 
+class PositionedClient(httpx.Client):
+    """An httpx client that reads its own writes: every query carries ``SSP-Min-Position``,
+    the position the last command answered (views are folded in the background)."""
+
+    def __init__(self, base_url: str, timeout: float = 10, **kwargs: Any) -> None:
+        self.position: str | None = None
+        hooks = {"request": [self._wait_for_writes], "response": [self._note_position]}
+        super().__init__(base_url=base_url, timeout=timeout, event_hooks=hooks, **kwargs)
+
+    def _wait_for_writes(self, request: httpx.Request) -> None:
+        if request.method == "GET" and self.position is not None:
+            request.headers.setdefault("SSP-Min-Position", self.position)
+
+    def _note_position(self, response: httpx.Response) -> None:
+        self.position = response.headers.get("SSP-Position", self.position)
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:

@@ -10,14 +10,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import jsonschema
 import pytest
 from ssp_contracts.schemas import schema_path
 
 from services.incidents.tests.staffing import publish_deployment
 from services.incidents.tests.stories import PERSON, search_body
-from services.runtime.testing import bearer, read_all, wait_for
+from services.runtime.testing import PositionedClient, bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -38,7 +37,7 @@ def test_a_school_day_reaches_kafka_as_valid_cloudevents(services: Any, fresh_db
     school, officer = f"school-e2e-{uuid.uuid4().hex[:6]}", f"officer-{uuid.uuid4().hex[:8]}"
     pupil = f"pupil-{uuid.uuid4().hex[:16]}"
     incidents = services("incidents", SSP_INCIDENTS_DB_NAME=fresh_db("incidents"))
-    api = httpx.Client(base_url=incidents.url, timeout=10)
+    api = PositionedClient(incidents.url)
     as_officer = bearer("school_officer", officer, school=school)
     as_head = bearer("head_teacher", "head-e2e", school=school)
     as_staff = bearer("school_staff", "staff-e2e", school=school)
