@@ -10,7 +10,7 @@ from services.disclosure.application import DisclosureApplication
 from services.disclosure.permissions import PERMISSIONS
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
-from services.disclosure.views.register import Register
+from services.disclosure.views.register import REGISTER, Register
 from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
@@ -28,9 +28,10 @@ SPEC = ServiceSpec(
     routers=routers,
     application_class=DisclosureApplication,
     translator=translator,
+    views=[REGISTER],
     context=lambda ctx: DisclosureContext(
         ctx.application,
-        Register(ctx.application),
+        Register(ctx.views[REGISTER.name]),
         DisclosurePolicy(),
         ctx.clock,
     ),

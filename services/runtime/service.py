@@ -165,7 +165,8 @@ async def _start(ctx: ServiceContext, spec: ServiceSpec) -> None:
         async with ctx.pool.acquire() as conn:
             # Made with the store: its id names every event it publishes (ce_source).
             ctx.store_id = await store_identity(conn)
-        ctx.views = {v.name: PostgresView(ctx.pool, v) for v in spec.views}
+        cipher = ctx.application.mapper.cipher if ctx.application is not None else None
+        ctx.views = {v.name: PostgresView(ctx.pool, v, cipher) for v in spec.views}
         if spec.views:
             # Several instances may run it: each batch locks its view's position row.
             ctx.view_runner = ViewRunner(ctx.application, ctx.pool, spec.views)

@@ -61,7 +61,10 @@ class PositionedClient(httpx.Client):
 
     def __init__(self, base_url: str, timeout: float = 10, **kwargs: Any) -> None:
         self.position: str | None = None
-        hooks = {"request": [self._wait_for_writes], "response": [self._note_position]}
+        hooks: dict[str, list[Callable[..., Any]]] = {
+            "request": [self._wait_for_writes],
+            "response": [self._note_position],
+        }
         super().__init__(base_url=base_url, timeout=timeout, event_hooks=hooks, **kwargs)
 
     def _wait_for_writes(self, request: httpx.Request) -> None:

@@ -19,7 +19,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from services.runtime.eventstore import events_table
-from services.runtime.views_pg import POSITION_DDL, LogView, Rows, jsonable
+from services.runtime.views_pg import POSITION_DDL, LogView, Rows, jsonable, seal
 
 log = logging.getLogger("ssp.views")
 
@@ -124,7 +124,7 @@ class ViewRunner:
             )
             full = len(records) == batch
             rows = await asyncio.to_thread(self._fold, view, records)
-            await apply_rows(conn, view, rows)
+            await apply_rows(conn, view, rows, self.app.mapper.cipher)
             new = records[-1]["notification_id"] if full else head
             await conn.execute(
                 "UPDATE ssp_view_position SET position = $2, updated_at = now() WHERE view = $1",
@@ -135,7 +135,7 @@ class ViewRunner:
 
     def _fold(self, view: LogView, records: Sequence[asyncpg.Record]) -> Rows:
         """Decrypt and decode ``records`` and run their handlers (off the event loop)."""
-        rows = Rows()
+        rows = Rows(self.app)
         for r in records:
             event = self.app.mapper.to_domain_event(
                 Notification(
@@ -152,10 +152,14 @@ class ViewRunner:
         return rows
 
 
-async def apply_rows(conn: Any, view: LogView, rows: Rows) -> None:
+async def apply_rows(conn: Any, view: LogView, rows: Rows, cipher: Any = None) -> None:
     """Write the handlers' ``put``s and ``update``s, in order, on ``conn``."""
     columns = view.column_names()
     for op, row_id, fields in rows.ops:
+        if op == "update" and view.sealed & fields.keys():
+            # One ciphertext holds all of a row's sealed fields: only a whole row replaces it.
+            raise ValueError(f"{view.name}: sealed fields are written by put, not update")
+        fields = seal(view, fields, cipher)
         data = json.dumps({k: jsonable(v) for k, v in fields.items()})
         indexed = [(k, v) for k, v in fields.items() if k in columns]
         if op == "put":

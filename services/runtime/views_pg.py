@@ -8,6 +8,7 @@ them in PostgreSQL at a tracked position, and ``MemoryView`` applies them in mem
 fast tests, so both answer the same ``Where`` alike.
 """
 
+import base64
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class LogView:
     handlers: Handlers[ViewFold]
     # The column rows are listed by, oldest first (ties by id).
     order: str = "at"
+    # Fields that may hold personal details: kept only encrypted (``seal``), never filtered on.
+    sealed: frozenset[str] = frozenset()
 
     def ddl(self) -> str:
         """CREATE TABLE and its indexes (idempotent), for the migration role."""
@@ -73,10 +76,36 @@ def jsonable(value: Any) -> Any:
     return to_jsonable_python(value)
 
 
-class Rows:
-    """What fold handlers write: ``put`` a whole row, or ``update`` some fields of one."""
+SEALED = "sealed"
 
-    def __init__(self) -> None:
+
+def seal(view: LogView, fields: dict[str, Any], cipher: Any) -> dict[str, Any]:
+    """``fields`` with the view's sealed ones encrypted together into one ``sealed`` field."""
+    personal = {k: jsonable(fields[k]) for k in view.sealed if k in fields}
+    if not personal or cipher is None:
+        return fields
+    secret = cipher.encrypt(json.dumps(personal).encode())
+    kept = {k: v for k, v in fields.items() if k not in personal}
+    return {**kept, SEALED: base64.b64encode(secret).decode()}
+
+
+def unseal(data: Row, cipher: Any) -> Row:
+    """A stored row's data with its sealed fields decrypted back in place."""
+    secret = data.pop(SEALED, None)
+    if secret is not None:
+        data.update(json.loads(cipher.decrypt(base64.b64decode(secret))))
+    return data
+
+
+class Rows:
+    """What fold handlers write: ``put`` a whole row, or ``update`` some fields of one.
+
+    ``app`` is the service's application, for a handler whose row is a record as it stood
+    at the event (``app.repository.get(id, version=...)``).
+    """
+
+    def __init__(self, app: Any = None) -> None:
+        self.app = app
         self.ops: list[tuple[str, str, dict[str, Any]]] = []
 
     def put(self, row_id: object, **fields: Any) -> None:
@@ -159,7 +188,7 @@ class MemoryView:
     def __init__(self, app: Application, view: LogView) -> None:
         self.view = view
         self.rows: dict[str, Row] = {}
-        self.writer = Rows()
+        self.writer = Rows(app)
         # The follower hands each event to the handler with ``self.writer``; ops apply at once.
         self.follower = LogFollower(app, self.writer, view.handlers)
 
@@ -193,9 +222,10 @@ class MemoryView:
 class PostgresView:
     """The view's table in the service's database, read with indexed SQL."""
 
-    def __init__(self, pool: Any, view: LogView) -> None:
+    def __init__(self, pool: Any, view: LogView, cipher: Any = None) -> None:
         self.pool = pool
         self.view = view
+        self.cipher = cipher  # the store's, to open sealed fields
 
     async def select(self, where: Where = Where()) -> list[Row]:
         """Rows that satisfy ``where``, oldest first."""
@@ -204,4 +234,4 @@ class PostgresView:
             f"SELECT data FROM {self.view.table} WHERE {clause} ORDER BY {self.view.order}, id",
             *args,
         )
-        return [json.loads(r["data"]) for r in rows]
+        return [unseal(json.loads(r["data"]), self.cipher) for r in rows]

@@ -9,6 +9,8 @@ import asyncpg
 import pytest
 from fastapi.testclient import TestClient
 
+from services.disclosure.main import create_app as disclosure_app
+from services.disclosure.tests.api_helpers import BOROUGH, DO, OFFICER, ROUTINE
 from services.incidents.main import create_app
 from services.runtime.dbroles import as_migrator
 from services.runtime.positions import MIN_POSITION_HEADER, POSITION_HEADER
@@ -104,3 +106,32 @@ def test_a_restart_folds_nothing_before_its_stored_position(
     assert after in ids and before not in ids
     stored = sql(db, "SELECT position FROM ssp_view_position WHERE view = 'incidents.cases'")
     assert stored[0]["position"] >= int(position.split(":")[1])
+
+
+def test_the_disclosure_register_keeps_personal_fields_only_encrypted(
+    fresh_db: Callable[[str], str],
+) -> None:
+    db = fresh_db("views")
+    own = ServiceSettings.for_service(
+        "disclosure", db_name=db, relay_enabled=False, projections_enabled=False
+    )
+    with TestClient(disclosure_app(own)) as client:
+        answer = client.post("/requests", json=ROUTINE, headers=OFFICER)
+        assert answer.status_code == 201, answer.text
+        read = client.get(
+            "/register",
+            params={"borough": BOROUGH},
+            headers={**DO, MIN_POSITION_HEADER: answer.headers[POSITION_HEADER]},
+        )
+    # The register shows the request as written...
+    [entry] = read.json()
+    assert (entry["purpose"], entry["requesting_officer"]) == (
+        ROUTINE["purpose"],
+        ROUTINE["requesting_officer"],
+    )
+    # ...from a table that holds its free text and names only as ciphertext.
+    [row] = sql(
+        db, "SELECT data::text AS text, data ? 'sealed' AS sealed FROM view_disclosure_register"
+    )
+    assert row["sealed"]
+    assert ROUTINE["purpose"] not in row["text"] and "A. Officer" not in row["text"]

@@ -27,7 +27,7 @@ def application(request: Request) -> DisclosureApplication:
 
 
 def register(request: Request) -> Register:
-    """The register read model (it catches up with the store on each read)."""
+    """The register read model (a table kept by the view runner)."""
     return context_of(request.app, DisclosureContext).register
 
 

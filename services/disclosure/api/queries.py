@@ -91,7 +91,7 @@ def get_history(
 
 
 @router.get("/queue", response_model=list[QueueItem])
-def get_queue(
+async def get_queue(
     borough: Key,
     principal: Annotated[Principal, allow("read_queue")],
     reg: Reg,
@@ -100,11 +100,11 @@ def get_queue(
 ) -> list[QueueItem]:
     """Open requests of the borough: urgent first, with deadlines and blockers."""
     require_borough(principal, borough)
-    return work_queue(reg.of_borough(borough), at or now)
+    return work_queue(await reg.of_borough(borough), at or now)
 
 
 @router.get("/queue/overdue-confirmations", response_model=list[QueueItem])
-def get_overdue_confirmations(
+async def get_overdue_confirmations(
     borough: Key,
     principal: Annotated[Principal, allow("read_queue")],
     reg: Reg,
@@ -113,7 +113,7 @@ def get_overdue_confirmations(
 ) -> list[QueueItem]:
     """Urgent requests of the borough whose written confirmation is overdue."""
     require_borough(principal, borough)
-    return overdue_confirmations(reg.of_borough(borough), at or now)
+    return overdue_confirmations(await reg.of_borough(borough), at or now)
 
 
 class RegisterFilter(BaseModel):
@@ -144,29 +144,31 @@ class RegisterFilter(BaseModel):
         ]
 
 
-def _filtered(principal: Principal, reg: Register, filters: RegisterFilter) -> list[RegisterEntry]:
+async def _filtered(
+    principal: Principal, reg: Register, filters: RegisterFilter
+) -> list[RegisterEntry]:
     forbid_outside_scope(principal, borough=filters.borough)
-    return filters.select(reg.of_borough(filters.borough))
+    return filters.select(await reg.of_borough(filters.borough))
 
 
 @router.get("/register", response_model=list[RegisterEntry])
-def get_register(
+async def get_register(
     filters: Annotated[RegisterFilter, Query()],
     principal: Annotated[Principal, allow("read_register")],
     reg: Reg,
 ) -> list[RegisterEntry]:
     """The register of the borough: every request and planning exchange, oldest first."""
-    return _filtered(principal, reg, filters)
+    return await _filtered(principal, reg, filters)
 
 
 @router.get("/register.csv", response_class=Response)
-def export_register(
+async def export_register(
     filters: Annotated[RegisterFilter, Query()],
     principal: Annotated[Principal, allow("export_register")],
     reg: Reg,
 ) -> Response:
     """The register as CSV with the data sharing log's fields."""
-    body = register_csv(_filtered(principal, reg, filters))
+    body = register_csv(await _filtered(principal, reg, filters))
     # A header carries latin-1 only: the borough as given could break the answer.
     name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"
     return Response(

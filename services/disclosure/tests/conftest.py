@@ -1,5 +1,6 @@
 """Starting states of the disclosure stories, built on the in-memory application."""
 
+import asyncio
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,9 +13,11 @@ from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.main import create_app
+from services.disclosure.views.register import REGISTER, Register, RegisterEntry
 from services.runtime.clock import FixedClock, london
 from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
+from services.runtime.views_pg import MemoryView
 
 # A fixed, London-built clock: commands in these stories are handled at NOW.
 NOW = london(2026, 11, 23, 9)
@@ -145,3 +148,8 @@ def given_released_request(app: DisclosureApplication, given_part_disclosure: UU
 @pytest.fixture
 def given_urgent_request(app: DisclosureApplication) -> UUID:
     return submit(app, urgent_form())
+
+
+def register_of(app: DisclosureApplication, borough: str) -> list[RegisterEntry]:
+    """The borough's register over ``app``'s in-memory store, as the service reads it."""
+    return asyncio.run(Register(MemoryView(app, REGISTER)).of_borough(borough))

@@ -5,8 +5,7 @@ from datetime import UTC, date, timedelta
 import pytest
 
 from services.disclosure.application import DisclosureApplication
-from services.disclosure.tests.conftest import NOW, OFFICER
-from services.disclosure.views.register import Register
+from services.disclosure.tests.conftest import NOW, OFFICER, register_of
 from services.runtime.clock import london
 from services.runtime.domain import RuleViolation
 
@@ -26,7 +25,7 @@ def test_an_exchange_is_logged_and_appears_in_the_register(app: DisclosureApplic
     exchange_id = app.log_exchange(dict(EXCHANGE), NOW, OFFICER)
 
     # Then the register holds it as its own kind of record: who, with whom, topic, date
-    [entry] = Register(app).of_borough("waltham-forest")
+    [entry] = register_of(app, "waltham-forest")
     assert (entry.kind, entry.id, entry.status) == ("planning_exchange", exchange_id, "logged")
     assert (entry.recorded_by, entry.recipient, entry.topic, entry.exchanged_on) == (
         "officer-1",
@@ -42,7 +41,7 @@ def test_an_exchange_based_on_personal_knowledge_is_logged_not_refused(
     # "An exchange of information for the purpose of planning or problem solving, based on
     # personal knowledge, is to be encouraged." (Appendix 2)
     exchange_id = app.log_exchange({**EXCHANGE, "personal_data": True}, NOW, OFFICER)
-    [entry] = Register(app).of_borough("waltham-forest")
+    [entry] = register_of(app, "waltham-forest")
     assert (entry.id, entry.personal_knowledge) == (exchange_id, True)
 
 

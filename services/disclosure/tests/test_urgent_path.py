@@ -14,11 +14,11 @@ from services.disclosure.tests.conftest import (
     NOW,
     OFFICER,
     RELEASE,
+    register_of,
     routine_form,
     submit,
 )
 from services.disclosure.views.queue import overdue_confirmations, work_queue
-from services.disclosure.views.register import Register
 from services.runtime.domain import RuleViolation, StateConflict
 
 WRITTEN = {
@@ -98,7 +98,7 @@ def test_the_queue_puts_urgent_first_and_shows_a_breached_deadline(
     # Given a routine request from last week and an urgent one this morning
     routine = submit(app, routine_form(), NOW - timedelta(days=7))
     urgent = submit(app, routine_form(urgency="urgent", urgent_reason="pupil_at_risk"))
-    entries = Register(app).of_borough("waltham-forest")
+    entries = register_of(app, "waltham-forest")
 
     # When the queue is read within the deadline, then after it
     early = work_queue(entries, NOW + timedelta(hours=1))
@@ -122,21 +122,16 @@ def test_overdue_written_confirmations_are_listed(
 ) -> None:
     # Given an urgent request in writing already and one still owed
     submit(app, routine_form(urgency="urgent", urgent_reason="pupil_absent"))
-    register = Register(app)
 
     # Then only the one owed is overdue, and only after 24 hours
     assert (
-        overdue_confirmations(register.of_borough("waltham-forest"), NOW + timedelta(hours=23))
-        == []
+        overdue_confirmations(register_of(app, "waltham-forest"), NOW + timedelta(hours=23)) == []
     )
-    overdue = overdue_confirmations(
-        register.of_borough("waltham-forest"), NOW + timedelta(hours=25)
-    )
+    overdue = overdue_confirmations(register_of(app, "waltham-forest"), NOW + timedelta(hours=25))
     assert [i.id for i in overdue] == [given_urgent_request]
     assert overdue[0].confirmation_overdue
     # And it drops off once confirmed
     app.confirm_in_writing(given_urgent_request, dict(WRITTEN), NOW + timedelta(hours=26), OFFICER)
     assert (
-        overdue_confirmations(register.of_borough("waltham-forest"), NOW + timedelta(hours=27))
-        == []
+        overdue_confirmations(register_of(app, "waltham-forest"), NOW + timedelta(hours=27)) == []
     )

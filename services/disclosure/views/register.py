@@ -1,20 +1,21 @@
-"""The register of disclosures: a read model kept in the process, fed by the event store.
+"""The register of disclosures: a table folded from the service's own notification log.
 
-It follows the service's own notification log (the same log the outbox relay reads), so
-every replica sees every request, and a restart rebuilds it from the store. Rows hold
-personal details and are served only through the register's authorised endpoints.
+The runtime's view runner keeps ``view_disclosure_register`` (one row per request or planning
+exchange, as the record stood after its latest event) at a tracked position, so any instance
+answers from indexed SQL. The fields that may name people (``SEALED``) are stored only
+encrypted with the store's key and opened for the register's authorised endpoints.
 """
 
 from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, Field
 
-from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.runtime.dispatch import Handlers, event_classes
-from services.runtime.follower import Fold, LogFollower
+from services.runtime.views_pg import LogView, MemoryView, PostgresView, Rows, ViewFold, Where
 
 RecordKind = Literal["s115_request", "planning_exchange"]
 
@@ -130,36 +131,60 @@ def entry_of_exchange(x: InformationExchange) -> RegisterEntry:
     )
 
 
-class Register:
-    """Every record of the service, by id, caught up with the event store on each read."""
+# Free text and names of people: encrypted in the table (the contracts leave them out too).
+SEALED = frozenset(
+    {
+        "requesting_officer", "purpose", "necessity", "reasoning", "withheld_reason",
+        "information_shared", "recipient", "topic",
+    }
+)  # fmt: skip
 
-    def __init__(self, app: DisclosureApplication, batch: int = 500) -> None:
-        self.app = app
-        self.entries: dict[UUID, RegisterEntry] = {}
-        self.touched: set[UUID] = set()
-        self.follower = LogFollower(app, self, FOLDS, batch)
+FOLDS: Handlers[ViewFold] = Handlers()
 
-    def catch_up(self) -> None:
-        """Re-read the records whose events arrived since the last read."""
-        with self.follower.lock:
-            self.follower.catch_up()
-            for record_id in self.touched:
-                record: object = self.app.repository.get(record_id)
-                if isinstance(record, DisclosureRequest):
-                    self.entries[record_id] = entry_of_request(record)
-                elif isinstance(record, InformationExchange):
-                    self.entries[record_id] = entry_of_exchange(record)
-            self.touched.clear()
-
-    def of_borough(self, borough: str) -> list[RegisterEntry]:
-        """The borough's records, oldest first."""
-        self.catch_up()
-        rows = [e for e in self.entries.values() if e.borough == borough]
-        return sorted(rows, key=lambda e: (e.recorded_at, str(e.id)))
-
-
-# A row is the record as it stands, so any event of a record re-reads it once per catch-up.
-FOLDS: Handlers[Fold] = Handlers()
-FOLDS.on(*event_classes(DisclosureRequest), *event_classes(InformationExchange))(
-    lambda register, e: register.touched.add(UUID(str(e.originator_id)))
+REGISTER = LogView(
+    name="disclosure.register",
+    table="view_disclosure_register",
+    columns=(("borough", "text NOT NULL"), ("recorded_at", "timestamptz NOT NULL")),
+    indexes=(("borough", "recorded_at"),),
+    handlers=FOLDS,
+    order="recorded_at",
+    sealed=SEALED,
 )
+
+
+def stored_event_classes(*aggregates: type) -> set[type]:
+    """Every event class the aggregates' events may be stored as: a step's event keeps the
+    class of the mixin that declares it (``DecisionSteps.Decided``), not the aggregate's."""
+    return {
+        c
+        for aggregate in aggregates
+        for k in aggregate.__mro__
+        if isinstance(k, type) and issubclass(k, Aggregate) and k is not Aggregate
+        for c in event_classes(k)
+    }
+
+
+# A row is the record as it stood after the event (read at the event's version).
+@FOLDS.on(*stored_event_classes(DisclosureRequest, InformationExchange))
+def _record(rows: Rows, e: object) -> None:
+    record_id = getattr(e, "originator_id")  # noqa: B009 - on every stored event
+    record = rows.app.repository.get(record_id, version=getattr(e, "originator_version"))  # noqa: B009
+    if isinstance(record, DisclosureRequest):
+        entry = entry_of_request(record)
+    elif isinstance(record, InformationExchange):
+        entry = entry_of_exchange(record)
+    else:
+        return
+    rows.put(record_id, **entry.model_dump())
+
+
+class Register:
+    """The register's rows as entries (read by the queue, the register and its export)."""
+
+    def __init__(self, view: PostgresView | MemoryView) -> None:
+        self.view = view
+
+    async def of_borough(self, borough: str) -> list[RegisterEntry]:
+        """The borough's records, oldest first."""
+        rows = await self.view.select(Where(equal={"borough": borough}))
+        return [RegisterEntry.model_validate(r) for r in rows]
