@@ -9,7 +9,7 @@ import pytest
 from ssp_contracts import CloudEvent
 from ssp_contracts.schemas import schema_path
 
-from services.runtime.testing import bearer, read_all, wait_for
+from services.runtime.testing import PositionedClient, bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -55,30 +55,30 @@ def ok(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def run_routine(url: str) -> str:
-    request_id = ok(httpx.post(f"{url}/requests", json=ROUTINE, headers=OFFICER))["id"]
-    content_hash = ok(httpx.get(f"{url}/requests/{request_id}", headers=HEAD))["content_hash"]
+def run_routine(api: PositionedClient) -> str:
+    request_id = ok(api.post("/requests", json=ROUTINE, headers=OFFICER))["id"]
+    content_hash = ok(api.get(f"/requests/{request_id}", headers=HEAD))["content_hash"]
     ok(
-        httpx.post(
-            f"{url}/requests/{request_id}/countersignature",
+        api.post(
+            f"/requests/{request_id}/countersignature",
             json={"content_hash": content_hash},
             headers=HEAD,
         )
     )
     decision = {"outcome": "disclose_full", "reasoning": "Necessary for the investigation"}
-    ok(httpx.post(f"{url}/requests/{request_id}/decision", json=decision, headers=DO))
+    ok(api.post(f"/requests/{request_id}/decision", json=decision, headers=DO))
     release = {**RELEASE, "categories_shared": ["attendance"]}
-    ok(httpx.post(f"{url}/requests/{request_id}/release", json=release, headers=DO))
-    ok(httpx.post(f"{url}/requests/{request_id}/closure", json={}, headers=DO))
+    ok(api.post(f"/requests/{request_id}/release", json=release, headers=DO))
+    ok(api.post(f"/requests/{request_id}/closure", json={}, headers=DO))
     return str(request_id)
 
 
-def run_urgent(url: str) -> str:
-    request_id = ok(httpx.post(f"{url}/requests", json=URGENT, headers=OFFICER))["id"]
+def run_urgent(api: PositionedClient) -> str:
+    request_id = ok(api.post("/requests", json=URGENT, headers=OFFICER))["id"]
     decision = {"outcome": "disclose_full", "reasoning": "Pupil at risk while missing"}
-    ok(httpx.post(f"{url}/requests/{request_id}/decision", json=decision, headers=DO))
+    ok(api.post(f"/requests/{request_id}/decision", json=decision, headers=DO))
     release = {**RELEASE, "categories_shared": ["contact_details"], "means": "telephone"}
-    ok(httpx.post(f"{url}/requests/{request_id}/release", json=release, headers=DO))
+    ok(api.post(f"/requests/{request_id}/release", json=release, headers=DO))
     return str(request_id)
 
 
@@ -87,10 +87,11 @@ def test_a_routine_and_an_urgent_request_on_the_real_stack(services: Any, fresh_
     disclosure = services("disclosure", SSP_DISCLOSURE_DB_NAME=fresh_db("disclosure"))
 
     # When a routine request runs to closure and an urgent one to release
-    routine, urgent = run_routine(disclosure.url), run_urgent(disclosure.url)
+    api = PositionedClient(disclosure.url)  # its queries wait for its own commands
+    routine, urgent = run_routine(api), run_urgent(api)
 
     # Then the queue shows the urgent request still owing its written confirmation
-    queue = httpx.get(f"{disclosure.url}/queue", params={"borough": BOROUGH}, headers=DO)
+    queue = api.get("/queue", params={"borough": BOROUGH}, headers=DO)
     [item] = ok_list(queue)
     assert (item["id"], item["next_step"]) == (urgent, "close")
     assert "written confirmation of the urgent request" in item["blockers"]
