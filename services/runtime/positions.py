@@ -100,12 +100,16 @@ async def wait_for_views(request: Request, wanted: int) -> None:
         if time.monotonic() >= deadline:
             break
         await asyncio.sleep(POLL_SECONDS)
-    detail = {
-        "rule": "view-behind",
-        "message": f"the views have not reached position {wanted} within {WAIT_SECONDS:g}s",
-        "field": f"header.{MIN_POSITION_HEADER}",
-    }
-    raise HTTPException(503, detail=detail, headers={"Retry-After": "1"})
+    raise view_behind(
+        f"the views have not reached position {wanted} within {WAIT_SECONDS:g}s",
+        f"header.{MIN_POSITION_HEADER}",
+    )
+
+
+def view_behind(message: str, field: str | None = None) -> HTTPException:
+    """503 ``view-behind`` with ``Retry-After``: the views lag the log more than the wait."""
+    detail = {"rule": "view-behind", "message": message, "field": field}
+    return HTTPException(503, detail=detail, headers={"Retry-After": "1"})
 
 
 async def min_position(

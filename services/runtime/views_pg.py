@@ -209,14 +209,18 @@ class MemoryView:
             if name in self.view.column_names():
                 stored[name] = value
             stored["data"][name] = jsonable(value)
-        stored["_order"] = stored.get(self.view.order)
+        stored["_order"] = row_id if self.view.order == "id" else stored.get(self.view.order)
 
-    async def select(self, where: Where = Where()) -> list[Row]:
-        """Rows that satisfy ``where``, oldest first."""
+    def matching(self, where: Where = Where()) -> list[Row]:
+        """Rows that satisfy ``where``, oldest first (synchronous, for the application)."""
         with self.follower.lock:
             self._catch_up()
             found = [(r["_order"], i, r) for i, r in self.rows.items() if where.matches(r)]
         return [dict(r["data"]) for _, _, r in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    async def select(self, where: Where = Where()) -> list[Row]:
+        """Rows that satisfy ``where``, oldest first."""
+        return self.matching(where)
 
 
 class PostgresView:

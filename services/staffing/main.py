@@ -10,6 +10,7 @@ from services.staffing.api.context import StaffingContext
 from services.staffing.application import StaffingApplication
 from services.staffing.permissions import PERMISSIONS
 from services.staffing.translation import translator
+from services.staffing.views.index import INDEX
 
 SPEC = ServiceSpec(
     title="SSP staffing",
@@ -28,6 +29,7 @@ SPEC = ServiceSpec(
     ],
     application_class=StaffingApplication,
     translator=translator,
+    views=[INDEX],
     context=lambda ctx: StaffingContext(ctx.application, ctx.clock),
 )
 

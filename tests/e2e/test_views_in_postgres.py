@@ -15,7 +15,10 @@ from services.incidents.main import create_app
 from services.runtime.dbroles import as_migrator
 from services.runtime.positions import MIN_POSITION_HEADER, POSITION_HEADER
 from services.runtime.settings import ServiceSettings
+from services.runtime.testing import bearer
 from services.runtime.tests.test_positions import AUDITOR, INCIDENT, STAFF
+from services.staffing.main import create_app as staffing_app
+from tests.e2e.test_idempotency import school
 
 pytestmark = pytest.mark.stack
 
@@ -135,3 +138,21 @@ def test_the_disclosure_register_keeps_personal_fields_only_encrypted(
     )
     assert row["sealed"]
     assert ROUTINE["purpose"] not in row["text"] and "A. Officer" not in row["text"]
+
+
+def test_staffing_reads_its_index_at_the_head_of_its_log(fresh_db: Callable[[str], str]) -> None:
+    db = fresh_db("views")
+    own = ServiceSettings.for_service(
+        "staffing", db_name=db, relay_enabled=False, projections_enabled=False
+    )
+    sgt = bearer("borough_supervisor", "sgt-views", borough="Hackney")
+    with ExitStack() as stack:
+        one, two = (stack.enter_context(TestClient(staffing_app(own))) for _ in range(2))
+        for n, client in enumerate((one, two, one)):
+            body = {**school(f"S-VIEW-{n}"), "name": "View school"}
+            assert client.post("/schools", json=body, headers=sgt).status_code == 201
+        # Commands and listings read the index once it has every event stored before them,
+        # so the other instance lists all three without being sent a position.
+        listed = two.get("/schools", params={"borough": "Hackney"}, headers=sgt)
+        assert [s["school_id"] for s in listed.json()] == ["S-VIEW-0", "S-VIEW-1", "S-VIEW-2"]
+        assert one.post("/schools", json=school("S-VIEW-1"), headers=sgt).status_code == 409

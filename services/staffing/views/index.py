@@ -1,14 +1,14 @@
-"""Lookups over the notification log, caught up before every query (any replica sees all)."""
+"""Which records exist, by school, officer, borough and term: a table folded from the log.
 
-from collections import defaultdict
-from datetime import date
+The runtime's view runner keeps ``view_staffing_index`` at a tracked position; commands and
+listings read it through ``CurrentRows`` (at the log's head), then load the records they list.
+Rows hold ids, boroughs, terms and dates only.
+"""
+
 from typing import Any
-from uuid import UUID
-
-from eventsourcing.application import Application
 
 from services.runtime.dispatch import Handlers
-from services.runtime.follower import Fold, LogFollower
+from services.runtime.views_pg import LogView, Rows, ViewFold
 from services.staffing.domain.absence import Absence
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.deployment import Deployment
@@ -16,63 +16,58 @@ from services.staffing.domain.officer import Officer
 from services.staffing.domain.roster import Roster
 from services.staffing.domain.school import School
 
-BATCH = 1000
+FOLDS: Handlers[ViewFold] = Handlers()
 
-
-class StaffingIndex:
-    """Which records exist, by school, officer, borough and term."""
-
-    def __init__(self, app: Application) -> None:
-        self.app = app
-        self.schools: dict[str, str] = {}  # school id -> borough
-        self.officers: dict[str, str] = {}  # officer id -> borough
-        self.deployments: dict[UUID, tuple[str, list[str]]] = {}  # -> officer, schools
-        self.terms: dict[str, dict[str, tuple[date, date]]] = defaultdict(dict)
-        self.rosters: dict[str, dict[str, UUID]] = defaultdict(dict)  # officer -> term -> id
-        self.absences: dict[UUID, tuple[str, list[str]]] = {}  # -> officer, schools
-        self.follower = LogFollower(app, self, FOLDS, BATCH)
-
-    def catch_up(self) -> None:
-        """Apply every notification recorded since the last call."""
-        self.follower.catch_up()
-
-    def term_of(self, borough: str, day: date) -> str | None:
-        """The term of ``borough``'s calendar that contains ``day``."""
-        for term, (starts_on, ends_on) in self.terms[borough].items():
-            if starts_on <= day <= ends_on:
-                return term
-        return None
-
-
-FOLDS: Handlers[Fold] = Handlers()
+# ``key`` is what a lookup goes by: a school's or officer's id, or a borough for calendars.
+INDEX = LogView(
+    name="staffing.index",
+    table="view_staffing_index",
+    columns=(("kind", "text NOT NULL"), ("key", "text"), ("borough", "text")),
+    indexes=(("kind", "key"), ("kind", "borough")),
+    handlers=FOLDS,
+    order="id",
+)
 
 
 @FOLDS.on(School.Registered)
-def _school(index: StaffingIndex, e: School.Registered) -> None:
-    index.schools[e.school_id] = e.borough
+def _school(rows: Rows, e: School.Registered) -> None:
+    rows.put(f"school:{e.school_id}", kind="school", key=e.school_id, borough=e.borough)
 
 
 @FOLDS.on(Officer.Registered)
-def _officer(index: StaffingIndex, e: Officer.Registered) -> None:
-    index.officers[e.officer_id] = e.borough
+def _officer(rows: Rows, e: Officer.Registered) -> None:
+    rows.put(f"officer:{e.officer_id}", kind="officer", key=e.officer_id, borough=e.borough)
 
 
 @FOLDS.on(Deployment.Deployed)
-def _deployment(index: StaffingIndex, e: Deployment.Deployed) -> None:
-    index.deployments[e.originator_id] = (e.officer_id, list(e.school_ids))
+def _deployment(rows: Rows, e: Deployment.Deployed) -> None:
+    record = str(e.originator_id)
+    rows.put(f"deployment:{record}", kind="deployment", key=e.officer_id, record=record)
+    for school in e.school_ids:
+        rows.put(
+            f"deployment:{record}:{school}", kind="deployment-school", key=school, record=record
+        )
 
 
 @FOLDS.on(TermCalendar.Published, TermCalendar.Revised)
-def _calendar(index: StaffingIndex, e: Any) -> None:
-    calendar: TermCalendar = index.app.repository.get(e.originator_id)
-    index.terms[calendar.borough][calendar.term] = (calendar.starts_on, calendar.ends_on)
+def _calendar(rows: Rows, e: Any) -> None:
+    calendar: TermCalendar = rows.app.repository.get(e.originator_id, version=e.originator_version)
+    rows.put(
+        f"calendar:{calendar.borough}:{calendar.term}", kind="calendar", key=calendar.borough,
+        term=calendar.term, starts_on=calendar.starts_on, ends_on=calendar.ends_on,
+    )  # fmt: skip
 
 
 @FOLDS.on(Roster.Generated)
-def _roster(index: StaffingIndex, e: Roster.Generated) -> None:
-    index.rosters[e.officer_id][e.term] = e.originator_id
+def _roster(rows: Rows, e: Roster.Generated) -> None:
+    rows.put(
+        f"roster:{e.originator_id}", kind="roster", key=e.officer_id, term=e.term,
+        record=str(e.originator_id),
+    )  # fmt: skip
 
 
 @FOLDS.on(Absence.Notified)
-def _absence(index: StaffingIndex, e: Absence.Notified) -> None:
-    index.absences[e.originator_id] = (e.officer_id, list(e.school_ids))
+def _absence(rows: Rows, e: Absence.Notified) -> None:
+    record = str(e.originator_id)
+    for school in e.school_ids:
+        rows.put(f"absence:{record}:{school}", kind="absence-school", key=school, record=record)

@@ -1,13 +1,19 @@
-"""Read side of the staffing application: records by natural key and the listings."""
+"""Read side of the staffing application: records by natural key and the listings.
+
+Which records to load comes from the index view (``views/index.py``), read at the log's head.
+"""
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from functools import cached_property
 from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from services.runtime.domain import ServiceApplication, StateConflict
+from services.runtime.view_reads import CurrentRows
+from services.runtime.views_pg import Where
 from services.staffing.domain.absence import Absence
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.common import add_months
@@ -16,7 +22,7 @@ from services.staffing.domain.officer import Officer
 from services.staffing.domain.roster import Roster
 from services.staffing.domain.school import School
 from services.staffing.settings import StaffingConfig
-from services.staffing.views.index import StaffingIndex
+from services.staffing.views.index import INDEX
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -29,7 +35,17 @@ class StaffingQueries(ServiceApplication):
     ) -> None:
         super().__init__(env)
         self.config = config or StaffingConfig()
-        self.index = StaffingIndex(self)
+
+    @cached_property
+    def index(self) -> CurrentRows:
+        """The index view (made on first use, once the store is open)."""
+        return CurrentRows(self, INDEX)
+
+    def _ids(self, kind: str, key: str | None = None, borough: str | None = None) -> list[str]:
+        """Record ids of ``kind`` in the index, by ``key`` and ``borough`` where given."""
+        equal = {"kind": kind} | ({"key": key} if key is not None else {})
+        equal |= {"borough": borough} if borough is not None else {}
+        return [r.get("record") or r["key"] for r in self.index.select(Where(equal=equal))]
 
     def check_new(self, aggregate_id: UUID, field: str, what: str) -> None:
         """409 if a record with this natural key already exists."""
@@ -64,15 +80,12 @@ class StaffingQueries(ServiceApplication):
 
     def schools(self, borough: str | None = None) -> list[School]:
         """Schools in the programme, in one borough or all."""
-        self.index.catch_up()
-        ids = sorted(s for s, b in self.index.schools.items() if borough in (None, b))
-        return [self.get_school(s) for s in ids]
+        return [self.get_school(s) for s in sorted(self._ids("school", borough=borough))]
 
     def deployments_of(self, officer_id: str) -> list[Deployment]:
         """Every deployment of an officer, oldest first."""
-        self.index.catch_up()
-        ids = [d for d, (o, _) in self.index.deployments.items() if o == officer_id]
-        return sorted((self.get_deployment(d) for d in ids), key=lambda d: d.start_date)
+        ids = self._ids("deployment", officer_id)
+        return sorted((self.get_deployment(UUID(d)) for d in ids), key=lambda d: d.start_date)
 
     def served_before(
         self, officer_id: str, school_ids: list[str], start: date, other_than: UUID | None = None
@@ -90,16 +103,13 @@ class StaffingQueries(ServiceApplication):
 
     def deployments_at(self, school_id: str, on: date) -> list[Deployment]:
         """Deployments that serve a school on ``on``."""
-        self.index.catch_up()
-        ids = [d for d, (_, schools) in self.index.deployments.items() if school_id in schools]
-        found = (self.get_deployment(d) for d in ids)
+        found = (self.get_deployment(UUID(d)) for d in self._ids("deployment-school", school_id))
         return sorted((d for d in found if d.in_force_on(on)), key=lambda d: d.officer_id)
 
     def tenures_ending(self, on: date, within_months: int, borough: str | None) -> list[Deployment]:
         """Deployments in force whose tenure ends within ``within_months`` of ``on``."""
-        self.index.catch_up()
         horizon = add_months(on, within_months)
-        found = [self.get_deployment(d) for d in self.index.deployments]
+        found = [self.get_deployment(UUID(d)) for d in self._ids("deployment")]
         return sorted(
             (
                 d
@@ -117,19 +127,19 @@ class StaffingQueries(ServiceApplication):
 
     def rosters_of(self, officer_id: str) -> list[Roster]:
         """Every roster of an officer, by term."""
-        self.index.catch_up()
-        ids = self.index.rosters.get(officer_id, {})
+        rows = self.index.select(Where(equal={"kind": "roster", "key": officer_id}))
+        ids = {r["term"]: UUID(r["record"]) for r in rows}
         return [self.load(Roster, ids[t], f"roster {t}") for t in sorted(ids)]
 
     def absences_at(self, school_id: str, since: date | None) -> list[Absence]:
         """Absences notified to a school, ending on or after ``since``."""
-        self.index.catch_up()
-        ids = [a for a, (_, schools) in self.index.absences.items() if school_id in schools]
-        found = [self.get_absence(a) for a in ids]
+        found = [self.get_absence(UUID(a)) for a in self._ids("absence-school", school_id)]
         kept = [a for a in found if since is None or a.ends_on >= since]
         return sorted(kept, key=lambda a: a.starts_on)
 
     def term_of(self, borough: str, day: date) -> str | None:
         """The term of ``borough``'s calendar that contains ``day``, if any."""
-        self.index.catch_up()
-        return self.index.term_of(borough, day)
+        for r in self.index.select(Where(equal={"kind": "calendar", "key": borough})):
+            if date.fromisoformat(r["starts_on"]) <= day <= date.fromisoformat(r["ends_on"]):
+                return str(r["term"])
+        return None
