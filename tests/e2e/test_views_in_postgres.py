@@ -155,4 +155,5 @@ def test_staffing_reads_its_index_at_the_head_of_its_log(fresh_db: Callable[[str
         # so the other instance lists all three without being sent a position.
         listed = two.get("/schools", params={"borough": "Hackney"}, headers=sgt)
         assert [s["school_id"] for s in listed.json()] == ["S-VIEW-0", "S-VIEW-1", "S-VIEW-2"]
-        assert one.post("/schools", json=school("S-VIEW-1"), headers=sgt).status_code == 409
+        again = one.post("/schools", json=school("S-VIEW-1"), headers=sgt)
+        assert (again.status_code, again.json()["detail"]["rule"]) == (409, "school-unique")
