@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -12,6 +13,11 @@ from fastapi.testclient import TestClient
 from services.disclosure.main import create_app as disclosure_app
 from services.disclosure.tests.api_helpers import BOROUGH, DO, OFFICER, ROUTINE
 from services.incidents.main import create_app
+from services.incidents.tests.conftest import OFFICER as OFFICER_ID
+from services.incidents.tests.conftest import SCHOOL
+from services.incidents.tests.stories import search_body
+from services.incidents.views.deployments import DDL as DEPLOYMENTS_DDL
+from services.runtime.clock import SystemClock, london_day
 from services.runtime.dbroles import as_migrator
 from services.runtime.positions import MIN_POSITION_HEADER, POSITION_HEADER
 from services.runtime.settings import ServiceSettings
@@ -58,6 +64,8 @@ def sql(db: str, statement: str, *args: Any) -> Any:
     async def run() -> Any:
         conn = await asyncpg.connect(as_migrator(settings(db)).pg_dsn)
         try:
+            if not args and ";" in statement:
+                return await conn.execute(statement)  # a script of several statements
             return await conn.fetch(statement, *args)
         finally:
             await conn.close()
@@ -157,3 +165,27 @@ def test_staffing_reads_its_index_at_the_head_of_its_log(fresh_db: Callable[[str
         assert [s["school_id"] for s in listed.json()] == ["S-VIEW-0", "S-VIEW-1", "S-VIEW-2"]
         again = one.post("/schools", json=school("S-VIEW-1"), headers=sgt)
         assert (again.status_code, again.json()["detail"]["rule"]) == (409, "school-unique")
+
+
+def test_a_searchs_exact_place_is_kept_only_encrypted(fresh_db: Callable[[str], str]) -> None:
+    db = fresh_db("views")
+    # The officer's deployment, as the deployments projection would have stored it.
+    today = london_day(SystemClock().now())
+    sql(db, DEPLOYMENTS_DDL)
+    sql(
+        db,
+        "INSERT INTO officer_deployments VALUES ('d-views', $1, 'Hackney', $2, $3, $4, NULL)",
+        OFFICER_ID,
+        [SCHOOL],
+        today - timedelta(days=30),
+        today + timedelta(days=300),
+    )
+    officer = bearer("school_officer", OFFICER_ID, school=SCHOOL)
+    with instances(db, 1) as (client,):
+        made = client.post("/searches", json=search_body(), headers=officer)
+        assert made.status_code == 201, made.text
+        wait = {MIN_POSITION_HEADER: made.headers[POSITION_HEADER]}
+        [listed] = client.get("/searches", headers={**AUDITOR, **wait}).json()
+    assert (listed["latitude"], listed["longitude"]) == (51.58731, -0.01942)
+    [row] = sql(db, "SELECT data::text AS text FROM view_incident_cases WHERE kind = 'search'")
+    assert "51.58731" not in row["text"] and '"sealed"' in row["text"]

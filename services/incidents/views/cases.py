@@ -2,7 +2,8 @@
 
 The runtime's view runner keeps ``view_incident_cases`` up to date in the service's database
 (in memory for the fast tests). Rows hold pseudonymous references, categories and times; the
-personal details of a search (who, why, what was found) stay in the encrypted store.
+personal details of a search (who, why, what was found) stay in the encrypted store, and its
+exact coordinates are kept only encrypted under the store's key.
 """
 
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
@@ -23,6 +24,8 @@ CASES = LogView(
     columns=(("kind", "text NOT NULL"), ("school_id", "text"), ("at", "timestamptz NOT NULL")),
     indexes=(("kind", "school_id", "at"), ("kind", "at")),
     handlers=FOLDS,
+    # Where exactly a pupil was searched: encrypted in the table, shown by the listing.
+    sealed=frozenset({"latitude", "longitude"}),
 )
 
 
