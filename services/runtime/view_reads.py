@@ -14,8 +14,13 @@ from typing import Any
 from eventsourcing.application import Application
 
 from services.runtime.eventstore import events_table
-from services.runtime.positions import POLL_SECONDS, WAIT_SECONDS, view_behind
+from services.runtime.positions import view_behind
 from services.runtime.views_pg import LogView, MemoryView, Row, Where, unseal
+
+# Longer than a query's wait for SSP-Min-Position: a command refused for a slow view is worse
+# than a slow command, and the runner is normally a few milliseconds behind.
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.005
 
 
 class CurrentRows:
