@@ -64,6 +64,11 @@ class ViewRunner:
             listener: Any = None  # a pooled connection, held while the runner listens
             try:
                 listener = await self.pool.acquire()
+                # The migration makes each view's row; one added since starts from 0.
+                await listener.executemany(
+                    "INSERT INTO ssp_view_position (view) VALUES ($1) ON CONFLICT DO NOTHING",
+                    [(v.name,) for v in self.views],
+                )
                 await listener.add_listener(self.channel, self._notified)
                 while True:
                     self.wake.clear()
