@@ -21,10 +21,8 @@ WRITERS = ("incidents", "disclosure", "staffing")
 
 def sources(databases: dict[str, str]) -> dict[str, str]:
     """``ce_source`` of each write service's store."""
-    return {
-        s: event_source(s, query(databases[s], "SELECT store_id::text FROM ssp_store_identity")[0][0])
-        for s in WRITERS
-    }
+    sql = "SELECT store_id::text FROM ssp_store_identity"
+    return {s: event_source(s, query(databases[s], sql)[0][0]) for s in WRITERS}
 
 
 def committed(databases: dict[str, str]) -> set[tuple[str, str]]:

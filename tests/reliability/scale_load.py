@@ -120,7 +120,9 @@ class SpreadRunner(Runner):
             url = urls[next(self.turns) % len(urls)] + path
             try:
                 async with self.limit:
-                    response = await self.client.request(step.method, url, json=body, headers=headers)
+                    response = await self.client.request(
+                        step.method, url, json=body, headers=headers
+                    )
             except httpx.TransportError as exc:
                 self.resent[type(exc).__name__] += 1
                 await asyncio.sleep(0.1 * attempt)
