@@ -56,13 +56,22 @@ class Replicas(Fleet):
         ports = itertools.count(self.first_port)
         for service in FOUR:
             self.instances[service] = [self._spawn(service, next(ports)) for _ in range(INSTANCES)]
-        for processes in self.instances.values():
-            for process in processes:
-                self._ready(process, timeout=240)
+        self.wait_ready()
 
     def urls(self) -> dict[str, str]:
         """The first instance's URL of each service (for the fleet's callers)."""
         return {s: p[0].url for s, p in self.instances.items()}
+
+    def replace(self, service: str, victim: ServiceProcess) -> None:
+        """Start a new instance on ``victim``'s port, as a Deployment replaces a lost pod."""
+        index = self.instances[service].index(victim)
+        self.instances[service][index] = self._spawn(service, victim.port)
+
+    def wait_ready(self) -> None:
+        """Return once every instance answers /readyz."""
+        for processes in self.instances.values():
+            for process in processes:
+                self._ready(process, timeout=240)
 
     def relay_leaders(self, service: str) -> list[ServiceProcess]:
         """The instances whose relay holds the store's lock, by their ``ssp_relay_leader``."""

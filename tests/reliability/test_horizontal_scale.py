@@ -1,4 +1,5 @@
-"""Issue 15, item 2: three instances of every service, one of each SIGKILLed under load.
+"""Issue 15, item 2: three instances of every service, one of each SIGKILLed under load and
+replaced (as a Deployment replaces a lost pod) while the load goes on.
 
 Three instances of each write service share its database (one relay leads, by the advisory
 lock); three reporting instances share one consumer group over the topics' three partitions.
@@ -55,6 +56,9 @@ async def play(fleet: Replicas, killed: dict[str, int]) -> SpreadRunner:
             victim = leaders[0] if leaders else fleet.instances[service][0]
             victim.kill(signal.SIGKILL)
             killed[service] = fleet.instances[service].index(victim)
+        await asyncio.sleep(2)  # the commands meanwhile go to the two left
+        for service in FOUR:
+            fleet.replace(service, fleet.instances[service][killed[service]])
 
     killer = asyncio.create_task(kill_one_of_each())
     try:
@@ -97,6 +101,8 @@ def test_three_instances_each_one_killed_lose_nothing_and_apply_each_command_onc
         refused = [r for r in runner.outcome.unexpected if r.rule != "idempotency-key-in-doubt"]
         assert refused == [], runner.outcome.summary()
         assert set(killed) == set(FOUR)
+        # The replacements join: a standby relay each, a member of reporting's group.
+        fleet.wait_ready()
         # A surviving instance's relay took the lead and published everything committed.
         for service in check.WRITERS:
             one_leads = lambda s=service: len(fleet.relay_leaders(s)) == 1  # noqa: E731
