@@ -15,13 +15,14 @@ import logging
 import signal
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from services.cli.demo import _deployments_known, plan
-from services.cli.workload.steps import Step, supervisor
+from services.cli.workload.steps import Phase, Step, supervisor
 from services.runtime.testing import wait_for
 from tests.reliability import scale_checks as check
 from tests.reliability.scale_load import FOUR, INSTANCES, Replicas, SpreadRunner
@@ -62,29 +63,52 @@ async def play(fleet: Replicas, killed: dict[str, int]) -> SpreadRunner:
 
     killer = asyncio.create_task(kill_one_of_each())
     try:
-        # The same command and key reaching every instance at once is applied once.
-        for n in range(3):
-            body = {
-                "school_id": f"S-SCALE-{uuid.uuid4().hex[:8]}", "name": f"Race {n}",
-                "borough": world.boroughs[0].slug, "phase": "primary", "pupil_count": 300,
-                "programme": "safer_schools_partnership",
-            }  # fmt: skip
-            step = Step("staffing", "POST", "/schools", supervisor(world.boroughs[0].slug), body)
-            answers = await runner.everywhere(step)
-            assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
-            assert len({a.content for a in answers}) == 1
+        await race(runner, [school_registration(world.boroughs[0].slug, n) for n in range(3)])
         for phase in setup:
             await runner.run(phase, runner.progress.add_task(phase.name))
         # (the kills land during the setup; the term's commands all come after them)
         await asyncio.wait_for(killer, timeout=60)
         survivor = fleet.instances["incidents"][(killed["incidents"] + 1) % INSTANCES]
         await _deployments_known(survivor.url, world, runner, runner.progress)
+        # Commands whose records get random ids: two instances applying one would make two.
+        await race(runner, [first_creation(term, "incidents", "/incidents")])
+        request = first_creation(term, "disclosure", "/requests")
+        # (about another pupil than the plan's own request)
+        body = {**(request.body or {}), "subject_ref": f"pupil-{uuid.uuid4().hex[:16]}"}
+        await race(runner, [replace(request, body=body)])
         for phase in term:
             await runner.run(phase, runner.progress.add_task(phase.name))
     finally:
         killer.cancel()
         await runner.close()
     return runner
+
+
+def school_registration(borough: str, n: int) -> Step:
+    """A new school in ``borough``."""
+    body = {
+        "school_id": f"S-SCALE-{uuid.uuid4().hex[:8]}", "name": f"Race {n}", "borough": borough,
+        "phase": "primary", "pupil_count": 300, "programme": "safer_schools_partnership",
+    }  # fmt: skip
+    return Step("staffing", "POST", "/schools", supervisor(borough), body)
+
+
+def first_creation(phases: list[Phase], service: str, path: str) -> Step:
+    """The plan's first command that creates a record at ``service`` ``path``."""
+    return next(
+        c.steps[0]
+        for p in phases
+        for c in p.chains
+        if (c.steps[0].service, c.steps[0].method, c.steps[0].path) == (service, "POST", path)
+    )
+
+
+async def race(runner: SpreadRunner, steps: list[Step]) -> None:
+    """Each command with one key reaches every instance at once: one answer, one record."""
+    for step in steps:
+        answers = await runner.everywhere(step)
+        assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+        assert len({a.content for a in answers}) == 1
 
 
 def test_three_instances_each_one_killed_lose_nothing_and_apply_each_command_once(
