@@ -50,7 +50,10 @@ class _ResumeFromStoredOffsets(ConsumerRebalanceListener):
         self.runner = runner
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        return None
+        # Another instance of the group owns them now and reports their lag; a last value
+        # kept here would hold ``max`` over the instances (and its alert) up for good.
+        for tp in revoked:
+            self.runner.metrics.lag.remove(self.runner.name, tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         consumer = self.runner.subscriber.consumer

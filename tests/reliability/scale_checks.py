@@ -1,8 +1,10 @@
 """What a run over many instances must show: the stores, Kafka and the read models agree."""
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from ssp_contracts.topics import EVENT_TOPICS
 
 from services.cli.faults.tally import Tally, query
@@ -93,6 +95,18 @@ def effects_missing(answers: list[Answer], events: list[dict[str, str]]) -> list
     """2xx commands with no event of theirs on Kafka."""
     seen = {e["ce_correlationid"] for e in events}
     return [f"{a.method} {a.service}{a.path} {a.status}" for a in answers if a.key not in seen]
+
+
+def lag_reported_twice(urls: list[str]) -> list[tuple[str, ...]]:
+    """Partitions whose consumer lag two instances export (one of them no longer owns it)."""
+    reporters: Counter[tuple[str, ...]] = Counter()
+    for url in urls:
+        for family in text_string_to_metric_families(httpx.get(f"{url}/metrics", timeout=5).text):
+            for sample in family.samples:
+                if sample.name == "ssp_consumer_lag":
+                    labels = sample.labels
+                    reporters[(labels["runner"], labels["topic"], labels["partition"])] += 1
+    return sorted(k for k, n in reporters.items() if n > 1)
 
 
 def reporting_caught_up(db: str) -> bool:
