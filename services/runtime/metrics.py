@@ -74,6 +74,13 @@ class RelayMetrics:
         """Mark ``state`` as current."""
         for name in RELAY_STATES:
             self.state.labels(self.relay, name).set(1 if name == state else 0)
+        if state == "standby":
+            # The leader (another instance) reports the store's lag and stall. A relay that
+            # lost the lead while alive would otherwise keep its last figures, and the alerts
+            # take the maximum over the instances.
+            self.lag.set(0)
+            self.stalled_at.set(0)
+            self.leader.set(0)
 
     def error(self, reason: str) -> None:
         """Count one failure; unknown reasons count as ``other`` to keep the label set small."""

@@ -50,9 +50,15 @@ class _ResumeFromStoredOffsets(ConsumerRebalanceListener):
         self.runner = runner
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        return None
+        # Another instance of the group may own them next and report their lag; a last value
+        # kept here would hold ``max`` over the instances (and its alert) up for good.
+        self.runner.forget_lag({(tp.topic, tp.partition) for tp in revoked})
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
+        # (a batch finishing during the rebalance may have reported the old assignment again)
+        self.runner.forget_lag(
+            self.runner.lag_reported - {(tp.topic, tp.partition) for tp in assigned}
+        )
         consumer = self.runner.subscriber.consumer
         if consumer is None:
             # FastStream sets the consumer before it subscribes (tests/reliability/
@@ -85,6 +91,7 @@ class ProjectionRunner:
         self.pool = pool
         self.metrics = metrics
         self.retry_seconds = retry_seconds
+        self.lag_reported: set[tuple[str, int]] = set()  # (topic, partition) in ``metrics.lag``
         self.topics = sorted({t for p in self.projections for t in p.topics})
         self.dead_letters = DeadLetters(broker, name, metrics)
         self.subscriber = broker.subscriber(
@@ -192,9 +199,18 @@ class ProjectionRunner:
             high = consumer.highwater(tp)
             if high is not None:
                 position = await consumer.position(tp)
+                if tp not in consumer.assignment():
+                    continue  # reassigned while we waited
+                self.lag_reported.add((tp.topic, tp.partition))
                 self.metrics.lag.labels(self.name, tp.topic, str(tp.partition)).set(
                     max(0, high - position)
                 )
+
+    def forget_lag(self, partitions: set[tuple[str, int]]) -> None:
+        """Stop reporting the lag of ``partitions`` (no longer this instance's to read)."""
+        for topic, partition in partitions & self.lag_reported:
+            self.metrics.lag.remove(self.name, topic, str(partition))
+        self.lag_reported -= partitions
 
 
 def _records_of(

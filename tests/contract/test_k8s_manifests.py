@@ -84,3 +84,41 @@ def test_compose_runs_three_authenticated_brokers_without_the_test_principal() -
         )
     assert "--test" not in services["kafka-secure"]["command"]
     assert POISON.upper() not in path.read_text()
+
+
+def test_each_service_runs_three_replicas_that_a_drain_cannot_take_together() -> None:
+    docs = [d for _, d in documents()]
+    budgets = {
+        tuple(sorted(d["spec"]["selector"]["matchLabels"].items())): d["spec"]
+        for d in docs
+        if d["kind"] == "PodDisruptionBudget"
+    }
+    deployments = [d for d in docs if d["kind"] == "Deployment"]
+    assert {d["metadata"]["name"] for d in deployments} == {
+        f"ssp-{s}" for s in ("incidents", "disclosure", "staffing", "reporting")
+    }
+    for d in deployments:
+        spec, pod = d["spec"], d["spec"]["template"]["spec"]
+        assert spec["replicas"] == 3
+        budget = budgets[tuple(sorted(spec["selector"]["matchLabels"].items()))]
+        assert budget == {"maxUnavailable": 1, "selector": spec["selector"]}
+        [container] = pod["containers"]
+        # The probes ask what the runtime serves (services/runtime/http.py).
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        for kind in ("requests", "limits"):
+            assert set(container["resources"][kind]) == {"cpu", "memory"}
+
+
+def test_no_consumer_group_has_more_replicas_than_its_topics_have_partitions() -> None:
+    """Kafka gives each partition to one member of a group: a replica beyond the partition
+    count would sit idle (deploy/k8s/README.md)."""
+    replicas = {
+        d["metadata"]["name"].removeprefix("ssp-"): d["spec"]["replicas"]
+        for _, d in documents()
+        if d["kind"] == "Deployment"
+    }
+    for spec in TOPICS.values():
+        for consumer in spec.consumers:
+            if consumer in replicas:
+                assert replicas[consumer] <= spec.partitions, (consumer, spec.name)

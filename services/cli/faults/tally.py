@@ -80,10 +80,11 @@ class Tally:
                 self.databases[service],
                 f"SELECT originator_id::text, originator_version, topic FROM {service}_events",
             )
-            ids.update(f"{o}/{v}" for o, v, topic in rows if self._published(service, topic))
+            ids.update(f"{o}/{v}" for o, v, topic in rows if self.published(service, topic))
         return ids
 
-    def _published(self, service: str, topic: str) -> bool:
+    def published(self, service: str, topic: str) -> bool:
+        """Whether events stored under ``topic`` (an event class) go on ``service``'s Kafka."""
         key = (service, topic)
         if key not in self._publishes:
             if service not in self._translators:

@@ -86,3 +86,14 @@ def test_readyz_answers_with_the_pipeline_beside_the_checks() -> None:
         answer = client.get("/readyz")
     assert answer.status_code == 200
     assert answer.json() == {"status": "ok", "checks": {"in_memory": "ok"}, "pipeline": {}}
+
+
+def test_a_relay_that_lost_the_lead_reports_no_lag_or_stall_of_its_own() -> None:
+    metrics = RelayMetrics(CollectorRegistry(), relay="x-outbox")
+    metrics.leader.set(1)
+    metrics.lag.set(50)
+    metrics.stalled_at.set(7)
+    metrics.set_state("standby")  # another instance leads the store now
+    registry, labels = metrics.registry, {"relay": "x-outbox"}
+    for name in ("ssp_relay_lag_events", "ssp_relay_stalled_notification", "ssp_relay_leader"):
+        assert registry.get_sample_value(name, labels) == 0
