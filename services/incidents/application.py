@@ -3,6 +3,7 @@ record kind) and the case index its listings read."""
 
 from typing import Any
 
+from services.incidents.commands.activities import ActivityCommands
 from services.incidents.commands.custody import CustodyCommands
 from services.incidents.commands.incidents import IncidentCommands
 from services.incidents.commands.schools import SchoolCommands
@@ -10,8 +11,10 @@ from services.incidents.commands.searches import SearchCommands
 from services.incidents.translation import translator
 
 
-class IncidentsApplication(IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands):
-    """Incidents, searches, evidence, arrests, school hours and termly indicators."""
+class IncidentsApplication(
+    IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands, ActivityCommands
+):
+    """Incidents, searches, evidence, arrests, activities, school hours and termly indicators."""
 
     name = "incidents"
     contract = translator

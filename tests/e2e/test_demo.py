@@ -65,13 +65,15 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     for line in ("Hours, abstraction, ring-fencing and incidents by borough",
                  "Searches by outcome", "Disclosures (routine)", "Value for money",
                  "chain intact", "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
-                 "HTML report:", "Definition:"):  # fmt: skip
+                 "HTML report:", "Definition:", "Recorded activities of the officers:"
+                 ):  # fmt: skip
         assert line in out, line
 
     # And the HTML report exists with its charts, the figures beside it
     html = Path(env["SSP_REPORTS_DIR"]) / "demo-seed7-20s-12o-2w.html"
     page = html.read_text()
     assert page.count("<svg") == 8 and "Abstraction rate by borough" in page
+    assert "<h2>Recorded activities</h2><table>" in page
     assert not any(tag in page for tag in ("<script", "<link", " src="))  # self-contained
     figures = json.loads(html.with_suffix(".json").read_text())
 
@@ -88,6 +90,8 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert london["incidents"] == expected["incidents"]
     assert london["incidents_dealt_with"] == expected.get("dealt_with", 0)
     assert london["searches"] == expected.get("searches", 0)
+    # The officers' activities stand beside the enforcement outputs, each one counted
+    assert figures["activities"]["activities"] == expected["activities"] > 0
     assert sum(b["schools"] for b in figures["boroughs"]) == 20
     requests = {u: d["requests"] for u, d in figures["disclosures"].items()}
     assert requests == {
