@@ -90,6 +90,10 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert london["incidents"] == expected["incidents"]
     assert london["incidents_dealt_with"] == expected.get("dealt_with", 0)
     assert london["searches"] == expected.get("searches", 0)
+    # Most served schools returned the term before their first officer: outcomes on their past
+    baseline = figures["baseline"]
+    assert 0 < baseline["with_baseline"] <= baseline["schools"]
+    assert baseline["bullying_per_1000_pupils_per_day_median_change"] is not None
     # The officers' activities stand beside the enforcement outputs, each one counted
     assert figures["activities"]["activities"] == expected["activities"] > 0
     assert sum(b["schools"] for b in figures["boroughs"]) == 20

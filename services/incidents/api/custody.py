@@ -10,7 +10,7 @@ from ssp_contracts.events.incidents import EvidenceKind
 
 from services.incidents.api.context import Service, history_of
 from services.incidents.domain.arrest import Arrest
-from services.incidents.domain.evidence import EvidenceItem
+from services.incidents.domain.evidence import EvidenceItem, booking_due
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.domain import RuleViolation
@@ -30,6 +30,7 @@ class SeizeEvidence(BaseModel):
     justification: FreeText | None = Field(
         default=None, max_length=4000, description="Officer, after an internal election"
     )
+    search_id: UUID | None = Field(default=None, description="The search that found it, if any")
 
 
 class HandOver(BaseModel):
@@ -79,7 +80,9 @@ def evidence_view(item: EvidenceItem) -> dict[str, Any]:
         "seized_at": item.seized_at,
         "holder": item.holder,
         "holder_id": item.holder_id,
+        "search_id": item.search_id,
         "custody": item.custody,
+        "due_by": booking_due(item.holder, item.last_moved_at),
     }
 
 

@@ -95,9 +95,10 @@ def _seized(index: CaseIndex, e: EvidenceItem.Seized) -> None:
     index.rows[str(e.originator_id)] = {
         "kind": "evidence", "id": str(e.originator_id), "school_id": e.school_id,
         "at": e.seized_at, "incident_id": e.incident_id, "holder": e.holder,
+        "item_kind": e.kind, "moved_at": e.seized_at,
     }  # fmt: skip
 
 
 @FOLDS.on(EvidenceItem.Transferred)
 def _transferred(index: CaseIndex, e: EvidenceItem.Transferred) -> None:
-    index.rows[str(e.originator_id)]["holder"] = e.to_holder
+    index.rows[str(e.originator_id)].update(holder=e.to_holder, moved_at=e.transferred_at)

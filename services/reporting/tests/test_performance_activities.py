@@ -111,3 +111,11 @@ async def test_the_auditor_reads_them(
     assert len(answer.json()["figures"]) == 4
     as_csv = api.get("/performance/activities", params={"format": "csv"}, headers=auditor)
     assert as_csv.status_code == 200 and as_csv.text.count("\n") == 5  # header and four rows
+
+
+async def test_the_database_counts_london_days(given_autumn_work: asyncpg.Connection) -> None:
+    """Sessions of a migrated database start in London: 23:30 UTC on 31 August is 1 September."""
+    day = await given_autumn_work.fetchval(
+        "SELECT started_at::date FROM perf_activities WHERE activity_id = $1", uid("mentoring")
+    )
+    assert day.isoformat() == "2026-09-01"
