@@ -129,9 +129,13 @@ def _comparison_returns(world: World, weeks: int) -> list[Chain]:
 
 def probes_phase(world: World, day: date) -> Phase:
     """Things the protocol forbids, tried once each: every one must be refused."""
-    borough = world.boroughs[0]
-    school = next(s for s in borough.schools if s.officers)
-    sid, pc = school.school_id, officer(school.officers[0], borough.slug)
+    # The probes include an arrest: the officer must be a constable for its refusal to be
+    # the protocol's (a PCSO's would be refused for rank first). The first borough's first
+    # school with one; with none anywhere, its first school with any officer.
+    served = [(b, s) for b in world.boroughs for s in b.schools if s.officers]
+    borough, school = next(((b, s) for b, s in served if world.constables(s.officers)), served[0])
+    first = (world.constables(school.officers) or school.officers)[0]
+    sid, pc = school.school_id, officer(first, borough.slug)
     when = datetime.combine(day, time(11), LONDON).isoformat()
     serious = {
         "school_id": sid, "occurred_at": when, "location_kind": "premises", "place": "playground",

@@ -9,6 +9,7 @@ from ssp_contracts.events.common import OfficerId, PupilRef
 from ssp_contracts.events.incidents import EvidenceKind
 
 from services.incidents.api.context import Service, history_of
+from services.incidents.api.powers import check_police_powers
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, booking_due
 from services.runtime.auth import Principal, allow
@@ -175,9 +176,10 @@ async def dispose_evidence(
 async def make_arrest(
     body: MakeArrest, principal: Annotated[Principal, allow("make_arrest")], s: Service
 ) -> Recorded:
-    """Record an arrest; on premises only with the written necessity."""
+    """Record an arrest; on premises only with the written necessity; never by a PCSO."""
     incident = await s.run(s.app.get_incident, body.incident_id)
     await s.check_school(principal, incident.school_id, hide=True)
+    await check_police_powers(principal, s.view, london_day(body.arrested_at), "an arrest")
     arrest_id = await s.run(
         s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
