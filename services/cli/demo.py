@@ -20,6 +20,7 @@ from services.cli.report_html import write_report
 from services.cli.report_text import print_report
 from services.cli.workload import platform
 from services.cli.workload.calendar import MAX_WEEKS, choose_term
+from services.cli.workload.plan_activities import Activities
 from services.cli.workload.plan_disclosure import Disclosures
 from services.cli.workload.plan_incidents import Incidents
 from services.cli.workload.plan_schools import indicators_phase, probes_phase
@@ -44,11 +45,13 @@ def plan(args: argparse.Namespace, today: date) -> tuple[World, list[Phase], Cou
     phases = [*setup_phases(world, rng), protocol_hours_phase(world)]
     abstractions, incidents = Abstractions(world, rng), Incidents(world, rng)
     searches, disclosures = Searches(world, rng), Disclosures(world, rng)
+    activities = Activities(world)
     monday = world.term.starts_on - timedelta(world.term.starts_on.weekday())
     week = 0
     while monday <= world.term.ends_on:
         chains = [*abstractions.week(monday), *incidents.week(monday)]
         chains += [*searches.week(monday), *disclosures.week(monday)]
+        chains += activities.week(monday)
         if chains:  # half-term weeks have none
             week += 1
             phases.append(Phase(f"term week {week} ({monday:%d %b})", chains))
@@ -56,7 +59,7 @@ def plan(args: argparse.Namespace, today: date) -> tuple[World, list[Phase], Cou
     phases.append(indicators_phase(world, rng, args.weeks))
     phases.append(probes_phase(world, world.term.ends_on))
     expected = Counter({"schools": len(world.schools), "officers": len(world.officers)})
-    for part in (abstractions.expected, incidents.expected, searches.expected):
+    for part in (abstractions.expected, incidents.expected, searches.expected, activities.expected):
         expected.update(part)
     expected.update(disclosures.expected)
     # The probes: one serious incident at 11:00 (closed once the head is told), one request

@@ -58,8 +58,11 @@ DEFINITIONS = {
         " search share / pupil share, 1 is proportionate. Only schools with a census count."
     ),
     "activities": (
-        "The officers' recorded activities (the protocol's activity events) will stand beside"
-        " the enforcement outputs once they are recorded."
+        "Activities the officers recorded in the term (lessons, assemblies, patrols, mentoring,"
+        " parents' evenings, multi-agency meetings, home visits, problem-solving plans, crime"
+        " prevention advice, diversionary activities), withdrawn records left out; hours are"
+        " the recorded durations, pupils reached as the officer counted them. They stand"
+        " beside the enforcement outputs (incidents, arrests, searches)."
     ),
     "outstanding": "Duties still owed at the report date: head teacher notices of serious"
     " incidents and arrests, parents' notices of searches of pupils, items held by staff.",

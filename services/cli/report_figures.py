@@ -39,6 +39,7 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
             "comparison": _get(c, AUDITOR, "/performance/comparison", term=term),
             "baseline": _get(c, AUDITOR, "/performance/baseline", term=term),
             "ethnicity": _get(c, AUDITOR, "/performance/search-ethnicity", term=term),
+            "activities": _get(c, ANALYST, "/performance/activities", term=term),
             "audit": _get(c, AUDITOR, "/audit/verify"),
         }
 
@@ -160,8 +161,22 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         },
         "baseline": summaries.baseline(raw["baseline"]),
         "search_ethnicity": [r for r in raw["ethnicity"] if r["area"] == "London"],
-        # The officers' recorded activities (the protocol's activity events) join the outputs
-        # here once they are recorded; until then the report says so.
-        "activities": None,
+        "activities": _activities(raw.get("activities", [])),
         "audit": raw["audit"],
+    }
+
+
+def _activities(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """London's recorded activities by kind, beside the enforcement outputs."""
+    by_kind: dict[str, dict[str, float]] = {}
+    for r in rows:
+        k = by_kind.setdefault(r["kind"], {"activities": 0, "hours": 0.0, "pupils_reached": 0})
+        k["activities"] += r["activities"]
+        k["hours"] = round(k["hours"] + r["hours"], 2)
+        k["pupils_reached"] += r["pupils_reached"]
+    return {
+        "by_kind": dict(sorted(by_kind.items(), key=lambda kv: -kv[1]["activities"])),
+        "activities": sum(k["activities"] for k in by_kind.values()),
+        "hours": round(sum(k["hours"] for k in by_kind.values()), 2),
+        "with_partners": sum(r["with_partners"] for r in rows),
     }

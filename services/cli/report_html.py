@@ -71,6 +71,10 @@ def _outcomes(fig: dict[str, Any]) -> str:
         [g, c["schools"], f"{c[bullying] or 0:.3f}", _pct(c[absence])]
         for g, c in fig["comparison"].items()
     ]
+    activities = [
+        [k.replace("_", " "), v["activities"], v["hours"], v["pupils_reached"]]
+        for k, v in fig["activities"]["by_kind"].items()
+    ]
     base = fig["baseline"]
     ethnic = [
         [r["ethnic_group"], r["searches"], _pct(r["search_share"]), _pct(r["pupil_share"]),
@@ -78,7 +82,8 @@ def _outcomes(fig: dict[str, Any]) -> str:
         for r in fig["search_ethnicity"]
     ]  # fmt: skip
     return (
-        "<h2>Recorded activities</h2><p>Not recorded yet.</p>"
+        "<h2>Recorded activities</h2>"
+        + _table(["activity", "recorded", "hours", "pupils reached"], activities)
         + _note("activities")
         + "<h2>Outcomes beside the comparison group</h2>"
         + _table(["group", "schools", "bullying per 1,000 a day", "unauthorised absence"], groups)

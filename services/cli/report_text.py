@@ -132,7 +132,14 @@ def _x100(x: float | None) -> float | None:
 
 
 def _outcomes(console: Console, fig: dict[str, Any]) -> None:
-    console.print("Recorded activities of the officers: not recorded yet")
+    acts = fig["activities"]
+    kinds = ", ".join(
+        f"{k.replace('_', ' ')} {v['activities']}" for k, v in acts["by_kind"].items()
+    )
+    console.print(
+        f"Recorded activities of the officers: {acts['activities']} ({acts['hours']} hours;"
+        f" {acts['with_partners']} with partner agencies): {kinds or 'none'}"
+    )
     _defined(console, "activities")
     bullying, absence = "bullying_per_1000_pupils_per_day", "unauthorised_absence_rate"
     for group, c in fig["comparison"].items():

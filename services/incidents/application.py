@@ -1,6 +1,7 @@
 """The incidents application: the one composition of its commands (commands/, one module per
 record kind). Its listings are read from the case view (views/cases.py)."""
 
+from services.incidents.commands.activities import ActivityCommands
 from services.incidents.commands.custody import CustodyCommands
 from services.incidents.commands.incidents import IncidentCommands
 from services.incidents.commands.schools import SchoolCommands
@@ -8,8 +9,10 @@ from services.incidents.commands.searches import SearchCommands
 from services.incidents.translation import translator
 
 
-class IncidentsApplication(IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands):
-    """Incidents, searches, evidence, arrests, school hours and termly indicators."""
+class IncidentsApplication(
+    IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands, ActivityCommands
+):
+    """Incidents, searches, evidence, arrests, activities, school hours and termly indicators."""
 
     name = "incidents"
     contract = translator

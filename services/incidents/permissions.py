@@ -34,6 +34,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "make_arrest": OFFICER,
     "inform_head_of_arrest": OFFICER | {"head_teacher"},
     "read_arrest": RECORD_READERS,
+    # the officer's educational, preventive and partnership work
+    "record_activity": OFFICER,
+    "read_activity": RECORD_READERS,
+    "withdraw_activity": OFFICER | {"borough_supervisor"},
     # what is still to be done, per school in scope
     "read_outstanding": RECORD_READERS,
     # schools

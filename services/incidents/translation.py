@@ -10,6 +10,7 @@ from ssp_contracts.events import incidents as c
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.api.export import coarsen
+from services.incidents.domain.activity import Activity
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.hours import SchoolHours
@@ -204,4 +205,29 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
         search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
+    )
+
+
+@translator.maps(Activity.Recorded)
+def _activity(e: Activity.Recorded) -> c.ActivityRecorded:
+    # The officer's summary is free text and stays in the store.
+    return c.ActivityRecorded(
+        activity_id=str(e.originator_id),
+        school_id=e.school_id,
+        officer_id=e.officer_id,
+        kind=e.kind,
+        started_at=e.started_at,
+        minutes=e.minutes,
+        pupils_reached=e.pupils_reached,
+        partners=e.partners,
+    )
+
+
+@translator.maps(Activity.Withdrawn)
+def _activity_withdrawn(e: Activity.Withdrawn) -> c.ActivityWithdrawn:
+    return c.ActivityWithdrawn(
+        activity_id=str(e.originator_id),
+        school_id=e.school_id,
+        reason=e.reason,
+        withdrawn_at=e.withdrawn_at,
     )

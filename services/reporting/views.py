@@ -8,6 +8,7 @@ by exactly the code that keeps the live one.
 from collections.abc import Sequence
 
 from services.reporting.projections.abstraction import AbstractionView
+from services.reporting.projections.activities import ActivitiesView
 from services.reporting.projections.audit import AuditTrail
 from services.reporting.projections.context import ContextView
 from services.reporting.projections.disclosures import DisclosuresView
@@ -25,6 +26,7 @@ def runner_specs() -> list[tuple[str, Sequence[Projection]]]:
         AbstractionView(),
         ContextView(),
         IncidentsView(),
+        ActivitiesView(),
         DisclosuresView(),
     ]
     specs: list[tuple[str, Sequence[Projection]]] = [(AUDIT_RUNNER, [AuditTrail()])]

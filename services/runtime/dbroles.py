@@ -97,6 +97,21 @@ def _create_store(migrator: Any, application_class: type[Application]) -> Restri
     return event_store_restriction(f"{app.name.lower()}_events")
 
 
+# Casts to date and date_trunc on timestamptz follow the session's TimeZone: the platform's
+# days, weeks and terms are London's, so every new session of the database starts in London
+# (only its owner may set it; a database restored under another owner keeps its own).
+LONDON_DAYS = """
+DO $$ BEGIN
+    IF (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database())
+           = current_user
+       AND current_setting('TimeZone') <> 'Europe/London' THEN
+        EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(),
+                       'Europe/London');
+    END IF;
+END $$;
+"""
+
+
 # A service's own schema step: creates tables as the migration role, returns restrictions.
 SchemaStep = Callable[[asyncpg.Connection], Awaitable[Sequence[Restriction]]]
 
@@ -117,6 +132,7 @@ async def migrate(
         # Two instances starting together would otherwise GRANT on the same rows at once
         # ("tuple concurrently updated").
         await conn.execute("SELECT pg_advisory_lock(hashtext('ssp-migrate'))")
+        await conn.execute(LONDON_DAYS)
         restrictions: list[Restriction] = []
         if application_class is not None:
             restrictions.append(await asyncio.to_thread(_create_store, migrator, application_class))

@@ -65,13 +65,15 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     for line in ("Hours, abstraction, ring-fencing and incidents by borough",
                  "Searches by outcome", "Disclosures (routine)", "Value for money",
                  "chain intact", "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
-                 "HTML report:", "Definition:"):  # fmt: skip
+                 "HTML report:", "Definition:", "Recorded activities of the officers:"
+                 ):  # fmt: skip
         assert line in out, line
 
     # And the HTML report exists with its charts, the figures beside it
     html = Path(env["SSP_REPORTS_DIR"]) / "demo-seed7-20s-12o-2w.html"
     page = html.read_text()
     assert page.count("<svg") == 8 and "Abstraction rate by borough" in page
+    assert "<h2>Recorded activities</h2><table>" in page
     assert not any(tag in page for tag in ("<script", "<link", " src="))  # self-contained
     figures = json.loads(html.with_suffix(".json").read_text())
 
@@ -88,6 +90,12 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert london["incidents"] == expected["incidents"]
     assert london["incidents_dealt_with"] == expected.get("dealt_with", 0)
     assert london["searches"] == expected.get("searches", 0)
+    # Most served schools returned the term before their first officer: outcomes on their past
+    baseline = figures["baseline"]
+    assert 0 < baseline["with_baseline"] <= baseline["schools"]
+    assert baseline["bullying_per_1000_pupils_per_day_median_change"] is not None
+    # The officers' activities stand beside the enforcement outputs, each one counted
+    assert figures["activities"]["activities"] == expected["activities"] > 0
     assert sum(b["schools"] for b in figures["boroughs"]) == 20
     requests = {u: d["requests"] for u, d in figures["disclosures"].items()}
     assert requests == {

@@ -28,6 +28,7 @@ CREATES = {
     "POST /searches": "search_id",
     "POST /evidence": "item_id",
     "POST /arrests": "arrest_id",
+    "POST /activities": "activity_id",
     "POST /requests": "request_id",
     "POST /deployments": "deployment_id",
 }

@@ -197,6 +197,14 @@ class Seeder:
             "found": None,
         }
         s.add("search_id", self.send("incidents", "POST", "/searches", pc, search)["id"])
+        lesson = {
+            "school_id": SCHOOL,
+            "kind": "lesson",
+            "started_at": (when + timedelta(hours=1)).isoformat(),
+            "minutes": 50,
+            "pupils_reached": 28,
+        }
+        s.add("activity_id", self.send("incidents", "POST", "/activities", pc, lesson)["id"])
         counts = {
             "bullying_incidents": 3,
             "unauthorised_absence_sessions": 40,

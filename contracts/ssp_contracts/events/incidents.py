@@ -51,6 +51,29 @@ Weekday = Literal[1, 2, 3, 4, 5, 6, 7]
 Consulted = Literal["head_teacher", "deputy_head"]
 EvidenceTransfer = Literal["handed_to_officer", "booked_in", "returned", "destroyed"]
 SearchedBy = Literal["officer", "school_staff"]
+# The officer's educational, preventive and partnership work (Report ¶11-12, Appendix 2).
+ActivityKind = Literal[
+    "lesson",
+    "assembly",
+    "patrol",
+    "mentoring",
+    "parents_evening",
+    "multi_agency_meeting",
+    "home_visit",
+    "problem_solving_plan",
+    "crime_prevention_advice",
+    "diversionary_activity",
+]
+Partner = Literal[
+    "youth_offending_team",
+    "education_welfare_officer",
+    "childrens_social_care",
+    "school_nurse",
+    "connexions",
+    "drug_worker",
+    "other_agency",
+]
+ActivityWithdrawal = Literal["recorded_in_error", "duplicate"]
 
 
 class _IncidentEvent(EventPayload):
@@ -295,3 +318,37 @@ class SearchParentsInformed(EventPayload):
     search_id: AggregateId
     school_id: SchoolId
     informed_at: datetime = Field(description="When the parents were informed")
+
+
+@register
+class ActivityRecorded(EventPayload):
+    """An officer recorded a piece of educational, preventive or partnership work."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.activity_recorded.v1"
+    topic: ClassVar[str] = INCIDENTS
+
+    activity_id: AggregateId
+    school_id: SchoolId
+    officer_id: OfficerId
+    kind: ActivityKind = Field(description="What the work was")
+    started_at: datetime = Field(description="When it started")
+    minutes: int = Field(ge=5, le=720, description="How long it took")
+    pupils_reached: int | None = Field(
+        default=None, ge=0, le=5000, description="Pupils taking part, where counted"
+    )
+    partners: list[Partner] = Field(
+        default_factory=list, max_length=7, description="Agencies taking part"
+    )
+
+
+@register
+class ActivityWithdrawn(EventPayload):
+    """A recorded activity was withdrawn (recorded in error, or a duplicate)."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.activity_withdrawn.v1"
+    topic: ClassVar[str] = INCIDENTS
+
+    activity_id: AggregateId
+    school_id: SchoolId
+    reason: ActivityWithdrawal = Field(description="Why it no longer counts")
+    withdrawn_at: datetime = Field(description="When it was withdrawn")

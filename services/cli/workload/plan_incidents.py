@@ -159,7 +159,13 @@ class Incidents:
             self._evidence(chain, school, category, t0, pc)
             if pupils and category in ("drugs", "possession-of-weapons") and rng.random() < 0.5:
                 steps, counts = search_steps(
-                    rng, school, pc, self.later(t0, minutes=15), pupils[0], category
+                    rng,
+                    school,
+                    pc,
+                    self.later(t0, minutes=15),
+                    pupils[0],
+                    category,
+                    powers=bool(self.world.constables([pc.sub])),
                 )
                 chain.add(*steps)
                 self.expected.update(counts)
@@ -235,7 +241,13 @@ class Incidents:
         chain.add(self._post("/evidence/{item}/disposal", pc, body))
 
     def _arrest(self, chain: Chain, school: School, pc: Who, t0: datetime, ref: str) -> bool:
-        """Arrested on the premises only when absolutely necessary; otherwise later."""
+        """Arrested on the premises only when absolutely necessary; otherwise later; by a
+        constable (a PCSO has no power of arrest), or not at all where the school has none."""
+        constables = self.world.constables(school.officers)
+        if not constables:
+            return False
+        if pc.sub not in constables:
+            pc = officer(constables[0], pc.borough or "")
         on_premises = self.rng.random() < 0.3
         when = (
             self.later(t0, minutes=30)

@@ -70,7 +70,43 @@ def indicators_phase(world: World, rng: random.Random, weeks: int) -> Phase:
             chain.add(Step("incidents", "POST", path, who, body))
         phase.chains.append(chain)
     phase.chains += _comparison_returns(world, weeks)
+    phase.chains += _baseline_returns(world, weeks)
     return phase
+
+
+def baseline_term(first_deployed: date) -> tuple[str, date]:
+    """The last term (by the convention's ends: 31 Mar, 31 Aug, 31 Dec) ended before a day."""
+    year = first_deployed.year
+    if first_deployed.month >= 9:
+        return f"{year}-summer", date(year, 8, 31)
+    if first_deployed.month >= 4:
+        return f"{year}-spring", date(year, 3, 31)
+    return f"{year - 1}-autumn", date(year - 1, 12, 31)
+
+
+def _baseline_returns(world: World, weeks: int) -> list[Chain]:
+    """Most served schools also return the term before their first officer came (the local
+    authority holds those counts), so outcomes can be set against each school's own past."""
+    rng, chains = world.side_rng("baseline-returns"), []
+    first: dict[str, date] = {}
+    clusters = {s.school_id: [s.school_id, *s.primaries] for s in world.schools}
+    for o in world.officers:
+        for d in o.deployments:
+            for sid in clusters[d.school_id] if d.to_cluster else [d.school_id]:
+                first[sid] = min(first.get(sid, d.start_date), d.start_date)
+    for school in world.schools:
+        if school.school_id not in first or rng.random() >= 0.8:
+            continue
+        term, ended = baseline_term(first[school.school_id])
+        when = datetime.combine(
+            min(ended + timedelta(14), world.today - timedelta(1)), time(10), LONDON
+        )
+        body = {"counts": _counts(rng, school, weeks, 1.0), "submitted_at": when.isoformat()}
+        path = f"/schools/{school.school_id}/indicators/{term}"
+        chains.append(
+            Chain("indicators", [Step("incidents", "POST", path, head(school.school_id), body)])
+        )
+    return chains
 
 
 def _comparison_returns(world: World, weeks: int) -> list[Chain]:
@@ -93,9 +129,13 @@ def _comparison_returns(world: World, weeks: int) -> list[Chain]:
 
 def probes_phase(world: World, day: date) -> Phase:
     """Things the protocol forbids, tried once each: every one must be refused."""
-    borough = world.boroughs[0]
-    school = next(s for s in borough.schools if s.officers)
-    sid, pc = school.school_id, officer(school.officers[0], borough.slug)
+    # The probes include an arrest: the officer must be a constable for its refusal to be
+    # the protocol's (a PCSO's would be refused for rank first). The first borough's first
+    # school with one; with none anywhere, its first school with any officer.
+    served = [(b, s) for b in world.boroughs for s in b.schools if s.officers]
+    borough, school = next(((b, s) for b, s in served if world.constables(s.officers)), served[0])
+    first = (world.constables(school.officers) or school.officers)[0]
+    sid, pc = school.school_id, officer(first, borough.slug)
     when = datetime.combine(day, time(11), LONDON).isoformat()
     serious = {
         "school_id": sid, "occurred_at": when, "location_kind": "premises", "place": "playground",

@@ -45,6 +45,7 @@ def search_steps(
     pupil_ref: str | None,
     category: str | None = None,
     premises: bool = True,
+    powers: bool = True,
 ) -> tuple[list[Step], Counter[str]]:
     """A search by the officer (or by staff with the officer assisting) and its follow-up."""
     target = (
@@ -57,7 +58,8 @@ def search_steps(
     body: dict[str, Any] = {
         "school_id": school.school_id,
         "incident_id": Ref("incident") if category else None,
-        "searched_by": "officer" if rng.random() < 0.6 else "school_staff",
+        # A PCSO (no police powers) only assists staff with their search.
+        "searched_by": "officer" if rng.random() < 0.6 and powers else "school_staff",
         "searched_at": when.isoformat(),
         "location_kind": "premises" if premises else "abutting_public_place",
         "place_description": "Pupil's locker" if premises else "Pavement outside the main gate",
@@ -121,11 +123,15 @@ class Searches:
                 when = datetime.combine(
                     self.rng.choice(days), time(minute // 60, minute % 60), LONDON
                 )
-                pc = officer(self.rng.choice(school.officers), b.slug)
+                officer_id = self.rng.choice(school.officers)
+                pc = officer(officer_id, b.slug)
+                powers = bool(self.world.constables([officer_id]))
                 pupil = (
                     f"pupil-{self.rng.getrandbits(64):016x}" if self.rng.random() < 0.93 else None
                 )
-                steps, counts = search_steps(self.rng, school, pc, when, pupil, premises=premises)
+                steps, counts = search_steps(
+                    self.rng, school, pc, when, pupil, premises=premises, powers=powers
+                )
                 self.expected.update(counts)
                 chains.append(Chain("search", steps))
         return chains

@@ -106,6 +106,11 @@ class World:
         """Every officer, borough by borough."""
         return [o for b in self.boroughs for o in b.officers]
 
+    def constables(self, officer_ids: list[str]) -> list[str]:
+        """Those of ``officer_ids`` with police powers (a PCSO neither searches nor arrests)."""
+        pcsos = {o.officer_id for o in self.officers if o.rank == "pcso"}
+        return [o for o in officer_ids if o not in pcsos]
+
 
 def build_world(rng: random.Random, schools: int, officers: int, term: Term, today: date) -> World:
     """A seeded London programme of ``schools`` schools and ``officers`` officers."""

@@ -9,8 +9,9 @@ from ssp_contracts.events.common import OfficerId, PupilRef
 from ssp_contracts.events.incidents import EvidenceKind
 
 from services.incidents.api.context import Service, history_of
+from services.incidents.api.powers import check_police_powers
 from services.incidents.domain.arrest import Arrest
-from services.incidents.domain.evidence import EvidenceItem
+from services.incidents.domain.evidence import EvidenceItem, booking_due
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.domain import RuleViolation
@@ -30,6 +31,7 @@ class SeizeEvidence(BaseModel):
     justification: FreeText | None = Field(
         default=None, max_length=4000, description="Officer, after an internal election"
     )
+    search_id: UUID | None = Field(default=None, description="The search that found it, if any")
 
 
 class HandOver(BaseModel):
@@ -79,7 +81,9 @@ def evidence_view(item: EvidenceItem) -> dict[str, Any]:
         "seized_at": item.seized_at,
         "holder": item.holder,
         "holder_id": item.holder_id,
+        "search_id": item.search_id,
         "custody": item.custody,
+        "due_by": booking_due(item.holder, item.last_moved_at),
     }
 
 
@@ -172,9 +176,10 @@ async def dispose_evidence(
 async def make_arrest(
     body: MakeArrest, principal: Annotated[Principal, allow("make_arrest")], s: Service
 ) -> Recorded:
-    """Record an arrest; on premises only with the written necessity."""
+    """Record an arrest; on premises only with the written necessity; never by a PCSO."""
     incident = await s.run(s.app.get_incident, body.incident_id)
     await s.check_school(principal, incident.school_id, hide=True)
+    await check_police_powers(principal, s.view, london_day(body.arrested_at), "an arrest")
     arrest_id = await s.run(
         s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )

@@ -1,5 +1,6 @@
 """Per school: protocol hours, termly indicators, outstanding actions; the deployments view."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -8,6 +9,7 @@ from ssp_contracts.events.common import TERM_PATTERN
 from ssp_contracts.events.incidents import Weekday
 
 from services.incidents.api.context import Service, history_of
+from services.incidents.domain.evidence import booking_due
 from services.incidents.domain.hours import DEFAULT_HOURS, hours_id
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
@@ -161,7 +163,8 @@ async def outstanding(
     """What the protocol still asks for, in the caller's scope.
 
     Serious incidents whose head teacher has not been told, searches of pupils whose
-    parents have not been informed, and arrests whose head teacher has not been informed.
+    parents have not been informed, arrests whose head teacher has not been informed, and
+    evidence not yet booked in (the ageing list: oldest first, each with when it is due).
     """
     scope = await s.scope(principal)
     within = {"school_id": scope.schools}
@@ -183,8 +186,21 @@ async def outstanding(
     arrests = await s.cases.select(
         Where(equal={"kind": "arrest"}, within=within, null=("head_teacher_notified_at",))
     )
+    held = await s.cases.select(
+        Where(
+            equal={"kind": "evidence"},
+            within={**within, "holder": ("school_staff", "officer")},
+        )
+    )
+    now = s.now()
+    ageing = [
+        {**r, "due_by": due, "overdue": due < now}
+        for r in held
+        if (due := booking_due(r["holder"], datetime.fromisoformat(r["moved_at"]))) is not None
+    ]
     return {
         "serious_incidents_head_teacher_not_told": list(serious),
+        "evidence_not_booked_in": ageing,
         "searches_parents_not_told": list(searches),
         "arrests_head_teacher_not_told": list(arrests),
     }

@@ -23,9 +23,11 @@ from ssp_contracts.vocab import (
 
 from services.incidents.api.context import Service, history_of
 from services.incidents.api.export import stop_and_search_rows
+from services.incidents.api.powers import check_police_powers
 from services.incidents.domain.search import PERSONAL, Search, SearchFacts
 from services.incidents.permissions import PERMISSIONS
 from services.runtime.auth import Principal, allow
+from services.runtime.clock import london_day
 from services.runtime.csvcells import defused
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
@@ -89,8 +91,11 @@ def search_view(s: Search) -> dict[str, Any]:
 async def record_search(
     body: RecordSearch, principal: Annotated[Principal, allow("record_search")], s: Service
 ) -> Recorded:
-    """Record a search the officer made or assisted school staff with."""
+    """Record a search the officer made or assisted school staff with (a PCSO: only the latter)."""
     await s.check_school(principal, body.school_id)
+    if body.searched_by == "officer":
+        day = london_day(body.searched_at)
+        await check_police_powers(principal, s.view, day, "a police search")
     search_id = await s.run(
         s.app.record_search, body.facts(principal.sub), now=s.now(), actor=s.actor(principal)
     )

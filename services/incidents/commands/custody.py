@@ -8,7 +8,8 @@ from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
-from services.runtime.domain import Actor, ServiceApplication
+from services.incidents.domain.search import Search
+from services.runtime.domain import Actor, RuleViolation, ServiceApplication
 
 
 class CustodyCommands(ServiceApplication):
@@ -24,10 +25,13 @@ class CustodyCommands(ServiceApplication):
         justification: str | None,
         now: datetime,
         actor: Actor,
+        search_id: UUID | None = None,
     ) -> UUID:
         """Record an item seized by staff (initial care) or by the officer (a police action)."""
         incident = self.load(Incident, incident_id)
         incident.check_open()
+        if search_id is not None:
+            self._check_found_in(self.load(Search, search_id), incident)
         by_officer = actor.role == "school_officer"
         if by_officer:
             incident.record_police_action("evidence_gathered", seized_at, justification, now, actor)
@@ -41,9 +45,20 @@ class CustodyCommands(ServiceApplication):
             holder="officer" if by_officer else "school_staff",
             holder_id=actor.id,
             actor=actor,
+            search_id=None if search_id is None else str(search_id),
         )
         self.save(incident, item)  # the incident changed only if the officer seized it
         return item.id
+
+    @staticmethod
+    def _check_found_in(search: Search, incident: Incident) -> None:
+        """An item found in a search belongs to that search's school and incident."""
+        if search.facts.school_id != incident.school_id:
+            raise RuleViolation("same-school", "the search was at another school", "search_id")
+        if search.facts.incident_id not in (None, str(incident.id)):
+            raise RuleViolation(
+                "same-incident", "the search belongs to another incident", "search_id"
+            )
 
     def get_evidence(self, item_id: UUID) -> EvidenceItem:
         """The item and its chain of custody."""

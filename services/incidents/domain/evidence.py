@@ -1,12 +1,12 @@
 """Evidence chain of custody: seized, handed to the officer, then police property rules."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from eventsourcing.domain import Aggregate, event
 from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer, Holder
 
 from services.incidents.domain.rules import check_not_before, check_not_future
-from services.runtime.domain import Actor, StateConflict
+from services.runtime.domain import Actor, RuleViolation, StateConflict
 
 # transfer -> (holders it may start from, holder it ends with)
 TRANSFERS: dict[EvidenceTransfer, tuple[frozenset[Holder], Holder]] = {
@@ -23,6 +23,24 @@ WHY_NOT: dict[Holder, str] = {
     "school_staff": "police never received it; it is still in the initial care of school staff",
 }
 
+# Controlled drugs and offensive weapons are never lawfully handed back to whoever had them:
+# they are booked in and destroyed (or kept for court).
+NOT_RETURNABLE: frozenset[EvidenceKind] = frozenset({"drugs", "weapon"})
+# "Staff will be responsible for the initial care of evidential material seized" and "the
+# SSPO will receive" it: the protocol gives no hours, so these are the platform's defaults, a
+# school day for the handover and the officer's tour of duty for the booking in.
+HANDOVER_DUE = timedelta(days=1)
+BOOKING_IN_DUE = timedelta(hours=24)
+
+
+def booking_due(holder: Holder, since: datetime) -> datetime | None:
+    """When an item held by ``holder`` since ``since`` must move on; None once booked in."""
+    if holder == "school_staff":
+        return since + HANDOVER_DUE
+    if holder == "officer":
+        return since + BOOKING_IN_DUE
+    return None
+
 
 class EvidenceItem(Aggregate):
     """One item of evidential material and every hand it passed through."""
@@ -36,6 +54,7 @@ class EvidenceItem(Aggregate):
         holder: Holder
         holder_id: str
         actor: Actor
+        search_id: str | None = None  # the search that found it, if one did
 
     class Transferred(Aggregate.Event):
         incident_id: str
@@ -59,8 +78,10 @@ class EvidenceItem(Aggregate):
         holder: Holder,
         holder_id: str,
         actor: Actor,
+        search_id: str | None = None,
     ) -> None:
         self.incident_id = incident_id
+        self.search_id = search_id
         self.school_id = school_id
         self.kind = kind
         self.description = description
@@ -103,6 +124,12 @@ class EvidenceItem(Aggregate):
                 f"the item cannot be {transfer.replace('_', ' ')}: {WHY_NOT[self.holder]}",
                 "transfer",
             )
+        if transfer == "returned" and self.kind in NOT_RETURNABLE:
+            raise RuleViolation(
+                "evidence-not-returnable",
+                f"{self.kind} are never returned to the owner: book the item in, then destroy it",
+                "transfer",
+            )
         return ends
 
     @event(Transferred)
@@ -137,9 +164,10 @@ def seize(
     holder: Holder,
     holder_id: str,
     actor: Actor,
+    search_id: str | None = None,
 ) -> EvidenceItem:
     """A newly seized item; its first holder is whoever seized it."""
     check_not_future(seized_at, now, "seized_at")
     return EvidenceItem(
-        incident_id, school_id, kind, description, seized_at, holder, holder_id, actor
+        incident_id, school_id, kind, description, seized_at, holder, holder_id, actor, search_id
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from ssp_contracts.events.staffing import OfficerDeployed
+from ssp_contracts.events.staffing import OfficerDeployed, Rank
 
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
@@ -105,7 +105,10 @@ def given_serious_incident(app: IncidentsApplication) -> uuid.UUID:
 
 
 def deployed(
-    officer: str = OFFICER, schools: tuple[str, ...] = (SCHOOL,), borough: str = "Waltham Forest"
+    officer: str = OFFICER,
+    schools: tuple[str, ...] = (SCHOOL,),
+    borough: str = "Waltham Forest",
+    rank: Rank = "constable",
 ) -> OfficerDeployed:
     """A staffing event: the officer deployed to ``schools`` since last year."""
     today = london_day(CLOCK.now())
@@ -117,6 +120,7 @@ def deployed(
         share_percent=100,
         start_date=today - timedelta(days=365),
         tenure_end=today + timedelta(days=3 * 365),
+        rank=rank,
     )
 
 

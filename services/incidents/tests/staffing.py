@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from kafka import KafkaProducer
 from ssp_contracts import CloudEvent, EventPayload
-from ssp_contracts.events.staffing import OfficerDeployed
+from ssp_contracts.events.staffing import OfficerDeployed, Rank
 from ssp_contracts.topics import kafka_topic
 
 from services.incidents.tests.conftest import now
@@ -36,7 +36,10 @@ def publish(
 
 
 def publish_deployment(
-    officer_id: str, school_ids: list[str], borough: str = "Waltham Forest"
+    officer_id: str,
+    school_ids: list[str],
+    borough: str = "Waltham Forest",
+    rank: Rank = "constable",
 ) -> OfficerDeployed:
     """Deploy ``officer_id`` to ``school_ids`` from last year for three years."""
     today = london_day(now())
@@ -48,6 +51,7 @@ def publish_deployment(
         share_percent=100,
         start_date=today - timedelta(days=365),
         tenure_end=today + timedelta(days=2 * 365),
+        rank=rank,
     )
     publish(payload, payload.deployment_id)
     return payload

@@ -3,10 +3,22 @@
 from uuid import UUID
 
 import pytest
+from fastapi.testclient import TestClient
 from ssp_contracts.events.incidents import EvidenceTransfer
 
 from services.incidents.application import IncidentsApplication
-from services.incidents.tests.conftest import actor, at, now
+from services.incidents.domain.search import SearchFacts
+from services.incidents.tests.conftest import (
+    OFFICER,
+    actor,
+    at,
+    incident_body,
+    now,
+    officer_headers,
+    report,
+    staff_headers,
+)
+from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
 
 STAFF = actor("school_staff", "staff-1")
@@ -114,3 +126,74 @@ def test_the_officer_seizing_holds_the_item_and_the_incident_records_the_step(
     assert app.get_evidence(item_id).holder == "officer"
     actions = app.get_incident(given_serious_incident).police_actions
     assert [a["action"] for a in actions] == ["evidence_gathered"]
+
+
+@pytest.mark.parametrize("held", ["officer", "police_property_store"])
+def test_drugs_are_never_returned_to_the_owner(
+    app: IncidentsApplication, given_item_in_staff_care: UUID, held: str
+) -> None:
+    """Source (Appendix 2): "The SSPO will receive evidential material seized by school staff
+    and deal with it in accordance with MPS guidelines": controlled drugs and offensive
+    weapons are not handed back to whoever had them."""
+    move(app, given_item_in_staff_care, "handed_to_officer", "officer-001", 12)
+    if held == "police_property_store":
+        move(app, given_item_in_staff_care, "booked_in", "PROP-1", 13)
+    with pytest.raises(RuleViolation) as refused:
+        move(app, given_item_in_staff_care, "returned", "owner", 14)
+    assert (refused.value.rule, refused.value.field) == ("evidence-not-returnable", "transfer")
+    assert app.get_evidence(given_item_in_staff_care).holder == held
+
+
+def test_a_phone_may_go_back_to_its_owner(
+    app: IncidentsApplication, given_serious_incident: UUID
+) -> None:
+    item_id = app.seize_evidence(
+        incident_id=given_serious_incident, kind="electronic_device", description="Phone",
+        seized_at=at(1, 11), justification=None, now=now(), actor=actor(),
+    )  # fmt: skip
+    move(app, item_id, "returned", "owner", 12)
+    assert app.get_evidence(item_id).holder == "owner"
+
+
+def test_an_item_links_to_the_search_that_found_it(
+    app: IncidentsApplication, given_serious_incident: UUID
+) -> None:
+    facts = SearchFacts(
+        **search_facts(incident_id=str(given_serious_incident)), officer_id="officer-001"
+    )
+    search = app.record_search(facts, now=now(), actor=actor())
+    item_id = app.seize_evidence(
+        incident_id=given_serious_incident, kind="weapon", description="Lock knife",
+        seized_at=at(1, 11), justification=None, now=now(), actor=actor(), search_id=search,
+    )  # fmt: skip
+    assert app.get_evidence(item_id).search_id == str(search)
+    other = report(app, category="robbery")
+    with pytest.raises(RuleViolation) as refused:
+        app.seize_evidence(
+            incident_id=other, kind="weapon", description="Lock knife", seized_at=at(1, 11),
+            justification=None, now=now(), actor=actor(), search_id=search,
+        )  # fmt: skip
+    assert (refused.value.rule, refused.value.field) == ("same-incident", "search_id")
+
+
+def test_the_ageing_list_shows_items_until_booked_in(client: TestClient) -> None:
+    """Staff hand an item to the officer within a school day; the officer books it in within
+    24 hours; until then it is on the outstanding list, oldest first, flagged when overdue."""
+    incident = client.post(
+        "/incidents", json=incident_body(category="robbery"), headers=officer_headers()
+    ).json()["id"]
+    seized = {"incident_id": incident, "kind": "weapon", "description": "Knife",
+              "seized_at": at(2, 11).isoformat()}  # fmt: skip
+    item = client.post("/evidence", json=seized, headers=staff_headers()).json()["id"]
+    ageing = client.get("/outstanding", headers=officer_headers()).json()["evidence_not_booked_in"]
+    assert [(r["id"], r["holder"], r["overdue"]) for r in ageing] == [(item, "school_staff", True)]
+    handover = {"officer_id": OFFICER, "handed_at": at(0, 9).isoformat()}
+    client.post(f"/evidence/{item}/handover", json=handover, headers=staff_headers())
+    ageing = client.get("/outstanding", headers=officer_headers()).json()["evidence_not_booked_in"]
+    assert [(r["holder"], r["overdue"]) for r in ageing] == [("officer", False)]
+    assert client.get(f"/evidence/{item}", headers=officer_headers()).json()["due_by"]
+    booked = {"transfer": "booked_in", "reference": "PROP-1", "at": at(0, 10).isoformat()}
+    client.post(f"/evidence/{item}/disposal", json=booked, headers=officer_headers())
+    assert (
+        client.get("/outstanding", headers=officer_headers()).json()["evidence_not_booked_in"] == []
+    )

@@ -81,10 +81,11 @@ def _arrested(rows: Rows, e: Arrest.Made) -> None:
 def _seized(rows: Rows, e: EvidenceItem.Seized) -> None:
     rows.put(
         e.originator_id, kind="evidence", id=str(e.originator_id), school_id=e.school_id,
-        at=e.seized_at, incident_id=e.incident_id, holder=e.holder,
+        at=e.seized_at, incident_id=e.incident_id, holder=e.holder, item_kind=e.kind,
+        moved_at=e.seized_at,
     )  # fmt: skip
 
 
 @FOLDS.on(EvidenceItem.Transferred)
 def _transferred(rows: Rows, e: EvidenceItem.Transferred) -> None:
-    rows.update(e.originator_id, holder=e.to_holder)
+    rows.update(e.originator_id, holder=e.to_holder, moved_at=e.transferred_at)

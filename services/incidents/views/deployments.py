@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS officer_deployments (
     ended_on date
 );
 CREATE INDEX IF NOT EXISTS officer_deployments_officer ON officer_deployments (officer_id);
+-- The officer's rank decides their powers (a PCSO neither searches nor arrests).
+ALTER TABLE officer_deployments ADD COLUMN IF NOT EXISTS rank text;
 """
 ACTIVE = "start_date <= $1 AND tenure_end >= $1 AND (ended_on IS NULL OR ended_on >= $1)"
 
@@ -45,6 +47,7 @@ class Deployment:
     start_date: date
     tenure_end: date
     ended_on: date | None = None
+    rank: str | None = None  # None: an event from before staffing published ranks
 
     def active_on(self, day: date) -> bool:
         """Deployed on ``day``: started, within tenure and not ended before it."""
@@ -78,15 +81,18 @@ class DeploymentsProjection(Projection):
             p = event.payload
             if isinstance(p, OfficerDeployed):
                 await conn.execute(
-                    """INSERT INTO officer_deployments VALUES ($1, $2, $3, $4, $5, $6, NULL)
+                    """INSERT INTO officer_deployments
+                           (deployment_id, officer_id, borough, school_ids, start_date,
+                            tenure_end, rank) VALUES ($1, $2, $3, $4, $5, $6, $7)
                        ON CONFLICT (deployment_id) DO UPDATE SET officer_id = $2, borough = $3,
-                           school_ids = $4, start_date = $5, tenure_end = $6""",
+                           school_ids = $4, start_date = $5, tenure_end = $6, rank = $7""",
                     p.deployment_id,
                     p.officer_id,
                     p.borough,
                     list(p.school_ids),
                     p.start_date,
                     p.tenure_end,
+                    p.rank,
                 )
             elif isinstance(p, DeploymentExtended):
                 await conn.execute(
@@ -98,7 +104,8 @@ class DeploymentsProjection(Projection):
                 # An end that overtakes its start still lands once the start arrives.
                 await conn.execute(
                     """INSERT INTO officer_deployments
-                       VALUES ($1, $2, '', $3, $4, $4, $4)
+                           (deployment_id, officer_id, borough, school_ids, start_date,
+                            tenure_end, ended_on) VALUES ($1, $2, '', $3, $4, $4, $4)
                        ON CONFLICT (deployment_id) DO UPDATE SET ended_on = $4""",
                     p.deployment_id,
                     p.officer_id,
@@ -150,6 +157,7 @@ class InMemoryDeployments:
                 payload.start_date,
                 payload.tenure_end,
                 old.ended_on if old else None,
+                payload.rank,
             )
         else:
             # An end that overtakes its start still lands once the start arrives.

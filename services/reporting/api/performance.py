@@ -109,6 +109,22 @@ async def searches(
     )
 
 
+@router.get("/activities")
+async def activities(
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    term: Term = None,
+    format: Format = "json",
+    explain: Explain = False,
+) -> Any:
+    """The officers' recorded activities per school, term and kind: count, hours, pupils."""
+    scope = borough_scope(principal, borough)
+    return await answer(
+        db, performance.activities, format, "activities", explain, borough=scope, term=term
+    )
+
+
 @router.get("/indicators")
 async def indicators(
     principal: Reader,

@@ -6,6 +6,7 @@ from typing import Any
 
 from services.reporting.projections.context import term_of
 from services.reporting.queries import value
+from services.reporting.queries.performance import ACTIVITY_DAY
 from services.runtime.projection import Connection
 
 Explainer = Callable[..., Awaitable[list[dict[str, Any]]]]
@@ -47,6 +48,12 @@ SQL = {
         UNION ALL SELECT 'evidence', item_id, school_id FROM perf_evidence
             WHERE holder = 'school_staff'
         ORDER BY 1, 2""",
+    "activities": f"""SELECT a.activity_id, a.school_id, s.borough, a.officer_id, a.kind,
+            a.started_at, a.minutes, a.pupils_reached, a.partners
+        FROM perf_activities a LEFT JOIN ctx_schools s USING (school_id)
+        WHERE NOT a.withdrawn AND a.started_at IS NOT NULL AND {IN_SCOPE}
+          AND {IN_TERM.format(term=term_of(ACTIVITY_DAY, "s.borough"))}
+        ORDER BY a.activity_id""",
     "disclosures": """SELECT request_id, borough, urgency, submitted_at, countersigned_at,
             decided_at, decision_due, confirmation_due, confirmed_at
         FROM perf_disclosures WHERE $1::text IS NULL OR borough = $1

@@ -169,3 +169,30 @@ async def indicators(
 def _rounded(row: dict[str, Any]) -> dict[str, Any]:
     row.pop("rank")
     return {k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()}
+
+
+# The London day of an activity: a lesson at 00:30 BST on 1 September is autumn's.
+ACTIVITY_DAY = "(a.started_at AT TIME ZONE 'Europe/London')::date"
+ACTIVITY_TERM = term_of(ACTIVITY_DAY, "s.borough")
+
+
+async def activities(
+    conn: Connection, *, borough: str | None, term: str | None
+) -> list[dict[str, Any]]:
+    """Per school, term and kind: the officers' recorded activities (withdrawn ones out)."""
+    rows = await conn.fetch(
+        f"""SELECT * FROM (
+              SELECT a.school_id, s.borough, {ACTIVITY_TERM} AS term, a.kind,
+                     count(*) AS activities,
+                     round(sum(a.minutes) / 60.0, 2)::float AS hours,
+                     COALESCE(sum(a.pupils_reached), 0) AS pupils_reached,
+                     count(*) FILTER (WHERE cardinality(a.partners) > 0) AS with_partners
+              FROM perf_activities a LEFT JOIN ctx_schools s USING (school_id)
+              WHERE NOT a.withdrawn AND a.started_at IS NOT NULL AND {SCOPE}
+              GROUP BY 1, 2, 3, 4) x
+            WHERE $2::text IS NULL OR term = $2
+            ORDER BY term, borough, school_id, kind""",
+        borough,
+        term,
+    )
+    return [dict(r) for r in rows]
