@@ -8,9 +8,12 @@ from services.incidents.commands.incidents import IncidentCommands
 from services.incidents.commands.schools import SchoolCommands
 from services.incidents.commands.searches import SearchCommands
 from services.incidents.translation import translator
+from services.runtime.consultations import ConsultationLog
 
 
-class IncidentsApplication(IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands):
+class IncidentsApplication(
+    IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands, ConsultationLog
+):
     """Incidents, searches, evidence, arrests, school hours and termly indicators."""
 
     name = "incidents"

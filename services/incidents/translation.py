@@ -7,6 +7,7 @@ person searched never leave the service: the mappers below simply do not copy th
 from typing import Any
 
 from ssp_contracts.events import incidents as c
+from ssp_contracts.events.consultations import IncidentsDataConsulted
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.api.export import coarsen
@@ -16,9 +17,11 @@ from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.search import Search
+from services.runtime.consultations import publish_consultations
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/incidents")
+publish_consultations(translator, IncidentsDataConsulted)
 
 
 def _ids(e: Any) -> dict[str, str]:

@@ -223,7 +223,12 @@ class Seeder:
         }
         request_id = self.send("disclosure", "POST", "/requests", "school_officer", request)["id"]
         self.seeded.add("request_id", request_id)
-        read = self.send("disclosure", "GET", f"/requests/{request_id}", "head_teacher")
+        read = self.send(
+            "disclosure",
+            "GET",
+            f"/requests/{request_id}?purpose=disclosure_decision",
+            "head_teacher",
+        )
         sign = {"content_hash": read["content_hash"]}
         path = f"/requests/{request_id}/countersignature"
         self.send("disclosure", "POST", path, "head_teacher", sign)

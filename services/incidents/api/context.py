@@ -52,6 +52,17 @@ class Incidents:
         """Refuse unless the caller may act for ``school_id`` (``hide``: 404, for reads by id)."""
         (await self.scope(principal)).check(school_id, hide=hide)
 
+    async def consulted(self, principal: Principal, purpose: str, kind: str, **what: Any) -> None:
+        """Log a consultation of personal data (DPA 2018 s62) before the data is answered."""
+        await self.run(
+            self.app.record_consultation,
+            actor=self.actor(principal),
+            purpose=purpose,
+            record_kind=kind,
+            now=self.now(),
+            **what,
+        )
+
     def now(self) -> datetime:
         """The time a command is handled (commands carry it, so rules are testable)."""
         return self.clock.now()

@@ -19,6 +19,7 @@ from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 from services.incidents.api.context import Service, history_of
 from services.incidents.domain.incident import Incident
 from services.runtime.auth import Principal, allow
+from services.runtime.consultations import Purpose
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
 
@@ -159,20 +160,37 @@ async def _follow_up(
     return Recorded(id=incident_id)
 
 
+async def _consult(
+    s: Service, principal: Principal, incident_id: UUID, purpose: Purpose
+) -> Incident:
+    """The incident read by id, its consultation logged first (DPA 2018 s62)."""
+    incident = await _incident(s, principal, incident_id)
+    await s.consulted(
+        principal, purpose, "incident", record_id=incident.id, school_id=incident.school_id
+    )
+    return incident
+
+
 @router.get("/incidents/{incident_id}")
 async def get_incident(
-    incident_id: UUID, principal: Annotated[Principal, allow("read_incident")], s: Service
+    incident_id: UUID,
+    principal: Annotated[Principal, allow("read_incident")],
+    s: Service,
+    purpose: Purpose,
 ) -> dict[str, Any]:
-    """An incident as it stands now."""
-    return incident_view(await _incident(s, principal, incident_id))
+    """An incident as it stands now; the read is logged with its purpose."""
+    return incident_view(await _consult(s, principal, incident_id, purpose))
 
 
 @router.get("/incidents/{incident_id}/history")
 async def incident_history(
-    incident_id: UUID, principal: Annotated[Principal, allow("read_incident")], s: Service
+    incident_id: UUID,
+    principal: Annotated[Principal, allow("read_incident")],
+    s: Service,
+    purpose: Purpose,
 ) -> list[dict[str, Any]]:
-    """Every event of the incident, with its actor."""
-    await _incident(s, principal, incident_id)
+    """Every event of the incident, with its actor; the read is logged with its purpose."""
+    await _consult(s, principal, incident_id, purpose)
     return history_of(await s.run(s.app.history, Incident, incident_id))
 
 
