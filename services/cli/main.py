@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="actor id")
     token.add_argument("--school")
     token.add_argument("--borough")
+    token.add_argument("--staff-ref", help="member of staff's reference (staff-<hex>)")
     token.add_argument(
         "--audience",
         action="append",

@@ -22,5 +22,7 @@ class IncidentsApplication(
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from services.incidents.views.cases import CaseIndex
+        from services.incidents.views.restricted import RestrictedIds
 
         self.index = CaseIndex(self)
+        self.restricted = RestrictedIds(self)

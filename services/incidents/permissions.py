@@ -9,11 +9,15 @@ OFFICER = {"school_officer"}
 SCHOOL = {"school_staff", "head_teacher"}
 OVERSIGHT = {"borough_supervisor", "auditor"}
 RECORD_READERS = OFFICER | SCHOOL | OVERSIGHT
+# Allegations against staff are restricted records (domain/restricted.py): the designated
+# safeguarding lead, the deputy consulted and, for an allegation against the head teacher,
+# the chair of governors read them; who of all these may read one is decided per record.
+SAFEGUARDING = {"designated_safeguarding_lead", "deputy_head", "chair_of_governors"}
 
 PERMISSIONS: dict[str, set[str]] = {
     # incidents
     "report_incident": OFFICER | SCHOOL,
-    "read_incident": RECORD_READERS,
+    "read_incident": RECORD_READERS | SAFEGUARDING,
     "notify_head_teacher": OFFICER | SCHOOL,
     "elect_internal": SCHOOL,
     "record_staff_consultation": OFFICER,

@@ -5,6 +5,9 @@ justification, date and time and who consulted. The protocol's own register is t
 what was shared; this is the log of who looked.
 """
 
+from typing import cast
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.disclosure.api.context import DisclosureContext
@@ -16,7 +19,7 @@ from services.runtime.endpoint import context_of
 
 def consultations(client: TestClient) -> list[Consultation.Recorded]:
     """The consultation events in the service's store, oldest first."""
-    app = context_of(client.app, DisclosureContext).application
+    app = context_of(cast(FastAPI, client.app), DisclosureContext).application
     events = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 1000)]
     return [e for e in events if isinstance(e, Consultation.Recorded)]
 
@@ -26,6 +29,7 @@ def test_reading_a_request_needs_a_purpose_and_is_logged(client: TestClient) -> 
     missing = client.get(f"/requests/{request_id}", headers=HEAD)
     assert missing.status_code == 422
     assert missing.json()["detail"]["field"] == "query.purpose"
+    assert missing.json()["detail"]["rule"] == "missing"
     # An outsider's refused read is not a consultation
     why = {"purpose": "disclosure_decision"}
     assert client.get(f"/requests/{request_id}", params=why, headers=OTHER_HEAD).status_code == 404

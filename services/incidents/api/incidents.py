@@ -24,6 +24,9 @@ from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
 
 router = APIRouter(tags=["incidents"])
+StaffRef = Annotated[
+    str, Field(pattern=r"^staff-[0-9a-f]{12,64}$", description="Pseudonymous staff reference")
+]
 Id = Annotated[UUID, "incident id"]
 
 
@@ -40,6 +43,12 @@ class ReportIncident(BaseModel):
     pupil_refs: list[PupilRef] = Field(default_factory=list, max_length=50)
     allegation_against_staff: bool = Field(
         default=False, description="An allegation of crime against a member of school staff"
+    )
+    accused_staff_ref: StaffRef | None = Field(
+        default=None, description="The member of staff accused (required for an allegation)"
+    )
+    against_head_teacher: bool = Field(
+        default=False, description="The accused is the head teacher: the chair of governors reads"
     )
 
 
@@ -99,6 +108,8 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "serious": i.serious,
         "outside_protocol_hours": i.outside_protocol_hours,
         "allegation_against_staff": i.allegation_against_staff,
+        "accused_staff_ref": i.accused_staff_ref,
+        "against_head_teacher": i.against_head_teacher,
         "head_teacher_notified_at": i.head_teacher_notified_at,
         "internal_election_at": i.internal_election_at,
         "staff_consulted_at": i.staff_consulted_at,
@@ -142,12 +153,14 @@ async def list_incidents(
             and outside_protocol_hours in (None, r["outside_protocol_hours"])
         )
 
-    return list(await s.run(s.app.index.select, "incident", wanted))
+    return await s.readable(principal, await s.run(s.app.index.select, "incident", wanted))
 
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
+    """The incident, if the caller may reach it: scope, and a restricted record's readers."""
     incident = await s.run(s.app.get_incident, incident_id)
     await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_restricted(principal, incident)
     return incident
 
 
@@ -165,9 +178,9 @@ async def _consult(
 ) -> Incident:
     """The incident read by id, its consultation logged first (DPA 2018 s62)."""
     incident = await _incident(s, principal, incident_id)
-    await s.consulted(
-        principal, purpose, "incident", record_id=incident.id, school_id=incident.school_id
-    )
+    what = {"record_id": incident.id, "school_id": incident.school_id}
+    restricted = incident.allegation_against_staff
+    await s.consulted(principal, purpose, "incident", restricted=restricted, **what)
     return incident
 
 

@@ -186,7 +186,7 @@ async def outstanding(
         lambda r: scope.allows(r["school_id"]) and r["head_teacher_notified_at"] is None,
     )
     return {
-        "serious_incidents_head_teacher_not_told": list(serious),
+        "serious_incidents_head_teacher_not_told": await s.readable(principal, serious),
         "searches_parents_not_told": list(searches),
         "arrests_head_teacher_not_told": list(arrests),
     }

@@ -35,6 +35,8 @@ class IncidentCommands(ServiceApplication):
         now: datetime,
         place: Place | None = None,
         allegation_against_staff: bool = False,
+        accused_staff_ref: str | None = None,
+        against_head_teacher: bool = False,
     ) -> UUID:
         """Record a new incident, marked by the school's protocol hours; return its id."""
         incident = Incident.report(
@@ -49,6 +51,8 @@ class IncidentCommands(ServiceApplication):
             description=description,
             pupil_refs=pupil_refs,
             allegation_against_staff=allegation_against_staff,
+            accused_staff_ref=accused_staff_ref,
+            against_head_teacher=against_head_teacher,
             actor=actor,
         )
         self.save(incident)

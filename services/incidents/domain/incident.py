@@ -15,6 +15,7 @@ from ssp_contracts.events.incidents import (
 from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
 
 from services.incidents.domain.hours import ProtocolHours
+from services.incidents.domain.restricted import check_allegation
 from services.incidents.domain.rules import (
     check_justification,
     check_not_before,
@@ -53,6 +54,9 @@ class Incident(Aggregate):
         allegation_against_staff: bool
         outside_protocol_hours: bool
         actor: Actor
+        # Restricted records (domain/restricted.py); absent from incidents recorded before.
+        accused_staff_ref: str | None
+        against_head_teacher: bool
 
     class HeadTeacherNotified(Aggregate.Event):
         school_id: str
@@ -106,6 +110,8 @@ class Incident(Aggregate):
         allegation_against_staff: bool,
         outside_protocol_hours: bool,
         actor: Actor,
+        accused_staff_ref: str | None = None,
+        against_head_teacher: bool = False,
     ) -> None:
         self.school_id = school_id
         self.occurred_at = occurred_at
@@ -116,6 +122,12 @@ class Incident(Aggregate):
         self.description = description
         self.pupil_refs = list(pupil_refs)
         self.allegation_against_staff = allegation_against_staff
+        self.accused_staff_ref = accused_staff_ref
+        self.against_head_teacher = against_head_teacher
+        # Officers who reported or acted on it, and who was consulted: who reads a restriction.
+        self.officers: list[str] = []
+        self.consulted: list[str] = []
+        self._note_officer(actor)
         self.outside_protocol_hours = outside_protocol_hours
         self.reported_by = actor.id
         self.head_teacher_notified_at: datetime | None = None
@@ -131,6 +143,11 @@ class Incident(Aggregate):
         """A new incident, marked for response officers when outside protocol hours."""
         check_not_future(facts["occurred_at"], now, "occurred_at")
         check_place(facts["location_kind"], facts.get("place"))
+        check_allegation(
+            facts["allegation_against_staff"],
+            facts.get("accused_staff_ref"),
+            facts.get("against_head_teacher", False),
+        )
         outside = not hours.covers(facts["occurred_at"])
         return cls(**facts, outside_protocol_hours=outside)
 
@@ -260,16 +277,20 @@ class Incident(Aggregate):
     @event(HeadTeacherNotified)
     def _head_teacher_notified(self, school_id: str, notified_at: datetime, actor: Actor) -> None:
         self.head_teacher_notified_at = notified_at
+        self._note_officer(actor)
 
     @event(ElectedInternal)
     def _elected_internal(self, school_id: str, elected_at: datetime, actor: Actor) -> None:
         self.internal_election_at = elected_at
+        self._note_officer(actor)
 
     @event(StaffConsultationRecorded)
     def _staff_consulted(
         self, school_id: str, consulted: Consulted, consulted_at: datetime, notes: str, actor: Actor
     ) -> None:
         self.staff_consulted_at = consulted_at
+        self.consulted.append(consulted)
+        self._note_officer(actor)
 
     @event(PoliceActionRecorded)
     def _police_action(
@@ -283,6 +304,7 @@ class Incident(Aggregate):
         self.police_actions.append(
             {"action": action, "taken_at": taken_at, "justification": justification}
         )
+        self._note_officer(actor)
 
     @event(RestorativeConferenceHeld)
     def _conference_held(
@@ -295,6 +317,7 @@ class Incident(Aggregate):
         actor: Actor,
     ) -> None:
         self.conferences.append({"held_at": held_at, "outcome": outcome, "notes": notes})
+        self._note_officer(actor)
 
     @event(Closed)
     def _closed(
@@ -302,3 +325,9 @@ class Incident(Aggregate):
     ) -> None:
         self.closed_at = closed_at
         self.outcome = outcome
+        self._note_officer(actor)
+
+    def _note_officer(self, actor: Actor) -> None:
+        """Remember an officer who acted on the incident (the investigating officer)."""
+        if actor.role == "school_officer" and actor.id not in self.officers:
+            self.officers.append(actor.id)

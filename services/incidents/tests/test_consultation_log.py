@@ -7,8 +7,9 @@ pupils speak because "any information given would be used confidentially" (Repor
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.incidents.api.context import IncidentsContext
@@ -33,7 +34,7 @@ from services.runtime.testing import bearer
 
 def consultations(client: TestClient) -> list[Consultation.Recorded]:
     """The consultation events in the service's store, oldest first."""
-    app: IncidentsApplication = context_of(client.app, IncidentsContext).application
+    app: IncidentsApplication = context_of(cast(FastAPI, client.app), IncidentsContext).application
     events = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)]
     return [e for e in events if isinstance(e, Consultation.Recorded)]
 
