@@ -22,7 +22,9 @@ class IncidentsApplication(
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from services.incidents.views.cases import CaseIndex
+        from services.incidents.views.chronology import PupilIndex
         from services.incidents.views.restricted import RestrictedIds
 
         self.index = CaseIndex(self)
+        self.pupils = PupilIndex(self)
         self.restricted = RestrictedIds(self)

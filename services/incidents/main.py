@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.incidents.api import custody, incidents, schools, searches
+from services.incidents.api import custody, incidents, pupils, schools, searches
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.permissions import PERMISSIONS
@@ -12,14 +12,18 @@ from services.incidents.views.deployments import (
     InMemoryDeployments,
     PostgresDeployments,
 )
+from services.incidents.views.disclosures import DisclosuresProjection, PostgresDisclosures
 from services.runtime.clock import Clock
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
 
 def projections(ctx: ServiceContext) -> list[RunnerSpec]:
-    """The deployments view, one consumer per database that holds it."""
-    return [(f"incidents.deployments.{ctx.settings.db_name}", [DeploymentsProjection()])]
+    """The deployments and disclosures views, one consumer per database that holds them."""
+    return [
+        (f"incidents.deployments.{ctx.settings.db_name}", [DeploymentsProjection()]),
+        (f"incidents.disclosures.{ctx.settings.db_name}", [DisclosuresProjection()]),
+    ]
 
 
 def context(ctx: ServiceContext) -> IncidentsContext:
@@ -28,7 +32,12 @@ def context(ctx: ServiceContext) -> IncidentsContext:
         # Fast tests feed this twin with the same staffing payloads the projection applies.
         return IncidentsContext(ctx.application, InMemoryDeployments(), ctx.clock)
     assert ctx.pool is not None
-    return IncidentsContext(ctx.application, PostgresDeployments(ctx.pool), ctx.clock)
+    return IncidentsContext(
+        ctx.application,
+        PostgresDeployments(ctx.pool),
+        ctx.clock,
+        PostgresDisclosures(ctx.pool),
+    )
 
 
 SPEC = ServiceSpec(
@@ -38,7 +47,7 @@ SPEC = ServiceSpec(
         " the officer-school protocol (MPA 2005, Appendix 2)."
     ),
     permission_table=PERMISSIONS,
-    routers=[incidents.router, searches.router, custody.router, schools.router],
+    routers=[incidents.router, searches.router, custody.router, schools.router, pupils.router],
     application_class=IncidentsApplication,
     translator=translator,
     projections=projections,

@@ -46,4 +46,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "set_protocol_hours": {"head_teacher", "borough_supervisor"},
     "read_protocol_hours": RECORD_READERS | {"analyst"},
     "read_deployments": OFFICER | OVERSIGHT,
+    # a pupil's chronology: those who safeguard the pupil, in their schools
+    "read_chronology": OFFICER
+    | {"head_teacher", "designated_safeguarding_lead", "borough_supervisor"},
 }

@@ -1,7 +1,7 @@
 """The incidents service's typed context and what every endpoint needs from it."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -19,6 +19,7 @@ from services.incidents.domain.restricted import (
     refusal,
 )
 from services.incidents.views.deployments import DeploymentsView
+from services.incidents.views.disclosures import DisclosuresView, InMemoryDisclosures
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor, NotFound
@@ -36,6 +37,8 @@ class IncidentsContext:
     application: IncidentsApplication
     deployments: DeploymentsView
     clock: Clock
+    # Section 115 requests about pupils, from disclosure's topic (a pupil's chronology).
+    disclosures: DisclosuresView = field(default_factory=InMemoryDisclosures)
 
 
 class Incidents:
@@ -45,6 +48,7 @@ class Incidents:
         context = context_of(request.app, IncidentsContext)
         self.app = context.application
         self.view = context.deployments
+        self.disclosures = context.disclosures
         self.clock = context.clock
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
