@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "set_protocol_hours": {"head_teacher", "borough_supervisor"},
     "read_protocol_hours": RECORD_READERS | {"analyst"},
     "read_deployments": OFFICER | OVERSIGHT,
+    # subjects' rights (DPA 2018 ss45-46): access by the DPO; rectification also by the officer
+    "subject_access": {"data_protection_officer"},
+    "rectify_record": OFFICER | {"data_protection_officer"},
     # a pupil's chronology: those who safeguard the pupil, in their schools
     "read_chronology": OFFICER
     | {"head_teacher", "designated_safeguarding_lead", "borough_supervisor"},

@@ -7,7 +7,7 @@ person searched never leave the service: the mappers below simply do not copy th
 from typing import Any
 
 from ssp_contracts.events import incidents as c
-from ssp_contracts.events.consultations import IncidentsDataConsulted
+from ssp_contracts.events.consultations import IncidentsDataConsulted, IncidentsDataRectified
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.api.export import coarsen
@@ -207,4 +207,16 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
         search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
+    )
+
+
+@translator.maps(Incident.Rectified, Search.Rectified)
+def _rectified(e: Incident.Rectified | Search.Rectified) -> IncidentsDataRectified:
+    # Which field only: the old and new values and the reason are personal, and stay here.
+    return IncidentsDataRectified(
+        record_kind="incident" if isinstance(e, Incident.Rectified) else "search",
+        record_id=str(e.originator_id),
+        school_id=e.school_id,
+        field=e.field,  # type: ignore[arg-type]  # checked against the vocabulary on save
+        rectified_at=e.rectified_at,
     )

@@ -1,4 +1,4 @@
-"""Consultations of personal data (Data Protection Act 2018 s62 logging).
+"""Subject rights: consultations of personal data (DPA 2018 s62 logging) and rectifications.
 
 Every read of a person's details, export and chronology is an event of the service that holds
 the data, on that service's topic: who (the envelope's actor), when, why (a purpose from the
@@ -78,3 +78,26 @@ class DisclosureDataConsulted(PersonalDataConsulted):
 
     event_type: ClassVar[str] = "uk.police.ssp.disclosure.personal_data_consulted.v1"
     topic: ClassVar[str] = "ssp.disclosure.events"
+
+
+# Fields of incidents' records a rectification may correct (their values stay in the store).
+RectifiedField = Literal[
+    "description", "person", "grounds", "found", "injury_or_damage", "place_description"
+]
+
+
+@register
+class IncidentsDataRectified(EventPayload):
+    """A personal detail of an incident or a search was corrected (the original kept in history).
+
+    Only which field changed travels; the old and new values and the reason stay in the store.
+    """
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.personal_data_rectified.v1"
+    topic: ClassVar[str] = "ssp.incidents.events"
+
+    record_kind: Literal["incident", "search"] = Field(description="Kind of record corrected")
+    record_id: AggregateId
+    school_id: SchoolId
+    field: RectifiedField = Field(description="Which personal detail was corrected")
+    rectified_at: datetime = Field(description="When the correction was recorded")

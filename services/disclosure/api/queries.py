@@ -104,6 +104,11 @@ def get_history(
 ) -> list[HistoryEntry]:
     """Every event of the request, oldest first: nothing is ever overwritten (read logged)."""
     consult(app, principal, request_id, purpose, now)
+    return history_entries(app, request_id)
+
+
+def history_entries(app: DisclosureApplication, request_id: UUID) -> list[HistoryEntry]:
+    """Every event of the request as its history shows it, oldest first."""
     return [
         HistoryEntry(
             version=e.originator_version,

@@ -151,3 +151,12 @@ class IncidentCommands(ServiceApplication):
         incident.close(outcome, closed_at, now, actor)
         self.save(incident)
         return incident.id
+
+    def rectify_incident(
+        self, incident_id: UUID, *, field: str, value: str, reason: str, now: datetime, actor: Actor
+    ) -> UUID:
+        """Correct a personal detail of the incident; the original stays in its history."""
+        incident = self.get_incident(incident_id)
+        incident.rectify(field, value, reason, now, actor)
+        self.save(incident)
+        return incident.id

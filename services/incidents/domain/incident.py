@@ -15,6 +15,7 @@ from ssp_contracts.events.incidents import (
 from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
 
 from services.incidents.domain.hours import ProtocolHours
+from services.incidents.domain.rectification import check_rectification
 from services.incidents.domain.restricted import check_allegation
 from services.incidents.domain.rules import (
     check_justification,
@@ -23,6 +24,8 @@ from services.incidents.domain.rules import (
 )
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
+# The incident's personal details a rectification may correct (free text naming people).
+RECTIFIABLE = frozenset({"description"})
 PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
 ABUTTING_PLACES = {"street", "public_place"}
 
@@ -94,6 +97,14 @@ class Incident(Aggregate):
         school_id: str
         closed_at: datetime
         outcome: CrimeOutcome
+        actor: Actor
+
+    class Rectified(Aggregate.Event):
+        school_id: str
+        field: str
+        value: str
+        reason: str
+        rectified_at: datetime
         actor: Actor
 
     @event(Reported)
@@ -235,6 +246,11 @@ class Incident(Aggregate):
             )
         self._closed(self.school_id, closed_at, outcome, actor)
 
+    def rectify(self, field: str, value: str, reason: str, now: datetime, actor: Actor) -> None:
+        """Correct a personal detail (closed or not); the original stays in the history."""
+        check_rectification(field, RECTIFIABLE, getattr(self, field, None), value, reason)
+        self._rectified(self.school_id, field, value, reason.strip(), now, actor)
+
     # --- guards ---------------------------------------------------------------------
 
     def check_open(self) -> None:
@@ -326,6 +342,18 @@ class Incident(Aggregate):
         self.closed_at = closed_at
         self.outcome = outcome
         self._note_officer(actor)
+
+    @event(Rectified)
+    def _rectified(
+        self,
+        school_id: str,
+        field: str,
+        value: str,
+        reason: str,
+        rectified_at: datetime,
+        actor: Actor,
+    ) -> None:
+        setattr(self, field, value)
 
     def _note_officer(self, actor: Actor) -> None:
         """Remember an officer who acted on the incident (the investigating officer)."""

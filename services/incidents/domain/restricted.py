@@ -4,7 +4,8 @@ The source (Appendix 2, Working Practises): an allegation of crime against a mem
 "will only be investigated in consultation with the head teacher or their deputy", and pupils
 speak because "any information given would be used confidentially" (Report para 14). So only
 the head teacher (or the deputy consulted), the investigating officer, their supervisor and the
-school's designated safeguarding lead read the allegation; never the member of staff accused,
+school's designated safeguarding lead (and the data protection officer, answering a subject's
+rights) read the allegation; never the member of staff accused,
 whatever other role their token holds. An allegation against the head teacher goes to the chair
 of governors instead of the head teacher.
 """
@@ -101,7 +102,12 @@ def refusal(record: RestrictedRecord, reader: Reader) -> str | None:
         return "a school token must carry its staff reference to read a restricted record"
     if reader.staff_ref is not None and reader.staff_ref == record.accused_staff_ref:
         return "the member of staff accused may not read the allegation"
-    if reader.role in ("designated_safeguarding_lead", "borough_supervisor"):
+    # The data protection officer answers the subjects' rights (access, rectification).
+    if reader.role in (
+        "designated_safeguarding_lead",
+        "borough_supervisor",
+        "data_protection_officer",
+    ):
         return None
     if reader.role == "school_officer":
         # The investigating officer: the officer who reported it or has acted on it; until an
