@@ -57,7 +57,8 @@ def ok(response: httpx.Response) -> dict[str, Any]:
 
 def run_routine(url: str) -> str:
     request_id = ok(httpx.post(f"{url}/requests", json=ROUTINE, headers=OFFICER))["id"]
-    content_hash = ok(httpx.get(f"{url}/requests/{request_id}", headers=HEAD))["content_hash"]
+    read = httpx.get(f"{url}/requests/{request_id}?purpose=disclosure_decision", headers=HEAD)
+    content_hash = ok(read)["content_hash"]
     ok(
         httpx.post(
             f"{url}/requests/{request_id}/countersignature",
