@@ -53,7 +53,7 @@ _EVENT_TOPICS = (
         "ssp.disclosure.events",
         "Section 115 information requests and disclosures",
         "disclosure",
-        _REPORTING,
+        ("incidents", "reporting"),  # incidents: a pupil's chronology
     ),
     TopicSpec(
         "ssp.staffing.events",

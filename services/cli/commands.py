@@ -43,6 +43,7 @@ def token(args: argparse.Namespace) -> int:
                 borough=args.borough,
                 audience=audiences[0] if len(audiences) == 1 else audiences,
                 ttl_seconds=args.ttl,
+                extra={"staff_ref": args.staff_ref} if args.staff_ref else None,
             )
         )
     except ValueError as exc:

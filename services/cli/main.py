@@ -10,6 +10,7 @@ from services.cli.kafka_commands import register as register_kafka
 from services.cli.recovery.commands import register as register_recovery
 from services.cli.recovery.drill_cli import register as register_drill
 from services.cli.relay_commands import register as register_relay
+from services.cli.subject_access import register_subject_access
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
 from services.runtime.production import ProductionRefusal, load_secret_files
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="actor id")
     token.add_argument("--school")
     token.add_argument("--borough")
+    token.add_argument("--staff-ref", help="member of staff's reference (staff-<hex>)")
     token.add_argument(
         "--audience",
         action="append",
@@ -74,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_faults(sub)
     register_recovery(sub)
     register_drill(sub)
+    register_subject_access(sub)
     return parser
 
 

@@ -8,10 +8,11 @@ from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.translation import translator
-from services.runtime.domain import Actor, ServiceApplication
+from services.runtime.consultations import ConsultationLog
+from services.runtime.domain import Actor
 
 
-class DisclosureApplication(ServiceApplication):
+class DisclosureApplication(ConsultationLog):
     """Commands and queries over Section 115 requests and planning exchanges."""
 
     name = "disclosure"

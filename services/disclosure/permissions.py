@@ -30,4 +30,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_register": OVERSIGHT,
     "export_register": OVERSIGHT,
     "log_exchange": {"school_officer", "school_staff", "head_teacher", "service"},
+    # the right of access (DPA 2018 s45), answered by the data protection officer
+    "subject_access": {"data_protection_officer"},
 }

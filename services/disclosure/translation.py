@@ -10,14 +10,17 @@ is complete on its own.
 from typing import Any
 
 from ssp_contracts.events import disclosure as c
+from ssp_contracts.events.consultations import DisclosureDataConsulted
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.completion import CompletionSteps
 from services.disclosure.domain.decision import DecisionSteps
 from services.disclosure.domain.proforma import missing_fields
+from services.runtime.consultations import publish_consultations
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/disclosure")
+publish_consultations(translator, DisclosureDataConsulted)
 _COMMON = ("school_id", "borough", "urgency", "submitted_at")
 
 

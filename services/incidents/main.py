@@ -2,7 +2,15 @@
 
 from fastapi import FastAPI
 
-from services.incidents.api import activities, custody, incidents, schools, searches
+from services.incidents.api import (
+    activities,
+    custody,
+    incidents,
+    pupils,
+    schools,
+    searches,
+    subjects,
+)
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.permissions import PERMISSIONS
@@ -13,14 +21,18 @@ from services.incidents.views.deployments import (
     InMemoryDeployments,
     PostgresDeployments,
 )
+from services.incidents.views.disclosures import DisclosuresProjection, PostgresDisclosures
 from services.runtime.clock import Clock
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
 
 def projections(ctx: ServiceContext) -> list[RunnerSpec]:
-    """The deployments view, one consumer per database that holds it."""
-    return [(f"incidents.deployments.{ctx.settings.db_name}", [DeploymentsProjection()])]
+    """The deployments and disclosures views, one consumer per database that holds them."""
+    return [
+        (f"incidents.deployments.{ctx.settings.db_name}", [DeploymentsProjection()]),
+        (f"incidents.disclosures.{ctx.settings.db_name}", [DisclosuresProjection()]),
+    ]
 
 
 def context(ctx: ServiceContext) -> IncidentsContext:
@@ -32,7 +44,11 @@ def context(ctx: ServiceContext) -> IncidentsContext:
         )
     assert ctx.pool is not None
     return IncidentsContext(
-        ctx.application, PostgresDeployments(ctx.pool), ctx.clock, ctx.views[CASES.name]
+        ctx.application,
+        PostgresDeployments(ctx.pool),
+        ctx.clock,
+        ctx.views[CASES.name],
+        PostgresDisclosures(ctx.pool),
     )
 
 
@@ -43,7 +59,15 @@ SPEC = ServiceSpec(
         " the officer-school protocol (MPA 2005, Appendix 2)."
     ),
     permission_table=PERMISSIONS,
-    routers=[incidents.router, searches.router, custody.router, schools.router, activities.router],
+    routers=[
+        incidents.router,
+        searches.router,
+        custody.router,
+        schools.router,
+        activities.router,
+        pupils.router,
+        subjects.router,
+    ],
     application_class=IncidentsApplication,
     translator=translator,
     projections=projections,

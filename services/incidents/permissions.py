@@ -9,11 +9,15 @@ OFFICER = {"school_officer"}
 SCHOOL = {"school_staff", "head_teacher"}
 OVERSIGHT = {"borough_supervisor", "auditor"}
 RECORD_READERS = OFFICER | SCHOOL | OVERSIGHT
+# Allegations against staff are restricted records (domain/restricted.py): the designated
+# safeguarding lead, the deputy consulted and, for an allegation against the head teacher,
+# the chair of governors read them; who of all these may read one is decided per record.
+SAFEGUARDING = {"designated_safeguarding_lead", "deputy_head", "chair_of_governors"}
 
 PERMISSIONS: dict[str, set[str]] = {
     # incidents
     "report_incident": OFFICER | SCHOOL,
-    "read_incident": RECORD_READERS,
+    "read_incident": RECORD_READERS | SAFEGUARDING,
     "notify_head_teacher": OFFICER | SCHOOL,
     "elect_internal": SCHOOL,
     "record_staff_consultation": OFFICER,
@@ -46,4 +50,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "set_protocol_hours": {"head_teacher", "borough_supervisor"},
     "read_protocol_hours": RECORD_READERS | {"analyst"},
     "read_deployments": OFFICER | OVERSIGHT,
+    # subjects' rights (DPA 2018 ss45-46): access by the DPO; rectification also by the officer
+    "subject_access": {"data_protection_officer"},
+    "rectify_record": OFFICER | {"data_protection_officer"},
+    # a pupil's chronology: those who safeguard the pupil, in their schools
+    "read_chronology": OFFICER
+    | {"head_teacher", "designated_safeguarding_lead", "borough_supervisor"},
 }

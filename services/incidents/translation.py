@@ -7,6 +7,7 @@ person searched never leave the service: the mappers below simply do not copy th
 from typing import Any
 
 from ssp_contracts.events import incidents as c
+from ssp_contracts.events.consultations import IncidentsDataConsulted, IncidentsDataRectified
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.api.export import coarsen
@@ -17,9 +18,11 @@ from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.search import Search
+from services.runtime.consultations import publish_consultations
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/incidents")
+publish_consultations(translator, IncidentsDataConsulted)
 
 
 def _ids(e: Any) -> dict[str, str]:
@@ -230,4 +233,16 @@ def _activity_withdrawn(e: Activity.Withdrawn) -> c.ActivityWithdrawn:
         school_id=e.school_id,
         reason=e.reason,
         withdrawn_at=e.withdrawn_at,
+    )
+
+
+@translator.maps(Incident.Rectified, Search.Rectified)
+def _rectified(e: Incident.Rectified | Search.Rectified) -> IncidentsDataRectified:
+    # Which field only: the old and new values and the reason are personal, and stay here.
+    return IncidentsDataRectified(
+        record_kind="incident" if isinstance(e, Incident.Rectified) else "search",
+        record_id=str(e.originator_id),
+        school_id=e.school_id,
+        field=e.field,  # type: ignore[arg-type]  # checked against the vocabulary on save
+        rectified_at=e.rectified_at,
     )

@@ -1,6 +1,7 @@
 """Bearer JWT authentication and the per-service permission table (DESIGN §5)."""
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -15,6 +16,7 @@ from services.runtime.tokens import TokenVerifier
 
 log = logging.getLogger("ssp.auth")
 
+STAFF_REF = re.compile(r"staff-[0-9a-f]{12,64}\Z")
 # Where a request's already verified principal is kept in the ASGI scope's state.
 VERIFIED = "ssp_principal"
 _bearer = HTTPBearer(auto_error=False)
@@ -28,6 +30,8 @@ class Principal:
     role: str
     school: str | None = None
     borough: str | None = None
+    # The member of staff's pseudonymous reference (school roles), to tell an accused apart.
+    staff_ref: str | None = None
 
     def actor(self, correlation_id: str) -> Actor:
         """The Actor recorded on the events this caller causes."""
@@ -45,13 +49,18 @@ def verify_token(verifier: TokenVerifier, token: str) -> Principal:
     if role not in ROLES:
         raise jwt.InvalidTokenError(f"unknown role {role!r}")
     # A claim of the wrong JSON type (a list as school) is a malformed token, never a 500.
-    for name in ("sub", "school", "borough"):
+    for name in ("sub", "school", "borough", "staff_ref"):
         value = claims.get(name)
         if value is not None and not isinstance(value, str):
             raise jwt.InvalidTokenError(f"claim {name} must be a string")
     if not claims["sub"]:
         raise jwt.InvalidTokenError("claim sub must not be empty")
-    return Principal(claims["sub"], role, claims.get("school"), claims.get("borough"))
+    staff_ref = claims.get("staff_ref")
+    if staff_ref is not None and not STAFF_REF.match(staff_ref):
+        raise jwt.InvalidTokenError("claim staff_ref must read staff-<hex>")
+    return Principal(
+        claims["sub"], role, claims.get("school"), claims.get("borough"), staff_ref or None
+    )
 
 
 class Permissions:

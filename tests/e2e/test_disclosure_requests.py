@@ -57,7 +57,10 @@ def ok(response: httpx.Response) -> dict[str, Any]:
 
 def run_routine(api: PositionedClient) -> str:
     request_id = ok(api.post("/requests", json=ROUTINE, headers=OFFICER))["id"]
-    content_hash = ok(api.get(f"/requests/{request_id}", headers=HEAD))["content_hash"]
+    read = api.get(
+        f"/requests/{request_id}", params={"purpose": "disclosure_decision"}, headers=HEAD
+    )
+    content_hash = ok(read)["content_hash"]
     ok(
         api.post(
             f"/requests/{request_id}/countersignature",

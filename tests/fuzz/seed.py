@@ -27,6 +27,12 @@ def tokens() -> dict[str, Mapping[str, str]]:
         "auditor": bearer("auditor", "auditor-fuzz"),
         "analyst": bearer("analyst", "analyst-fuzz"),
         "service": bearer("service", f"la-{BOROUGH}-cms", borough=BOROUGH),
+        "deputy_head": bearer("deputy_head", f"deputy-{SCHOOL}", school=SCHOOL),
+        "designated_safeguarding_lead": bearer(
+            "designated_safeguarding_lead", f"dsl-{SCHOOL}", school=SCHOOL
+        ),
+        "chair_of_governors": bearer("chair_of_governors", f"chair-{SCHOOL}", school=SCHOOL),
+        "data_protection_officer": bearer("data_protection_officer", "dpo-fuzz"),
     }
 
 
@@ -231,7 +237,12 @@ class Seeder:
         }
         request_id = self.send("disclosure", "POST", "/requests", "school_officer", request)["id"]
         self.seeded.add("request_id", request_id)
-        read = self.send("disclosure", "GET", f"/requests/{request_id}", "head_teacher")
+        read = self.send(
+            "disclosure",
+            "GET",
+            f"/requests/{request_id}?purpose=disclosure_decision",
+            "head_teacher",
+        )
         sign = {"content_hash": read["content_hash"]}
         path = f"/requests/{request_id}/countersignature"
         self.send("disclosure", "POST", path, "head_teacher", sign)

@@ -43,6 +43,12 @@ MALFORMED: dict[str, dict[str, Any]] = {
     "a number as borough": {"sub": "x-1", "role": "borough_supervisor", "borough": 7},
     "an object as sub": {"sub": {"id": 1}, "role": "auditor"},
     "an empty sub": {"sub": "", "role": "auditor"},
+    "a staff reference that is not one": {
+        "sub": "x-1",
+        "role": "head_teacher",
+        "school": SCHOOL,
+        "staff_ref": "Jane Smith",
+    },
     "an unknown role": {"sub": "x-1", "role": "superuser"},
     "no role": {"sub": "x-1"},
 }

@@ -139,7 +139,14 @@ class Disclosures:
 
     def _countersign(self, chain: Chain, sid: str, at: datetime) -> None:
         """The head teacher reads the request and signs what it says."""
-        chain.add(_step("GET", "/requests/{req}", head(sid), save={"hash": "content_hash"}))
+        chain.add(
+            _step(
+                "GET",
+                "/requests/{req}?purpose=disclosure_decision",
+                head(sid),
+                save={"hash": "content_hash"},
+            )
+        )
         body = {"content_hash": Ref("hash"), "at": at.isoformat()}
         chain.add(_step("POST", "/requests/{req}/countersignature", head(sid), body))
 

@@ -1,5 +1,6 @@
 """Incidents in and around schools, with the protocol's follow-ups, evidence and arrests."""
 
+import hashlib
 import math
 import random
 from collections import Counter
@@ -123,6 +124,9 @@ class Incidents:
             "description": f"{category.replace('-', ' ')} at the {place.replace('_', ' ')}",
             "pupil_refs": pupils, "allegation_against_staff": against_staff,
         }  # fmt: skip
+        if against_staff:  # the member of staff accused, by reference (no draw: same stream)
+            accused = hashlib.sha256(f"{sid}/{t0.isoformat()}".encode()).hexdigest()[:16]
+            body["accused_staff_ref"] = f"staff-{accused}"
         chain.add(Step("incidents", "POST", "/incidents", reporter, body, save={"incident": "id"}))
         self.expected["incidents"] += 1
         self.expected["outside_protocol_hours"] += int(outside)
@@ -130,13 +134,15 @@ class Incidents:
         notified = serious and rng.random() < 0.97
         if notified:
             told = self.later(t0, minutes=rng.randint(10, 90))
-            who = pc if rng.random() < 0.5 else staff(sid)
+            # School staff do not read an allegation against staff; its officer follows it up.
+            who = pc if rng.random() < 0.5 or against_staff else staff(sid)
             chain.add(
                 self._post(
                     "/incidents/{incident}/head-teacher-notification", who, {"at": told.isoformat()}
                 )
             )
         internal = not serious and notice == "reported_by_staff" and rng.random() < 0.3
+        internal = internal and not against_staff
         if internal:  # the school deals with it: police action stays limited
             chain.add(
                 self._post(
@@ -184,7 +190,7 @@ class Incidents:
             chain.add(
                 self._post(
                     "/incidents/{incident}/restorative-conferences",
-                    rng.choice((pc, staff(sid))),
+                    pc if rng.choice((pc, staff(sid))) == pc or against_staff else staff(sid),
                     body,
                 )
             )

@@ -18,9 +18,11 @@ from services.disclosure.views.export import register_csv
 from services.disclosure.views.queue import QueueItem, overdue_confirmations, work_queue
 from services.disclosure.views.register import RecordKind, Register, RegisterEntry, entry_of_request
 from services.runtime.auth import Principal, allow, forbid_outside_scope, hide_outside_scope
+from services.runtime.consultations import Purpose
 from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
+from services.runtime.logs import correlation_id
 
 router = APIRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
@@ -58,13 +60,34 @@ def check_may_read(principal: Principal, request: DisclosureRequest) -> None:
     hide_outside_scope(principal, school=request.school_id, borough=request.borough)
 
 
-@router.get("/requests/{request_id}", response_model=RequestView)
-def get_request(
-    request_id: UUID, principal: Annotated[Principal, allow("read_request")], app: App
-) -> RequestView:
-    """A request as it stands: content, signature, decision, release, closure."""
+def consult(
+    app: DisclosureApplication, principal: Principal, request_id: UUID, purpose: Purpose, now: Now
+) -> DisclosureRequest:
+    """The request read by id, its consultation logged before it is answered (DPA 2018 s62)."""
     request = app.get_request(request_id)
     check_may_read(principal, request)
+    app.record_consultation(
+        actor=principal.actor(correlation_id()),
+        purpose=purpose,
+        record_kind="disclosure_request",
+        now=now,
+        record_id=request.id,
+        subject_ref=request.subject_ref,
+        school_id=request.school_id,
+    )
+    return request
+
+
+@router.get("/requests/{request_id}", response_model=RequestView)
+def get_request(
+    request_id: UUID,
+    principal: Annotated[Principal, allow("read_request")],
+    app: App,
+    purpose: Purpose,
+    now: Now,
+) -> RequestView:
+    """A request as it stands: content, signature, decision, release, closure (read logged)."""
+    request = consult(app, principal, request_id, purpose, now)
     entry = entry_of_request(request)
     return RequestView(
         **entry.model_dump(), version=request.version, content_hash=request.content_hash
@@ -73,10 +96,19 @@ def get_request(
 
 @router.get("/requests/{request_id}/history", response_model=list[HistoryEntry])
 def get_history(
-    request_id: UUID, principal: Annotated[Principal, allow("read_request")], app: App
+    request_id: UUID,
+    principal: Annotated[Principal, allow("read_request")],
+    app: App,
+    purpose: Purpose,
+    now: Now,
 ) -> list[HistoryEntry]:
-    """Every event of the request, oldest first: nothing is ever overwritten."""
-    check_may_read(principal, app.get_request(request_id))
+    """Every event of the request, oldest first: nothing is ever overwritten (read logged)."""
+    consult(app, principal, request_id, purpose, now)
+    return history_entries(app, request_id)
+
+
+def history_entries(app: DisclosureApplication, request_id: UUID) -> list[HistoryEntry]:
+    """Every event of the request as its history shows it, oldest first."""
     return [
         HistoryEntry(
             version=e.originator_version,
@@ -166,9 +198,20 @@ async def export_register(
     filters: Annotated[RegisterFilter, Query()],
     principal: Annotated[Principal, allow("export_register")],
     reg: Reg,
+    app: App,
+    purpose: Purpose,
+    now: Now,
 ) -> Response:
-    """The register as CSV with the data sharing log's fields."""
-    body = register_csv(await _filtered(principal, reg, filters))
+    """The register as CSV with the data sharing log's fields (the export is logged)."""
+    entries = await _filtered(principal, reg, filters)
+    app.record_consultation(
+        actor=principal.actor(correlation_id()),
+        purpose=purpose,
+        record_kind="register_export",
+        now=now,
+        records=len(entries),
+    )
+    body = register_csv(entries)
     # A header carries latin-1 only: the borough as given could break the answer.
     name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"
     return Response(

@@ -46,7 +46,9 @@ def submitted(client: TestClient, body: dict[str, Any] | None = None) -> str:
 
 def signed(client: TestClient, request_id: str) -> None:
     """Countersign as the head teacher, over the hash she reads."""
-    content_hash = client.get(f"/requests/{request_id}", headers=HEAD).json()["content_hash"]
+    content_hash = client.get(
+        f"/requests/{request_id}?purpose=case_management", headers=HEAD
+    ).json()["content_hash"]
     response = client.post(
         f"/requests/{request_id}/countersignature",
         json={"content_hash": content_hash},

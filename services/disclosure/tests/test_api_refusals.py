@@ -72,7 +72,9 @@ def test_an_officer_submits_only_for_their_own_school(client: TestClient) -> Non
 
 def test_the_wrong_head_teacher_cannot_sign(client: TestClient) -> None:
     request_id = submitted(client)
-    content_hash = client.get(f"/requests/{request_id}", headers=HEAD).json()["content_hash"]
+    content_hash = client.get(
+        f"/requests/{request_id}?purpose=case_management", headers=HEAD
+    ).json()["content_hash"]
     response = client.post(
         f"/requests/{request_id}/countersignature",
         json={"content_hash": content_hash},
@@ -80,7 +82,12 @@ def test_the_wrong_head_teacher_cannot_sign(client: TestClient) -> None:
     )
     assert response.status_code == 403
     assert response.json()["detail"]["rule"] == "signatory-not-head-of-school"
-    assert client.get(f"/requests/{request_id}", headers=HEAD).json()["countersigned_by"] is None
+    assert (
+        client.get(f"/requests/{request_id}?purpose=case_management", headers=HEAD).json()[
+            "countersigned_by"
+        ]
+        is None
+    )
 
 
 def test_release_before_decision_is_a_409(client: TestClient) -> None:
@@ -107,10 +114,17 @@ def test_requests_are_read_only_by_those_concerned(client: TestClient) -> None:
     # Outside the caller's scope a request is not found, exactly as an unknown id: a 403
     # naming its school would tell a stranger that the request exists
     for outsider in (stranger, OTHER_HEAD, OTHER_DO):
-        refused = client.get(f"/requests/{request_id}", headers=outsider)
+        refused = client.get(f"/requests/{request_id}?purpose=case_management", headers=outsider)
         assert refused.status_code == 404
-        assert refused.json() == client.get(f"/requests/{uuid.uuid4()}", headers=outsider).json()
-    assert client.get(f"/requests/{request_id}", headers=DO).status_code == 200
+        assert (
+            refused.json()
+            == client.get(
+                f"/requests/{uuid.uuid4()}?purpose=case_management", headers=outsider
+            ).json()
+        )
+    assert (
+        client.get(f"/requests/{request_id}?purpose=case_management", headers=DO).status_code == 200
+    )
 
 
 def test_a_queue_is_read_only_within_its_borough(client: TestClient) -> None:
@@ -123,7 +137,9 @@ def test_a_queue_is_read_only_within_its_borough(client: TestClient) -> None:
 
 
 def test_an_unknown_request_is_a_404(client: TestClient) -> None:
-    response = client.get("/requests/00000000-0000-0000-0000-000000000001", headers=DO)
+    response = client.get(
+        "/requests/00000000-0000-0000-0000-000000000001?purpose=case_management", headers=DO
+    )
     assert response.status_code == 404
 
 

@@ -39,7 +39,7 @@ def test_a_routine_request_from_submission_to_closure(client: TestClient) -> Non
     assert closure.status_code == 200, closure.text
 
     # Then the request reads as closed, with a six-year retention review by default
-    view = client.get(f"/requests/{request_id}", headers=OFFICER).json()
+    view = client.get(f"/requests/{request_id}?purpose=case_management", headers=OFFICER).json()
     assert view["status"] == "closed"
     assert view["decision_id"] == decision_id
     assert (view["countersigned_by"], view["decided_by"], view["released_by"]) == (
@@ -49,7 +49,9 @@ def test_a_routine_request_from_submission_to_closure(client: TestClient) -> Non
     )
     assert int(view["retention_review_on"][:4]) - int(view["closed_at"][:4]) == 6
     # And its history names every step and who took it
-    history = client.get(f"/requests/{request_id}/history", headers=AUDITOR).json()
+    history = client.get(
+        f"/requests/{request_id}/history?purpose=case_management", headers=AUDITOR
+    ).json()
     assert [(h["event"], h["actor_id"]) for h in history] == [
         ("Submitted", "officer-1"),
         ("Countersigned", "head-1"),
@@ -70,8 +72,15 @@ def test_an_edit_after_signing_needs_a_new_signature(client: TestClient) -> None
     assert amended.status_code == 200, amended.text
 
     # Then the signature is void and the decision is refused until she signs again
-    assert client.get(f"/requests/{request_id}", headers=HEAD).json()["countersigned_by"] is None
-    history = client.get(f"/requests/{request_id}/history", headers=OFFICER).json()
+    assert (
+        client.get(f"/requests/{request_id}?purpose=case_management", headers=HEAD).json()[
+            "countersigned_by"
+        ]
+        is None
+    )
+    history = client.get(
+        f"/requests/{request_id}/history?purpose=case_management", headers=OFFICER
+    ).json()
     assert history[0]["details"]["purpose"] == ROUTINE["purpose"]  # the original stays on record
     assert history[-1]["event"] == "Amended" and history[-1]["details"]["signature_voided"]
     body = {"outcome": "refuse", "reasoning": "Not necessary"}

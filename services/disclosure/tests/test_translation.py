@@ -61,6 +61,10 @@ def every_kind_of_event(app: DisclosureApplication, given_released_request: UUID
     app.countersign(urgent, app.get_request(urgent).content_hash, later, HEAD)
     app.decide(urgent, Decision(**FULL), later, DISCLOSURE_OFFICER)
     app.log_exchange(dict(EXCHANGE), NOW, OFFICER)
+    app.record_consultation(
+        actor=HEAD, purpose="safeguarding", record_kind="disclosure_request", now=later,
+        record_id=urgent, subject_ref=app.get_request(urgent).subject_ref,
+    )  # fmt: skip
 
 
 def published(app: DisclosureApplication) -> list[CloudEvent]:

@@ -1,24 +1,34 @@
 """The incidents service's typed context and what every endpoint needs from it."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
+from services.incidents.domain.incident import Incident
+from services.incidents.domain.restricted import (
+    UNRESTRICTED,
+    Reader,
+    RestrictedRecord,
+    refusal,
+)
 from services.incidents.views.deployments import DeploymentsView
+from services.incidents.views.disclosures import DisclosuresView, InMemoryDisclosures
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, london_day
-from services.runtime.domain import Actor
+from services.runtime.domain import Actor, NotFound
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
 from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
+Row = dict[str, Any]
 
 
 @dataclass
@@ -30,6 +40,8 @@ class IncidentsContext:
     clock: Clock
     # Incidents, searches, arrests and evidence as lists (views/cases.py).
     cases: PostgresView | MemoryView
+    # Section 115 requests about pupils, from disclosure's topic (a pupil's chronology).
+    disclosures: DisclosuresView = field(default_factory=InMemoryDisclosures)
 
 
 class Incidents:
@@ -40,6 +52,7 @@ class Incidents:
         self.app = context.application
         self.view = context.deployments
         self.cases = context.cases
+        self.disclosures = context.disclosures
         self.clock = context.clock
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -56,6 +69,35 @@ class Incidents:
         """Refuse unless the caller may act for ``school_id`` (``hide``: 404, for reads by id)."""
         (await self.scope(principal)).check(school_id, hide=hide)
 
+    async def check_restricted(self, principal: Principal, incident: Incident) -> None:
+        """404, as for a record out of scope, unless the caller may read this restricted one."""
+        if refusal(incident, reader_of(principal)) is not None:
+            raise NotFound("no such record in the caller's scope")
+
+    async def readable(self, principal: Principal, rows: Iterable[Row]) -> list[Row]:
+        """The incident rows the caller may see: restricted ones only to their readers."""
+        restricted = await self.run(self.app.restricted.current)
+        reader = reader_of(principal)
+        seen = []
+        for row in rows:
+            record: RestrictedRecord = UNRESTRICTED
+            if row["id"] in restricted:
+                record = await self.run(self.app.get_incident, UUID(row["id"]))
+            if refusal(record, reader) is None:
+                seen.append(row)
+        return seen
+
+    async def consulted(self, principal: Principal, purpose: str, kind: str, **what: Any) -> None:
+        """Log a consultation of personal data (DPA 2018 s62) before the data is answered."""
+        await self.run(
+            self.app.record_consultation,
+            actor=self.actor(principal),
+            purpose=purpose,
+            record_kind=kind,
+            now=self.now(),
+            **what,
+        )
+
     def now(self) -> datetime:
         """The time a command is handled (commands carry it, so rules are testable)."""
         return self.clock.now()
@@ -67,6 +109,11 @@ class Incidents:
 
 
 Service = Annotated[Incidents, Depends(Incidents)]
+
+
+def reader_of(principal: Principal) -> Reader:
+    """The caller as the restricted-record rule sees them."""
+    return Reader(principal.role, principal.sub, principal.staff_ref)
 
 
 def history_of(events: list[Any], hidden: frozenset[str] = frozenset()) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, booking_due
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
+from services.runtime.consultations import Purpose
 from services.runtime.domain import RuleViolation
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, Text
@@ -87,9 +88,14 @@ def evidence_view(item: EvidenceItem) -> dict[str, Any]:
     }
 
 
-async def _item(s: Service, principal: Principal, item_id: UUID) -> EvidenceItem:
+async def _item(
+    s: Service, principal: Principal, item_id: UUID, purpose: Purpose | None = None
+) -> EvidenceItem:
     item = await s.run(s.app.get_evidence, item_id)
     await s.check_school(principal, item.school_id, hide=True)
+    if purpose is not None:  # a read of the record: logged before it is answered (s62)
+        what = {"record_id": item.id, "school_id": item.school_id}
+        await s.consulted(principal, purpose, "evidence", **what)
     return item
 
 
@@ -108,18 +114,24 @@ async def seize_evidence(
 
 @router.get("/evidence/{item_id}")
 async def get_evidence(
-    item_id: UUID, principal: Annotated[Principal, allow("read_evidence")], s: Service
+    item_id: UUID,
+    principal: Annotated[Principal, allow("read_evidence")],
+    s: Service,
+    purpose: Purpose,
 ) -> dict[str, Any]:
     """The item as it stands, with its chain of custody."""
-    return evidence_view(await _item(s, principal, item_id))
+    return evidence_view(await _item(s, principal, item_id, purpose))
 
 
 @router.get("/evidence/{item_id}/history")
 async def evidence_history(
-    item_id: UUID, principal: Annotated[Principal, allow("read_evidence")], s: Service
+    item_id: UUID,
+    principal: Annotated[Principal, allow("read_evidence")],
+    s: Service,
+    purpose: Purpose,
 ) -> list[dict[str, Any]]:
     """Every transfer of the item: who, to whom, when."""
-    await _item(s, principal, item_id)
+    await _item(s, principal, item_id, purpose)
     return history_of(await s.run(s.app.history, EvidenceItem, item_id))
 
 
@@ -186,28 +198,39 @@ async def make_arrest(
     return Recorded(id=arrest_id)
 
 
-async def _arrest(s: Service, principal: Principal, arrest_id: UUID) -> Arrest:
+async def _arrest(
+    s: Service, principal: Principal, arrest_id: UUID, purpose: Purpose | None = None
+) -> Arrest:
     arrest = await s.run(s.app.get_arrest, arrest_id)
     await s.check_school(principal, arrest.school_id, hide=True)
+    if purpose is not None:  # a read of the record: logged before it is answered (s62)
+        what = {"record_id": arrest.id, "school_id": arrest.school_id}
+        await s.consulted(principal, purpose, "arrest", subject_ref=arrest.pupil_ref, **what)
     return arrest
 
 
 @router.get("/arrests/{arrest_id}")
 async def get_arrest(
-    arrest_id: UUID, principal: Annotated[Principal, allow("read_arrest")], s: Service
+    arrest_id: UUID,
+    principal: Annotated[Principal, allow("read_arrest")],
+    s: Service,
+    purpose: Purpose,
 ) -> dict[str, Any]:
     """The arrest as it stands now."""
-    a = await _arrest(s, principal, arrest_id)
+    a = await _arrest(s, principal, arrest_id, purpose)
     fields = {k: v for k, v in vars(a).items() if not k.startswith("_")}
     return {"id": str(a.id), "version": a.version, **fields}
 
 
 @router.get("/arrests/{arrest_id}/history")
 async def arrest_history(
-    arrest_id: UUID, principal: Annotated[Principal, allow("read_arrest")], s: Service
+    arrest_id: UUID,
+    principal: Annotated[Principal, allow("read_arrest")],
+    s: Service,
+    purpose: Purpose,
 ) -> list[dict[str, Any]]:
     """Every event of the arrest."""
-    await _arrest(s, principal, arrest_id)
+    await _arrest(s, principal, arrest_id, purpose)
     return history_of(await s.run(s.app.history, Arrest, arrest_id))
 
 

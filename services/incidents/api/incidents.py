@@ -19,11 +19,15 @@ from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 from services.incidents.api.context import Service, history_of
 from services.incidents.domain.incident import Incident
 from services.runtime.auth import Principal, allow
+from services.runtime.consultations import Purpose
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["incidents"])
+StaffRef = Annotated[
+    str, Field(pattern=r"^staff-[0-9a-f]{12,64}$", description="Pseudonymous staff reference")
+]
 Id = Annotated[UUID, "incident id"]
 
 
@@ -40,6 +44,12 @@ class ReportIncident(BaseModel):
     pupil_refs: list[PupilRef] = Field(default_factory=list, max_length=50)
     allegation_against_staff: bool = Field(
         default=False, description="An allegation of crime against a member of school staff"
+    )
+    accused_staff_ref: StaffRef | None = Field(
+        default=None, description="The member of staff accused (required for an allegation)"
+    )
+    against_head_teacher: bool = Field(
+        default=False, description="The accused is the head teacher: the chair of governors reads"
     )
 
 
@@ -99,6 +109,8 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "serious": i.serious,
         "outside_protocol_hours": i.outside_protocol_hours,
         "allegation_against_staff": i.allegation_against_staff,
+        "accused_staff_ref": i.accused_staff_ref,
+        "against_head_teacher": i.against_head_teacher,
         "head_teacher_notified_at": i.head_teacher_notified_at,
         "internal_election_at": i.internal_election_at,
         "staff_consulted_at": i.staff_consulted_at,
@@ -143,12 +155,14 @@ async def list_incidents(
         within={"school_id": scope.schools},
         null=("closed_at",) if open_only else (),
     )
-    return await s.cases.select(where)
+    return await s.readable(principal, await s.cases.select(where))
 
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
+    """The incident, if the caller may reach it: scope, and a restricted record's readers."""
     incident = await s.run(s.app.get_incident, incident_id)
     await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_restricted(principal, incident)
     return incident
 
 
@@ -161,20 +175,37 @@ async def _follow_up(
     return Recorded(id=incident_id)
 
 
+async def _consult(
+    s: Service, principal: Principal, incident_id: UUID, purpose: Purpose
+) -> Incident:
+    """The incident read by id, its consultation logged first (DPA 2018 s62)."""
+    incident = await _incident(s, principal, incident_id)
+    what = {"record_id": incident.id, "school_id": incident.school_id}
+    restricted = incident.allegation_against_staff
+    await s.consulted(principal, purpose, "incident", restricted=restricted, **what)
+    return incident
+
+
 @router.get("/incidents/{incident_id}")
 async def get_incident(
-    incident_id: UUID, principal: Annotated[Principal, allow("read_incident")], s: Service
+    incident_id: UUID,
+    principal: Annotated[Principal, allow("read_incident")],
+    s: Service,
+    purpose: Purpose,
 ) -> dict[str, Any]:
-    """An incident as it stands now."""
-    return incident_view(await _incident(s, principal, incident_id))
+    """An incident as it stands now; the read is logged with its purpose."""
+    return incident_view(await _consult(s, principal, incident_id, purpose))
 
 
 @router.get("/incidents/{incident_id}/history")
 async def incident_history(
-    incident_id: UUID, principal: Annotated[Principal, allow("read_incident")], s: Service
+    incident_id: UUID,
+    principal: Annotated[Principal, allow("read_incident")],
+    s: Service,
+    purpose: Purpose,
 ) -> list[dict[str, Any]]:
-    """Every event of the incident, with its actor."""
-    await _incident(s, principal, incident_id)
+    """Every event of the incident, with its actor; the read is logged with its purpose."""
+    await _consult(s, principal, incident_id, purpose)
     return history_of(await s.run(s.app.history, Incident, incident_id))
 
 

@@ -199,7 +199,7 @@ async def outstanding(
         if (due := booking_due(r["holder"], datetime.fromisoformat(r["moved_at"]))) is not None
     ]
     return {
-        "serious_incidents_head_teacher_not_told": list(serious),
+        "serious_incidents_head_teacher_not_told": await s.readable(principal, serious),
         "evidence_not_booked_in": ageing,
         "searches_parents_not_told": list(searches),
         "arrests_head_teacher_not_told": list(arrests),

@@ -28,6 +28,7 @@ from services.incidents.domain.search import PERSONAL, Search, SearchFacts
 from services.incidents.permissions import PERMISSIONS
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
+from services.runtime.consultations import Purpose
 from services.runtime.csvcells import defused
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
@@ -106,6 +107,7 @@ async def record_search(
 async def export_searches(
     principal: Annotated[Principal, allow("export_searches")],
     s: Service,
+    purpose: Purpose,
     since: Annotated[Instant | None, Query(description="Searched at or after")] = None,
     until: Annotated[Instant | None, Query(description="Searched before")] = None,
 ) -> PlainTextResponse:
@@ -115,6 +117,7 @@ async def export_searches(
         equal={"kind": "search"}, within={"school_id": scope.schools}, since=since, until=until
     )
     rows = await s.cases.select(where)
+    await s.consulted(principal, purpose, "searches_export", records=len(rows))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerows([defused(v) for v in row] for row in stop_and_search_rows(rows))
@@ -135,35 +138,49 @@ async def list_searches(
     return await s.cases.select(where)
 
 
-async def _search(s: Service, principal: Principal, search_id: UUID) -> Search:
+async def _search(
+    s: Service, principal: Principal, search_id: UUID, purpose: Purpose | None = None
+) -> Search:
     search = await s.run(s.app.get_search, search_id)
     await s.check_school(principal, search.school_id, hide=True)
+    if purpose is not None:  # a read of the record: logged before it is answered (s62)
+        what = {"record_id": search.id, "school_id": search.school_id}
+        await s.consulted(principal, purpose, "search", subject_ref=search.facts.pupil_ref, **what)
     return search
 
 
 @router.get("/searches/{search_id}")
 async def get_search(
-    search_id: UUID, principal: Annotated[Principal, allow("read_search")], s: Service
+    search_id: UUID,
+    principal: Annotated[Principal, allow("read_search")],
+    s: Service,
+    purpose: Purpose,
 ) -> dict[str, Any]:
     """A search record without the personal details of the person searched."""
-    return search_view(await _search(s, principal, search_id))
+    return search_view(await _search(s, principal, search_id, purpose))
 
 
 @router.get("/searches/{search_id}/person")
 async def get_search_person(
-    search_id: UUID, principal: Annotated[Principal, allow("read_search_person")], s: Service
+    search_id: UUID,
+    principal: Annotated[Principal, allow("read_search_person")],
+    s: Service,
+    purpose: Purpose,
 ) -> dict[str, Any]:
     """The personal details of a search: who was searched, grounds, what was found."""
-    search = await _search(s, principal, search_id)
+    search = await _search(s, principal, search_id, purpose)
     return {"id": str(search.id), **{k: getattr(search.facts, k) for k in sorted(PERSONAL)}}
 
 
 @router.get("/searches/{search_id}/history")
 async def search_history(
-    search_id: UUID, principal: Annotated[Principal, allow("read_search")], s: Service
+    search_id: UUID,
+    principal: Annotated[Principal, allow("read_search")],
+    s: Service,
+    purpose: Purpose,
 ) -> list[dict[str, Any]]:
     """Every event of the search; personal details only for roles allowed to see them."""
-    await _search(s, principal, search_id)
+    await _search(s, principal, search_id, purpose)
     events = await s.run(s.app.history, Search, search_id)
     allowed = principal.role in PERMISSIONS["read_search_person"]
     return history_of(events, frozenset() if allowed else PERSONAL)

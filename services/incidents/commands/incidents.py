@@ -35,6 +35,8 @@ class IncidentCommands(ServiceApplication):
         now: datetime,
         place: Place | None = None,
         allegation_against_staff: bool = False,
+        accused_staff_ref: str | None = None,
+        against_head_teacher: bool = False,
     ) -> UUID:
         """Record a new incident, marked by the school's protocol hours; return its id."""
         incident = Incident.report(
@@ -49,6 +51,8 @@ class IncidentCommands(ServiceApplication):
             description=description,
             pupil_refs=pupil_refs,
             allegation_against_staff=allegation_against_staff,
+            accused_staff_ref=accused_staff_ref,
+            against_head_teacher=against_head_teacher,
             actor=actor,
         )
         self.save(incident)
@@ -145,5 +149,14 @@ class IncidentCommands(ServiceApplication):
         """Close the incident with its outcome."""
         incident = self.get_incident(incident_id)
         incident.close(outcome, closed_at, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def rectify_incident(
+        self, incident_id: UUID, *, field: str, value: str, reason: str, now: datetime, actor: Actor
+    ) -> UUID:
+        """Correct a personal detail of the incident; the original stays in its history."""
+        incident = self.get_incident(incident_id)
+        incident.rectify(field, value, reason, now, actor)
         self.save(incident)
         return incident.id

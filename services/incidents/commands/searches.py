@@ -36,3 +36,12 @@ class SearchCommands(ServiceApplication):
         search.inform_parents(informed_at, now, actor)
         self.save(search)
         return search.id
+
+    def rectify_search(
+        self, search_id: UUID, *, field: str, value: str, reason: str, now: datetime, actor: Actor
+    ) -> UUID:
+        """Correct a personal detail of the search; the original stays in its history."""
+        search = self.get_search(search_id)
+        search.rectify(field, value, reason, now, actor)
+        self.save(search)
+        return search.id

@@ -15,6 +15,8 @@ from ssp_contracts.events.incidents import (
 from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
 
 from services.incidents.domain.hours import ProtocolHours
+from services.incidents.domain.rectification import check_rectification
+from services.incidents.domain.restricted import check_allegation
 from services.incidents.domain.rules import (
     check_justification,
     check_not_before,
@@ -22,6 +24,8 @@ from services.incidents.domain.rules import (
 )
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
+# The incident's personal details a rectification may correct (free text naming people).
+RECTIFIABLE = frozenset({"description"})
 PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
 ABUTTING_PLACES = {"street", "public_place"}
 
@@ -53,6 +57,9 @@ class Incident(Aggregate):
         allegation_against_staff: bool
         outside_protocol_hours: bool
         actor: Actor
+        # Restricted records (domain/restricted.py); absent from incidents recorded before.
+        accused_staff_ref: str | None
+        against_head_teacher: bool
 
     class HeadTeacherNotified(Aggregate.Event):
         school_id: str
@@ -92,6 +99,14 @@ class Incident(Aggregate):
         outcome: CrimeOutcome
         actor: Actor
 
+    class Rectified(Aggregate.Event):
+        school_id: str
+        field: str
+        value: str
+        reason: str
+        rectified_at: datetime
+        actor: Actor
+
     @event(Reported)
     def __init__(
         self,
@@ -106,6 +121,8 @@ class Incident(Aggregate):
         allegation_against_staff: bool,
         outside_protocol_hours: bool,
         actor: Actor,
+        accused_staff_ref: str | None = None,
+        against_head_teacher: bool = False,
     ) -> None:
         self.school_id = school_id
         self.occurred_at = occurred_at
@@ -116,6 +133,12 @@ class Incident(Aggregate):
         self.description = description
         self.pupil_refs = list(pupil_refs)
         self.allegation_against_staff = allegation_against_staff
+        self.accused_staff_ref = accused_staff_ref
+        self.against_head_teacher = against_head_teacher
+        # Officers who reported or acted on it, and who was consulted: who reads a restriction.
+        self.officers: list[str] = []
+        self.consulted: list[str] = []
+        self._note_officer(actor)
         self.outside_protocol_hours = outside_protocol_hours
         self.reported_by = actor.id
         self.head_teacher_notified_at: datetime | None = None
@@ -131,6 +154,11 @@ class Incident(Aggregate):
         """A new incident, marked for response officers when outside protocol hours."""
         check_not_future(facts["occurred_at"], now, "occurred_at")
         check_place(facts["location_kind"], facts.get("place"))
+        check_allegation(
+            facts["allegation_against_staff"],
+            facts.get("accused_staff_ref"),
+            facts.get("against_head_teacher", False),
+        )
         outside = not hours.covers(facts["occurred_at"])
         return cls(**facts, outside_protocol_hours=outside)
 
@@ -218,6 +246,11 @@ class Incident(Aggregate):
             )
         self._closed(self.school_id, closed_at, outcome, actor)
 
+    def rectify(self, field: str, value: str, reason: str, now: datetime, actor: Actor) -> None:
+        """Correct a personal detail (closed or not); the original stays in the history."""
+        check_rectification(field, RECTIFIABLE, getattr(self, field, None), value, reason)
+        self._rectified(self.school_id, field, value, reason.strip(), now, actor)
+
     # --- guards ---------------------------------------------------------------------
 
     def check_open(self) -> None:
@@ -260,16 +293,20 @@ class Incident(Aggregate):
     @event(HeadTeacherNotified)
     def _head_teacher_notified(self, school_id: str, notified_at: datetime, actor: Actor) -> None:
         self.head_teacher_notified_at = notified_at
+        self._note_officer(actor)
 
     @event(ElectedInternal)
     def _elected_internal(self, school_id: str, elected_at: datetime, actor: Actor) -> None:
         self.internal_election_at = elected_at
+        self._note_officer(actor)
 
     @event(StaffConsultationRecorded)
     def _staff_consulted(
         self, school_id: str, consulted: Consulted, consulted_at: datetime, notes: str, actor: Actor
     ) -> None:
         self.staff_consulted_at = consulted_at
+        self.consulted.append(consulted)
+        self._note_officer(actor)
 
     @event(PoliceActionRecorded)
     def _police_action(
@@ -283,6 +320,7 @@ class Incident(Aggregate):
         self.police_actions.append(
             {"action": action, "taken_at": taken_at, "justification": justification}
         )
+        self._note_officer(actor)
 
     @event(RestorativeConferenceHeld)
     def _conference_held(
@@ -295,6 +333,7 @@ class Incident(Aggregate):
         actor: Actor,
     ) -> None:
         self.conferences.append({"held_at": held_at, "outcome": outcome, "notes": notes})
+        self._note_officer(actor)
 
     @event(Closed)
     def _closed(
@@ -302,3 +341,21 @@ class Incident(Aggregate):
     ) -> None:
         self.closed_at = closed_at
         self.outcome = outcome
+        self._note_officer(actor)
+
+    @event(Rectified)
+    def _rectified(
+        self,
+        school_id: str,
+        field: str,
+        value: str,
+        reason: str,
+        rectified_at: datetime,
+        actor: Actor,
+    ) -> None:
+        setattr(self, field, value)
+
+    def _note_officer(self, actor: Actor) -> None:
+        """Remember an officer who acted on the incident (the investigating officer)."""
+        if actor.role == "school_officer" and actor.id not in self.officers:
+            self.officers.append(actor.id)

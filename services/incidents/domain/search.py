@@ -16,6 +16,7 @@ from ssp_contracts.vocab import (
     SelfDefinedEthnicity,
 )
 
+from services.incidents.domain.rectification import check_rectification
 from services.incidents.domain.rules import check_not_before, check_not_future
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
@@ -80,6 +81,14 @@ class Search(Aggregate):
         informed_at: datetime
         actor: Actor
 
+    class Rectified(Aggregate.Event):
+        school_id: str
+        field: str
+        value: str
+        reason: str
+        rectified_at: datetime
+        actor: Actor
+
     def __init__(self, actor: Actor) -> None:
         # Declared, not set: Recorded.apply sets it (class annotations would make a dataclass).
         self.facts: SearchFacts
@@ -126,6 +135,24 @@ class Search(Aggregate):
             )
         if self.parents_informed_at is not None:
             raise StateConflict("parents-informed", "the parents' notice is already recorded")
+
+    def rectify(self, field: str, value: str, reason: str, now: datetime, actor: Actor) -> None:
+        """Correct a personal detail of the search; the original stays in the history."""
+        check_rectification(field, PERSONAL, getattr(self.facts, field, None), value, reason)
+        self._rectified(self.school_id, field, value, reason.strip(), now, actor)
+
+    @event(Rectified)
+    def _rectified(
+        self,
+        school_id: str,
+        field: str,
+        value: str,
+        reason: str,
+        rectified_at: datetime,
+        actor: Actor,
+    ) -> None:
+        corrected: dict[str, Any] = {field: value}
+        self.facts = replace(self.facts, **corrected)
 
     @event(ParentsInformed)
     def _parents_informed(self, school_id: str, informed_at: datetime, actor: Actor) -> None:

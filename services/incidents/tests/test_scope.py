@@ -62,7 +62,7 @@ def test_an_ended_deployment_no_longer_lets_the_officer_act(client: TestClient) 
 def test_staff_of_another_school_cannot_read_the_incident(
     client: TestClient, given_reported_incident_via_api: str
 ) -> None:
-    url = f"/incidents/{given_reported_incident_via_api}"
+    url = f"/incidents/{given_reported_incident_via_api}?purpose=case_management"
     assert client.get(url, headers=staff_headers()).status_code == 200
     # A record outside the caller's scope is not found: a 403 would confirm it exists there
     refused = client.get(url, headers=staff_headers(OTHER_SCHOOL))
@@ -83,7 +83,7 @@ def test_a_borough_supervisor_sees_only_schools_of_the_borough(
 ) -> None:
     waltham = bearer("borough_supervisor", "sup-1", borough="Waltham Forest")
     hackney = bearer("borough_supervisor", "sup-2", borough="Hackney")
-    url = f"/incidents/{given_reported_incident_via_api}"
+    url = f"/incidents/{given_reported_incident_via_api}?purpose=case_management"
     assert client.get(url, headers=waltham).status_code == 200
     assert client.get(url, headers=hackney).status_code == 404
 

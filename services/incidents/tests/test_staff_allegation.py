@@ -11,7 +11,12 @@ from services.runtime.domain import RuleViolation
 
 @pytest.fixture
 def given_allegation_against_staff(app: IncidentsApplication) -> UUID:
-    return report(app, category="other-theft", allegation_against_staff=True)
+    return report(
+        app,
+        category="other-theft",
+        allegation_against_staff=True,
+        accused_staff_ref="staff-00000000000a",
+    )
 
 
 def step(app: IncidentsApplication, incident_id: UUID) -> None:

@@ -1,0 +1,48 @@
+"""Subjects' rights: every Section 115 request about a reference (right of access)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+
+from services.disclosure.api.queries import App, HistoryEntry, history_entries
+from services.disclosure.domain import DisclosureRequest
+from services.disclosure.views.register import entry_of_request
+from services.runtime.auth import Principal, allow
+from services.runtime.endpoint import Now
+from services.runtime.logs import correlation_id
+from services.runtime.subject_access import SubjectPath, access_document, originators
+
+router = APIRouter(tags=["subjects' rights"])
+
+
+@router.get("/subjects/{subject_ref}/access")
+def subject_access(
+    subject_ref: SubjectPath,
+    principal: Annotated[Principal, allow("subject_access")],
+    app: App,
+    now: Now,
+) -> dict[str, Any]:
+    """Every request about the reference, as it stands and with its history (read logged)."""
+    records = []
+    for request_id in originators(app, DisclosureRequest.Submitted):
+        request = app.get_request(request_id)
+        if request.subject_ref != subject_ref:
+            continue
+        history: list[HistoryEntry] = history_entries(app, request_id)
+        records.append(
+            {
+                "record_kind": "disclosure_request",
+                "record_id": str(request_id),
+                "record": entry_of_request(request).model_dump(mode="json"),
+                "history": [h.model_dump(mode="json") for h in history],
+            }
+        )
+    app.record_consultation(
+        actor=principal.actor(correlation_id()),
+        purpose="subject_access",
+        record_kind="subject_access",
+        now=now,
+        subject_ref=subject_ref,
+        records=len(records),
+    )
+    return access_document("disclosure", subject_ref, now, records)
