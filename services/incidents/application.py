@@ -1,8 +1,6 @@
 """The incidents application: the one composition of its commands (commands/, one module per
 record kind). Its listings are read from the case view (views/cases.py)."""
 
-from typing import Any
-
 from services.incidents.commands.activities import ActivityCommands
 from services.incidents.commands.custody import CustodyCommands
 from services.incidents.commands.incidents import IncidentCommands
@@ -24,11 +22,3 @@ class IncidentsApplication(
 
     name = "incidents"
     contract = translator
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from services.incidents.views.chronology import PupilIndex
-        from services.incidents.views.restricted import RestrictedIds
-
-        self.pupils = PupilIndex(self)
-        self.restricted = RestrictedIds(self)

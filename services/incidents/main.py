@@ -16,6 +16,7 @@ from services.incidents.application import IncidentsApplication
 from services.incidents.permissions import PERMISSIONS
 from services.incidents.translation import translator
 from services.incidents.views.cases import CASES
+from services.incidents.views.chronology import PUPILS
 from services.incidents.views.deployments import (
     DeploymentsProjection,
     InMemoryDeployments,
@@ -40,7 +41,11 @@ def context(ctx: ServiceContext) -> IncidentsContext:
     if ctx.settings.in_memory:
         # Fast tests feed this twin with the same staffing payloads the projection applies.
         return IncidentsContext(
-            ctx.application, InMemoryDeployments(), ctx.clock, ctx.views[CASES.name]
+            ctx.application,
+            InMemoryDeployments(),
+            ctx.clock,
+            ctx.views[CASES.name],
+            ctx.views[PUPILS.name],
         )
     assert ctx.pool is not None
     return IncidentsContext(
@@ -48,6 +53,7 @@ def context(ctx: ServiceContext) -> IncidentsContext:
         PostgresDeployments(ctx.pool),
         ctx.clock,
         ctx.views[CASES.name],
+        ctx.views[PUPILS.name],
         PostgresDisclosures(ctx.pool),
     )
 
@@ -72,7 +78,7 @@ SPEC = ServiceSpec(
     translator=translator,
     projections=projections,
     context=context,
-    views=[CASES],
+    views=[CASES, PUPILS],
 )
 
 

@@ -40,6 +40,8 @@ class IncidentsContext:
     clock: Clock
     # Incidents, searches, arrests and evidence as lists (views/cases.py).
     cases: PostgresView | MemoryView
+    # Each pupil's dated steps (views/chronology.py).
+    pupils: PostgresView | MemoryView
     # Section 115 requests about pupils, from disclosure's topic (a pupil's chronology).
     disclosures: DisclosuresView = field(default_factory=InMemoryDisclosures)
 
@@ -52,6 +54,7 @@ class Incidents:
         self.app = context.application
         self.view = context.deployments
         self.cases = context.cases
+        self.pupils = context.pupils
         self.disclosures = context.disclosures
         self.clock = context.clock
 
@@ -76,12 +79,11 @@ class Incidents:
 
     async def readable(self, principal: Principal, rows: Iterable[Row]) -> list[Row]:
         """The incident rows the caller may see: restricted ones only to their readers."""
-        restricted = await self.run(self.app.restricted.current)
         reader = reader_of(principal)
         seen = []
         for row in rows:
             record: RestrictedRecord = UNRESTRICTED
-            if row["id"] in restricted:
+            if row.get("restricted"):
                 record = await self.run(self.app.get_incident, UUID(row["id"]))
             if refusal(record, reader) is None:
                 seen.append(row)

@@ -35,7 +35,7 @@ def _reported(rows: Rows, e: Incident.Reported) -> None:
         e.originator_id, kind="incident", id=str(e.originator_id), school_id=e.school_id,
         at=e.occurred_at, category=e.category, serious=e.category in SERIOUS_CATEGORIES,
         outside_protocol_hours=e.outside_protocol_hours, head_teacher_notified_at=None,
-        closed_at=None, outcome=None,
+        closed_at=None, outcome=None, restricted=e.allegation_against_staff,
     )  # fmt: skip
 
 
