@@ -66,6 +66,16 @@ SERIOUS_CATEGORIES = frozenset(
     {"assault-with-injury", "robbery", "sexual-assault", "possession-of-weapons", "drugs"}
 )
 
+# The same line, "seized or found": what was found makes an incident serious whatever its
+# category. Evidence kinds (incidents' EvidenceKind) and objects of a search that found them.
+SERIOUS_EVIDENCE_KINDS = frozenset({"drugs", "weapon"})
+SERIOUS_SEARCH_OBJECTS: dict[str, str] = {
+    "Controlled drugs": "drugs",
+    "Psychoactive substances": "drugs",
+    "Offensive weapons": "weapon",
+    "Firearms": "weapon",
+}
+
 # Outcome categories of data.police.uk street-level outcomes.
 CrimeOutcome = Literal[
     "investigation-complete-no-suspect-identified",

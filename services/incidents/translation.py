@@ -46,6 +46,13 @@ def _notified(e: Incident.HeadTeacherNotified) -> c.IncidentHeadTeacherNotified:
     return c.IncidentHeadTeacherNotified(**_ids(e), notified_at=e.notified_at)
 
 
+@translator.maps(Incident.BecameSerious)
+def _became_serious(e: Incident.BecameSerious) -> c.IncidentBecameSerious:
+    return c.IncidentBecameSerious(
+        **_ids(e), cause=e.cause, find=e.find, source_id=e.source_id, found_at=e.found_at
+    )
+
+
 @translator.maps(Incident.ElectedInternal)
 def _elected(e: Incident.ElectedInternal) -> c.SchoolElectedToDealInternally:
     return c.SchoolElectedToDealInternally(**_ids(e), elected_at=e.elected_at)

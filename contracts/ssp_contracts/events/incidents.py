@@ -51,6 +51,9 @@ Weekday = Literal[1, 2, 3, 4, 5, 6, 7]
 Consulted = Literal["head_teacher", "deputy_head"]
 EvidenceTransfer = Literal["handed_to_officer", "booked_in", "returned", "destroyed"]
 SearchedBy = Literal["officer", "school_staff"]
+# What made an incident serious after it was reported: an item seized, or a search's find.
+SeriousCause = Literal["evidence_seized", "search_found"]
+SeriousFind = Literal["drugs", "weapon"]
 
 
 class _IncidentEvent(EventPayload):
@@ -91,6 +94,18 @@ class IncidentHeadTeacherNotified(_IncidentEvent):
     event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_head_teacher_notified.v1"
 
     notified_at: datetime = Field(description="When the head teacher was told")
+
+
+@register
+class IncidentBecameSerious(_IncidentEvent):
+    """Drugs or a weapon were seized or found: the incident is serious whatever its category."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_became_serious.v1"
+
+    cause: SeriousCause = Field(description="Evidence seized, or a search that found it")
+    find: SeriousFind = Field(description="What was found")
+    source_id: AggregateId = Field(description="The evidence item or search record")
+    found_at: datetime = Field(description="When it was seized or found")
 
 
 @register

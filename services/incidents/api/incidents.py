@@ -96,6 +96,7 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "description": i.description,
         "pupil_refs": i.pupil_refs,
         "serious": i.serious,
+        "serious_find": i.serious_find,
         "outside_protocol_hours": i.outside_protocol_hours,
         "allegation_against_staff": i.allegation_against_staff,
         "head_teacher_notified_at": i.head_teacher_notified_at,

@@ -11,6 +11,8 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    SeriousCause,
+    SeriousFind,
 )
 from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
 
@@ -57,6 +59,14 @@ class Incident(Aggregate):
     class HeadTeacherNotified(Aggregate.Event):
         school_id: str
         notified_at: datetime
+        actor: Actor
+
+    class BecameSerious(Aggregate.Event):
+        school_id: str
+        cause: SeriousCause
+        find: SeriousFind
+        source_id: str
+        found_at: datetime
         actor: Actor
 
     class ElectedInternal(Aggregate.Event):
@@ -119,6 +129,7 @@ class Incident(Aggregate):
         self.outside_protocol_hours = outside_protocol_hours
         self.reported_by = actor.id
         self.head_teacher_notified_at: datetime | None = None
+        self.serious_find: dict[str, object] | None = None
         self.internal_election_at: datetime | None = None
         self.staff_consulted_at: datetime | None = None
         self.police_actions: list[dict[str, object]] = []
@@ -136,8 +147,8 @@ class Incident(Aggregate):
 
     @property
     def serious(self) -> bool:
-        """Serious incidents must be reported to the head teacher."""
-        return self.category in SERIOUS_CATEGORIES
+        """Serious incidents must be reported to the head teacher: by category or by a find."""
+        return self.category in SERIOUS_CATEGORIES or self.serious_find is not None
 
     # --- commands -------------------------------------------------------------------
 
@@ -149,6 +160,14 @@ class Incident(Aggregate):
                 "head-teacher-notice", "the head teacher's notification is already recorded"
             )
         self._head_teacher_notified(self.school_id, notified_at, actor)
+
+    def record_find(
+        self, cause: SeriousCause, find: SeriousFind, source_id: str, found_at: datetime,
+        actor: Actor,
+    ) -> None:
+        """Drugs or a weapon seized or found make the incident serious (once; no-op if it is)."""
+        if not self.serious:
+            self._became_serious(self.school_id, cause, find, source_id, found_at, actor)
 
     def elect_internal(self, elected_at: datetime, now: datetime, actor: Actor) -> None:
         """Record the school's election to deal with the incident internally."""
@@ -260,6 +279,15 @@ class Incident(Aggregate):
     @event(HeadTeacherNotified)
     def _head_teacher_notified(self, school_id: str, notified_at: datetime, actor: Actor) -> None:
         self.head_teacher_notified_at = notified_at
+
+    @event(BecameSerious)
+    def _became_serious(
+        self, school_id: str, cause: SeriousCause, find: SeriousFind, source_id: str,
+        found_at: datetime, actor: Actor,
+    ) -> None:
+        self.serious_find = {
+            "cause": cause, "find": find, "source_id": source_id, "found_at": found_at
+        }
 
     @event(ElectedInternal)
     def _elected_internal(self, school_id: str, elected_at: datetime, actor: Actor) -> None:

@@ -47,7 +47,8 @@ def _reported(index: CaseIndex, e: Incident.Reported) -> None:
     index.rows[str(e.originator_id)] = {
         "kind": "incident", "id": str(e.originator_id), "school_id": e.school_id,
         "at": e.occurred_at, "category": e.category, "serious": e.category in SERIOUS_CATEGORIES,
-        "outside_protocol_hours": e.outside_protocol_hours, "head_teacher_notified_at": None,
+        "serious_find": None, "outside_protocol_hours": e.outside_protocol_hours,
+        "head_teacher_notified_at": None,
         "closed_at": None, "outcome": None,
     }  # fmt: skip
 
@@ -55,6 +56,11 @@ def _reported(index: CaseIndex, e: Incident.Reported) -> None:
 @FOLDS.on(Incident.HeadTeacherNotified)
 def _notified(index: CaseIndex, e: Incident.HeadTeacherNotified) -> None:
     index.rows[str(e.originator_id)]["head_teacher_notified_at"] = e.notified_at
+
+
+@FOLDS.on(Incident.BecameSerious)
+def _became_serious(index: CaseIndex, e: Incident.BecameSerious) -> None:
+    index.rows[str(e.originator_id)].update(serious=True, serious_find=e.find)
 
 
 @FOLDS.on(Arrest.HeadTeacherInformed)

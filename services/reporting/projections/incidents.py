@@ -95,6 +95,11 @@ async def _reported(b: StatementBatch, p: i.IncidentReported) -> None:
     )  # fmt: skip
 
 
+@HANDLERS.on(i.IncidentBecameSerious)
+async def _became_serious(b: StatementBatch, p: i.IncidentBecameSerious) -> None:
+    await _upsert(b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id, serious=True)
+
+
 @HANDLERS.on(i.IncidentHeadTeacherNotified)
 async def _notified(b: StatementBatch, p: i.IncidentHeadTeacherNotified) -> None:
     await _upsert(
