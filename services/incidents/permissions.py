@@ -18,6 +18,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "elect_internal": SCHOOL,
     "record_staff_consultation": OFFICER,
     "record_police_action": OFFICER,
+    # police action beyond a school's internal election: reviewed by the officer's supervisor
+    "review_police_action": {"borough_supervisor"},
+    "read_action_reviews": OVERSIGHT,
     "record_restorative_conference": OFFICER | SCHOOL,
     "close_incident": OFFICER | {"borough_supervisor"},
     # searches: the person's name or description only to those who act on it

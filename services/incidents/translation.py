@@ -26,8 +26,8 @@ def _ids(e: Any) -> dict[str, str]:
 
 
 @translator.maps(Incident.Reported)
-def _reported(e: Incident.Reported) -> c.IncidentReported:
-    return c.IncidentReported(
+def _reported(e: Incident.Reported) -> c.IncidentReportedV2:
+    return c.IncidentReportedV2(
         **_ids(e),
         occurred_at=e.occurred_at,
         location_kind=e.location_kind,
@@ -75,7 +75,14 @@ def _action(e: Incident.PoliceActionRecorded) -> c.PoliceActionRecorded:
         action=e.action,
         taken_at=e.taken_at,
         after_internal_election=e.justification is not None,
+        supervisor_review=e.supervisor_review,
     )
+
+
+@translator.maps(Incident.PoliceActionsReviewed)
+def _reviewed(e: Incident.PoliceActionsReviewed) -> c.PoliceActionsReviewed:
+    # The supervisor's notes are free text and stay in the store.
+    return c.PoliceActionsReviewed(**_ids(e), decision=e.decision, reviewed_at=e.reviewed_at)
 
 
 @translator.maps(Incident.RestorativeConferenceHeld)

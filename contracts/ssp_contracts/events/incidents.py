@@ -18,12 +18,13 @@ from ssp_contracts.events.common import (
     Reference,
     SchoolId,
 )
-from ssp_contracts.registry import EventPayload, register
+from ssp_contracts.registry import EventPayload, register, upcaster
 from ssp_contracts.vocab import (
     AgeRange,
     CrimeOutcome,
     Gender,
     IncidentCategory,
+    IncidentCategoryV1,
     Legislation,
     ObjectOfSearch,
     OfficerDefinedEthnicity,
@@ -54,6 +55,8 @@ SearchedBy = Literal["officer", "school_staff"]
 # What made an incident serious after it was reported: an item seized, or a search's find.
 SeriousCause = Literal["evidence_seized", "search_found"]
 SeriousFind = Literal["drugs", "weapon"]
+# A supervisor's view of police action taken after the school elected to deal internally.
+ReviewDecision = Literal["endorsed", "not_endorsed"]
 
 
 class _IncidentEvent(EventPayload):
@@ -64,6 +67,7 @@ class _IncidentEvent(EventPayload):
 
 @register
 class IncidentReported(_IncidentEvent):
+    # Version 1; readers get version 2 through the upcaster below.
     """An incident on or around school premises was recorded."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_reported.v1"
@@ -71,7 +75,7 @@ class IncidentReported(_IncidentEvent):
     occurred_at: datetime = Field(description="When the incident happened")
     location_kind: LocationKind = Field(description="Inside the premises or abutting them")
     place: Place | None = Field(default=None, description="Kind of place, if recorded")
-    category: IncidentCategory = Field(
+    category: IncidentCategoryV1 = Field(
         description="data.police.uk crime category, a serious refinement, or a non-crime kind"
     )
     came_to_notice: CameToNotice = Field(description="How the incident came to notice")
@@ -85,6 +89,24 @@ class IncidentReported(_IncidentEvent):
     allegation_against_staff: bool = Field(
         default=False, description="An allegation of crime against a member of school staff"
     )
+
+
+@register
+class IncidentReportedV2(IncidentReported):
+    """An incident on or around school premises was recorded; categories include arson."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_reported.v2"
+
+    category: IncidentCategory = Field(  # type: ignore[assignment]
+        description="data.police.uk crime category, a refinement (serious ones, arson),"
+        " or a non-crime kind"
+    )
+
+
+@upcaster(IncidentReported)
+def _reported_v2(old: IncidentReported) -> IncidentReportedV2:
+    # Every version 1 category is a version 2 category with the same meaning.
+    return IncidentReportedV2(**old.model_dump())
 
 
 @register
@@ -138,6 +160,21 @@ class PoliceActionRecorded(_IncidentEvent):
     after_internal_election: bool = Field(
         description="Taken after the school elected to deal internally (written justification)"
     )
+    supervisor_review: bool = Field(
+        default=False,
+        description="Beyond the internal election's limit (not a positive-action category):"
+        " awaits a supervisor's review",
+    )
+
+
+@register
+class PoliceActionsReviewed(_IncidentEvent):
+    """A supervisor reviewed the police action taken after the school's internal election."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.police_actions_reviewed.v1"
+
+    decision: ReviewDecision = Field(description="Whether the supervisor endorsed the action")
+    reviewed_at: datetime = Field(description="When the review was made")
 
 
 @register

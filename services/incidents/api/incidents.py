@@ -13,6 +13,7 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    ReviewDecision,
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
@@ -66,6 +67,14 @@ class PoliceAction(BaseModel):
     )
 
 
+class ActionReview(BaseModel):
+    """A supervisor's review of police action taken after the school's internal election."""
+
+    decision: ReviewDecision
+    reviewed_at: Instant
+    notes: FreeText = Field(default="", max_length=4000, description="Stays in the service")
+
+
 class Conference(BaseModel):
     """A restorative justice conference and its outcome."""
 
@@ -103,6 +112,9 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "internal_election_at": i.internal_election_at,
         "staff_consulted_at": i.staff_consulted_at,
         "police_actions": i.police_actions,
+        "positive_action_permitted": i.positive_action_permitted,
+        "actions_awaiting_review": i.awaiting_review,
+        "action_reviews": i.reviews,
         "restorative_conferences": i.conferences,
         "closed_at": i.closed_at,
         "outcome": i.outcome,
@@ -224,6 +236,34 @@ async def record_police_action(
     """Record an investigative step or positive police action."""
     return await _follow_up(
         s, principal, incident_id, s.app.record_police_action, **body.model_dump()
+    )
+
+
+@router.post("/incidents/{incident_id}/police-action-review", response_model=Recorded)
+async def review_police_actions(
+    incident_id: UUID,
+    body: ActionReview,
+    principal: Annotated[Principal, allow("review_police_action")],
+    s: Service,
+) -> Recorded:
+    """A supervisor reviews police action taken after the school elected to deal internally."""
+    return await _follow_up(
+        s, principal, incident_id, s.app.review_police_actions, **body.model_dump()
+    )
+
+
+@router.get("/police-actions/awaiting-review")
+async def actions_awaiting_review(
+    principal: Annotated[Principal, allow("read_action_reviews")], s: Service
+) -> list[dict[str, Any]]:
+    """Incidents in scope with police action beyond the internal election, not yet reviewed."""
+    scope = await s.scope(principal)
+    return list(
+        await s.run(
+            s.app.index.select,
+            "incident",
+            lambda r: scope.allows(r["school_id"]) and r["actions_awaiting_review"] > 0,
+        )
     )
 
 

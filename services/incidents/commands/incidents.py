@@ -10,6 +10,7 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    ReviewDecision,
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
@@ -113,6 +114,22 @@ class IncidentCommands(ServiceApplication):
         """Record an investigative step or positive police action."""
         incident = self.get_incident(incident_id)
         incident.record_police_action(action, taken_at, justification, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def review_police_actions(
+        self,
+        incident_id: UUID,
+        *,
+        decision: ReviewDecision,
+        reviewed_at: datetime,
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """A supervisor reviews police action taken beyond the school's internal election."""
+        incident = self.get_incident(incident_id)
+        incident.review_police_actions(decision, reviewed_at, notes, now, actor)
         self.save(incident)
         return incident.id
 

@@ -11,10 +11,17 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    ReviewDecision,
     SeriousCause,
     SeriousFind,
 )
-from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
+from ssp_contracts.vocab import (
+    OPEN_OUTCOMES,
+    POSITIVE_ACTION_CATEGORIES,
+    SERIOUS_CATEGORIES,
+    CrimeOutcome,
+    IncidentCategory,
+)
 
 from services.incidents.domain.hours import ProtocolHours
 from services.incidents.domain.rules import (
@@ -87,6 +94,21 @@ class Incident(Aggregate):
         taken_at: datetime
         justification: str | None
         actor: Actor
+        supervisor_review: bool
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Actions recorded before the review existed were never beyond the limit."""
+            state["supervisor_review"] = False
+
+    class PoliceActionsReviewed(Aggregate.Event):
+        school_id: str
+        decision: ReviewDecision
+        reviewed_at: datetime
+        notes: str
+        actor: Actor
 
     class RestorativeConferenceHeld(Aggregate.Event):
         school_id: str
@@ -133,6 +155,8 @@ class Incident(Aggregate):
         self.internal_election_at: datetime | None = None
         self.staff_consulted_at: datetime | None = None
         self.police_actions: list[dict[str, object]] = []
+        self.awaiting_review = 0
+        self.reviews: list[dict[str, object]] = []
         self.conferences: list[dict[str, object]] = []
         self.closed_at: datetime | None = None
         self.outcome: CrimeOutcome | None = None
@@ -162,7 +186,11 @@ class Incident(Aggregate):
         self._head_teacher_notified(self.school_id, notified_at, actor)
 
     def record_find(
-        self, cause: SeriousCause, find: SeriousFind, source_id: str, found_at: datetime,
+        self,
+        cause: SeriousCause,
+        find: SeriousFind,
+        source_id: str,
+        found_at: datetime,
         actor: Actor,
     ) -> None:
         """Drugs or a weapon seized or found make the incident serious (once; no-op if it is)."""
@@ -203,7 +231,29 @@ class Incident(Aggregate):
         self.check_open()
         self.check_follow_up_time(taken_at, now, "taken_at")
         justification = self.check_police_action_allowed(justification)
-        self._police_action(self.school_id, action, taken_at, justification, actor)
+        review = self.internal_election_at is not None and not self.positive_action_permitted
+        self._police_action(self.school_id, action, taken_at, justification, actor, review)
+
+    @property
+    def positive_action_permitted(self) -> bool:
+        """Whether its category lets the officer act whatever the school wishes."""
+        return self.category in POSITIVE_ACTION_CATEGORIES
+
+    def review_police_actions(
+        self,
+        decision: ReviewDecision,
+        reviewed_at: datetime,
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> None:
+        """A supervisor reviews the actions taken beyond the school's internal election."""
+        if self.awaiting_review == 0:
+            raise StateConflict(
+                "no-action-to-review", "no police action on this incident awaits review", "decision"
+            )
+        self.check_follow_up_time(reviewed_at, now, "reviewed_at")
+        self._reviewed(self.school_id, decision, reviewed_at, notes.strip(), actor)
 
     def hold_restorative_conference(
         self,
@@ -260,18 +310,14 @@ class Incident(Aggregate):
             )
         if self.internal_election_at is None:
             return justification.strip() if justification else None
-        if not self.serious:
-            raise RuleViolation(
-                "internal-election",
-                f"the school elected to deal with this {self.category} incident internally;"
-                " police action is limited to serious incidents",
-                "action",
-            )
+        # The election limits police action, it does not ban it: a written justification, and
+        # outside the positive-action categories a supervisor's review (record_police_action).
         return check_justification(
             justification,
             "internal-election",
             "justification",
-            "positive action after the school elected to deal internally",
+            f"police action after the school elected to deal with this {self.category}"
+            " incident internally",
         )
 
     # --- events ---------------------------------------------------------------------
@@ -282,11 +328,19 @@ class Incident(Aggregate):
 
     @event(BecameSerious)
     def _became_serious(
-        self, school_id: str, cause: SeriousCause, find: SeriousFind, source_id: str,
-        found_at: datetime, actor: Actor,
+        self,
+        school_id: str,
+        cause: SeriousCause,
+        find: SeriousFind,
+        source_id: str,
+        found_at: datetime,
+        actor: Actor,
     ) -> None:
         self.serious_find = {
-            "cause": cause, "find": find, "source_id": source_id, "found_at": found_at
+            "cause": cause,
+            "find": find,
+            "source_id": source_id,
+            "found_at": found_at,
         }
 
     @event(ElectedInternal)
@@ -307,10 +361,29 @@ class Incident(Aggregate):
         taken_at: datetime,
         justification: str | None,
         actor: Actor,
+        supervisor_review: bool,
     ) -> None:
         self.police_actions.append(
-            {"action": action, "taken_at": taken_at, "justification": justification}
+            {
+                "action": action,
+                "taken_at": taken_at,
+                "justification": justification,
+                "supervisor_review": supervisor_review,
+            }
         )
+        self.awaiting_review += int(supervisor_review)
+
+    @event(PoliceActionsReviewed)
+    def _reviewed(
+        self,
+        school_id: str,
+        decision: ReviewDecision,
+        reviewed_at: datetime,
+        notes: str,
+        actor: Actor,
+    ) -> None:
+        self.awaiting_review = 0
+        self.reviews.append({"decision": decision, "reviewed_at": reviewed_at, "by": actor.id})
 
     @event(RestorativeConferenceHeld)
     def _conference_held(

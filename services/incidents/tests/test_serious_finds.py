@@ -33,7 +33,9 @@ def seize(app: IncidentsApplication, incident_id: UUID, kind: str, by: object = 
 
 
 def outstanding(app: IncidentsApplication) -> list[str]:
-    rows = app.index.select("incident", lambda r: r["serious"] and not r["head_teacher_notified_at"])
+    rows = app.index.select(
+        "incident", lambda r: r["serious"] and not r["head_teacher_notified_at"]
+    )
     return [r["id"] for r in rows]
 
 
@@ -81,7 +83,9 @@ def test_a_search_that_found_a_weapon_makes_its_incident_serious(
     app: IncidentsApplication, given_reported_incident: UUID
 ) -> None:
     facts = search_facts(incident_id=str(given_reported_incident), found="Folding knife, 8cm")
-    search = app.record_search(SearchFacts(**facts, officer_id="officer-001"), now=now(), actor=actor())
+    search = app.record_search(
+        SearchFacts(**facts, officer_id="officer-001"), now=now(), actor=actor()
+    )
     incident = app.get_incident(given_reported_incident)
     assert incident.serious_find is not None
     assert (incident.serious_find["cause"], incident.serious_find["find"]) == (

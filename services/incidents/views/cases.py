@@ -48,7 +48,7 @@ def _reported(index: CaseIndex, e: Incident.Reported) -> None:
         "kind": "incident", "id": str(e.originator_id), "school_id": e.school_id,
         "at": e.occurred_at, "category": e.category, "serious": e.category in SERIOUS_CATEGORIES,
         "serious_find": None, "outside_protocol_hours": e.outside_protocol_hours,
-        "head_teacher_notified_at": None,
+        "head_teacher_notified_at": None, "actions_awaiting_review": 0,
         "closed_at": None, "outcome": None,
     }  # fmt: skip
 
@@ -61,6 +61,16 @@ def _notified(index: CaseIndex, e: Incident.HeadTeacherNotified) -> None:
 @FOLDS.on(Incident.BecameSerious)
 def _became_serious(index: CaseIndex, e: Incident.BecameSerious) -> None:
     index.rows[str(e.originator_id)].update(serious=True, serious_find=e.find)
+
+
+@FOLDS.on(Incident.PoliceActionRecorded)
+def _acted(index: CaseIndex, e: Incident.PoliceActionRecorded) -> None:
+    index.rows[str(e.originator_id)]["actions_awaiting_review"] += int(e.supervisor_review)
+
+
+@FOLDS.on(Incident.PoliceActionsReviewed)
+def _reviewed(index: CaseIndex, e: Incident.PoliceActionsReviewed) -> None:
+    index.rows[str(e.originator_id)]["actions_awaiting_review"] = 0
 
 
 @FOLDS.on(Arrest.HeadTeacherInformed)

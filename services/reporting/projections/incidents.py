@@ -97,7 +97,9 @@ async def _reported(b: StatementBatch, p: i.IncidentReported) -> None:
 
 @HANDLERS.on(i.IncidentBecameSerious)
 async def _became_serious(b: StatementBatch, p: i.IncidentBecameSerious) -> None:
-    await _upsert(b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id, serious=True)
+    await _upsert(
+        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id, serious=True
+    )
 
 
 @HANDLERS.on(i.IncidentHeadTeacherNotified)
