@@ -16,6 +16,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_incident": RECORD_READERS,
     "notify_head_teacher": OFFICER | SCHOOL,
     "elect_internal": SCHOOL,
+    # the head teacher's discretion: other crimes reach the police only when referred
+    "refer_incident": {"head_teacher"},
     "record_staff_consultation": OFFICER,
     "record_police_action": OFFICER,
     # police action beyond a school's internal election: reviewed by the officer's supervisor

@@ -13,7 +13,7 @@ from services.incidents.api.export import coarsen
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.hours import SchoolHours
-from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.search import Search
 from services.runtime.translation import Translator
@@ -26,8 +26,11 @@ def _ids(e: Any) -> dict[str, str]:
 
 
 @translator.maps(Incident.Reported)
-def _reported(e: Incident.Reported) -> c.IncidentReportedV2:
-    return c.IncidentReportedV2(
+def _reported(e: Incident.Reported) -> c.IncidentReportedV2 | c.SchoolIncidentRecorded:
+    # Not referred: on the school-only topic, which police systems cannot read.
+    police = referred_on_report(e.category, e.actor.role)
+    contract = c.IncidentReportedV2 if police else c.SchoolIncidentRecorded
+    return contract(
         **_ids(e),
         occurred_at=e.occurred_at,
         location_kind=e.location_kind,
@@ -41,9 +44,18 @@ def _reported(e: Incident.Reported) -> c.IncidentReportedV2:
     )
 
 
+@translator.maps(Incident.Referred)
+def _referred(e: Incident.Referred) -> c.IncidentReferred:
+    facts = {**_ids(e), **e.facts, "referred_at": e.referred_at, "by_rule": e.by_rule}
+    return c.IncidentReferred.model_validate(facts)
+
+
 @translator.maps(Incident.HeadTeacherNotified)
-def _notified(e: Incident.HeadTeacherNotified) -> c.IncidentHeadTeacherNotified:
-    return c.IncidentHeadTeacherNotified(**_ids(e), notified_at=e.notified_at)
+def _notified(
+    e: Incident.HeadTeacherNotified,
+) -> c.IncidentHeadTeacherNotified | c.SchoolIncidentHeadTeacherNotified:
+    contract = c.IncidentHeadTeacherNotified if e.referred else c.SchoolIncidentHeadTeacherNotified
+    return contract(**_ids(e), notified_at=e.notified_at)
 
 
 @translator.maps(Incident.BecameSerious)
@@ -54,8 +66,11 @@ def _became_serious(e: Incident.BecameSerious) -> c.IncidentBecameSerious:
 
 
 @translator.maps(Incident.ElectedInternal)
-def _elected(e: Incident.ElectedInternal) -> c.SchoolElectedToDealInternally:
-    return c.SchoolElectedToDealInternally(**_ids(e), elected_at=e.elected_at)
+def _elected(
+    e: Incident.ElectedInternal,
+) -> c.SchoolElectedToDealInternally | c.SchoolIncidentElectedInternal:
+    contract = c.SchoolElectedToDealInternally if e.referred else c.SchoolIncidentElectedInternal
+    return contract(**_ids(e), elected_at=e.elected_at)
 
 
 @translator.maps(Incident.StaffConsultationRecorded)
@@ -86,8 +101,11 @@ def _reviewed(e: Incident.PoliceActionsReviewed) -> c.PoliceActionsReviewed:
 
 
 @translator.maps(Incident.RestorativeConferenceHeld)
-def _conference(e: Incident.RestorativeConferenceHeld) -> c.RestorativeConferenceHeld:
-    return c.RestorativeConferenceHeld(
+def _conference(
+    e: Incident.RestorativeConferenceHeld,
+) -> c.RestorativeConferenceHeld | c.SchoolRestorativeConferenceHeld:
+    contract = c.RestorativeConferenceHeld if e.referred else c.SchoolRestorativeConferenceHeld
+    return contract(
         **_ids(e),
         held_at=e.held_at,
         outcome=e.outcome,

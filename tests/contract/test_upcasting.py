@@ -6,6 +6,7 @@ is told apart in incident_reported.v2.
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -14,7 +15,8 @@ from ssp_contracts.events.incidents import IncidentReported, IncidentReportedV2
 from ssp_contracts.registry import upcast
 from ssp_contracts.vocab import POLICE_CATEGORY_OF
 
-FACTS = {
+AT = datetime(2026, 11, 23, 10, tzinfo=UTC)
+FACTS: dict[str, Any] = {
     "incident_id": "0b9f5a52-3c1e-4a4e-9a47-3b8f0e0c2a11",
     "school_id": "school-001",
     "occurred_at": datetime(2026, 11, 23, 10, tzinfo=UTC),
@@ -30,8 +32,8 @@ def envelope(payload: IncidentReported) -> CloudEvent:
         id="e-1",
         source="/ssp/incidents",
         type=payload.event_type,
-        time=FACTS["occurred_at"],
-        subject=FACTS["incident_id"],
+        time=AT,
+        subject="0b9f5a52-3c1e-4a4e-9a47-3b8f0e0c2a11",
         actorid="officer-1",
         actorrole="school_officer",
         correlationid="c-1",
@@ -42,7 +44,7 @@ def envelope(payload: IncidentReported) -> CloudEvent:
 
 
 def test_a_version_1_event_is_read_as_version_2() -> None:
-    old = IncidentReported(**FACTS, category="criminal-damage-arson")
+    old = IncidentReported.model_validate({**FACTS, "category": "criminal-damage-arson"})
     read = parse_payload(envelope(old))
     assert type(read) is IncidentReportedV2
     assert read.model_dump() == old.model_dump()
@@ -50,9 +52,9 @@ def test_a_version_1_event_is_read_as_version_2() -> None:
 
 
 def test_only_version_2_carries_arson_published_under_its_police_category() -> None:
-    assert parse_payload(envelope(IncidentReportedV2(**FACTS, category="arson"))).category == (
-        "arson"
-    )
+    arson = IncidentReportedV2.model_validate({**FACTS, "category": "arson"})
+    read = parse_payload(envelope(arson))
+    assert isinstance(read, IncidentReportedV2) and read.category == "arson"
     with pytest.raises(ValidationError):
-        IncidentReported(**FACTS, category="arson")
+        IncidentReported.model_validate({**FACTS, "category": "arson"})
     assert POLICE_CATEGORY_OF["arson"] == "criminal-damage-arson"

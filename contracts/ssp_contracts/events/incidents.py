@@ -34,6 +34,7 @@ from ssp_contracts.vocab import (
 
 INCIDENTS = "ssp.incidents.events"
 SEARCHES = "ssp.incidents.searches"
+SCHOOL_ONLY = "ssp.incidents.school"
 
 LocationKind = Literal["premises", "abutting_public_place"]
 Place = Literal["building", "annexe", "playground", "sports_field", "street", "public_place"]
@@ -347,3 +348,52 @@ class SearchParentsInformed(EventPayload):
     search_id: AggregateId
     school_id: SchoolId
     informed_at: datetime = Field(description="When the parents were informed")
+
+
+# What a school recorded and has not referred goes on SCHOOL_ONLY, which only reporting reads:
+# the same payloads under their own types, so reporting's handlers of the police versions
+# count them too. A referral then puts the incident on the police topic (IncidentReferred).
+
+
+@register
+class SchoolIncidentRecorded(IncidentReportedV2):
+    """A school recorded an incident it has not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_incident_recorded.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolIncidentHeadTeacherNotified(IncidentHeadTeacherNotified):
+    """The head teacher was told of an incident not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_head_teacher_notified.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolIncidentElectedInternal(SchoolElectedToDealInternally):
+    """The school elected to deal internally with an incident not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_elected_internal_unreferred.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolRestorativeConferenceHeld(RestorativeConferenceHeld):
+    """A restorative conference was held on an incident not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_restorative_conference_held.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class IncidentReferred(IncidentReportedV2):
+    """An incident a school recorded was referred to the police: its facts, now theirs."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_referred.v1"
+
+    referred_at: datetime = Field(description="When it was referred")
+    by_rule: bool = Field(
+        description="Referred by rule (weapons or drugs found), not by the head teacher"
+    )

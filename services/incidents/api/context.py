@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
+from services.incidents.domain.incident import POLICE_ROLES, Incident
 from services.incidents.views.deployments import DeploymentsView
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, london_day
-from services.runtime.domain import Actor
+from services.runtime.domain import Actor, NotFound
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
 
@@ -52,6 +53,12 @@ class Incidents:
         """Refuse unless the caller may act for ``school_id`` (``hide``: 404, for reads by id)."""
         (await self.scope(principal)).check(school_id, hide=hide)
 
+    async def check_incident(self, principal: Principal, incident: Incident) -> None:
+        """404 for an incident outside the caller's scope, or one the police may not see yet."""
+        await self.check_school(principal, incident.school_id, hide=True)
+        if not police_may_see(principal, incident.referred):
+            raise NotFound("no such record in the caller's scope")
+
     def now(self) -> datetime:
         """The time a command is handled (commands carry it, so rules are testable)."""
         return self.clock.now()
@@ -63,6 +70,11 @@ class Incidents:
 
 
 Service = Annotated[Incidents, Depends(Incidents)]
+
+
+def police_may_see(principal: Principal, referred: bool) -> bool:
+    """Only referred incidents reach the police ("at the discretion of the head teacher")."""
+    return referred or principal.role not in POLICE_ROLES
 
 
 def history_of(events: list[Any], hidden: frozenset[str] = frozenset()) -> list[dict[str, Any]]:

@@ -95,7 +95,7 @@ async def seize_evidence(
 ) -> Recorded:
     """Record an item seized; staff keep it in initial care until the officer takes it."""
     incident = await s.run(s.app.get_incident, body.incident_id)
-    await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_incident(principal, incident)
     item_id = await s.run(
         s.app.seize_evidence, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
@@ -174,7 +174,7 @@ async def make_arrest(
 ) -> Recorded:
     """Record an arrest; on premises only with the written necessity."""
     incident = await s.run(s.app.get_incident, body.incident_id)
-    await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_incident(principal, incident)
     arrest_id = await s.run(
         s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )

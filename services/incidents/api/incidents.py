@@ -17,7 +17,7 @@ from ssp_contracts.events.incidents import (
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
-from services.incidents.api.context import Service, history_of
+from services.incidents.api.context import Service, history_of, police_may_see
 from services.incidents.domain.incident import Incident
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
@@ -116,6 +116,7 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "actions_awaiting_review": i.awaiting_review,
         "action_reviews": i.reviews,
         "restorative_conferences": i.conferences,
+        "referred_at": i.referred_at,
         "closed_at": i.closed_at,
         "outcome": i.outcome,
     }
@@ -149,6 +150,7 @@ async def list_incidents(
     def wanted(r: dict[str, Any]) -> bool:
         return (
             scope.allows(r["school_id"])
+            and police_may_see(principal, r["referred"])
             and school_id in (None, r["school_id"])
             and not (open_only and r["closed_at"])
             and outside_protocol_hours in (None, r["outside_protocol_hours"])
@@ -159,7 +161,7 @@ async def list_incidents(
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
     incident = await s.run(s.app.get_incident, incident_id)
-    await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_incident(principal, incident)
     return incident
 
 
@@ -200,6 +202,17 @@ async def notify_head_teacher(
     return await _follow_up(
         s, principal, incident_id, s.app.notify_head_teacher, notified_at=body.at
     )
+
+
+@router.post("/incidents/{incident_id}/referral", response_model=Recorded)
+async def refer_incident(
+    incident_id: UUID,
+    body: At,
+    principal: Annotated[Principal, allow("refer_incident")],
+    s: Service,
+) -> Recorded:
+    """The head teacher refers an incident the school recorded to the police (their discretion)."""
+    return await _follow_up(s, principal, incident_id, s.app.refer_incident, at=body.at)
 
 
 @router.post("/incidents/{incident_id}/internal-election", response_model=Recorded)

@@ -90,6 +90,8 @@ async def record_search(
 ) -> Recorded:
     """Record a search the officer made or assisted school staff with."""
     await s.check_school(principal, body.school_id)
+    if body.incident_id is not None:  # an incident the officer may not see is not there
+        await s.check_incident(principal, await s.run(s.app.get_incident, body.incident_id))
     search_id = await s.run(
         s.app.record_search, body.facts(principal.sub), now=s.now(), actor=s.actor(principal)
     )

@@ -76,6 +76,15 @@ class IncidentCommands(ServiceApplication):
         self.save(incident)
         return incident.id
 
+    def refer_incident(
+        self, incident_id: UUID, *, at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """The head teacher refers an incident the school recorded to the police."""
+        incident = self.get_incident(incident_id)
+        incident.refer(at, now, actor)
+        self.save(incident)
+        return incident.id
+
     def elect_internal(
         self, incident_id: UUID, *, elected_at: datetime, now: datetime, actor: Actor
     ) -> UUID:

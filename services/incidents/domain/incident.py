@@ -31,6 +31,8 @@ from services.incidents.domain.rules import (
 )
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
+# Roles of the police: they see an incident only once it is referred to them.
+POLICE_ROLES = frozenset({"school_officer", "borough_supervisor"})
 PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
 ABUTTING_PLACES = {"street", "public_place"}
 
@@ -45,6 +47,24 @@ def check_place(location_kind: LocationKind, place: Place | None) -> None:
             f" expected one of {', '.join(sorted(allowed))}",
             "place",
         )
+
+
+def referred_on_report(category: str, reporter_role: str) -> bool:
+    """Referred by rule when reported: the officer's own report, or a serious category."""
+    return reporter_role == "school_officer" or category in SERIOUS_CATEGORIES
+
+
+class SchoolRecordEvent(Aggregate.Event):
+    """An event of an incident the school may not have referred yet: it says whether it had."""
+
+    referred: bool
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Before the head teacher's referral existed, every record went to the police."""
+        state["referred"] = True
 
 
 class Incident(Aggregate):
@@ -63,9 +83,18 @@ class Incident(Aggregate):
         outside_protocol_hours: bool
         actor: Actor
 
-    class HeadTeacherNotified(Aggregate.Event):
+    class HeadTeacherNotified(SchoolRecordEvent):
         school_id: str
         notified_at: datetime
+        actor: Actor
+
+    class Referred(Aggregate.Event):
+        """The incident's facts as the police receive them, with who referred it and when."""
+
+        school_id: str
+        referred_at: datetime
+        by_rule: bool
+        facts: dict[str, Any]
         actor: Actor
 
     class BecameSerious(Aggregate.Event):
@@ -76,7 +105,7 @@ class Incident(Aggregate):
         found_at: datetime
         actor: Actor
 
-    class ElectedInternal(Aggregate.Event):
+    class ElectedInternal(SchoolRecordEvent):
         school_id: str
         elected_at: datetime
         actor: Actor
@@ -110,7 +139,7 @@ class Incident(Aggregate):
         notes: str
         actor: Actor
 
-    class RestorativeConferenceHeld(Aggregate.Event):
+    class RestorativeConferenceHeld(SchoolRecordEvent):
         school_id: str
         held_at: datetime
         outcome: ConferenceOutcome
@@ -150,6 +179,9 @@ class Incident(Aggregate):
         self.allegation_against_staff = allegation_against_staff
         self.outside_protocol_hours = outside_protocol_hours
         self.reported_by = actor.id
+        self.referred_at: datetime | None = (
+            occurred_at if referred_on_report(category, actor.role) else None
+        )
         self.head_teacher_notified_at: datetime | None = None
         self.serious_find: dict[str, object] | None = None
         self.internal_election_at: datetime | None = None
@@ -183,7 +215,7 @@ class Incident(Aggregate):
             raise StateConflict(
                 "head-teacher-notice", "the head teacher's notification is already recorded"
             )
-        self._head_teacher_notified(self.school_id, notified_at, actor)
+        self._head_teacher_notified(self.school_id, notified_at, actor, self.referred)
 
     def record_find(
         self,
@@ -194,8 +226,35 @@ class Incident(Aggregate):
         actor: Actor,
     ) -> None:
         """Drugs or a weapon seized or found make the incident serious (once; no-op if it is)."""
-        if not self.serious:
-            self._became_serious(self.school_id, cause, find, source_id, found_at, actor)
+        if self.serious:
+            return
+        if self.referred_at is None:  # weapons and drugs found are referred by rule
+            self._referred(self.school_id, found_at, True, self.facts(serious=True), actor)
+        self._became_serious(self.school_id, cause, find, source_id, found_at, actor)
+
+    @property
+    def referred(self) -> bool:
+        """Whether the police may see the incident (only referred ones reach them)."""
+        return self.referred_at is not None
+
+    def facts(self, serious: bool) -> dict[str, Any]:
+        """The reported facts, as a referral hands them to the police."""
+        return {
+            "occurred_at": self.occurred_at, "location_kind": self.location_kind,
+            "place": self.place, "category": self.category, "came_to_notice": self.came_to_notice,
+            "pupil_refs": list(self.pupil_refs), "serious": serious,
+            "outside_protocol_hours": self.outside_protocol_hours,
+            "allegation_against_staff": self.allegation_against_staff,
+        }  # fmt: skip
+
+    def refer(self, referred_at: datetime, now: datetime, actor: Actor) -> None:
+        """The head teacher refers an incident to the SSPO (their discretion, once)."""
+        if self.referred_at is not None:
+            raise StateConflict(
+                "already-referred", "the incident is already referred to the police", "at"
+            )
+        self.check_follow_up_time(referred_at, now, "at")
+        self._referred(self.school_id, referred_at, False, self.facts(self.serious), actor)
 
     def elect_internal(self, elected_at: datetime, now: datetime, actor: Actor) -> None:
         """Record the school's election to deal with the incident internally."""
@@ -203,7 +262,7 @@ class Incident(Aggregate):
         self.check_follow_up_time(elected_at, now, "elected_at")
         if self.internal_election_at is not None:
             raise StateConflict("internal-election", "the school's election is already recorded")
-        self._elected_internal(self.school_id, elected_at, actor)
+        self._elected_internal(self.school_id, elected_at, actor, self.referred)
 
     def record_staff_consultation(
         self, consulted: Consulted, consulted_at: datetime, notes: str, now: datetime, actor: Actor
@@ -267,7 +326,9 @@ class Incident(Aggregate):
         """Record a restorative justice conference and its outcome."""
         self.check_open()
         self.check_follow_up_time(held_at, now, "held_at")
-        self._conference_held(self.school_id, held_at, outcome, pupil_refs, notes, actor)
+        self._conference_held(
+            self.school_id, held_at, outcome, pupil_refs, notes, actor, self.referred
+        )
 
     def close(
         self, outcome: CrimeOutcome, closed_at: datetime, now: datetime, actor: Actor
@@ -323,8 +384,21 @@ class Incident(Aggregate):
     # --- events ---------------------------------------------------------------------
 
     @event(HeadTeacherNotified)
-    def _head_teacher_notified(self, school_id: str, notified_at: datetime, actor: Actor) -> None:
+    def _head_teacher_notified(
+        self, school_id: str, notified_at: datetime, actor: Actor, referred: bool
+    ) -> None:
         self.head_teacher_notified_at = notified_at
+
+    @event(Referred)
+    def _referred(
+        self,
+        school_id: str,
+        referred_at: datetime,
+        by_rule: bool,
+        facts: dict[str, Any],
+        actor: Actor,
+    ) -> None:
+        self.referred_at = referred_at
 
     @event(BecameSerious)
     def _became_serious(
@@ -344,7 +418,9 @@ class Incident(Aggregate):
         }
 
     @event(ElectedInternal)
-    def _elected_internal(self, school_id: str, elected_at: datetime, actor: Actor) -> None:
+    def _elected_internal(
+        self, school_id: str, elected_at: datetime, actor: Actor, referred: bool
+    ) -> None:
         self.internal_election_at = elected_at
 
     @event(StaffConsultationRecorded)
@@ -394,6 +470,7 @@ class Incident(Aggregate):
         pupil_refs: list[str],
         notes: str,
         actor: Actor,
+        referred: bool,
     ) -> None:
         self.conferences.append({"held_at": held_at, "outcome": outcome, "notes": notes})
 

@@ -11,7 +11,7 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
-from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.search import PUBLIC, Search
 from services.runtime.dispatch import Handlers
 from services.runtime.follower import Fold, LogFollower
@@ -49,6 +49,7 @@ def _reported(index: CaseIndex, e: Incident.Reported) -> None:
         "at": e.occurred_at, "category": e.category, "serious": e.category in SERIOUS_CATEGORIES,
         "serious_find": None, "outside_protocol_hours": e.outside_protocol_hours,
         "head_teacher_notified_at": None, "actions_awaiting_review": 0,
+        "referred": referred_on_report(e.category, e.actor.role),
         "closed_at": None, "outcome": None,
     }  # fmt: skip
 
@@ -56,6 +57,11 @@ def _reported(index: CaseIndex, e: Incident.Reported) -> None:
 @FOLDS.on(Incident.HeadTeacherNotified)
 def _notified(index: CaseIndex, e: Incident.HeadTeacherNotified) -> None:
     index.rows[str(e.originator_id)]["head_teacher_notified_at"] = e.notified_at
+
+
+@FOLDS.on(Incident.Referred)
+def _referred(index: CaseIndex, e: Incident.Referred) -> None:
+    index.rows[str(e.originator_id)]["referred"] = True
 
 
 @FOLDS.on(Incident.BecameSerious)

@@ -79,7 +79,7 @@ class IncidentsView(HandledProjection):
     """What the performance framework counts from the incidents service."""
 
     name = "incidents"
-    topics = (i.INCIDENTS, i.SEARCHES)
+    topics = (i.INCIDENTS, i.SEARCHES, i.SCHOOL_ONLY)
     handlers = HANDLERS
 
     async def create_tables(self, conn: Connection) -> None:
