@@ -86,7 +86,11 @@ class Seeder:
                 "programme": "safer_schools_partnership",
             }
             self.send("staffing", "POST", "/schools", sgt, body)
-            signed = {"signed_on": str(today - timedelta(200))}
+            signed = {
+                "signed_on": str(today - timedelta(200)),
+                "head_teacher": "Fuzz Head",
+                "borough_commander": "Fuzz Commander",
+            }
             self.send("staffing", "POST", f"/schools/{school_id}/protocol", sgt, signed)
             s.add("school_id", school_id)
         cluster = {"primary_school_ids": [PRIMARY]}
