@@ -5,13 +5,16 @@ from typing import Any
 
 from services.incidents.commands.custody import CustodyCommands
 from services.incidents.commands.incidents import IncidentCommands
+from services.incidents.commands.safeguarding import SafeguardingCommands
 from services.incidents.commands.schools import SchoolCommands
 from services.incidents.commands.searches import SearchCommands
 from services.incidents.translation import translator
 
 
-class IncidentsApplication(IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands):
-    """Incidents, searches, evidence, arrests, school hours and termly indicators."""
+class IncidentsApplication(
+    IncidentCommands, SearchCommands, CustodyCommands, SchoolCommands, SafeguardingCommands
+):
+    """Incidents, searches, evidence, arrests, safeguarding referrals, school hours, indicators."""
 
     name = "incidents"
     contract = translator

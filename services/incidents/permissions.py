@@ -39,6 +39,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "make_arrest": OFFICER,
     "inform_head_of_arrest": OFFICER | {"head_teacher"},
     "read_arrest": RECORD_READERS,
+    # safeguarding referrals to children's social care (the MASH): the school's safeguarding
+    # lead and head teacher make and follow them; the officer may raise one from their record
+    "refer_safeguarding": {"designated_safeguarding_lead", "head_teacher"} | OFFICER,
+    "follow_safeguarding": {"designated_safeguarding_lead", "head_teacher"},
+    "read_safeguarding": {"designated_safeguarding_lead", "head_teacher"} | OFFICER | OVERSIGHT,
     # what is still to be done, per school in scope
     "read_outstanding": RECORD_READERS,
     # schools

@@ -15,6 +15,7 @@ from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.indicators import TermIndicators
+from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search
 from services.runtime.translation import Translator
 
@@ -236,4 +237,30 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
         search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
+    )
+
+
+# Safeguarding: the pupil, the kind of concern, details and notes stay in the store.
+@translator.maps(SafeguardingReferral.Made)
+def _safeguarding(e: SafeguardingReferral.Made) -> c.SafeguardingReferralMade:
+    return c.SafeguardingReferralMade(
+        referral_id=str(e.originator_id), school_id=e.school_id, source=e.source,
+        referred_at=e.referred_at, follow_up_due=e.follow_up_due,
+    )  # fmt: skip
+
+
+@translator.maps(SafeguardingReferral.OutcomeRecorded)
+def _safeguarding_outcome(
+    e: SafeguardingReferral.OutcomeRecorded,
+) -> c.SafeguardingOutcomeRecorded:
+    return c.SafeguardingOutcomeRecorded(
+        referral_id=str(e.originator_id), school_id=e.school_id, outcome=e.outcome,
+        recorded_at=e.recorded_at, follow_up_due=e.follow_up_due,
+    )  # fmt: skip
+
+
+@translator.maps(SafeguardingReferral.Closed)
+def _safeguarding_closed(e: SafeguardingReferral.Closed) -> c.SafeguardingReferralClosed:
+    return c.SafeguardingReferralClosed(
+        referral_id=str(e.originator_id), school_id=e.school_id, closed_at=e.closed_at
     )

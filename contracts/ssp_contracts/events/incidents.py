@@ -56,6 +56,16 @@ SearchedBy = Literal["officer", "school_staff"]
 # What made an incident serious after it was reported: an item seized, or a search's find.
 SeriousCause = Literal["evidence_seized", "search_found"]
 SeriousFind = Literal["drugs", "weapon"]
+# Safeguarding referrals to children's social care (the multi-agency safeguarding hub).
+SafeguardingSource = Literal["incident", "search"]
+ConcernKind = Literal[
+    "neglect", "physical_abuse", "emotional_abuse", "sexual_abuse", "exploitation",
+    "domestic_abuse", "other",
+]  # fmt: skip
+SafeguardingOutcome = Literal[
+    "no_further_action", "early_help", "child_in_need", "child_protection_enquiry",
+    "police_investigation", "other",
+]  # fmt: skip
 # A supervisor's view of police action taken after the school elected to deal internally.
 ReviewDecision = Literal["endorsed", "not_endorsed"]
 
@@ -397,3 +407,47 @@ class IncidentReferred(IncidentReportedV2):
     by_rule: bool = Field(
         description="Referred by rule (weapons or drugs found), not by the head teacher"
     )
+
+
+# Safeguarding referrals travel only on the school-only topic, and only as facts reporting
+# counts: no pupil, no kind of concern, no details.
+
+
+@register
+class SafeguardingReferralMade(EventPayload):
+    """A safeguarding concern was referred to children's social care."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.safeguarding_referral_made.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    referral_id: AggregateId
+    school_id: SchoolId
+    source: SafeguardingSource = Field(description="Raised from an incident or a search")
+    referred_at: datetime = Field(description="When it was referred")
+    follow_up_due: date = Field(description="When the school follows it up")
+
+
+@register
+class SafeguardingOutcomeRecorded(EventPayload):
+    """Children's social care's outcome of a referral was recorded."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.safeguarding_outcome_recorded.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    referral_id: AggregateId
+    school_id: SchoolId
+    outcome: SafeguardingOutcome = Field(description="What social care decided")
+    recorded_at: datetime = Field(description="When the outcome was recorded")
+    follow_up_due: date | None = Field(default=None, description="Next follow-up, if any")
+
+
+@register
+class SafeguardingReferralClosed(EventPayload):
+    """A safeguarding referral was closed."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.safeguarding_referral_closed.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    referral_id: AggregateId
+    school_id: SchoolId
+    closed_at: datetime = Field(description="When it was closed")

@@ -12,6 +12,7 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.incident import Incident, referred_on_report
+from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import PUBLIC, Search
 from services.runtime.dispatch import Handlers
 from services.runtime.follower import Fold, LogFollower
@@ -123,3 +124,23 @@ def _seized(index: CaseIndex, e: EvidenceItem.Seized) -> None:
 @FOLDS.on(EvidenceItem.Transferred)
 def _transferred(index: CaseIndex, e: EvidenceItem.Transferred) -> None:
     index.rows[str(e.originator_id)]["holder"] = e.to_holder
+
+
+@FOLDS.on(SafeguardingReferral.Made)
+def _safeguarding(index: CaseIndex, e: SafeguardingReferral.Made) -> None:
+    index.rows[str(e.originator_id)] = {
+        "kind": "safeguarding", "id": str(e.originator_id), "school_id": e.school_id,
+        "at": e.referred_at, "source": e.source, "source_id": e.source_id,
+        "pupil_ref": e.pupil_ref, "concern": e.concern, "outcome": None,
+        "follow_up_due": e.follow_up_due, "closed_at": None,
+    }  # fmt: skip
+
+
+@FOLDS.on(SafeguardingReferral.OutcomeRecorded)
+def _safeguarding_outcome(index: CaseIndex, e: SafeguardingReferral.OutcomeRecorded) -> None:
+    index.rows[str(e.originator_id)].update(outcome=e.outcome, follow_up_due=e.follow_up_due)
+
+
+@FOLDS.on(SafeguardingReferral.Closed)
+def _safeguarding_closed(index: CaseIndex, e: SafeguardingReferral.Closed) -> None:
+    index.rows[str(e.originator_id)].update(closed_at=e.closed_at, follow_up_due=None)

@@ -9,6 +9,7 @@ from datetime import date
 import asyncpg
 import pytest
 from fastapi.testclient import TestClient
+from ssp_contracts import EventPayload
 from ssp_contracts.events import staffing as s
 
 from services.reporting.tests.builders import received
@@ -21,7 +22,7 @@ HACKNEY = bearer("borough_supervisor", "sergeant-h", borough="Hackney")
 
 @pytest.fixture
 async def given_three_protocols(read_models: asyncpg.Connection, api: TestClient) -> TestClient:
-    events = [
+    events: list[EventPayload] = [
         s.ProtocolSigned(
             school_id=school, borough=borough, signed_on=date(2024, 9, 2),
             review_due=date(2025, 9, 2), version=1,
