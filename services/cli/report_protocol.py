@@ -23,12 +23,14 @@ def fetch(urls: dict[str, str], on: date) -> dict[str, int]:
     incidents = _get(urls["incidents"], "incidents", AUDITOR, "/incidents")
     awaiting = _get(urls["incidents"], "incidents", AUDITOR, "/police-actions/awaiting-review")
     overdue = _get(urls["reporting"], "reporting", ANALYST, "/protocols/overdue", on=str(on))
+    concerns = _get(urls["incidents"], "incidents", AUDITOR, "/safeguarding-referrals/outstanding")
     return {
         "incidents": len(incidents),
         "unreferred": sum(not r["referred"] for r in incidents),
         "serious_by_find": sum(r["serious_find"] is not None for r in incidents),
         "actions_awaiting_review": len(awaiting),
         "protocols_overdue": len(overdue),
+        "safeguarding_open": len(concerns),
     }
 
 
@@ -40,5 +42,6 @@ def print_protocol(console: Console, fig: dict[str, int]) -> None:
         f" {fig['serious_by_find']} made serious by drugs or a weapon found;"
         f" {fig['actions_awaiting_review']} incidents with police action beyond an internal"
         f" election awaiting a supervisor's review; {fig['protocols_overdue']} schools whose"
-        " protocol review is overdue (no deployment there until it is held)"
+        " protocol review is overdue (no deployment there until it is held);"
+        f" {fig['safeguarding_open']} safeguarding referrals to children's social care open"
     )

@@ -22,6 +22,9 @@ def tokens() -> dict[str, Mapping[str, str]]:
         "school_officer": bearer("school_officer", OFFICER, borough=BOROUGH),
         "school_staff": bearer("school_staff", f"staff-{SCHOOL}", school=SCHOOL),
         "head_teacher": bearer("head_teacher", f"head-{SCHOOL}", school=SCHOOL),
+        "designated_safeguarding_lead": bearer(
+            "designated_safeguarding_lead", f"dsl-{SCHOOL}", school=SCHOOL
+        ),
         "disclosure_officer": bearer("disclosure_officer", f"do-{BOROUGH}", borough=BOROUGH),
         "borough_supervisor": bearer("borough_supervisor", f"sgt-{BOROUGH}", borough=BOROUGH),
         "auditor": bearer("auditor", "auditor-fuzz"),
@@ -201,6 +204,19 @@ class Seeder:
             "found": None,
         }
         s.add("search_id", self.send("incidents", "POST", "/searches", pc, search)["id"])
+        s.add("source_id", incident_id)
+        concern = {
+            "source": "incident",
+            "source_id": incident_id,
+            "pupil_ref": PUPIL,
+            "concern": "neglect",
+            "details": "Arrives hungry most mornings",
+            "referred_at": (when + timedelta(hours=2)).isoformat(),
+            "follow_up_due": str(today + timedelta(7)),
+        }
+        dsl = "designated_safeguarding_lead"
+        referral = self.send("incidents", "POST", "/safeguarding-referrals", dsl, concern)
+        s.add("referral_id", referral["id"])
         counts = {
             "bullying_incidents": 3,
             "unauthorised_absence_sessions": 40,

@@ -1,10 +1,10 @@
-"""The protocol as written: referral, finds, internal elections, protocols before deployment.
+"""The protocol as written: referral, finds, internal elections, protocols, safeguarding.
 
 One chain each, on the term's last day, through the HTTP APIs; the refusals they expect are
 the protocol holding.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from services.cli.workload.plan_staffing import LONDON
@@ -14,6 +14,7 @@ from services.cli.workload.steps import (
     Ref,
     Refusal,
     Step,
+    Who,
     head,
     officer,
     staff,
@@ -23,15 +24,41 @@ from services.cli.workload.world import World
 
 JUSTIFICATION = "Repeat offending reported by three pupils; a crime report protects them"
 # What the chains add to the term's figures (each reports one incident).
-INCIDENTS = 4
+INCIDENTS = 5
+
+
+PUPIL = "pupil-00000000000000d5"
 
 
 def _incident(sid: str, when: str, category: str, notice: str) -> dict[str, Any]:
     return {
         "school_id": sid, "occurred_at": when, "location_kind": "premises",
         "place": "building", "category": category, "came_to_notice": notice,
-        "description": f"{category.replace('-', ' ')} in the main building", "pupil_refs": [],
+        "description": f"{category.replace('-', ' ')} in the main building",
+        "pupil_refs": [PUPIL],
     }  # fmt: skip
+
+
+def _safeguarding(sid: str, pc: Who, day: date) -> Chain:
+    """A concern from an incident referred to the MASH, answered, still followed up."""
+    dsl = Who("designated_safeguarding_lead", f"dsl-{sid}", school=sid)
+    when = datetime.combine(day, time(9), LONDON).isoformat()
+    later = datetime.combine(day, time(15), LONDON).isoformat()
+    concern = {
+        "source": "incident", "source_id": Ref("incident"), "pupil_ref": PUPIL,
+        "concern": "neglect", "details": "Arrives hungry; says no one is home at night",
+        "referred_at": later, "follow_up_due": str(day + timedelta(days=3)),
+    }  # fmt: skip
+    outcome = {"outcome": "early_help", "recorded_at": later,
+               "follow_up_due": str(day + timedelta(days=28))}  # fmt: skip
+    return Chain("protocol").add(
+        Step("incidents", "POST", "/incidents", pc, _incident(sid, when, "other-non-crime",
+             "reported_by_pupil"), save={"incident": "id"}),
+        Step("incidents", "POST", "/safeguarding-referrals", dsl, concern,
+             save={"referral": "id"}),
+        Step("incidents", "POST", "/safeguarding-referrals/{referral}/outcome", dsl, outcome),
+        Step("incidents", "GET", "/safeguarding-referrals/outstanding", dsl),
+    )  # fmt: skip
 
 
 def protocol_phase(world: World, day: date) -> Phase:
@@ -91,7 +118,7 @@ def protocol_phase(world: World, day: date) -> Phase:
         post("/incidents/{incident}/police-actions", pc, {**action,
              "justification": JUSTIFICATION}),
     )  # fmt: skip
-    chains = [found, referred, limited, arson]
+    chains = [found, referred, limited, arson, _safeguarding(sid, pc, day)]
     unsigned = next((s for s in world.comparison if s.borough == borough.slug), None)
     if unsigned is not None:
         body = {"officer_id": school.officers[0], "school_id": unsigned.school_id,
