@@ -1,6 +1,7 @@
 """Event payload base class and the registry of event types."""
 
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -9,6 +10,8 @@ from ssp_contracts.envelope import CloudEvent, EnvelopeError
 from ssp_contracts.topics import TOPICS
 
 _REGISTRY: dict[str, type["EventPayload"]] = {}
+# An old version's payload -> the next version's: readers see only the latest version.
+_UPCASTERS: dict[type["EventPayload"], Callable[[Any], "EventPayload"]] = {}
 SCHEMA_BASE = "urn:uk.police.ssp:schema:"
 _TYPE_NAME = re.compile(r"^uk\.police\.ssp\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
 
@@ -50,6 +53,28 @@ def register(cls: P) -> P:
     return cls
 
 
+U = TypeVar("U", bound=Callable[[Any], EventPayload])
+
+
+def upcaster(old: type[EventPayload]) -> Callable[[U], U]:
+    """Decorator: ``func`` turns a payload of the ``old`` version into the next version's."""
+
+    def add(func: U) -> U:
+        if old in _UPCASTERS:
+            raise ValueError(f"{old.__name__} already has an upcaster")
+        _UPCASTERS[old] = func
+        return func
+
+    return add
+
+
+def upcast(payload: EventPayload) -> EventPayload:
+    """``payload`` as the latest version of its contract reads it (itself when it is latest)."""
+    while type(payload) in _UPCASTERS:
+        payload = _UPCASTERS[type(payload)](payload)
+    return payload
+
+
 def payload_class(event_type: str) -> type[EventPayload]:
     """The payload class of ``event_type``; raises UnknownEventType."""
     try:
@@ -59,10 +84,10 @@ def payload_class(event_type: str) -> type[EventPayload]:
 
 
 def parse_payload(event: CloudEvent) -> EventPayload:
-    """Validate the event's data against its contract; raises EnvelopeError."""
+    """Validate the event's data against its contract, upcast; raises EnvelopeError."""
     cls = payload_class(event.type)
     try:
-        return cls.model_validate(event.data)
+        return upcast(cls.model_validate(event.data))
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])

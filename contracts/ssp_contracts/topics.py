@@ -49,6 +49,14 @@ _EVENT_TOPICS = (
         _REPORTING,
     ),
     TopicSpec("ssp.incidents.searches", "Search records of pupils", "incidents", _REPORTING),
+    # "It is at the discretion of the head teacher to report all other crimes to the SSPO":
+    # what a school recorded and did not refer is for reporting's counts and audit trail only.
+    TopicSpec(
+        "ssp.incidents.school",
+        "Incidents a school recorded and has not referred to the police (reporting only)",
+        "incidents",
+        _REPORTING,
+    ),
     TopicSpec(
         "ssp.disclosure.events",
         "Section 115 information requests and disclosures",

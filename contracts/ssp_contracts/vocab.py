@@ -8,8 +8,9 @@ may import this module; it depends on nothing but the standard library.
 from typing import Literal, get_args
 
 # Crime categories of data.police.uk (/api/crime-categories), plus the refinements the
-# protocol names as serious, plus the non-crime kinds schools record.
-IncidentCategory = Literal[
+# protocol names as serious, plus the non-crime kinds schools record. Frozen as version 1 of
+# the incident_reported contract published it; later refinements extend IncidentCategory.
+IncidentCategoryV1 = Literal[
     "anti-social-behaviour",
     "bicycle-theft",
     "burglary",
@@ -29,6 +30,9 @@ IncidentCategory = Literal[
     "bullying",
     "other-non-crime",
 ]
+# Version 2 adds arson, until then inside criminal-damage-arson: the protocol lets the officer
+# act on it whatever the school's wishes, so it must be told apart.
+IncidentCategory = Literal[IncidentCategoryV1, "arson"]
 
 INCIDENT_CATEGORIES: dict[str, str] = {
     "anti-social-behaviour": "Anti-social behaviour",
@@ -49,12 +53,14 @@ INCIDENT_CATEGORIES: dict[str, str] = {
     "sexual-assault": "Sexual assault (violence and sexual offences)",
     "bullying": "Bullying (non-crime)",
     "other-non-crime": "Other non-crime incident",
+    "arson": "Arson (criminal damage and arson)",
 }
 
 # The data.police.uk category each refinement is published under.
 POLICE_CATEGORY_OF: dict[str, str] = {
     "assault-with-injury": "violent-crime",
     "sexual-assault": "violent-crime",
+    "arson": "criminal-damage-arson",
 }
 
 # Not crimes: they count towards the non-crime indicators, never towards crime figures.
@@ -65,6 +71,31 @@ NON_CRIME_CATEGORIES = frozenset({"anti-social-behaviour", "bullying", "other-no
 SERIOUS_CATEGORIES = frozenset(
     {"assault-with-injury", "robbery", "sexual-assault", "possession-of-weapons", "drugs"}
 )
+
+# Protocol, "The SSPO": where the school wishes to deal internally "the officer will limit
+# his/her action, unless it is of a serious nature where positive action is required regardless
+# of the schools wishes". The categories where it is: a rule of police action, kept apart from
+# the head teacher's notice above (burglary and arson need no notice, drugs need no action).
+POSITIVE_ACTION_CATEGORIES = frozenset(
+    {
+        "arson",
+        "burglary",
+        "assault-with-injury",
+        "robbery",
+        "sexual-assault",
+        "possession-of-weapons",
+    }
+)
+
+# The same line, "seized or found": what was found makes an incident serious whatever its
+# category. Evidence kinds (incidents' EvidenceKind) and objects of a search that found them.
+SERIOUS_EVIDENCE_KINDS = frozenset({"drugs", "weapon"})
+SERIOUS_SEARCH_OBJECTS: dict[str, str] = {
+    "Controlled drugs": "drugs",
+    "Psychoactive substances": "drugs",
+    "Offensive weapons": "weapon",
+    "Firearms": "weapon",
+}
 
 # Outcome categories of data.police.uk street-level outcomes.
 CrimeOutcome = Literal[

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from ssp_contracts.topics import topic_prefix
 
-from services.cli import launcher, report_figures
+from services.cli import launcher, report_figures, report_protocol
 from services.cli.commands import UsageError
 from services.cli.report_html import write_report
 from services.cli.report_text import print_report
@@ -23,6 +23,8 @@ from services.cli.workload.calendar import MAX_WEEKS, choose_term
 from services.cli.workload.plan_activities import Activities
 from services.cli.workload.plan_disclosure import Disclosures
 from services.cli.workload.plan_incidents import Incidents
+from services.cli.workload.plan_protocol import INCIDENTS as PROTOCOL_INCIDENTS
+from services.cli.workload.plan_protocol import protocol_phase
 from services.cli.workload.plan_schools import indicators_phase, probes_phase
 from services.cli.workload.plan_searches import Searches
 from services.cli.workload.plan_staffing import Abstractions, protocol_hours_phase, setup_phases
@@ -58,12 +60,14 @@ def plan(args: argparse.Namespace, today: date) -> tuple[World, list[Phase], Cou
         monday += timedelta(7)
     phases.append(indicators_phase(world, rng, args.weeks))
     phases.append(probes_phase(world, world.term.ends_on))
+    phases.append(protocol_phase(world, world.term.ends_on))
     expected = Counter({"schools": len(world.schools), "officers": len(world.officers)})
     for part in (abstractions.expected, incidents.expected, searches.expected, activities.expected):
         expected.update(part)
     expected.update(disclosures.expected)
     # The probes: one serious incident at 11:00 (closed once the head is told), one request
     expected.update({"incidents": 1, "closed": 1, "dealt_with": 1, "disclosures:routine": 1})
+    expected.update({"incidents": PROTOCOL_INCIDENTS})
     return world, phases, expected
 
 
@@ -161,6 +165,8 @@ def run_demo(args: argparse.Namespace) -> int:
     figures["expected"] = dict(expected)
     figures["run"] = {"seed": args.seed, "term": term.name, "databases": databases, "urls": urls}
     print_report(console, term.name, figures)
+    figures["protocol"] = report_protocol.fetch(urls, today)
+    report_protocol.print_protocol(console, figures["protocol"])
     links = _links(urls)
     name = f"demo-seed{args.seed}-{args.schools}s-{args.officers}o-{args.weeks}w.html"
     path = write_report(

@@ -4,6 +4,7 @@ record kind). Its listings are read from the case view (views/cases.py)."""
 from services.incidents.commands.activities import ActivityCommands
 from services.incidents.commands.custody import CustodyCommands
 from services.incidents.commands.incidents import IncidentCommands
+from services.incidents.commands.safeguarding import SafeguardingCommands
 from services.incidents.commands.schools import SchoolCommands
 from services.incidents.commands.searches import SearchCommands
 from services.incidents.translation import translator
@@ -17,8 +18,10 @@ class IncidentsApplication(
     SchoolCommands,
     ActivityCommands,
     ConsultationLog,
+    SafeguardingCommands,
 ):
-    """Incidents, searches, evidence, arrests, activities, school hours and termly indicators."""
+    """Incidents, searches, evidence, arrests, activities, safeguarding referrals,
+    school hours and termly indicators."""
 
     name = "incidents"
     contract = translator

@@ -20,8 +20,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_incident": RECORD_READERS | SAFEGUARDING,
     "notify_head_teacher": OFFICER | SCHOOL,
     "elect_internal": SCHOOL,
+    # the head teacher's discretion: other crimes reach the police only when referred
+    "refer_incident": {"head_teacher"},
     "record_staff_consultation": OFFICER,
     "record_police_action": OFFICER,
+    # police action beyond a school's internal election: reviewed by the officer's supervisor
+    "review_police_action": {"borough_supervisor"},
+    "read_action_reviews": OVERSIGHT,
     "record_restorative_conference": OFFICER | SCHOOL,
     "close_incident": OFFICER | {"borough_supervisor"},
     # searches: the person's name or description only to those who act on it
@@ -42,6 +47,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "record_activity": OFFICER,
     "read_activity": RECORD_READERS,
     "withdraw_activity": OFFICER | {"borough_supervisor"},
+    # safeguarding referrals to children's social care (the MASH): the school's safeguarding
+    # lead and head teacher make and follow them; the officer may raise one from their record
+    "refer_safeguarding": {"designated_safeguarding_lead", "head_teacher"} | OFFICER,
+    "follow_safeguarding": {"designated_safeguarding_lead", "head_teacher"},
+    "read_safeguarding": {"designated_safeguarding_lead", "head_teacher"} | OFFICER | OVERSIGHT,
     # what is still to be done, per school in scope
     "read_outstanding": RECORD_READERS,
     # schools

@@ -15,8 +15,9 @@ from services.incidents.domain.activity import Activity
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.hours import SchoolHours
-from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.indicators import TermIndicators
+from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search
 from services.runtime.consultations import publish_consultations
 from services.runtime.translation import Translator
@@ -30,8 +31,11 @@ def _ids(e: Any) -> dict[str, str]:
 
 
 @translator.maps(Incident.Reported)
-def _reported(e: Incident.Reported) -> c.IncidentReported:
-    return c.IncidentReported(
+def _reported(e: Incident.Reported) -> c.IncidentReportedV2 | c.SchoolIncidentRecorded:
+    # Not referred: on the school-only topic, which police systems cannot read.
+    police = referred_on_report(e.category, e.actor.role)
+    contract = c.IncidentReportedV2 if police else c.SchoolIncidentRecorded
+    return contract(
         **_ids(e),
         occurred_at=e.occurred_at,
         location_kind=e.location_kind,
@@ -45,14 +49,33 @@ def _reported(e: Incident.Reported) -> c.IncidentReported:
     )
 
 
+@translator.maps(Incident.Referred)
+def _referred(e: Incident.Referred) -> c.IncidentReferred:
+    facts = {**_ids(e), **e.facts, "referred_at": e.referred_at, "by_rule": e.by_rule}
+    return c.IncidentReferred.model_validate(facts)
+
+
 @translator.maps(Incident.HeadTeacherNotified)
-def _notified(e: Incident.HeadTeacherNotified) -> c.IncidentHeadTeacherNotified:
-    return c.IncidentHeadTeacherNotified(**_ids(e), notified_at=e.notified_at)
+def _notified(
+    e: Incident.HeadTeacherNotified,
+) -> c.IncidentHeadTeacherNotified | c.SchoolIncidentHeadTeacherNotified:
+    contract = c.IncidentHeadTeacherNotified if e.referred else c.SchoolIncidentHeadTeacherNotified
+    return contract(**_ids(e), notified_at=e.notified_at)
+
+
+@translator.maps(Incident.BecameSerious)
+def _became_serious(e: Incident.BecameSerious) -> c.IncidentBecameSerious:
+    return c.IncidentBecameSerious(
+        **_ids(e), cause=e.cause, find=e.find, source_id=e.source_id, found_at=e.found_at
+    )
 
 
 @translator.maps(Incident.ElectedInternal)
-def _elected(e: Incident.ElectedInternal) -> c.SchoolElectedToDealInternally:
-    return c.SchoolElectedToDealInternally(**_ids(e), elected_at=e.elected_at)
+def _elected(
+    e: Incident.ElectedInternal,
+) -> c.SchoolElectedToDealInternally | c.SchoolIncidentElectedInternal:
+    contract = c.SchoolElectedToDealInternally if e.referred else c.SchoolIncidentElectedInternal
+    return contract(**_ids(e), elected_at=e.elected_at)
 
 
 @translator.maps(Incident.StaffConsultationRecorded)
@@ -72,12 +95,22 @@ def _action(e: Incident.PoliceActionRecorded) -> c.PoliceActionRecorded:
         action=e.action,
         taken_at=e.taken_at,
         after_internal_election=e.justification is not None,
+        supervisor_review=e.supervisor_review,
     )
 
 
+@translator.maps(Incident.PoliceActionsReviewed)
+def _reviewed(e: Incident.PoliceActionsReviewed) -> c.PoliceActionsReviewed:
+    # The supervisor's notes are free text and stay in the store.
+    return c.PoliceActionsReviewed(**_ids(e), decision=e.decision, reviewed_at=e.reviewed_at)
+
+
 @translator.maps(Incident.RestorativeConferenceHeld)
-def _conference(e: Incident.RestorativeConferenceHeld) -> c.RestorativeConferenceHeld:
-    return c.RestorativeConferenceHeld(
+def _conference(
+    e: Incident.RestorativeConferenceHeld,
+) -> c.RestorativeConferenceHeld | c.SchoolRestorativeConferenceHeld:
+    contract = c.RestorativeConferenceHeld if e.referred else c.SchoolRestorativeConferenceHeld
+    return contract(
         **_ids(e),
         held_at=e.held_at,
         outcome=e.outcome,
@@ -245,4 +278,30 @@ def _rectified(e: Incident.Rectified | Search.Rectified) -> IncidentsDataRectifi
         school_id=e.school_id,
         field=e.field,  # type: ignore[arg-type]  # checked against the vocabulary on save
         rectified_at=e.rectified_at,
+    )
+
+
+# Safeguarding: the pupil, the kind of concern, details and notes stay in the store.
+@translator.maps(SafeguardingReferral.Made)
+def _safeguarding(e: SafeguardingReferral.Made) -> c.SafeguardingReferralMade:
+    return c.SafeguardingReferralMade(
+        referral_id=str(e.originator_id), school_id=e.school_id, source=e.source,
+        referred_at=e.referred_at, follow_up_due=e.follow_up_due,
+    )  # fmt: skip
+
+
+@translator.maps(SafeguardingReferral.OutcomeRecorded)
+def _safeguarding_outcome(
+    e: SafeguardingReferral.OutcomeRecorded,
+) -> c.SafeguardingOutcomeRecorded:
+    return c.SafeguardingOutcomeRecorded(
+        referral_id=str(e.originator_id), school_id=e.school_id, outcome=e.outcome,
+        recorded_at=e.recorded_at, follow_up_due=e.follow_up_due,
+    )  # fmt: skip
+
+
+@translator.maps(SafeguardingReferral.Closed)
+def _safeguarding_closed(e: SafeguardingReferral.Closed) -> c.SafeguardingReferralClosed:
+    return c.SafeguardingReferralClosed(
+        referral_id=str(e.originator_id), school_id=e.school_id, closed_at=e.closed_at
     )

@@ -5,7 +5,15 @@ from fastapi import FastAPI
 from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
-from services.staffing.api import abstractions, deployments, imports, officers, rosters, schools
+from services.staffing.api import (
+    abstractions,
+    deployments,
+    imports,
+    officers,
+    protocols,
+    rosters,
+    schools,
+)
 from services.staffing.api.context import StaffingContext
 from services.staffing.application import StaffingApplication
 from services.staffing.permissions import PERMISSIONS
@@ -21,6 +29,7 @@ SPEC = ServiceSpec(
     permission_table=PERMISSIONS,
     routers=[
         schools.router,
+        protocols.router,
         officers.router,
         deployments.router,
         rosters.router,

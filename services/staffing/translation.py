@@ -34,9 +34,11 @@ def _cluster_formed(e: School.ClusterFormed) -> c.ClusterFormed:
 
 @translator.maps(School.ProtocolSigned)
 def _protocol_signed(e: School.ProtocolSigned) -> c.ProtocolSigned:
+    # The signatories' names stay in the store; the version says which text was signed.
     return c.ProtocolSigned(
-        school_id=e.school_id, borough=e.borough, signed_on=e.signed_on, review_due=e.review_due
-    )
+        school_id=e.school_id, borough=e.borough, signed_on=e.signed_on, review_due=e.review_due,
+        version=e.version,
+    )  # fmt: skip
 
 
 @translator.maps(School.CensusRecorded)
@@ -56,6 +58,7 @@ def _reviewed(e: School.Reviewed) -> c.PartnershipReviewed:
         borough=e.borough,
         held_on=e.held_on,
         next_review_due=e.next_review_due,
+        actions_agreed=len(e.actions),  # minutes and actions are free text: only the count
     )
 
 

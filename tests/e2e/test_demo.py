@@ -60,11 +60,13 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     out = done.stdout
     assert "no unexpected refusals" in out
-    assert out.count("protocol held (probe)") == 4
+    # (four probes, and four refusals of the protocol-as-written phase: plan_protocol.py)
+    assert out.count("protocol held (probe)") == 8
     # And it prints the report and where to look
     for line in ("Hours, abstraction, ring-fencing and incidents by borough",
                  "Searches by outcome", "Disclosures (routine)", "Value for money",
-                 "chain intact", "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
+                 "chain intact", "The protocol as written:", "safeguarding referrals",
+                 "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
                  "HTML report:", "Definition:", "Recorded activities of the officers:"
                  ):  # fmt: skip
         assert line in out, line

@@ -34,6 +34,9 @@ def test_a_ring_fence_breach_travels_to_kafka(services: Any, fresh_db: Any) -> N
         call("POST", "/schools", {"school_id": school, "name": "Warwick School for Boys",
              "borough": borough, "phase": "secondary", "pupil_count": 950,
              "programme": "safer_schools_partnership"}),
+        # "Agreeing policies and protocols ... prior to the deployment of officers ... is essential"
+        call("POST", f"/schools/{school}/protocol", {"signed_on": "2025-06-02",
+             "head_teacher": "J. Head", "borough_commander": "C. Commander"}),
         call("POST", "/officers", {"officer_id": officer, "rank": "constable", "borough": borough,
              "selection_panel": ["police", "local_education_authority", "school"]}),
         call("POST", "/deployments", {"officer_id": officer, "school_id": school,

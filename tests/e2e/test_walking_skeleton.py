@@ -61,7 +61,7 @@ def test_an_incident_travels_from_the_api_to_the_audit_trail(services: Any, fres
     entries = wait_for(audit_entries, timeout=60, what="the incident in the audit trail")
     assert len(entries) == 1
     entry = entries[0]
-    assert entry["event_type"] == "uk.police.ssp.incidents.incident_reported.v1"
+    assert entry["event_type"] == "uk.police.ssp.incidents.incident_reported.v2"
     assert entry["actor_id"] == "officer-ws-1"
     assert entry["actor_role"] == "school_officer"
     assert entry["entity"] == incident_id

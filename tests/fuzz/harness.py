@@ -31,6 +31,7 @@ CREATES = {
     "POST /activities": "activity_id",
     "POST /requests": "request_id",
     "POST /deployments": "deployment_id",
+    "POST /safeguarding-referrals": "referral_id",
 }
 # ... and these name the record in their body.
 CREATES_BY_FIELD = {"POST /schools": "school_id", "POST /officers": "officer_id"}

@@ -22,15 +22,15 @@ def tokens() -> dict[str, Mapping[str, str]]:
         "school_officer": bearer("school_officer", OFFICER, borough=BOROUGH),
         "school_staff": bearer("school_staff", f"staff-{SCHOOL}", school=SCHOOL),
         "head_teacher": bearer("head_teacher", f"head-{SCHOOL}", school=SCHOOL),
+        "designated_safeguarding_lead": bearer(
+            "designated_safeguarding_lead", f"dsl-{SCHOOL}", school=SCHOOL
+        ),
         "disclosure_officer": bearer("disclosure_officer", f"do-{BOROUGH}", borough=BOROUGH),
         "borough_supervisor": bearer("borough_supervisor", f"sgt-{BOROUGH}", borough=BOROUGH),
         "auditor": bearer("auditor", "auditor-fuzz"),
         "analyst": bearer("analyst", "analyst-fuzz"),
         "service": bearer("service", f"la-{BOROUGH}-cms", borough=BOROUGH),
         "deputy_head": bearer("deputy_head", f"deputy-{SCHOOL}", school=SCHOOL),
-        "designated_safeguarding_lead": bearer(
-            "designated_safeguarding_lead", f"dsl-{SCHOOL}", school=SCHOOL
-        ),
         "chair_of_governors": bearer("chair_of_governors", f"chair-{SCHOOL}", school=SCHOOL),
         "data_protection_officer": bearer("data_protection_officer", "dpo-fuzz"),
     }
@@ -92,7 +92,11 @@ class Seeder:
                 "programme": "safer_schools_partnership",
             }
             self.send("staffing", "POST", "/schools", sgt, body)
-            signed = {"signed_on": str(today - timedelta(200))}
+            signed = {
+                "signed_on": str(today - timedelta(200)),
+                "head_teacher": "Fuzz Head",
+                "borough_commander": "Fuzz Commander",
+            }
             self.send("staffing", "POST", f"/schools/{school_id}/protocol", sgt, signed)
             s.add("school_id", school_id)
         cluster = {"primary_school_ids": [PRIMARY]}
@@ -211,6 +215,19 @@ class Seeder:
             "pupils_reached": 28,
         }
         s.add("activity_id", self.send("incidents", "POST", "/activities", pc, lesson)["id"])
+        s.add("source_id", incident_id)
+        concern = {
+            "source": "incident",
+            "source_id": incident_id,
+            "pupil_ref": PUPIL,
+            "concern": "neglect",
+            "details": "Arrives hungry most mornings",
+            "referred_at": (when + timedelta(hours=2)).isoformat(),
+            "follow_up_due": str(today + timedelta(7)),
+        }
+        dsl = "designated_safeguarding_lead"
+        referral = self.send("incidents", "POST", "/safeguarding-referrals", dsl, concern)
+        s.add("referral_id", referral["id"])
         counts = {
             "bullying_incidents": 3,
             "unauthorised_absence_sessions": 40,

@@ -18,12 +18,13 @@ from ssp_contracts.events.common import (
     Reference,
     SchoolId,
 )
-from ssp_contracts.registry import EventPayload, register
+from ssp_contracts.registry import EventPayload, register, upcaster
 from ssp_contracts.vocab import (
     AgeRange,
     CrimeOutcome,
     Gender,
     IncidentCategory,
+    IncidentCategoryV1,
     Legislation,
     ObjectOfSearch,
     OfficerDefinedEthnicity,
@@ -33,6 +34,7 @@ from ssp_contracts.vocab import (
 
 INCIDENTS = "ssp.incidents.events"
 SEARCHES = "ssp.incidents.searches"
+SCHOOL_ONLY = "ssp.incidents.school"
 
 LocationKind = Literal["premises", "abutting_public_place"]
 Place = Literal["building", "annexe", "playground", "sports_field", "street", "public_place"]
@@ -74,6 +76,21 @@ Partner = Literal[
     "other_agency",
 ]
 ActivityWithdrawal = Literal["recorded_in_error", "duplicate"]
+# What made an incident serious after it was reported: an item seized, or a search's find.
+SeriousCause = Literal["evidence_seized", "search_found"]
+SeriousFind = Literal["drugs", "weapon"]
+# Safeguarding referrals to children's social care (the multi-agency safeguarding hub).
+SafeguardingSource = Literal["incident", "search"]
+ConcernKind = Literal[
+    "neglect", "physical_abuse", "emotional_abuse", "sexual_abuse", "exploitation",
+    "domestic_abuse", "other",
+]  # fmt: skip
+SafeguardingOutcome = Literal[
+    "no_further_action", "early_help", "child_in_need", "child_protection_enquiry",
+    "police_investigation", "other",
+]  # fmt: skip
+# A supervisor's view of police action taken after the school elected to deal internally.
+ReviewDecision = Literal["endorsed", "not_endorsed"]
 
 
 class _IncidentEvent(EventPayload):
@@ -84,6 +101,7 @@ class _IncidentEvent(EventPayload):
 
 @register
 class IncidentReported(_IncidentEvent):
+    # Version 1; readers get version 2 through the upcaster below.
     """An incident on or around school premises was recorded."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_reported.v1"
@@ -91,7 +109,7 @@ class IncidentReported(_IncidentEvent):
     occurred_at: datetime = Field(description="When the incident happened")
     location_kind: LocationKind = Field(description="Inside the premises or abutting them")
     place: Place | None = Field(default=None, description="Kind of place, if recorded")
-    category: IncidentCategory = Field(
+    category: IncidentCategoryV1 = Field(
         description="data.police.uk crime category, a serious refinement, or a non-crime kind"
     )
     came_to_notice: CameToNotice = Field(description="How the incident came to notice")
@@ -108,12 +126,42 @@ class IncidentReported(_IncidentEvent):
 
 
 @register
+class IncidentReportedV2(IncidentReported):
+    """An incident on or around school premises was recorded; categories include arson."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_reported.v2"
+
+    category: IncidentCategory = Field(  # type: ignore[assignment]
+        description="data.police.uk crime category, a refinement (serious ones, arson),"
+        " or a non-crime kind"
+    )
+
+
+@upcaster(IncidentReported)
+def _reported_v2(old: IncidentReported) -> IncidentReportedV2:
+    # Every version 1 category is a version 2 category with the same meaning.
+    return IncidentReportedV2(**old.model_dump())
+
+
+@register
 class IncidentHeadTeacherNotified(_IncidentEvent):
     """The head teacher was told of an incident."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_head_teacher_notified.v1"
 
     notified_at: datetime = Field(description="When the head teacher was told")
+
+
+@register
+class IncidentBecameSerious(_IncidentEvent):
+    """Drugs or a weapon were seized or found: the incident is serious whatever its category."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_became_serious.v1"
+
+    cause: SeriousCause = Field(description="Evidence seized, or a search that found it")
+    find: SeriousFind = Field(description="What was found")
+    source_id: AggregateId = Field(description="The evidence item or search record")
+    found_at: datetime = Field(description="When it was seized or found")
 
 
 @register
@@ -146,6 +194,21 @@ class PoliceActionRecorded(_IncidentEvent):
     after_internal_election: bool = Field(
         description="Taken after the school elected to deal internally (written justification)"
     )
+    supervisor_review: bool = Field(
+        default=False,
+        description="Beyond the internal election's limit (not a positive-action category):"
+        " awaits a supervisor's review",
+    )
+
+
+@register
+class PoliceActionsReviewed(_IncidentEvent):
+    """A supervisor reviewed the police action taken after the school's internal election."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.police_actions_reviewed.v1"
+
+    decision: ReviewDecision = Field(description="Whether the supervisor endorsed the action")
+    reviewed_at: datetime = Field(description="When the review was made")
 
 
 @register
@@ -352,3 +415,96 @@ class ActivityWithdrawn(EventPayload):
     school_id: SchoolId
     reason: ActivityWithdrawal = Field(description="Why it no longer counts")
     withdrawn_at: datetime = Field(description="When it was withdrawn")
+
+
+# What a school recorded and has not referred goes on SCHOOL_ONLY, which only reporting reads:
+# the same payloads under their own types, so reporting's handlers of the police versions
+# count them too. A referral then puts the incident on the police topic (IncidentReferred).
+
+
+@register
+class SchoolIncidentRecorded(IncidentReportedV2):
+    """A school recorded an incident it has not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_incident_recorded.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolIncidentHeadTeacherNotified(IncidentHeadTeacherNotified):
+    """The head teacher was told of an incident not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_head_teacher_notified.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolIncidentElectedInternal(SchoolElectedToDealInternally):
+    """The school elected to deal internally with an incident not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_elected_internal_unreferred.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolRestorativeConferenceHeld(RestorativeConferenceHeld):
+    """A restorative conference was held on an incident not referred to the police."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_restorative_conference_held.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class IncidentReferred(IncidentReportedV2):
+    """An incident a school recorded was referred to the police: its facts, now theirs."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_referred.v1"
+
+    referred_at: datetime = Field(description="When it was referred")
+    by_rule: bool = Field(
+        description="Referred by rule (weapons or drugs found), not by the head teacher"
+    )
+
+
+# Safeguarding referrals travel only on the school-only topic, and only as facts reporting
+# counts: no pupil, no kind of concern, no details.
+
+
+@register
+class SafeguardingReferralMade(EventPayload):
+    """A safeguarding concern was referred to children's social care."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.safeguarding_referral_made.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    referral_id: AggregateId
+    school_id: SchoolId
+    source: SafeguardingSource = Field(description="Raised from an incident or a search")
+    referred_at: datetime = Field(description="When it was referred")
+    follow_up_due: date = Field(description="When the school follows it up")
+
+
+@register
+class SafeguardingOutcomeRecorded(EventPayload):
+    """Children's social care's outcome of a referral was recorded."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.safeguarding_outcome_recorded.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    referral_id: AggregateId
+    school_id: SchoolId
+    outcome: SafeguardingOutcome = Field(description="What social care decided")
+    recorded_at: datetime = Field(description="When the outcome was recorded")
+    follow_up_due: date | None = Field(default=None, description="Next follow-up, if any")
+
+
+@register
+class SafeguardingReferralClosed(EventPayload):
+    """A safeguarding referral was closed."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.safeguarding_referral_closed.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    referral_id: AggregateId
+    school_id: SchoolId
+    closed_at: datetime = Field(description="When it was closed")

@@ -113,6 +113,9 @@ class ProtocolSigned(EventPayload):
     borough: Borough
     signed_on: dt.date = Field(description="Date of signature")
     review_due: dt.date = Field(description="The annual review is due by this date")
+    version: int | None = Field(
+        default=None, ge=1, description="Version of the protocol signed (1 for the first)"
+    )
 
 
 @register
@@ -126,6 +129,9 @@ class PartnershipReviewed(EventPayload):
     borough: Borough
     held_on: dt.date = Field(description="Date the review was held")
     next_review_due: dt.date = Field(description="The next review is due by this date")
+    actions_agreed: int | None = Field(
+        default=None, ge=0, description="Number of actions the review agreed (text stays inside)"
+    )
 
 
 @register

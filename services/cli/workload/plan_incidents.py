@@ -143,6 +143,24 @@ class Incidents:
             )
         internal = not serious and notice == "reported_by_staff" and rng.random() < 0.3
         internal = internal and not against_staff
+        if reporter.role == "school_staff" and not serious:
+            if internal:  # recorded, not referred: the police never see it (school-only topic)
+                self.expected["unreferred"] += 1
+                return chain.add(
+                    self._post(
+                        "/incidents/{incident}/internal-election",
+                        staff(sid),
+                        {"at": self.later(t0, hours=1).isoformat()},
+                    )
+                )
+            # "at the discretion of the head teacher to report all other crimes to the SSPO"
+            chain.add(
+                self._post(
+                    "/incidents/{incident}/referral",
+                    head(sid),
+                    {"at": self.later(t0, minutes=30).isoformat()},
+                )
+            )
         if internal:  # the school deals with it: police action stays limited
             chain.add(
                 self._post(

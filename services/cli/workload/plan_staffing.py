@@ -39,7 +39,8 @@ def setup_phases(world: World, rng: random.Random) -> list[Phase]:
     census = world.side_rng("census")
     for school in world.schools:
         first = min((starts[o] for o in school.officers), default=world.term.starts_on)
-        chain = _school_chain(rng, school, first, world)
+        last = max((starts[o] for o in school.officers), default=world.term.starts_on)
+        chain = _school_chain(rng, school, first, last, world)
         schools.chains.append(chain.add(_census(census, school, world)))
     for school in world.comparison:
         chain = Chain(
@@ -109,24 +110,40 @@ def _census(rng: random.Random, school: School, world: World) -> Step:
     )
 
 
-def _school_chain(rng: random.Random, school: School, first: date, world: World) -> Chain:
+def _school_chain(
+    rng: random.Random, school: School, first: date, last: date, world: World
+) -> Chain:
     sup = supervisor(school.borough)
     chain = Chain("school", [_post("/schools", _school_body(school), sup)])
-    if rng.random() < 0.04:  # a few still work without a signed protocol
+    if not school.officers and rng.random() < 0.5:  # no officer: no protocol needed yet
         return chain
     # "Agreeing policies and protocols ... prior to the deployment of officers is essential."
     signed = first - timedelta(rng.randint(10, 200))
-    chain.add(_post(f"/schools/{school.school_id}/protocol", {"signed_on": str(signed)}, sup))
+    body = {
+        "signed_on": str(signed),
+        "head_teacher": f"Head teacher of {school.name}",
+        "borough_commander": f"Borough commander, {school.borough}",
+    }
+    chain.add(_post(f"/schools/{school.school_id}/protocol", body, sup))
     reviews, year = [], 1
     while (
         held := add_years(signed, year) + timedelta(rng.randint(-20, 25))
     ) < world.term.starts_on:
         reviews.append(held)
         year += 1
-    if reviews and rng.random() < 0.1:
-        reviews.pop()  # the review at the end of the year was missed: it is overdue
+    # The review at the end of the year was missed: it is overdue (only where no deployment
+    # starts after it fell due, which the protocol rule would refuse).
+    if len(reviews) > 1 and rng.random() < 0.1 and last <= add_years(reviews[-2], 1):
+        reviews.pop()
+    elif last > add_years(reviews[-1] if reviews else signed, 1):
+        reviews.append(last - timedelta(1))  # held late, before the latest officer started
     for held in reviews[-2:]:
-        chain.add(_post(f"/schools/{school.school_id}/reviews", {"held_on": str(held)}, sup))
+        minutes = {
+            "held_on": str(held),
+            "minutes": "Annual review of the partnership with the head teacher and the SSPO",
+            "actions": ["Review search records termly", "Refresh the assembly programme"],
+        }
+        chain.add(_post(f"/schools/{school.school_id}/reviews", minutes, sup))
     return chain
 
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
-from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident import POLICE_ROLES, Incident
 from services.incidents.domain.restricted import (
     UNRESTRICTED,
     Reader,
@@ -100,6 +100,14 @@ class Incidents:
             **what,
         )
 
+    async def check_incident(self, principal: Principal, incident: Incident) -> None:
+        """404 for an incident outside the caller's scope, one the police may not see yet, or a
+        restricted one the caller may not read."""
+        await self.check_school(principal, incident.school_id, hide=True)
+        if not police_may_see(principal, incident.referred):
+            raise NotFound("no such record in the caller's scope")
+        await self.check_restricted(principal, incident)
+
     def now(self) -> datetime:
         """The time a command is handled (commands carry it, so rules are testable)."""
         return self.clock.now()
@@ -116,6 +124,11 @@ Service = Annotated[Incidents, Depends(Incidents)]
 def reader_of(principal: Principal) -> Reader:
     """The caller as the restricted-record rule sees them."""
     return Reader(principal.role, principal.sub, principal.staff_ref)
+
+
+def police_may_see(principal: Principal, referred: bool) -> bool:
+    """Only referred incidents reach the police ("at the discretion of the head teacher")."""
+    return referred or principal.role not in POLICE_ROLES
 
 
 def history_of(events: list[Any], hidden: frozenset[str] = frozenset()) -> list[dict[str, Any]]:

@@ -105,7 +105,7 @@ async def seize_evidence(
 ) -> Recorded:
     """Record an item seized; staff keep it in initial care until the officer takes it."""
     incident = await s.run(s.app.get_incident, body.incident_id)
-    await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_incident(principal, incident)
     item_id = await s.run(
         s.app.seize_evidence, **body.model_dump(), now=s.now(), actor=s.actor(principal)
     )
@@ -190,7 +190,7 @@ async def make_arrest(
 ) -> Recorded:
     """Record an arrest; on premises only with the written necessity; never by a PCSO."""
     incident = await s.run(s.app.get_incident, body.incident_id)
-    await s.check_school(principal, incident.school_id, hide=True)
+    await s.check_incident(principal, incident)
     await check_police_powers(principal, s.view, london_day(body.arrested_at), "an arrest")
     arrest_id = await s.run(
         s.app.make_arrest, **body.model_dump(), now=s.now(), actor=s.actor(principal)

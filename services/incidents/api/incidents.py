@@ -13,11 +13,12 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    ReviewDecision,
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
 from services.incidents.api.context import Service, history_of
-from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident import POLICE_ROLES, Incident
 from services.runtime.auth import Principal, allow
 from services.runtime.consultations import Purpose
 from services.runtime.endpoint import Recorded
@@ -77,6 +78,14 @@ class PoliceAction(BaseModel):
     )
 
 
+class ActionReview(BaseModel):
+    """A supervisor's review of police action taken after the school's internal election."""
+
+    decision: ReviewDecision
+    reviewed_at: Instant
+    notes: FreeText = Field(default="", max_length=4000, description="Stays in the service")
+
+
 class Conference(BaseModel):
     """A restorative justice conference and its outcome."""
 
@@ -107,6 +116,7 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "description": i.description,
         "pupil_refs": i.pupil_refs,
         "serious": i.serious,
+        "serious_find": i.serious_find,
         "outside_protocol_hours": i.outside_protocol_hours,
         "allegation_against_staff": i.allegation_against_staff,
         "accused_staff_ref": i.accused_staff_ref,
@@ -115,7 +125,11 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "internal_election_at": i.internal_election_at,
         "staff_consulted_at": i.staff_consulted_at,
         "police_actions": i.police_actions,
+        "positive_action_permitted": i.positive_action_permitted,
+        "actions_awaiting_review": i.awaiting_review,
+        "action_reviews": i.reviews,
         "restorative_conferences": i.conferences,
+        "referred_at": i.referred_at,
         "closed_at": i.closed_at,
         "outcome": i.outcome,
     }
@@ -146,6 +160,8 @@ async def list_incidents(
     """Incidents in the caller's scope, oldest first."""
     scope = await s.scope(principal)
     equal: dict[str, Any] = {"kind": "incident"}
+    if principal.role in POLICE_ROLES:  # only referred incidents reach the police
+        equal["referred"] = True
     if school_id is not None:
         equal["school_id"] = school_id
     if outside_protocol_hours is not None:
@@ -161,8 +177,7 @@ async def list_incidents(
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
     """The incident, if the caller may reach it: scope, and a restricted record's readers."""
     incident = await s.run(s.app.get_incident, incident_id)
-    await s.check_school(principal, incident.school_id, hide=True)
-    await s.check_restricted(principal, incident)
+    await s.check_incident(principal, incident)
     return incident
 
 
@@ -222,6 +237,17 @@ async def notify_head_teacher(
     )
 
 
+@router.post("/incidents/{incident_id}/referral", response_model=Recorded)
+async def refer_incident(
+    incident_id: UUID,
+    body: At,
+    principal: Annotated[Principal, allow("refer_incident")],
+    s: Service,
+) -> Recorded:
+    """The head teacher refers an incident the school recorded to the police (their discretion)."""
+    return await _follow_up(s, principal, incident_id, s.app.refer_incident, at=body.at)
+
+
 @router.post("/incidents/{incident_id}/internal-election", response_model=Recorded)
 async def elect_internal(
     incident_id: UUID,
@@ -257,6 +283,33 @@ async def record_police_action(
     return await _follow_up(
         s, principal, incident_id, s.app.record_police_action, **body.model_dump()
     )
+
+
+@router.post("/incidents/{incident_id}/police-action-review", response_model=Recorded)
+async def review_police_actions(
+    incident_id: UUID,
+    body: ActionReview,
+    principal: Annotated[Principal, allow("review_police_action")],
+    s: Service,
+) -> Recorded:
+    """A supervisor reviews police action taken after the school elected to deal internally."""
+    return await _follow_up(
+        s, principal, incident_id, s.app.review_police_actions, **body.model_dump()
+    )
+
+
+@router.get("/police-actions/awaiting-review")
+async def actions_awaiting_review(
+    principal: Annotated[Principal, allow("read_action_reviews")], s: Service
+) -> list[dict[str, Any]]:
+    """Incidents in scope with police action beyond the internal election, not yet reviewed."""
+    scope = await s.scope(principal)
+    where = Where(
+        equal={"kind": "incident"},
+        within={"school_id": scope.schools},
+        not_null=("actions_awaiting_review",),
+    )
+    return await s.readable(principal, await s.cases.select(where))
 
 
 @router.post("/incidents/{incident_id}/restorative-conferences", response_model=Recorded)

@@ -94,6 +94,8 @@ async def record_search(
 ) -> Recorded:
     """Record a search the officer made or assisted school staff with (a PCSO: only the latter)."""
     await s.check_school(principal, body.school_id)
+    if body.incident_id is not None:  # an incident the officer may not see is not there
+        await s.check_incident(principal, await s.run(s.app.get_incident, body.incident_id))
     if body.searched_by == "officer":
         day = london_day(body.searched_at)
         await check_police_powers(principal, s.view, day, "a police search")

@@ -3,7 +3,8 @@
 from datetime import datetime
 from uuid import UUID
 
-from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer
+from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer, SeriousFind
+from ssp_contracts.vocab import SERIOUS_EVIDENCE_KINDS
 
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
@@ -47,7 +48,10 @@ class CustodyCommands(ServiceApplication):
             actor=actor,
             search_id=None if search_id is None else str(search_id),
         )
-        self.save(incident, item)  # the incident changed only if the officer seized it
+        if kind in SERIOUS_EVIDENCE_KINDS:  # "weapons and drugs seized ... reported"
+            find: SeriousFind = "drugs" if kind == "drugs" else "weapon"
+            incident.record_find("evidence_seized", find, str(item.id), seized_at, actor)
+        self.save(incident, item)  # the incident changed if the officer seized it or it is serious
         return item.id
 
     @staticmethod

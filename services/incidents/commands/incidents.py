@@ -10,6 +10,7 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    ReviewDecision,
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
@@ -79,6 +80,15 @@ class IncidentCommands(ServiceApplication):
         self.save(incident)
         return incident.id
 
+    def refer_incident(
+        self, incident_id: UUID, *, at: datetime, now: datetime, actor: Actor
+    ) -> UUID:
+        """The head teacher refers an incident the school recorded to the police."""
+        incident = self.get_incident(incident_id)
+        incident.refer(at, now, actor)
+        self.save(incident)
+        return incident.id
+
     def elect_internal(
         self, incident_id: UUID, *, elected_at: datetime, now: datetime, actor: Actor
     ) -> UUID:
@@ -117,6 +127,22 @@ class IncidentCommands(ServiceApplication):
         """Record an investigative step or positive police action."""
         incident = self.get_incident(incident_id)
         incident.record_police_action(action, taken_at, justification, now, actor)
+        self.save(incident)
+        return incident.id
+
+    def review_police_actions(
+        self,
+        incident_id: UUID,
+        *,
+        decision: ReviewDecision,
+        reviewed_at: datetime,
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> UUID:
+        """A supervisor reviews police action taken beyond the school's internal election."""
+        incident = self.get_incident(incident_id)
+        incident.review_police_actions(decision, reviewed_at, notes, now, actor)
         self.save(incident)
         return incident.id
 

@@ -1,7 +1,11 @@
 """Commands on search records."""
 
 from datetime import datetime
+from typing import cast
 from uuid import UUID
+
+from ssp_contracts.events.incidents import SeriousFind
+from ssp_contracts.vocab import SERIOUS_SEARCH_OBJECTS
 
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.search import Search, SearchFacts
@@ -13,6 +17,7 @@ class SearchCommands(ServiceApplication):
 
     def record_search(self, facts: SearchFacts, *, now: datetime, actor: Actor) -> UUID:
         """Record a search of a person; a linked incident must be at the same school."""
+        incident = None
         if facts.incident_id is not None:
             incident = self.load(Incident, UUID(facts.incident_id))
             if incident.school_id != facts.school_id:
@@ -21,7 +26,14 @@ class SearchCommands(ServiceApplication):
                 )
             facts = facts.with_incident(str(incident.id))
         search = Search.record(facts, now=now, actor=actor)
-        self.save(search)
+        find = SERIOUS_SEARCH_OBJECTS.get(facts.object_of_search)
+        if incident is not None and find is not None and facts.found and facts.found.strip():
+            # "Offensive weapons and drugs seized or found will be reported to the head teacher"
+            kind = cast(SeriousFind, find)
+            incident.record_find("search_found", kind, str(search.id), facts.searched_at, actor)
+            self.save(incident, search)
+        else:
+            self.save(search)
         return search.id
 
     def get_search(self, search_id: UUID) -> Search:

@@ -11,8 +11,17 @@ from ssp_contracts.events.incidents import (
     LocationKind,
     Place,
     PoliceActionKind,
+    ReviewDecision,
+    SeriousCause,
+    SeriousFind,
 )
-from ssp_contracts.vocab import OPEN_OUTCOMES, SERIOUS_CATEGORIES, CrimeOutcome, IncidentCategory
+from ssp_contracts.vocab import (
+    OPEN_OUTCOMES,
+    POSITIVE_ACTION_CATEGORIES,
+    SERIOUS_CATEGORIES,
+    CrimeOutcome,
+    IncidentCategory,
+)
 
 from services.incidents.domain.hours import ProtocolHours
 from services.incidents.domain.rectification import check_rectification
@@ -26,6 +35,8 @@ from services.runtime.domain import Actor, RuleViolation, StateConflict
 
 # The incident's personal details a rectification may correct (free text naming people).
 RECTIFIABLE = frozenset({"description"})
+# Roles of the police: they see an incident only once it is referred to them.
+POLICE_ROLES = frozenset({"school_officer", "borough_supervisor"})
 PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
 ABUTTING_PLACES = {"street", "public_place"}
 
@@ -40,6 +51,24 @@ def check_place(location_kind: LocationKind, place: Place | None) -> None:
             f" expected one of {', '.join(sorted(allowed))}",
             "place",
         )
+
+
+def referred_on_report(category: str, reporter_role: str) -> bool:
+    """Referred by rule when reported: the officer's own report, or a serious category."""
+    return reporter_role == "school_officer" or category in SERIOUS_CATEGORIES
+
+
+class SchoolRecordEvent(Aggregate.Event):
+    """An event of an incident the school may not have referred yet: it says whether it had."""
+
+    referred: bool
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Before the head teacher's referral existed, every record went to the police."""
+        state["referred"] = True
 
 
 class Incident(Aggregate):
@@ -61,12 +90,29 @@ class Incident(Aggregate):
         accused_staff_ref: str | None
         against_head_teacher: bool
 
-    class HeadTeacherNotified(Aggregate.Event):
+    class HeadTeacherNotified(SchoolRecordEvent):
         school_id: str
         notified_at: datetime
         actor: Actor
 
-    class ElectedInternal(Aggregate.Event):
+    class Referred(Aggregate.Event):
+        """The incident's facts as the police receive them, with who referred it and when."""
+
+        school_id: str
+        referred_at: datetime
+        by_rule: bool
+        facts: dict[str, Any]
+        actor: Actor
+
+    class BecameSerious(Aggregate.Event):
+        school_id: str
+        cause: SeriousCause
+        find: SeriousFind
+        source_id: str
+        found_at: datetime
+        actor: Actor
+
+    class ElectedInternal(SchoolRecordEvent):
         school_id: str
         elected_at: datetime
         actor: Actor
@@ -84,8 +130,23 @@ class Incident(Aggregate):
         taken_at: datetime
         justification: str | None
         actor: Actor
+        supervisor_review: bool
 
-    class RestorativeConferenceHeld(Aggregate.Event):
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Actions recorded before the review existed were never beyond the limit."""
+            state["supervisor_review"] = False
+
+    class PoliceActionsReviewed(Aggregate.Event):
+        school_id: str
+        decision: ReviewDecision
+        reviewed_at: datetime
+        notes: str
+        actor: Actor
+
+    class RestorativeConferenceHeld(SchoolRecordEvent):
         school_id: str
         held_at: datetime
         outcome: ConferenceOutcome
@@ -141,10 +202,16 @@ class Incident(Aggregate):
         self._note_officer(actor)
         self.outside_protocol_hours = outside_protocol_hours
         self.reported_by = actor.id
+        self.referred_at: datetime | None = (
+            occurred_at if referred_on_report(category, actor.role) else None
+        )
         self.head_teacher_notified_at: datetime | None = None
+        self.serious_find: dict[str, object] | None = None
         self.internal_election_at: datetime | None = None
         self.staff_consulted_at: datetime | None = None
         self.police_actions: list[dict[str, object]] = []
+        self.awaiting_review = 0
+        self.reviews: list[dict[str, object]] = []
         self.conferences: list[dict[str, object]] = []
         self.closed_at: datetime | None = None
         self.outcome: CrimeOutcome | None = None
@@ -164,8 +231,8 @@ class Incident(Aggregate):
 
     @property
     def serious(self) -> bool:
-        """Serious incidents must be reported to the head teacher."""
-        return self.category in SERIOUS_CATEGORIES
+        """Serious incidents must be reported to the head teacher: by category or by a find."""
+        return self.category in SERIOUS_CATEGORIES or self.serious_find is not None
 
     # --- commands -------------------------------------------------------------------
 
@@ -176,7 +243,46 @@ class Incident(Aggregate):
             raise StateConflict(
                 "head-teacher-notice", "the head teacher's notification is already recorded"
             )
-        self._head_teacher_notified(self.school_id, notified_at, actor)
+        self._head_teacher_notified(self.school_id, notified_at, actor, self.referred)
+
+    def record_find(
+        self,
+        cause: SeriousCause,
+        find: SeriousFind,
+        source_id: str,
+        found_at: datetime,
+        actor: Actor,
+    ) -> None:
+        """Drugs or a weapon seized or found make the incident serious (once; no-op if it is)."""
+        if self.serious:
+            return
+        if self.referred_at is None:  # weapons and drugs found are referred by rule
+            self._referred(self.school_id, found_at, True, self.facts(serious=True), actor)
+        self._became_serious(self.school_id, cause, find, source_id, found_at, actor)
+
+    @property
+    def referred(self) -> bool:
+        """Whether the police may see the incident (only referred ones reach them)."""
+        return self.referred_at is not None
+
+    def facts(self, serious: bool) -> dict[str, Any]:
+        """The reported facts, as a referral hands them to the police."""
+        return {
+            "occurred_at": self.occurred_at, "location_kind": self.location_kind,
+            "place": self.place, "category": self.category, "came_to_notice": self.came_to_notice,
+            "pupil_refs": list(self.pupil_refs), "serious": serious,
+            "outside_protocol_hours": self.outside_protocol_hours,
+            "allegation_against_staff": self.allegation_against_staff,
+        }  # fmt: skip
+
+    def refer(self, referred_at: datetime, now: datetime, actor: Actor) -> None:
+        """The head teacher refers an incident to the SSPO (their discretion, once)."""
+        if self.referred_at is not None:
+            raise StateConflict(
+                "already-referred", "the incident is already referred to the police", "at"
+            )
+        self.check_follow_up_time(referred_at, now, "at")
+        self._referred(self.school_id, referred_at, False, self.facts(self.serious), actor)
 
     def elect_internal(self, elected_at: datetime, now: datetime, actor: Actor) -> None:
         """Record the school's election to deal with the incident internally."""
@@ -184,7 +290,7 @@ class Incident(Aggregate):
         self.check_follow_up_time(elected_at, now, "elected_at")
         if self.internal_election_at is not None:
             raise StateConflict("internal-election", "the school's election is already recorded")
-        self._elected_internal(self.school_id, elected_at, actor)
+        self._elected_internal(self.school_id, elected_at, actor, self.referred)
 
     def record_staff_consultation(
         self, consulted: Consulted, consulted_at: datetime, notes: str, now: datetime, actor: Actor
@@ -212,7 +318,29 @@ class Incident(Aggregate):
         self.check_open()
         self.check_follow_up_time(taken_at, now, "taken_at")
         justification = self.check_police_action_allowed(justification)
-        self._police_action(self.school_id, action, taken_at, justification, actor)
+        review = self.internal_election_at is not None and not self.positive_action_permitted
+        self._police_action(self.school_id, action, taken_at, justification, actor, review)
+
+    @property
+    def positive_action_permitted(self) -> bool:
+        """Whether its category lets the officer act whatever the school wishes."""
+        return self.category in POSITIVE_ACTION_CATEGORIES
+
+    def review_police_actions(
+        self,
+        decision: ReviewDecision,
+        reviewed_at: datetime,
+        notes: str,
+        now: datetime,
+        actor: Actor,
+    ) -> None:
+        """A supervisor reviews the actions taken beyond the school's internal election."""
+        if self.awaiting_review == 0:
+            raise StateConflict(
+                "no-action-to-review", "no police action on this incident awaits review", "decision"
+            )
+        self.check_follow_up_time(reviewed_at, now, "reviewed_at")
+        self._reviewed(self.school_id, decision, reviewed_at, notes.strip(), actor)
 
     def hold_restorative_conference(
         self,
@@ -226,7 +354,9 @@ class Incident(Aggregate):
         """Record a restorative justice conference and its outcome."""
         self.check_open()
         self.check_follow_up_time(held_at, now, "held_at")
-        self._conference_held(self.school_id, held_at, outcome, pupil_refs, notes, actor)
+        self._conference_held(
+            self.school_id, held_at, outcome, pupil_refs, notes, actor, self.referred
+        )
 
     def close(
         self, outcome: CrimeOutcome, closed_at: datetime, now: datetime, actor: Actor
@@ -274,29 +404,57 @@ class Incident(Aggregate):
             )
         if self.internal_election_at is None:
             return justification.strip() if justification else None
-        if not self.serious:
-            raise RuleViolation(
-                "internal-election",
-                f"the school elected to deal with this {self.category} incident internally;"
-                " police action is limited to serious incidents",
-                "action",
-            )
+        # The election limits police action, it does not ban it: a written justification, and
+        # outside the positive-action categories a supervisor's review (record_police_action).
         return check_justification(
             justification,
             "internal-election",
             "justification",
-            "positive action after the school elected to deal internally",
+            f"police action after the school elected to deal with this {self.category}"
+            " incident internally",
         )
 
     # --- events ---------------------------------------------------------------------
 
     @event(HeadTeacherNotified)
-    def _head_teacher_notified(self, school_id: str, notified_at: datetime, actor: Actor) -> None:
+    def _head_teacher_notified(
+        self, school_id: str, notified_at: datetime, actor: Actor, referred: bool
+    ) -> None:
         self.head_teacher_notified_at = notified_at
         self._note_officer(actor)
 
+    @event(Referred)
+    def _referred(
+        self,
+        school_id: str,
+        referred_at: datetime,
+        by_rule: bool,
+        facts: dict[str, Any],
+        actor: Actor,
+    ) -> None:
+        self.referred_at = referred_at
+
+    @event(BecameSerious)
+    def _became_serious(
+        self,
+        school_id: str,
+        cause: SeriousCause,
+        find: SeriousFind,
+        source_id: str,
+        found_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.serious_find = {
+            "cause": cause,
+            "find": find,
+            "source_id": source_id,
+            "found_at": found_at,
+        }
+
     @event(ElectedInternal)
-    def _elected_internal(self, school_id: str, elected_at: datetime, actor: Actor) -> None:
+    def _elected_internal(
+        self, school_id: str, elected_at: datetime, actor: Actor, referred: bool
+    ) -> None:
         self.internal_election_at = elected_at
         self._note_officer(actor)
 
@@ -316,11 +474,30 @@ class Incident(Aggregate):
         taken_at: datetime,
         justification: str | None,
         actor: Actor,
+        supervisor_review: bool,
     ) -> None:
         self.police_actions.append(
-            {"action": action, "taken_at": taken_at, "justification": justification}
+            {
+                "action": action,
+                "taken_at": taken_at,
+                "justification": justification,
+                "supervisor_review": supervisor_review,
+            }
         )
         self._note_officer(actor)
+        self.awaiting_review += int(supervisor_review)
+
+    @event(PoliceActionsReviewed)
+    def _reviewed(
+        self,
+        school_id: str,
+        decision: ReviewDecision,
+        reviewed_at: datetime,
+        notes: str,
+        actor: Actor,
+    ) -> None:
+        self.awaiting_review = 0
+        self.reviews.append({"decision": decision, "reviewed_at": reviewed_at, "by": actor.id})
 
     @event(RestorativeConferenceHeld)
     def _conference_held(
@@ -331,6 +508,7 @@ class Incident(Aggregate):
         pupil_refs: list[str],
         notes: str,
         actor: Actor,
+        referred: bool,
     ) -> None:
         self.conferences.append({"held_at": held_at, "outcome": outcome, "notes": notes})
         self._note_officer(actor)

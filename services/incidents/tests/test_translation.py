@@ -7,7 +7,15 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from services.incidents import domain
 from services.incidents.application import IncidentsApplication
-from services.incidents.domain import arrest, evidence, hours, incident, indicators, search
+from services.incidents.domain import (
+    arrest,
+    evidence,
+    hours,
+    incident,
+    indicators,
+    safeguarding,
+    search,
+)
 from services.incidents.domain.search import SearchFacts
 from services.incidents.tests.conftest import actor, at, now, report
 from services.incidents.tests.stories import PERSON, search_facts
@@ -15,7 +23,7 @@ from services.incidents.translation import translator
 
 
 def test_every_domain_event_class_is_translated() -> None:
-    modules = (arrest, evidence, hours, incident, indicators, search)
+    modules = (arrest, evidence, hours, incident, indicators, safeguarding, search)
     aggregates = [
         cls for m in modules for _, cls in inspect.getmembers(m, inspect.isclass)
         if issubclass(cls, Aggregate) and cls is not Aggregate and cls.__module__ == m.__name__

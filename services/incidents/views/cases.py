@@ -10,7 +10,8 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
-from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident import Incident, referred_on_report
+from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import PUBLIC, Search
 from services.runtime.dispatch import Handlers
 from services.runtime.views_pg import LogView, Rows, ViewFold
@@ -34,7 +35,9 @@ def _reported(rows: Rows, e: Incident.Reported) -> None:
     rows.put(
         e.originator_id, kind="incident", id=str(e.originator_id), school_id=e.school_id,
         at=e.occurred_at, category=e.category, serious=e.category in SERIOUS_CATEGORIES,
-        outside_protocol_hours=e.outside_protocol_hours, head_teacher_notified_at=None,
+        serious_find=None, outside_protocol_hours=e.outside_protocol_hours,
+        head_teacher_notified_at=None, actions_awaiting_review=None,
+        referred=referred_on_report(e.category, e.actor.role),
         closed_at=None, outcome=None, restricted=e.allegation_against_staff,
     )  # fmt: skip
 
@@ -42,6 +45,30 @@ def _reported(rows: Rows, e: Incident.Reported) -> None:
 @FOLDS.on(Incident.HeadTeacherNotified)
 def _notified(rows: Rows, e: Incident.HeadTeacherNotified) -> None:
     rows.update(e.originator_id, head_teacher_notified_at=e.notified_at)
+
+
+@FOLDS.on(Incident.Referred)
+def _referred(rows: Rows, e: Incident.Referred) -> None:
+    rows.update(e.originator_id, referred=True)
+
+
+@FOLDS.on(Incident.BecameSerious)
+def _became_serious(rows: Rows, e: Incident.BecameSerious) -> None:
+    rows.update(e.originator_id, serious=True, serious_find=e.find)
+
+
+@FOLDS.on(Incident.PoliceActionRecorded)
+def _acted(rows: Rows, e: Incident.PoliceActionRecorded) -> None:
+    if e.supervisor_review:
+        # A row holds values, not counters: the count as the record stood after this event.
+        incident = rows.app.repository.get(e.originator_id, version=e.originator_version)
+        rows.update(e.originator_id, actions_awaiting_review=incident.awaiting_review)
+
+
+@FOLDS.on(Incident.PoliceActionsReviewed)
+def _reviewed(rows: Rows, e: Incident.PoliceActionsReviewed) -> None:
+    # None, not 0: the awaiting-review list is the rows where it is set (an indexed null test).
+    rows.update(e.originator_id, actions_awaiting_review=None)
 
 
 @FOLDS.on(Arrest.HeadTeacherInformed)
@@ -89,3 +116,22 @@ def _seized(rows: Rows, e: EvidenceItem.Seized) -> None:
 @FOLDS.on(EvidenceItem.Transferred)
 def _transferred(rows: Rows, e: EvidenceItem.Transferred) -> None:
     rows.update(e.originator_id, holder=e.to_holder, moved_at=e.transferred_at)
+
+
+@FOLDS.on(SafeguardingReferral.Made)
+def _safeguarding(rows: Rows, e: SafeguardingReferral.Made) -> None:
+    rows.put(
+        e.originator_id, kind="safeguarding", id=str(e.originator_id), school_id=e.school_id,
+        at=e.referred_at, source=e.source, source_id=e.source_id, pupil_ref=e.pupil_ref,
+        concern=e.concern, outcome=None, follow_up_due=e.follow_up_due, closed_at=None,
+    )  # fmt: skip
+
+
+@FOLDS.on(SafeguardingReferral.OutcomeRecorded)
+def _safeguarding_outcome(rows: Rows, e: SafeguardingReferral.OutcomeRecorded) -> None:
+    rows.update(e.originator_id, outcome=e.outcome, follow_up_due=e.follow_up_due)
+
+
+@FOLDS.on(SafeguardingReferral.Closed)
+def _safeguarding_closed(rows: Rows, e: SafeguardingReferral.Closed) -> None:
+    rows.update(e.originator_id, closed_at=e.closed_at, follow_up_due=None)

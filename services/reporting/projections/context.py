@@ -52,6 +52,14 @@ MIGRATE = """
 ALTER TABLE ctx_deployments ADD COLUMN IF NOT EXISTS tenure_end date;
 ALTER TABLE ctx_deployments ADD COLUMN IF NOT EXISTS rank text;
 ALTER TABLE ctx_terms ADD COLUMN IF NOT EXISTS school_days int;
+CREATE TABLE IF NOT EXISTS ctx_protocols (
+    school_id text PRIMARY KEY,
+    borough text NOT NULL,
+    version int,
+    signed_on date NOT NULL,
+    last_review_on date,
+    review_due date NOT NULL
+);
 """
 
 
@@ -177,3 +185,22 @@ def term_of(day: str, borough: str) -> str:
         f"COALESCE((SELECT t.term FROM ctx_terms t WHERE t.borough = {borough}"
         f" AND {day} BETWEEN t.starts_on AND t.ends_on LIMIT 1), {fallback})"
     )
+
+
+@HANDLERS.on(s.ProtocolSigned)
+async def _protocol(b: StatementBatch, p: s.ProtocolSigned) -> None:
+    # A new version restarts the annual cycle; events arrive in order per school.
+    await b.execute(
+        """INSERT INTO ctx_protocols VALUES ($1, $2, $3, $4, NULL, $5)
+           ON CONFLICT (school_id) DO UPDATE SET borough = $2, version = $3, signed_on = $4,
+               review_due = $5""",
+        p.school_id, p.borough, p.version, p.signed_on, p.review_due,
+    )  # fmt: skip
+
+
+@HANDLERS.on(s.PartnershipReviewed)
+async def _reviewed(b: StatementBatch, p: s.PartnershipReviewed) -> None:
+    await b.execute(
+        "UPDATE ctx_protocols SET last_review_on = $2, review_due = $3 WHERE school_id = $1",
+        p.school_id, p.held_on, p.next_review_due,
+    )  # fmt: skip

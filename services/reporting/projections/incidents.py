@@ -79,7 +79,7 @@ class IncidentsView(HandledProjection):
     """What the performance framework counts from the incidents service."""
 
     name = "incidents"
-    topics = (i.INCIDENTS, i.SEARCHES)
+    topics = (i.INCIDENTS, i.SEARCHES, i.SCHOOL_ONLY)
     handlers = HANDLERS
 
     async def create_tables(self, conn: Connection) -> None:
@@ -93,6 +93,13 @@ async def _reported(b: StatementBatch, p: i.IncidentReported) -> None:
         occurred_at=p.occurred_at, category=p.category, serious=p.serious,
         outside_protocol_hours=p.outside_protocol_hours,
     )  # fmt: skip
+
+
+@HANDLERS.on(i.IncidentBecameSerious)
+async def _became_serious(b: StatementBatch, p: i.IncidentBecameSerious) -> None:
+    await _upsert(
+        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id, serious=True
+    )
 
 
 @HANDLERS.on(i.IncidentHeadTeacherNotified)

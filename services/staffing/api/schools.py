@@ -11,7 +11,7 @@ from ssp_contracts.vocab import OfficerDefinedEthnicity
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded
-from services.runtime.inputs import Day, Key, Text
+from services.runtime.inputs import Day, FreeText, Key, Text
 from services.runtime.logs import correlation_id
 from services.staffing.api.context import Borough, OfficerId, SchoolId, SchoolPath, staffing
 from services.staffing.api.scope import manages, sees_borough, sees_school
@@ -40,9 +40,13 @@ class FormCluster(BaseModel):
 
 
 class SignProtocol(BaseModel):
-    """The signing of the partnership protocol."""
+    """A version of the partnership protocol, signed by the head teacher and borough commander."""
 
     signed_on: Day
+    head_teacher: Text = Field(min_length=1, max_length=200, description="Signatory for the school")
+    borough_commander: Text = Field(
+        min_length=1, max_length=200, description="Signatory for the police"
+    )
 
 
 class RecordCensus(BaseModel):
@@ -55,9 +59,13 @@ class RecordCensus(BaseModel):
 
 
 class RecordReview(BaseModel):
-    """The annual review of the partnership."""
+    """The annual review of the partnership: its date, minutes and the actions agreed."""
 
     held_on: Day
+    minutes: FreeText = Field(min_length=1, max_length=20_000)
+    actions: list[Annotated[Text, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class SchoolView(BaseModel):
@@ -136,7 +144,11 @@ def sign_protocol(
     """Record the signing of the school's protocol; its first review is due a year on."""
     manages(principal, app.get_school(school_id).borough)
     actor = principal.actor(correlation_id())
-    return Recorded(id=app.sign_protocol(school_id, body.signed_on, actor))
+    return Recorded(
+        id=app.sign_protocol(
+            school_id, body.signed_on, actor, body.head_teacher, body.borough_commander
+        )
+    )
 
 
 @router.put("/schools/{school_id}/census", response_model=Recorded)
@@ -163,7 +175,9 @@ def record_review(
     """Record the annual partnership review; the next one is due a year on."""
     manages(principal, app.get_school(school_id).borough)
     actor = principal.actor(correlation_id())
-    return Recorded(id=app.record_review(school_id, body.held_on, actor))
+    return Recorded(
+        id=app.record_review(school_id, body.held_on, actor, body.minutes, body.actions)
+    )
 
 
 @router.get("/schools", response_model=list[SchoolView])

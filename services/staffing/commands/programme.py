@@ -33,10 +33,17 @@ class ProgrammeCommands(StaffingQueries):
         self.save(school)
         return school.id
 
-    def sign_protocol(self, school_id: str, signed_on: date, actor: Actor) -> UUID:
-        """Record the signing of the school's partnership protocol."""
+    def sign_protocol(
+        self,
+        school_id: str,
+        signed_on: date,
+        actor: Actor,
+        head_teacher: str = "",
+        borough_commander: str = "",
+    ) -> UUID:
+        """Record a new version of the school's partnership protocol and its signatories."""
         school = self.get_school(school_id)
-        school.sign_protocol(signed_on, actor)
+        school.sign_protocol(signed_on, actor, head_teacher, borough_commander)
         self.save(school)
         return school.id
 
@@ -49,10 +56,17 @@ class ProgrammeCommands(StaffingQueries):
         self.save(school)
         return school.id
 
-    def record_review(self, school_id: str, held_on: date, actor: Actor) -> UUID:
-        """Record the annual review of the partnership."""
+    def record_review(
+        self,
+        school_id: str,
+        held_on: date,
+        actor: Actor,
+        minutes: str = "",
+        actions: list[str] | None = None,
+    ) -> UUID:
+        """Record the annual review of the partnership, its minutes and agreed actions."""
         school = self.get_school(school_id)
-        school.record_review(held_on, actor)
+        school.record_review(held_on, actor, minutes, actions)
         self.save(school)
         return school.id
 
@@ -120,6 +134,8 @@ class ProgrammeCommands(StaffingQueries):
         if to_cluster and not school.primary_school_ids:
             raise RuleViolation("cluster-formed", f"{school_id} leads no cluster", "to_cluster")
         school_ids = [school_id, *school.primary_school_ids] if to_cluster else [school_id]
+        for each in school_ids:
+            (school if each == school_id else self.get_school(each)).check_protocol_for(start_date)
         deployment = Deployment.deploy(
             officer_id=officer_id, rank=officer.rank, borough=officer.borough,
             school_ids=school_ids, to_cluster=to_cluster, share_percent=share_percent,

@@ -1,6 +1,7 @@
 """The school aggregate: programme, cluster, protocol and its annual review."""
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -36,6 +37,16 @@ class School(Aggregate):
         signed_on: date
         review_due: date
         actor: Actor
+        version: int
+        head_teacher: str
+        borough_commander: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Signed before versions and signatories were kept: the first, names not recorded."""
+            state.update(version=1, head_teacher="", borough_commander="")
 
     class CensusRecorded(Aggregate.Event):
         school_id: str
@@ -50,6 +61,15 @@ class School(Aggregate):
         held_on: date
         next_review_due: date
         actor: Actor
+        minutes: str
+        actions: list[str]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Reviews recorded before minutes and actions were kept."""
+            state.update(minutes="", actions=[])
 
     @staticmethod
     def create_id(school_id: str) -> UUID:
@@ -75,6 +95,9 @@ class School(Aggregate):
         self.programme = programme
         self.primary_school_ids: list[str] = []
         self.protocol_signed_on: date | None = None
+        self.first_signed_on: date | None = None
+        self.protocol_versions: list[dict[str, Any]] = []
+        self.reviews: list[dict[str, Any]] = []
         self.last_review_on: date | None = None
         self.review_due: date | None = None
         self.census_date: date | None = None
@@ -110,27 +133,72 @@ class School(Aggregate):
     ) -> None:
         self.primary_school_ids = list(primary_school_ids)
 
-    def sign_protocol(self, signed_on: date, actor: Actor) -> None:
-        """Record the signature of the partnership protocol; the first review is a year on."""
-        if self.protocol_signed_on is not None:
-            raise StateConflict(
-                "protocol-already-signed",
-                f"the protocol was signed on {self.protocol_signed_on}; record reviews instead",
+    def sign_protocol(
+        self, signed_on: date, actor: Actor, head_teacher: str = "", borough_commander: str = ""
+    ) -> None:
+        """Record a new version of the protocol, signed by both; its review is a year on."""
+        if self.protocol_signed_on is not None and signed_on < self.protocol_signed_on:
+            raise RuleViolation(
+                "protocol-version-order",
+                f"signed_on must not be before version {len(self.protocol_versions)}"
+                f" ({self.protocol_signed_on})",
                 "signed_on",
             )
-        self._sign(self.school_id, self.borough, signed_on, add_years(signed_on, 1), actor)
+        self._sign(
+            self.school_id, self.borough, signed_on, add_years(signed_on, 1), actor,
+            len(self.protocol_versions) + 1, head_teacher, borough_commander,
+        )  # fmt: skip
 
     @event(ProtocolSigned)
     def _sign(
-        self, school_id: str, borough: str, signed_on: date, review_due: date, actor: Actor
+        self,
+        school_id: str,
+        borough: str,
+        signed_on: date,
+        review_due: date,
+        actor: Actor,
+        version: int,
+        head_teacher: str,
+        borough_commander: str,
     ) -> None:
         self.protocol_signed_on = signed_on
+        self.first_signed_on = self.first_signed_on or signed_on
         self.review_due = review_due
+        self.protocol_versions.append(
+            {"version": version, "signed_on": signed_on, "head_teacher": head_teacher,
+             "borough_commander": borough_commander, "signed_by": actor.id}
+        )  # fmt: skip
 
-    def record_review(self, held_on: date, actor: Actor) -> None:
+    def check_protocol_for(self, start: date) -> None:
+        """Refuse a deployment starting on ``start`` unless a signed, current protocol covers it.
+
+        "Agreeing policies and protocols relating to police powers prior to the deployment of
+        officers in schools is essential" (Report, KPMG findings).
+        """
+        why = None
+        if self.first_signed_on is None:
+            why = "has no signed protocol"
+        elif start < self.first_signed_on:
+            why = f"signed its protocol on {self.first_signed_on}, after the start"
+        elif self.review_due is not None and self.review_due < start:
+            why = f"missed its annual protocol review (due {self.review_due})"
+        if why is not None:
+            raise RuleViolation(
+                "protocol-before-deployment",
+                f"school {self.school_id} {why}: no deployment starting {start} before a signed,"
+                " current protocol",
+                "school_id",
+            )
+
+    def record_review(
+        self, held_on: date, actor: Actor, minutes: str = "", actions: list[str] | None = None
+    ) -> None:
         """Record the annual review of the partnership; the next is due a year on."""
         self.check_review(held_on)
-        self._review(self.school_id, self.borough, held_on, add_years(held_on, 1), actor)
+        self._review(
+            self.school_id, self.borough, held_on, add_years(held_on, 1), actor, minutes,
+            list(actions or []),
+        )  # fmt: skip
 
     def check_review(self, held_on: date) -> None:
         if self.protocol_signed_on is None:
@@ -145,10 +213,18 @@ class School(Aggregate):
 
     @event(Reviewed)
     def _review(
-        self, school_id: str, borough: str, held_on: date, next_review_due: date, actor: Actor
+        self,
+        school_id: str,
+        borough: str,
+        held_on: date,
+        next_review_due: date,
+        actor: Actor,
+        minutes: str,
+        actions: list[str],
     ) -> None:
         self.last_review_on = held_on
         self.review_due = next_review_due
+        self.reviews.append({"held_on": held_on, "minutes": minutes, "actions": list(actions)})
 
     def record_census(self, census_date: date, counts: dict[str, int], actor: Actor) -> None:
         """Record the school's pupils by broad ethnic group, as its census counted them."""

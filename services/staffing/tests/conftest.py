@@ -26,7 +26,10 @@ def app() -> StaffingApplication:
     return StaffingApplication(config=StaffingConfig(absence_min_notice_days=7))
 
 
-def register_school(app: StaffingApplication, school_id: str, phase: str = "secondary") -> None:
+def register_school(
+    app: StaffingApplication, school_id: str, phase: str = "secondary", signed: bool = True
+) -> None:
+    """Register a school; ``signed``: with a protocol signed in 2020, reviewed to 2027."""
     app.register_school(
         school_id=school_id,
         name=f"School {school_id}",
@@ -36,6 +39,9 @@ def register_school(app: StaffingApplication, school_id: str, phase: str = "seco
         programme="safer_schools_partnership",
         actor=SUPERVISOR,
     )
+    if signed:  # no deployment before a signed, current protocol
+        app.sign_protocol(school_id, date(2020, 1, 6), SUPERVISOR, "A. Head", "B. Commander")
+        app.record_review(school_id, date(2026, 1, 5), SUPERVISOR, "Reviewed", ["Keep going"])
 
 
 def register_officer(app: StaffingApplication, officer_id: str = "pc-1234") -> None:

@@ -21,6 +21,10 @@ def test_a_name_cannot_pass_for_an_officer_id(client: TestClient) -> None:
 
 def test_ending_a_deployment_needs_a_known_reason(client: TestClient) -> None:
     client.post("/schools", json=SCHOOL, headers=supervisor())
+    signed = {"signed_on": "2025-06-02", "head_teacher": "J. Head", "borough_commander": "C. Cdr"}
+    assert client.post(
+        "/schools/warwick-boys/protocol", json=signed, headers=supervisor()
+    ).is_success
     officer = {
         "officer_id": "pc-1234",
         "rank": "constable",

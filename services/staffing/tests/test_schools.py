@@ -13,8 +13,8 @@ from services.staffing.tests.conftest import BOROUGH, SUPERVISOR, register_schoo
 @pytest.fixture
 def given_signed_protocol(app: StaffingApplication) -> StaffingApplication:
     """warwick-boys signed its protocol on 1 September 2024."""
-    register_school(app, "warwick-boys")
-    app.sign_protocol("warwick-boys", date(2024, 9, 1), SUPERVISOR)
+    register_school(app, "warwick-boys", signed=False)
+    app.sign_protocol("warwick-boys", date(2024, 9, 1), SUPERVISOR, "J. Head", "C. Commander")
     return app
 
 
@@ -33,18 +33,27 @@ def test_a_review_not_held_within_a_year_is_overdue(
     assert app.overdue_reviews(date(2027, 1, 1), "camden") == []
 
 
-def test_a_protocol_is_signed_once_and_reviewed_after_signing(
+def test_a_protocol_is_versioned_and_reviewed_after_signing(
     given_signed_protocol: StaffingApplication,
 ) -> None:
-    with pytest.raises(StateConflict):
-        given_signed_protocol.sign_protocol("warwick-boys", date(2025, 9, 1), SUPERVISOR)
+    app = given_signed_protocol
+    with pytest.raises(RuleViolation) as earlier:
+        app.sign_protocol("warwick-boys", date(2024, 8, 1), SUPERVISOR, "J. Head", "C. Cdr")
+    assert (earlier.value.rule, earlier.value.field) == ("protocol-version-order", "signed_on")
+    app.sign_protocol("warwick-boys", date(2025, 9, 1), SUPERVISOR, "K. Head", "C. Commander")
+    school = app.get_school("warwick-boys")
+    assert [(v["version"], v["head_teacher"]) for v in school.protocol_versions] == [
+        (1, "J. Head"),
+        (2, "K. Head"),
+    ]
+    assert school.review_due == date(2026, 9, 1)
     with pytest.raises(RuleViolation) as refused:
-        given_signed_protocol.record_review("warwick-boys", date(2024, 8, 1), SUPERVISOR)
-    assert refused.value.field == "held_on"
+        app.record_review("warwick-boys", date(2024, 8, 1), SUPERVISOR)
+    assert (refused.value.rule, refused.value.field) == ("review-after-previous", "held_on")
 
 
 def test_an_unsigned_school_has_no_review_to_hold(app: StaffingApplication) -> None:
-    register_school(app, "warwick-boys")
+    register_school(app, "warwick-boys", signed=False)
     with pytest.raises(StateConflict):
         app.record_review("warwick-boys", date(2025, 9, 1), SUPERVISOR)
 

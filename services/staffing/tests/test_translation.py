@@ -20,8 +20,8 @@ def test_each_event_of_a_busy_term_validates_against_its_schema(
     now = datetime(2025, 10, 1, 12, tzinfo=UTC)
     register_school(app, "chase-lane", "primary")
     app.form_cluster("warwick-boys", ["chase-lane"], SUPERVISOR)
-    app.sign_protocol("warwick-boys", date(2024, 9, 1), SUPERVISOR)
-    app.record_review("warwick-boys", date(2025, 9, 1), SUPERVISOR)
+    app.sign_protocol("warwick-boys", date(2026, 2, 2), SUPERVISOR, "J. Head", "C. Commander")
+    app.record_review("warwick-boys", date(2026, 3, 2), SUPERVISOR, "Minutes", ["Patrol gates"])
     census = {"White": 400, "Black": 250, "Asian": 150, "Mixed": 70, "Other": 30}
     app.record_census("warwick-boys", date(2025, 10, 2), census, SUPERVISOR)
     app.complete_training("pc-1234", 3, date(2025, 9, 5), SUPERVISOR)
