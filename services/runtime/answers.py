@@ -3,11 +3,11 @@
 A command endpoint answers ``Recorded(id=...)``: the id of the aggregate the command made (201)
 or changed (200). The application methods get, act, save and return the saved aggregate's id,
 so at the commit the id is the one aggregate the save creates (a 201 route) or the one it
-touches (any other). Where that does not decide it (a 201 that creates nothing, such as an
-abstraction inside a roster; a save of several changed aggregates, such as ending a deployment;
-an answer other than ``Recorded``), nothing is predicted and the answer is stored after the
-commit, as before. The middleware compares the prediction with the real answer and logs an
-error if they differ, so a route that breaks the rule shows in its tests.
+touches (any other). Where that does not decide it, nothing is predicted and the answer is
+stored after the commit, as before: a 201 that creates nothing (an abstraction inside a
+roster, a disclosure release), a save of several changed aggregates (ending a deployment), an
+answer other than ``Recorded``. The middleware compares the prediction with the real answer
+and logs an error if they differ, so a route that breaks the rule shows in its tests.
 """
 
 import json
