@@ -28,13 +28,15 @@ def school(school_id: str, pupils: int = 900) -> dict[str, Any]:
     }
 
 
-def stored_events(db: str) -> int:
-    """Events in the staffing store."""
+def stored_events(db: str, originator_id: str | None = None) -> int:
+    """Events in the staffing store (of one aggregate if ``originator_id`` is given)."""
     s = ServiceSettings.for_service("admin")
+    where, args = ("WHERE originator_id = %s", (originator_id,)) if originator_id else ("", ())
     with psycopg.connect(
         host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password, dbname=db
     ) as conn:
-        return int(conn.execute("SELECT count(*) FROM staffing_events").fetchone()[0])  # type: ignore[index]
+        row = conn.execute(f"SELECT count(*) FROM staffing_events {where}", args).fetchone()
+        return int(row[0])  # type: ignore[index]
 
 
 def test_a_retry_is_answered_as_the_first_request_and_applied_once(
@@ -94,3 +96,30 @@ def test_two_identical_requests_at_once_are_applied_once(services: Any, fresh_db
         assert len({a.content for a in answers}) == 1
     # One SchoolRegistered per school: each key applied once
     assert stored_events(db) - before == 3
+
+
+def test_an_instance_killed_after_the_commit_is_answered_on_retry(
+    services: Any, fresh_db: Any
+) -> None:
+    """The crash window between the commit and the answer: the retry gets the first answer."""
+    db = fresh_db("staffing")
+    # This instance SIGKILLs itself right after committing a command keyed "crash-..."
+    doomed = services("staffing", SSP_STAFFING_DB_NAME=db, SSP_FAULT_KILL_AFTER_COMMIT="crash-")
+    survivor = services("staffing", SSP_STAFFING_DB_NAME=db)
+    key = {"Idempotency-Key": f"crash-{uuid.uuid4().hex}"}
+    body = school(f"S-IK-{uuid.uuid4().hex[:8]}")
+    before = stored_events(db)
+
+    with pytest.raises(httpx.TransportError):
+        httpx.post(f"{doomed.url}/schools", json=body, headers={**SGT, **key}, timeout=30)
+    assert doomed.proc is not None and doomed.proc.wait(timeout=30) == -9
+    assert stored_events(db) == before + 1  # the command was committed, and never answered
+
+    retry = httpx.post(f"{survivor.url}/schools", json=body, headers={**SGT, **key}, timeout=30)
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    # The first answer: the id of the school registered, once
+    assert stored_events(db) == before + 1
+    assert stored_events(db, retry.json()["id"]) == 1
+    again = httpx.post(f"{survivor.url}/schools", json=body, headers={**SGT, **key}, timeout=30)
+    assert (again.status_code, again.content) == (retry.status_code, retry.content)
