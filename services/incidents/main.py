@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.incidents.api import custody, incidents, schools, searches
+from services.incidents.api import custody, handoffs, incidents, schools, searches
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
 from services.incidents.permissions import PERMISSIONS
@@ -38,7 +38,7 @@ SPEC = ServiceSpec(
         " the officer-school protocol (MPA 2005, Appendix 2)."
     ),
     permission_table=PERMISSIONS,
-    routers=[incidents.router, searches.router, custody.router, schools.router],
+    routers=[incidents.router, searches.router, custody.router, schools.router, handoffs.router],
     application_class=IncidentsApplication,
     translator=translator,
     projections=projections,

@@ -12,6 +12,7 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 from services.incidents.api.export import coarsen
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
+from services.incidents.domain.handoff import HandOff
 from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.indicators import TermIndicators
@@ -236,4 +237,12 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
         search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
+    )
+
+
+@translator.maps(HandOff.Made)
+def _handed_off(e: HandOff.Made) -> c.IncidentHandedToResponse:
+    # The response log's reference stays in the service; only referred incidents are handed.
+    return c.IncidentHandedToResponse(
+        incident_id=e.incident_id, school_id=e.school_id, handed_at=e.handed_at
     )

@@ -397,3 +397,12 @@ class IncidentReferred(IncidentReportedV2):
     by_rule: bool = Field(
         description="Referred by rule (weapons or drugs found), not by the head teacher"
     )
+
+
+@register
+class IncidentHandedToResponse(_IncidentEvent):
+    """An incident outside protocol hours was handed to response officers."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_handed_to_response.v1"
+
+    handed_at: datetime = Field(description="When response officers took it over")

@@ -160,7 +160,8 @@ async def outstanding(
     """What the protocol still asks for, in the caller's scope.
 
     Serious incidents whose head teacher has not been told, searches of pupils whose
-    parents have not been informed, and arrests whose head teacher has not been informed.
+    parents have not been informed, arrests whose head teacher has not been informed, and
+    referred incidents outside protocol hours not yet handed to response officers.
     """
     scope = await s.scope(principal)
     select = s.app.index.select
@@ -185,8 +186,17 @@ async def outstanding(
         "arrest",
         lambda r: scope.allows(r["school_id"]) and r["head_teacher_notified_at"] is None,
     )
+    not_handed = await s.run(
+        select,
+        "incident",
+        lambda r: (
+            scope.allows(r["school_id"]) and r["outside_protocol_hours"] and r["referred"]
+            and r["handed_off_at"] is None and r["closed_at"] is None
+        ),
+    )  # fmt: skip
     return {
         "serious_incidents_head_teacher_not_told": list(serious),
+        "outside_hours_not_handed_to_response": list(not_handed),
         "searches_parents_not_told": list(searches),
         "arrests_head_teacher_not_told": list(arrests),
     }

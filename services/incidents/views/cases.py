@@ -11,6 +11,7 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
+from services.incidents.domain.handoff import HandOff
 from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.search import PUBLIC, Search
 from services.runtime.dispatch import Handlers
@@ -50,13 +51,18 @@ def _reported(index: CaseIndex, e: Incident.Reported) -> None:
         "serious_find": None, "outside_protocol_hours": e.outside_protocol_hours,
         "head_teacher_notified_at": None, "actions_awaiting_review": 0,
         "referred": referred_on_report(e.category, e.actor.role),
-        "closed_at": None, "outcome": None,
+        "handed_off_at": None, "closed_at": None, "outcome": None,
     }  # fmt: skip
 
 
 @FOLDS.on(Incident.HeadTeacherNotified)
 def _notified(index: CaseIndex, e: Incident.HeadTeacherNotified) -> None:
     index.rows[str(e.originator_id)]["head_teacher_notified_at"] = e.notified_at
+
+
+@FOLDS.on(HandOff.Made)
+def _handed_off(index: CaseIndex, e: HandOff.Made) -> None:
+    index.rows[e.incident_id]["handed_off_at"] = e.handed_at
 
 
 @FOLDS.on(Incident.Referred)
