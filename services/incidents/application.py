@@ -3,6 +3,7 @@ record kind). Its listings are read from the case view (views/cases.py)."""
 
 from services.incidents.commands.activities import ActivityCommands
 from services.incidents.commands.custody import CustodyCommands
+from services.incidents.commands.handoffs import HandOffCommands
 from services.incidents.commands.incidents import IncidentCommands
 from services.incidents.commands.safeguarding import SafeguardingCommands
 from services.incidents.commands.schools import SchoolCommands
@@ -19,9 +20,10 @@ class IncidentsApplication(
     ActivityCommands,
     ConsultationLog,
     SafeguardingCommands,
+    HandOffCommands,
 ):
     """Incidents, searches, evidence, arrests, activities, safeguarding referrals,
-    school hours and termly indicators."""
+    hand-offs to response officers, school hours and termly indicators."""
 
     name = "incidents"
     contract = translator

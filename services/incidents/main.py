@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from services.incidents.api import (
     activities,
     custody,
+    handoffs,
     incidents,
     pupils,
     safeguarding,
@@ -75,6 +76,7 @@ SPEC = ServiceSpec(
         pupils.router,
         subjects.router,
         safeguarding.router,
+        handoffs.router,
     ],
     application_class=IncidentsApplication,
     translator=translator,

@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "review_police_action": {"borough_supervisor"},
     "read_action_reviews": OVERSIGHT,
     "record_restorative_conference": OFFICER | SCHOOL,
+    "hand_off_incident": OFFICER | SCHOOL | {"borough_supervisor"},
     "close_incident": OFFICER | {"borough_supervisor"},
     # searches: the person's name or description only to those who act on it
     "record_search": OFFICER,

@@ -14,6 +14,7 @@ from services.incidents.api.export import coarsen
 from services.incidents.domain.activity import Activity
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
+from services.incidents.domain.handoff import HandOff
 from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.indicators import TermIndicators
@@ -304,4 +305,12 @@ def _safeguarding_outcome(
 def _safeguarding_closed(e: SafeguardingReferral.Closed) -> c.SafeguardingReferralClosed:
     return c.SafeguardingReferralClosed(
         referral_id=str(e.originator_id), school_id=e.school_id, closed_at=e.closed_at
+    )
+
+
+@translator.maps(HandOff.Made)
+def _handed_off(e: HandOff.Made) -> c.IncidentHandedToResponse:
+    # The response log's reference stays in the service; only referred incidents are handed.
+    return c.IncidentHandedToResponse(
+        incident_id=e.incident_id, school_id=e.school_id, handed_at=e.handed_at
     )

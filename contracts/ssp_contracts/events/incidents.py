@@ -508,3 +508,12 @@ class SafeguardingReferralClosed(EventPayload):
     referral_id: AggregateId
     school_id: SchoolId
     closed_at: datetime = Field(description="When it was closed")
+
+
+@register
+class IncidentHandedToResponse(_IncidentEvent):
+    """An incident outside protocol hours was handed to response officers."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.incident_handed_to_response.v1"
+
+    handed_at: datetime = Field(description="When response officers took it over")

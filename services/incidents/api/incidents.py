@@ -20,6 +20,7 @@ from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 from services.incidents.api.context import Service, history_of
 from services.incidents.domain.incident import POLICE_ROLES, Incident
 from services.runtime.auth import Principal, allow
+from services.runtime.clock import london_day
 from services.runtime.consultations import Purpose
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
@@ -141,8 +142,15 @@ async def report_incident(
 ) -> Recorded:
     """Record an incident at a school in the caller's scope."""
     await s.check_school(principal, body.school_id)
+    # Protocol hours are school hours: the borough's holidays and INSET days are not.
+    day = london_day(body.occurred_at)
+    closed = frozenset({day}) if await s.view.school_closed(body.school_id, day) else frozenset()
     incident_id = await s.run(
-        s.app.report_incident, **body.model_dump(), actor=s.actor(principal), now=s.now()
+        s.app.report_incident,
+        **body.model_dump(),
+        actor=s.actor(principal),
+        now=s.now(),
+        closed_days=closed,
     )
     return Recorded(id=incident_id)
 

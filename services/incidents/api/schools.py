@@ -164,7 +164,8 @@ async def outstanding(
 
     Serious incidents whose head teacher has not been told, searches of pupils whose
     parents have not been informed, arrests whose head teacher has not been informed, and
-    evidence not yet booked in (the ageing list: oldest first, each with when it is due).
+    evidence not yet booked in (the ageing list: oldest first, each with when it is due), and
+    referred incidents outside protocol hours not yet handed to response officers.
     """
     scope = await s.scope(principal)
     within = {"school_id": scope.schools}
@@ -198,9 +199,17 @@ async def outstanding(
         for r in held
         if (due := booking_due(r["holder"], datetime.fromisoformat(r["moved_at"]))) is not None
     ]
+    not_handed = await s.cases.select(
+        Where(
+            equal={"kind": "incident", "outside_protocol_hours": True, "referred": True},
+            within=within,
+            null=("handed_off_at", "closed_at"),
+        )
+    )
     return {
         "serious_incidents_head_teacher_not_told": await s.readable(principal, serious),
         "evidence_not_booked_in": ageing,
+        "outside_hours_not_handed_to_response": await s.readable(principal, not_handed),
         "searches_parents_not_told": list(searches),
         "arrests_head_teacher_not_told": list(arrests),
     }

@@ -1,6 +1,7 @@
 """Commands on incidents."""
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from uuid import UUID
 
 from ssp_contracts.events.incidents import (
@@ -38,11 +39,14 @@ class IncidentCommands(ServiceApplication):
         allegation_against_staff: bool = False,
         accused_staff_ref: str | None = None,
         against_head_teacher: bool = False,
+        closed_days: frozenset[date] = frozenset(),
     ) -> UUID:
-        """Record a new incident, marked by the school's protocol hours; return its id."""
+        """Record a new incident, marked by the school's protocol hours (and ``closed_days``
+        of its borough's calendar); return its id."""
+        hours = self.protocol_hours(school_id)
         incident = Incident.report(
             now=now,
-            hours=self.protocol_hours(school_id),
+            hours=replace(hours, closed_dates=hours.closed_dates | closed_days),
             school_id=school_id,
             occurred_at=occurred_at,
             location_kind=location_kind,

@@ -10,6 +10,7 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
+from services.incidents.domain.handoff import HandOff
 from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import PUBLIC, Search
@@ -38,13 +39,19 @@ def _reported(rows: Rows, e: Incident.Reported) -> None:
         serious_find=None, outside_protocol_hours=e.outside_protocol_hours,
         head_teacher_notified_at=None, actions_awaiting_review=None,
         referred=referred_on_report(e.category, e.actor.role),
-        closed_at=None, outcome=None, restricted=e.allegation_against_staff,
+        handed_off_at=None, closed_at=None, outcome=None,
+        restricted=e.allegation_against_staff,
     )  # fmt: skip
 
 
 @FOLDS.on(Incident.HeadTeacherNotified)
 def _notified(rows: Rows, e: Incident.HeadTeacherNotified) -> None:
     rows.update(e.originator_id, head_teacher_notified_at=e.notified_at)
+
+
+@FOLDS.on(HandOff.Made)
+def _handed_off(rows: Rows, e: HandOff.Made) -> None:
+    rows.update(e.incident_id, handed_off_at=e.handed_at)
 
 
 @FOLDS.on(Incident.Referred)

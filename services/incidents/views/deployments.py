@@ -15,6 +15,7 @@ from ssp_contracts.events.staffing import (
     DeploymentEnded,
     DeploymentExtended,
     OfficerDeployed,
+    TermCalendarSet,
 )
 
 from services.runtime.projection import Connection, Projection, ReceivedEvent
@@ -32,6 +33,30 @@ CREATE TABLE IF NOT EXISTS officer_deployments (
 CREATE INDEX IF NOT EXISTS officer_deployments_officer ON officer_deployments (officer_id);
 -- The officer's rank decides their powers (a PCSO neither searches nor arrests).
 ALTER TABLE officer_deployments ADD COLUMN IF NOT EXISTS rank text;
+-- The borough's term dates and holidays (INSET days included): protocol hours are school hours.
+CREATE TABLE IF NOT EXISTS borough_terms (
+    borough text NOT NULL,
+    term text NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    holidays daterange[] NOT NULL,
+    PRIMARY KEY (borough, term)
+);
+"""
+# Closed: inside a term's holiday, or between two published terms of the school's borough.
+CLOSED = """
+WITH b AS (
+    SELECT DISTINCT borough FROM officer_deployments WHERE $1 = ANY(school_ids) AND borough <> ''
+)
+SELECT EXISTS (
+    SELECT 1 FROM borough_terms t JOIN b USING (borough)
+    WHERE $2 BETWEEN t.starts_on AND t.ends_on AND $2 <@ ANY(t.holidays)
+) OR (
+    NOT EXISTS (SELECT 1 FROM borough_terms t JOIN b USING (borough)
+                WHERE $2 BETWEEN t.starts_on AND t.ends_on)
+    AND EXISTS (SELECT 1 FROM borough_terms t JOIN b USING (borough) WHERE t.ends_on < $2)
+    AND EXISTS (SELECT 1 FROM borough_terms t JOIN b USING (borough) WHERE t.starts_on > $2)
+)
 """
 ACTIVE = "start_date <= $1 AND tenure_end >= $1 AND (ended_on IS NULL OR ended_on >= $1)"
 
@@ -66,9 +91,14 @@ class DeploymentsView(Protocol):
         """Every deployment ever seen, ended or not (a school's borough outlives them)."""
         ...
 
+    async def school_closed(self, school_id: str, day: date) -> bool:
+        """Whether the borough's calendar says the school is shut on ``day`` (holiday, INSET
+        day, or between terms); False where no calendar says so."""
+        ...
+
 
 class DeploymentsProjection(Projection):
-    """Applies OfficerDeployed, DeploymentExtended and DeploymentEnded; ignores the rest."""
+    """Applies OfficerDeployed, DeploymentExtended, DeploymentEnded and TermCalendarSet."""
 
     name = "incidents.deployments"
     topics = (STAFFING,)
@@ -100,6 +130,14 @@ class DeploymentsProjection(Projection):
                     p.deployment_id,
                     p.tenure_end,
                 )
+            elif isinstance(p, TermCalendarSet):
+                await conn.execute(
+                    """INSERT INTO borough_terms VALUES ($1, $2, $3, $4, $5::daterange[])
+                       ON CONFLICT (borough, term) DO UPDATE SET starts_on = $3, ends_on = $4,
+                           holidays = $5::daterange[]""",
+                    p.borough, p.term, p.starts_on, p.ends_on,
+                    [asyncpg.Range(h.starts_on, h.ends_on, upper_inc=True) for h in p.holidays],
+                )  # fmt: skip
             elif isinstance(p, DeploymentEnded):
                 # An end that overtakes its start still lands once the start arrives.
                 await conn.execute(
@@ -131,6 +169,9 @@ class PostgresDeployments:
     async def every(self) -> list[Deployment]:
         return self._rows(await self.pool.fetch("SELECT * FROM officer_deployments"))
 
+    async def school_closed(self, school_id: str, day: date) -> bool:
+        return bool(await self.pool.fetchval(CLOSED, school_id, day))
+
     @staticmethod
     def _rows(rows: list[asyncpg.Record]) -> list[Deployment]:
         return [Deployment(**{**dict(r), "school_ids": tuple(r["school_ids"])}) for r in rows]
@@ -141,9 +182,15 @@ class InMemoryDeployments:
 
     def __init__(self) -> None:
         self.rows: dict[str, Deployment] = {}
+        self.terms: dict[tuple[str, str], TermCalendarSet] = {}
 
-    def apply(self, payload: OfficerDeployed | DeploymentExtended | DeploymentEnded) -> None:
+    def apply(
+        self, payload: OfficerDeployed | DeploymentExtended | DeploymentEnded | TermCalendarSet
+    ) -> None:
         """Apply one staffing event, as the projection does."""
+        if isinstance(payload, TermCalendarSet):
+            self.terms[(payload.borough, payload.term)] = payload
+            return
         old = self.rows.get(payload.deployment_id)
         if isinstance(payload, DeploymentExtended):
             if old is not None:
@@ -178,3 +225,11 @@ class InMemoryDeployments:
 
     async def every(self) -> list[Deployment]:
         return list(self.rows.values())
+
+    async def school_closed(self, school_id: str, day: date) -> bool:
+        boroughs = {d.borough for d in self.rows.values() if school_id in d.school_ids}
+        terms = [t for (b, _), t in self.terms.items() if b in boroughs]
+        within = [t for t in terms if t.starts_on <= day <= t.ends_on]
+        if within:
+            return any(h.starts_on <= day <= h.ends_on for t in within for h in t.holidays)
+        return any(t.ends_on < day for t in terms) and any(t.starts_on > day for t in terms)
