@@ -88,7 +88,10 @@ def test_the_boroughs_calendar_decides_school_hours(services: Any, fresh_db: Any
         }  # fmt: skip
         made = httpx.post(f"{incidents.url}/incidents", json=body, headers=as_officer)
         assert made.status_code == 201, made.text
-        read = httpx.get(f"{incidents.url}/incidents/{made.json()['id']}?purpose=investigation", headers=as_officer)
+        read = httpx.get(
+            f"{incidents.url}/incidents/{made.json()['id']}?purpose=investigation",
+            headers=as_officer,
+        )
         outside: bool = read.json()["outside_protocol_hours"]
         return outside
 
