@@ -87,29 +87,28 @@ def _closed(e: Incident.Closed) -> c.IncidentClosed:
 
 
 @translator.maps(EvidenceItem.Seized)
-def _seized(e: EvidenceItem.Seized) -> c.EvidenceSeized:
-    return c.EvidenceSeized(
+def _seized(e: EvidenceItem.Seized) -> c.EvidenceSeizedV2:
+    # Who seized it travels as the actor's pseudonym in the headers, not as a holder id.
+    return c.EvidenceSeizedV2(
         incident_id=e.incident_id,
         school_id=e.school_id,
         item_id=str(e.originator_id),
         kind=e.kind,
         seized_at=e.seized_at,
         holder=e.holder,
-        holder_id=e.holder_id,
     )
 
 
 @translator.maps(EvidenceItem.Transferred)
-def _transferred(e: EvidenceItem.Transferred) -> c.EvidenceTransferred:
-    return c.EvidenceTransferred(
+def _transferred(e: EvidenceItem.Transferred) -> c.EvidenceTransferredV2:
+    # The property reference, or to whom the item went back, is free text: it stays here.
+    return c.EvidenceTransferredV2(
         incident_id=e.incident_id,
         school_id=e.school_id,
         item_id=str(e.originator_id),
         transfer=e.transfer,
         from_holder=e.from_holder,
-        from_id=e.from_id,
         to_holder=e.to_holder,
-        to_id=e.to_id,
         transferred_at=e.transferred_at,
     )
 

@@ -55,3 +55,32 @@ def test_no_free_text_or_person_reaches_the_contracts(app: IncidentsApplication)
     for secret in ("Ali", "Sam", PERSON, "knife in his bag", "Changing room", "cracked"):
         assert secret not in blob
     assert len(texts) == len(notifications) == 4
+
+
+def test_evidence_custody_goes_out_as_kinds_and_times_only(app: IncidentsApplication) -> None:
+    # Given an item handed to the officer and returned "to whom it went back" (free text)
+    incident_id = report(app, category="robbery", description="phone taken")
+    item = app.seize_evidence(
+        incident_id=incident_id, kind="electronic_device", description="a phone",
+        seized_at=at(1, 12), justification=None, now=now(), actor=actor("school_staff", "staff-1"),
+    )  # fmt: skip
+    for transfer, to, hour in (("handed_to_officer", "officer-001", 13), ("returned", "Mrs Jo Bloggs, 4 Elm Rd", 14)):  # fmt: skip
+        app.transfer_evidence(
+            item, transfer=transfer, to_id=to, transferred_at=at(1, hour), now=now(),
+            actor=actor(),
+        )  # fmt: skip
+    # When its events are translated
+    notifications = app.recorder.select_notifications(1, 100)
+    events = [translator.translate(app.mapper.to_domain_event(n)) for n in notifications]
+    custody = [e for e in events if e is not None and ".evidence_" in e.type]
+    # Then version 2 goes out: the kind of each move and its time, no person and no reference
+    assert [e.type.rsplit(".", 2)[1:] for e in custody] == [
+        ["evidence_seized", "v2"], ["evidence_transferred", "v2"], ["evidence_transferred", "v2"],
+    ]  # fmt: skip
+    assert custody[-1].data["transfer"] == "returned"
+    assert custody[-1].data["to_holder"] == "owner"
+    blob = json.dumps([e.data for e in custody])
+    for secret in ("Bloggs", "Elm", "officer-001", "staff-1"):
+        assert secret not in blob
+    # and the reference stays in the store, for the service's own readers
+    assert app.get_evidence(item).custody[-1]["to"] == "Mrs Jo Bloggs, 4 Elm Rd"
