@@ -30,4 +30,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_register": OVERSIGHT,
     "export_register": OVERSIGHT,
     "log_exchange": {"school_officer", "school_staff", "head_teacher", "service"},
+    # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
+    "resolve_actor": {"auditor"},
 }

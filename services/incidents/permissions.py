@@ -42,4 +42,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "set_protocol_hours": {"head_teacher", "borough_supervisor"},
     "read_protocol_hours": RECORD_READERS | {"analyst"},
     "read_deployments": OFFICER | OVERSIGHT,
+    # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
+    "resolve_actor": {"auditor"},
 }

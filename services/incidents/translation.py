@@ -6,6 +6,7 @@ person searched never leave the service: the mappers below simply do not copy th
 
 from typing import Any
 
+from ssp_contracts.events import actors
 from ssp_contracts.events import incidents as c
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
@@ -16,6 +17,7 @@ from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.search import Search
+from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/incidents")
@@ -204,3 +206,9 @@ def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
         search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
     )
+
+
+@translator.maps(ActorResolution.Resolved)
+def _actor_resolved(e: ActorResolution.Resolved) -> actors.IncidentsActorResolved:
+    # The auditor's reason stays in the store; the audit trail learns pseudonym and purpose.
+    return resolved_payload(e, actors.IncidentsActorResolved)

@@ -4,6 +4,7 @@ import inspect
 import json
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate
+from ssp_contracts.vocab import EvidenceTransfer
 
 from services.incidents import domain
 from services.incidents.application import IncidentsApplication
@@ -64,7 +65,11 @@ def test_evidence_custody_goes_out_as_kinds_and_times_only(app: IncidentsApplica
         incident_id=incident_id, kind="electronic_device", description="a phone",
         seized_at=at(1, 12), justification=None, now=now(), actor=actor("school_staff", "staff-1"),
     )  # fmt: skip
-    for transfer, to, hour in (("handed_to_officer", "officer-001", 13), ("returned", "Mrs Jo Bloggs, 4 Elm Rd", 14)):  # fmt: skip
+    moves: tuple[tuple[EvidenceTransfer, str, int], ...] = (
+        ("handed_to_officer", "officer-001", 13),
+        ("returned", "Mrs Jo Bloggs, 4 Elm Rd", 14),
+    )
+    for transfer, to, hour in moves:
         app.transfer_evidence(
             item, transfer=transfer, to_id=to, transferred_at=at(1, hour), now=now(),
             actor=actor(),
