@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 from ssp_contracts.schemas import schema_path
 
-from services.runtime.pseudonyms import for_service
 from services.incidents.tests.staffing import publish_deployment
 from services.incidents.tests.stories import PERSON, search_body
+from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack

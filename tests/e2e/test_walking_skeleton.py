@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.runtime.pseudonyms import for_service
 from services.incidents.tests.staffing import publish_deployment
+from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer, wait_for
 
 pytestmark = pytest.mark.stack

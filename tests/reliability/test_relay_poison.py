@@ -10,10 +10,10 @@ import asyncpg
 import pytest
 from ssp_contracts import CloudEvent
 
-from services.runtime.pseudonyms import for_service
 from services.reporting.projections.audit import AuditTrail
 from services.runtime.eventstore import open_application
 from services.runtime.projection import decode_record
+from services.runtime.pseudonyms import for_service
 from services.runtime.selftest import SelfTestApplication
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all, wait_for
