@@ -10,7 +10,7 @@ from ssp_contracts.events import actors
 from ssp_contracts.events import incidents as c
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
-from services.incidents.api.export import coarsen
+from services.incidents.api.export import coarsen, to_the_hour
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.hours import SchoolHours
@@ -182,7 +182,8 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
         incident_id=e.incident_id,
         searched_by=e.searched_by,
         officer_id=e.officer_id,
-        searched_at=e.searched_at,
+        # The hour is what the analysis needs (the day for the term); the minute stays here.
+        searched_at=to_the_hour(e.searched_at),
         location_kind=e.location_kind,
         latitude=coarsen(e.latitude),
         longitude=coarsen(e.longitude),
@@ -204,7 +205,9 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
 @translator.maps(Search.ParentsInformed)
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
-        search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
+        search_id=str(e.originator_id),
+        school_id=e.school_id,
+        informed_at=to_the_hour(e.informed_at),
     )
 
 

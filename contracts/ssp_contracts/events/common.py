@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import time
+from datetime import datetime, time
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -60,7 +60,17 @@ def _no_offset(value: time) -> time:
     return value
 
 
+def _on_the_hour(value: datetime) -> datetime:
+    if _producing.get() and (value.minute, value.second, value.microsecond) != (0, 0, 0):
+        raise PydanticCustomError(
+            "hour-precision", "a search is published to the hour: minutes and seconds must be 0"
+        )
+    return value
+
+
 PrintableLine = Annotated[str, AfterValidator(_printable)]
+# Times of searches: the hour only, so that no event singles out a pupil searched at 10:37.
+OnTheHour = Annotated[datetime, AfterValidator(_on_the_hour)]
 LocalTime = Annotated[time, AfterValidator(_no_offset)]
 
 SchoolId = Annotated[

@@ -14,6 +14,7 @@ from ssp_contracts.events.common import (
     AggregateId,
     LocalTime,
     OfficerId,
+    OnTheHour,
     PupilRef,
     Reference,
     SchoolId,
@@ -301,7 +302,9 @@ class SearchRecorded(EventPayload):
         description="Who searched: the officer, or school staff with the officer assisting"
     )
     officer_id: OfficerId
-    searched_at: datetime = Field(description="Date and time of the search")
+    searched_at: OnTheHour = Field(
+        description="The hour of the search (events recorded before this rule may carry minutes)"
+    )
     location_kind: LocationKind = Field(description="Inside the premises or abutting them")
     latitude: float | None = Field(default=None, description="Latitude, coarsened to 0.01")
     longitude: float | None = Field(default=None, description="Longitude, coarsened to 0.01")
@@ -328,4 +331,6 @@ class SearchParentsInformed(EventPayload):
 
     search_id: AggregateId
     school_id: SchoolId
-    informed_at: datetime = Field(description="When the parents were informed")
+    informed_at: OnTheHour = Field(
+        description="The hour the parents were informed (to the hour, as the search)"
+    )

@@ -1,7 +1,7 @@
 """The data.police.uk stop-and-search CSV layout, with locations coarsened."""
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from ssp_contracts.vocab import STOP_AND_SEARCH_COLUMNS
@@ -15,12 +15,17 @@ def coarsen(value: float | None) -> float | None:
     return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
+def to_the_hour(value: datetime) -> datetime:
+    """The hour (UTC) an instant falls in: the precision searches are published at."""
+    return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 def stop_and_search_rows(searches: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
     """The header, then one row per search, as data.police.uk publishes them."""
     yield list(STOP_AND_SEARCH_COLUMNS)
     for s in searches:
         # The published time is to the hour: minutes would single out a school's pupil.
-        when = s["searched_at"].astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        when = to_the_hour(s["searched_at"])
         lat, lon = coarsen(s["latitude"]), coarsen(s["longitude"])
         yield [
             "Person search",

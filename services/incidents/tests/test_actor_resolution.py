@@ -44,12 +44,17 @@ def test_only_an_auditor_may_resolve(client: TestClient) -> None:
 def test_an_unknown_pseudonym_is_404_and_still_recorded(client: TestClient) -> None:
     answer = client.post(f"/actors/actor-{'0' * 32}/resolution", json=WHY, headers=AUDITOR)
     assert answer.status_code == 404
+    assert answer.json()["detail"]["rule"] == "not-found"
 
 
 def test_a_malformed_pseudonym_or_purpose_is_422_naming_it(client: TestClient) -> None:
     bad = client.post("/actors/officer-001/resolution", json=WHY, headers=AUDITOR)
-    assert bad.status_code == 422 and "pseudonym" in bad.json()["detail"]["field"]
+    assert bad.status_code == 422
+    assert bad.json()["detail"]["rule"] == "string-pattern-mismatch"
+    assert bad.json()["detail"]["field"] == "path.pseudonym"
     pseudonym = translator.pseudonyms.of(OFFICER)
     why = {**WHY, "purpose": "curiosity"}
     bad = client.post(f"/actors/{pseudonym}/resolution", json=why, headers=AUDITOR)
-    assert bad.status_code == 422 and bad.json()["detail"]["field"] == "purpose"
+    assert bad.status_code == 422
+    assert bad.json()["detail"]["rule"] == "literal-error"
+    assert bad.json()["detail"]["field"] == "purpose"

@@ -2,8 +2,13 @@
 
 import inspect
 import json
+from datetime import datetime
 
+import pytest
 from eventsourcing.domain import Aggregate, CanMutateAggregate
+from pydantic import ValidationError
+from ssp_contracts.events import incidents as c
+from ssp_contracts.events.common import producing
 from ssp_contracts.vocab import EvidenceTransfer
 
 from services.incidents import domain
@@ -13,6 +18,7 @@ from services.incidents.domain.search import SearchFacts
 from services.incidents.tests.conftest import actor, at, now, report
 from services.incidents.tests.stories import PERSON, search_facts
 from services.incidents.translation import translator
+from services.runtime.clock import LONDON
 
 
 def test_every_domain_event_class_is_translated() -> None:
@@ -89,3 +95,34 @@ def test_evidence_custody_goes_out_as_kinds_and_times_only(app: IncidentsApplica
         assert secret not in blob
     # and the reference stays in the store, for the service's own readers
     assert app.get_evidence(item).custody[-1]["to"] == "Mrs Jo Bloggs, 4 Elm Rd"
+
+
+def test_searches_go_out_to_the_hour_and_keep_their_london_day(app: IncidentsApplication) -> None:
+    # Given a search at 23:41 London time (the last hour of the day) and parents told at 23:52
+    late = at(1, 23, 41)
+    facts = SearchFacts(**search_facts(searched_at=late), officer_id="officer-001")
+    search_id = app.record_search(facts, now=now(), actor=actor())
+    app.inform_parents(
+        search_id, informed_at=late.replace(minute=52), now=now(), actor=actor("school_staff")
+    )
+    # When its events are translated
+    notifications = app.recorder.select_notifications(1, 100)
+    events = [translator.translate(app.mapper.to_domain_event(n)) for n in notifications]
+    times = [e.data.get("searched_at") or e.data["informed_at"] for e in events if e is not None]
+    # Then both carry the hour, not the minute, and the hour still falls on the London day
+    for published in map(datetime.fromisoformat, times):
+        assert (published.minute, published.second) == (0, 0)
+        assert published.astimezone(LONDON).date() == late.date()
+        assert published.astimezone(LONDON).hour == 23
+    # And the store keeps the minute for the service's own record
+    assert app.get_search(search_id).facts.searched_at == late
+
+
+def test_a_writer_may_not_publish_a_search_to_the_minute() -> None:
+    facts = {**search_facts(searched_at=at(1, 11, 17)), "officer_id": "officer-001"}
+    payload = {k: v for k, v in facts.items() if k in c.SearchRecorded.model_fields}
+    payload.update(search_id="s-1", items_found=False, injury_or_damage=False)
+    # A reader still takes history recorded to the minute
+    assert c.SearchRecorded(**payload).searched_at.minute == 17
+    with producing(), pytest.raises(ValidationError, match="hour-precision"):
+        c.SearchRecorded(**payload)
