@@ -261,7 +261,7 @@ class SchoolIndicatorsSubmitted(EventPayload):
     topic: ClassVar[str] = INCIDENTS
 
     school_id: SchoolId
-    term: str = Field(pattern=TERM_PATTERN, description="e.g. 2026-autumn")
+    term: str = Field(pattern=TERM_PATTERN, max_length=11, description="e.g. 2026-autumn")
     revision: int = Field(ge=1, description="1 for the submission; each correction adds one")
     supersedes: int | None = Field(default=None, description="Revision this one supersedes")
     counts: IndicatorCounts = Field(description="The counts of this revision")
