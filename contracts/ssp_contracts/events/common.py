@@ -107,8 +107,8 @@ def documented(pattern: str, max_length: int, description: str, min_length: int 
 
 # Identifiers are tokens (letters, digits and . _ : -), never words: no name fits in one.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
-# Every London borough's name, or its slug ("Waltham Forest", "waltham-forest").
-BOROUGH_PATTERN = r"^[A-Za-z][A-Za-z .'-]{0,63}$"
+# A borough's name or slug ("Waltham Forest", "waltham-forest"): letters, digits, . ' -
+BOROUGH_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 .'-]{0,63}$"
 # Printable, one line: the shape of version-1 fields that are read but no longer written.
 PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
