@@ -99,9 +99,18 @@ def pseudonym_key(service: str) -> bytes:
     return base64.b64decode(configured or dev_secret(f"{service}.pseudonym"))
 
 
-@cache
+_MAKING = threading.Lock()
+
+
 def for_service(service: str) -> ActorPseudonyms:
     """The pseudonyms of ``service``, keyed by its pseudonym key and sealed by its store key."""
+    # Request threads ask at once on the first commands; a development key is made only once.
+    with _MAKING:
+        return _made(service)
+
+
+@cache
+def _made(service: str) -> ActorPseudonyms:
     configured = os.environ.get(f"SSP_{service.upper()}_CIPHER_KEY", "")
     store_key = base64.b64decode(cipher_key(service, configured))
     seal = hashlib.sha256(b"ssp-actor-pseudonyms:" + store_key)

@@ -1,11 +1,13 @@
 """Actor pseudonyms: stable per service, unlinkable across services, sealed in their table."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from services.runtime.pseudonyms import PATTERN, ActorPseudonyms, for_service
+from services.runtime.pseudonyms import PATTERN, ActorPseudonyms, _made, for_service
 
 
 def test_a_pseudonym_is_stable_and_says_nothing_of_the_sub() -> None:
@@ -29,3 +31,19 @@ def test_the_sealed_sub_opens_only_under_its_own_pseudonym() -> None:
     # A row copied to another pseudonym does not resolve to its person
     with pytest.raises(InvalidTag):
         names.unseal(other, sealed)
+
+
+def test_threads_asking_at_once_share_one_development_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a fresh state directory: the first commands of a service make its key
+    monkeypatch.setenv("SSP_STATE_DIR", str(tmp_path))
+    _made.cache_clear()
+    try:
+        # When many request threads translate their first events at once
+        with ThreadPoolExecutor(8) as pool:
+            made = list(pool.map(lambda _: for_service("racing").of("sgt-1"), range(32)))
+        # Then none failed and all agree
+        assert len(set(made)) == 1
+    finally:
+        _made.cache_clear()
