@@ -83,7 +83,7 @@ class ActorPseudonyms:
 
     async def resolve(self, conn: Any, pseudonym: str) -> str | None:
         """The ``sub`` behind ``pseudonym``, or None if this service never published it."""
-        await self.save(conn)
+        # The relay stores a pseudonym before publishing it: what is on Kafka is in the table.
         exists = await conn.fetchval("SELECT to_regclass('ssp_actor_pseudonyms') IS NOT NULL")
         if not exists:
             return None
