@@ -4,6 +4,7 @@ from ssp_contracts.envelope import CloudEvent, EnvelopeError
 
 # Importing the event modules registers their payload classes.
 from ssp_contracts.events import (  # noqa: F401
+    actors,
     audit,
     consultations,
     disclosure,

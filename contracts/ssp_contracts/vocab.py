@@ -139,6 +139,21 @@ CRIME_OUTCOMES: dict[str, str] = {
 # Outcomes that leave the case open: an incident cannot be closed with them.
 OPEN_OUTCOMES = frozenset({"under-investigation", "status-update-unavailable"})
 
+# Evidence: what happened to an item, and who holds it after. Kafka carries these kinds and the
+# dates; the property reference or the name of whom an item went back to stays in the store.
+EvidenceTransfer = Literal["handed_to_officer", "booked_in", "returned", "destroyed"]
+EvidenceDisposal = Literal["booked_in", "returned", "destroyed"]
+EvidenceHolder = Literal["school_staff", "officer", "police_property_store", "owner", "destroyed"]
+
+# Why an auditor has a service resolve an actor's pseudonym (DPA 2018 s62: the log says why).
+ResolutionPurpose = Literal[
+    "audit_investigation",
+    "complaint",
+    "misconduct_investigation",
+    "subject_access_request",
+    "legal_proceedings",
+]
+
 SearchType = Literal["Person search", "Vehicle search", "Person and Vehicle search"]
 Gender = Literal["Male", "Female", "Other"]
 AgeRange = Literal["under 10", "10-17", "18-24", "25-34", "over 34"]

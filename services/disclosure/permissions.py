@@ -32,4 +32,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "log_exchange": {"school_officer", "school_staff", "head_teacher", "service"},
     # the right of access (DPA 2018 s45), answered by the data protection officer
     "subject_access": {"data_protection_officer"},
+    # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
+    "resolve_actor": {"auditor"},
 }

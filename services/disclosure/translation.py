@@ -9,6 +9,7 @@ is complete on its own.
 
 from typing import Any
 
+from ssp_contracts.events import actors
 from ssp_contracts.events import disclosure as c
 from ssp_contracts.events.consultations import DisclosureDataConsulted
 
@@ -16,6 +17,7 @@ from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.completion import CompletionSteps
 from services.disclosure.domain.decision import DecisionSteps
 from services.disclosure.domain.proforma import missing_fields
+from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.consultations import publish_consultations
 from services.runtime.translation import Translator
 
@@ -139,3 +141,9 @@ def _exchange(e: InformationExchange.Logged) -> c.InformationExchangeLogged:
         partner_body=e.partner_body,
         exchanged_on=e.exchanged_on,
     )
+
+
+@translator.maps(ActorResolution.Resolved)
+def _actor_resolved(e: ActorResolution.Resolved) -> actors.DisclosureActorResolved:
+    # The auditor's reason stays in the store; the audit trail learns pseudonym and purpose.
+    return resolved_payload(e, actors.DisclosureActorResolved)

@@ -25,6 +25,7 @@ from services.incidents.views.deployments import (
     PostgresDeployments,
 )
 from services.incidents.views.disclosures import DisclosuresProjection, PostgresDisclosures
+from services.runtime import actors_api
 from services.runtime.clock import Clock
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
@@ -77,6 +78,7 @@ SPEC = ServiceSpec(
         subjects.router,
         safeguarding.router,
         handoffs.router,
+        actors_api.router,
     ],
     application_class=IncidentsApplication,
     translator=translator,

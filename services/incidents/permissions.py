@@ -67,4 +67,6 @@ PERMISSIONS: dict[str, set[str]] = {
     # a pupil's chronology: those who safeguard the pupil, in their schools
     "read_chronology": OFFICER
     | {"head_teacher", "designated_safeguarding_lead", "borough_supervisor"},
+    # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
+    "resolve_actor": {"auditor"},
 }

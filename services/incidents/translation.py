@@ -6,11 +6,12 @@ person searched never leave the service: the mappers below simply do not copy th
 
 from typing import Any
 
+from ssp_contracts.events import actors
 from ssp_contracts.events import incidents as c
 from ssp_contracts.events.consultations import IncidentsDataConsulted, IncidentsDataRectified
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
-from services.incidents.api.export import coarsen
+from services.incidents.api.export import coarsen, to_the_hour
 from services.incidents.domain.activity import Activity
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
@@ -20,6 +21,7 @@ from services.incidents.domain.incident import Incident, referred_on_report
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search
+from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.consultations import publish_consultations
 from services.runtime.translation import Translator
 
@@ -125,29 +127,28 @@ def _closed(e: Incident.Closed) -> c.IncidentClosed:
 
 
 @translator.maps(EvidenceItem.Seized)
-def _seized(e: EvidenceItem.Seized) -> c.EvidenceSeized:
-    return c.EvidenceSeized(
+def _seized(e: EvidenceItem.Seized) -> c.EvidenceSeizedV2:
+    # Who seized it travels as the actor's pseudonym in the headers, not as a holder id.
+    return c.EvidenceSeizedV2(
         incident_id=e.incident_id,
         school_id=e.school_id,
         item_id=str(e.originator_id),
         kind=e.kind,
         seized_at=e.seized_at,
         holder=e.holder,
-        holder_id=e.holder_id,
     )
 
 
 @translator.maps(EvidenceItem.Transferred)
-def _transferred(e: EvidenceItem.Transferred) -> c.EvidenceTransferred:
-    return c.EvidenceTransferred(
+def _transferred(e: EvidenceItem.Transferred) -> c.EvidenceTransferredV2:
+    # The property reference, or to whom the item went back, is free text: it stays here.
+    return c.EvidenceTransferredV2(
         incident_id=e.incident_id,
         school_id=e.school_id,
         item_id=str(e.originator_id),
         transfer=e.transfer,
         from_holder=e.from_holder,
-        from_id=e.from_id,
         to_holder=e.to_holder,
-        to_id=e.to_id,
         transferred_at=e.transferred_at,
     )
 
@@ -219,7 +220,8 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
         incident_id=e.incident_id,
         searched_by=e.searched_by,
         officer_id=e.officer_id,
-        searched_at=e.searched_at,
+        # The hour is what the analysis needs (the day for the term); the minute stays here.
+        searched_at=to_the_hour(e.searched_at),
         location_kind=e.location_kind,
         latitude=coarsen(e.latitude),
         longitude=coarsen(e.longitude),
@@ -241,7 +243,9 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
 @translator.maps(Search.ParentsInformed)
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
     return c.SearchParentsInformed(
-        search_id=str(e.originator_id), school_id=e.school_id, informed_at=e.informed_at
+        search_id=str(e.originator_id),
+        school_id=e.school_id,
+        informed_at=to_the_hour(e.informed_at),
     )
 
 
@@ -314,3 +318,9 @@ def _handed_off(e: HandOff.Made) -> c.IncidentHandedToResponse:
     return c.IncidentHandedToResponse(
         incident_id=e.incident_id, school_id=e.school_id, handed_at=e.handed_at
     )
+
+
+@translator.maps(ActorResolution.Resolved)
+def _actor_resolved(e: ActorResolution.Resolved) -> actors.IncidentsActorResolved:
+    # The auditor's reason stays in the store; the audit trail learns pseudonym and purpose.
+    return resolved_payload(e, actors.IncidentsActorResolved)

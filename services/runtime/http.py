@@ -18,7 +18,9 @@ from services.runtime.domain import NotFound, Refused, RuleViolation, rule_of_er
 from services.runtime.logs import correlation
 
 CORRELATION_HEADER = "X-Correlation-ID"
-CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}\Z")
+# A caller's correlation id travels on every event it causes (a Kafka header): only a UUID is
+# taken, so no caller can put a name, a case number or any other text there.
+CORRELATION_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
 log = logging.getLogger(__name__)
 # Refusals share the permission check's logger, so one filter finds them all.
 refusals = logging.getLogger("ssp.auth")
@@ -139,11 +141,13 @@ def install_correlation(app: FastAPI) -> None:
     ) -> Response:
         cid = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
         if not CORRELATION_ID.match(cid):
-            # It is recorded on every event and travels as a Kafka header: keep it a short token.
-            message = f"{CORRELATION_HEADER} must be 1-128 letters, digits or ._:/-"
+            message = (
+                f"{CORRELATION_HEADER} must be a UUID, e.g. {uuid.UUID(int=0)}; or leave it out"
+            )
             field = f"header.{CORRELATION_HEADER}"
             detail = {"rule": "correlation-id", "message": message, "field": field}
             return JSONResponse({"detail": detail}, status_code=422)
+        cid = cid.lower()
         token = correlation.set(cid)
         try:
             response = await call_next(request)

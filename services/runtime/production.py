@@ -73,6 +73,10 @@ def problems(settings: Any) -> list[str]:
         problem = _cipher_key_problem(settings.cipher_key)
         if problem:
             found.append(f"{prefix}CIPHER_KEY {problem}")
+        # The key of the actors' pseudonyms on Kafka (runtime/pseudonyms.py).
+        problem = _cipher_key_problem(os.environ.get(f"{prefix}PSEUDONYM_KEY", ""))
+        if problem:
+            found.append(f"{prefix}PSEUDONYM_KEY {problem}")
     if not settings.jwt_jwks:
         found.append("SSP_JWT_JWKS (file or https URL of the identity provider's keys) is missing")
     elif settings.jwt_jwks.startswith("http://"):

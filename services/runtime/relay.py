@@ -172,6 +172,8 @@ class OutboxRelay:
             poison: Poison | None = None
             if notifications:
                 messages, poison = await asyncio.to_thread(self._translate, notifications, skips)
+                # Every actor pseudonym is resolvable by its owner before it is published.
+                await self.translator.pseudonyms.save(self._store.conn)
                 sent, poison = await self._send(messages, poison)
                 last = poison.notification_id - 1 if poison else notifications[-1].id
                 read_from, total = last + 1, total + len(notifications)

@@ -168,7 +168,8 @@ class ProjectionRunner:
                 except TRANSIENT:
                     raise
                 except Exception as exc:
-                    await self.dead_letters.send(record, f"apply: {type(exc).__name__}: {exc}")
+                    # Only the kind: a database's message may quote the values of the row.
+                    await self.dead_letters.send(record, f"apply: {type(exc).__name__}")
             async with _connection(self.pool) as conn:
                 await store_offsets(conn, self.name, offsets)
 

@@ -12,6 +12,7 @@ from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.envelope import kafka_headers
 from ssp_contracts.events.common import producing
 
+from services.runtime import pseudonyms
 from services.runtime.domain import Actor, RuleViolation, rule_of_error
 
 # Well under Kafka's default message.max.bytes (1 MiB): an event the broker would refuse
@@ -42,6 +43,16 @@ class Translator:
         self.source = source
         self._mappers: dict[type, Callable[[Any], EventPayload]] = {}
         self._internal: set[type] = set()
+
+    @property
+    def service(self) -> str:
+        """The owning service, read from the source (``/ssp/<service>[/<store id>]``)."""
+        return self.source.split("/")[2]
+
+    @property
+    def pseudonyms(self) -> pseudonyms.ActorPseudonyms:
+        """The owning service's actor pseudonyms (the ce_actorid of everything it publishes)."""
+        return pseudonyms.for_service(self.service)
 
     def maps(self, *event_classes: type) -> Callable[[F], F]:
         """Decorator: the function turns these domain events into a contract payload."""
@@ -81,7 +92,9 @@ class Translator:
     ) -> CloudEvent | None:
         """The CloudEvent for ``event`` (from ``source``, the store's), or None if internal."""
         payload = self._payload(event)
-        return None if payload is None else envelope(event, payload, source or self.source)
+        if payload is None:
+            return None
+        return envelope(event, payload, source or self.source, self.pseudonyms.of)
 
     def message(
         self, event: DomainEventProtocol[Any], source: str | None = None
@@ -103,7 +116,7 @@ class Translator:
                 "type": payload.event_type,
                 "time": getattr(event, "timestamp"),  # noqa: B009 - on every stored event
                 "subject": subject,
-                "actorid": actor.id,
+                "actorid": self.pseudonyms.of(actor.id),
                 "actorrole": actor.role,
                 "correlationid": actor.correlation_id,
                 "sequence": event.originator_version,
@@ -155,8 +168,16 @@ def event_id(originator_id: uuid.UUID | str, version: int) -> str:
     return f"{originator_id}/{version}"
 
 
-def envelope(event: DomainEventProtocol[Any], payload: EventPayload, source: str) -> CloudEvent:
-    """Wrap ``payload`` in the CloudEvent that carries ``event``'s identity and actor."""
+def envelope(
+    event: DomainEventProtocol[Any],
+    payload: EventPayload,
+    source: str,
+    actor_id: Callable[[str], str],
+) -> CloudEvent:
+    """Wrap ``payload`` in the CloudEvent that carries ``event``'s identity and actor.
+
+    ``actor_id`` turns the actor's ``sub`` into what goes on Kafka: the owner's pseudonym.
+    """
     actor: Actor = getattr(event, "actor")  # noqa: B009 - every service event carries one
     return CloudEvent(
         id=event_id(event.originator_id, event.originator_version),
@@ -164,7 +185,7 @@ def envelope(event: DomainEventProtocol[Any], payload: EventPayload, source: str
         type=payload.event_type,
         time=getattr(event, "timestamp"),  # noqa: B009 - not on the protocol, on every event
         subject=str(event.originator_id),
-        actorid=actor.id,
+        actorid=actor_id(actor.id),
         actorrole=actor.role,
         correlationid=actor.correlation_id,
         sequence=event.originator_version,

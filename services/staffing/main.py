@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from services.runtime import actors_api
 from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
@@ -35,6 +36,7 @@ SPEC = ServiceSpec(
         rosters.router,
         abstractions.router,
         imports.router,
+        actors_api.router,
     ],
     application_class=StaffingApplication,
     translator=translator,

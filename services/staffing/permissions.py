@@ -19,4 +19,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_absences": SCHOOL_READERS,
     "read_officer": READERS | {"school_officer"},
     "read_staffing": READERS,
+    # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
+    "resolve_actor": {"auditor"},
 }

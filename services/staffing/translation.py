@@ -1,7 +1,9 @@
 """Domain events of the staffing service mapped to their contract events."""
 
+from ssp_contracts.events import actors
 from ssp_contracts.events import staffing as c
 
+from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.translation import Translator
 from services.staffing.domain.calendar import TermCalendar
 from services.staffing.domain.deployment import Deployment
@@ -159,3 +161,9 @@ def _calendar(e: TermCalendar.Published | TermCalendar.Revised) -> c.TermCalenda
 
 # Roster, abstraction and absence mappings live in their own module; importing it registers them.
 from services.staffing import translation_rosters  # noqa: E402, F401
+
+
+@translator.maps(ActorResolution.Resolved)
+def _actor_resolved(e: ActorResolution.Resolved) -> actors.StaffingActorResolved:
+    # The auditor's reason stays in the store; the audit trail learns pseudonym and purpose.
+    return resolved_payload(e, actors.StaffingActorResolved)

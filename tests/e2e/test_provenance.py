@@ -17,7 +17,7 @@ from ssp_contracts.events.staffing import STAFFING, OfficerDeployed
 from ssp_contracts.topics import PREFIX_VARIABLE, topic_prefix
 
 from services.incidents.tests.staffing import publish
-from services.runtime.dlq import REASON_HEADER
+from services.runtime.dlq import dead_letter, origin_of
 from services.runtime.kafka_acls import apply_security
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
@@ -70,11 +70,17 @@ def test_forged_events_on_the_staffing_topic_are_dead_lettered(
 
     # Then both forged events reach the DLQ, each with its reason's kind and nothing else
     def dead_letters() -> dict[str, str]:
+        origins = {
+            origin_of(r.topic, r.partition, r.offset): dict(r.headers)["ce_id"].decode()
+            for r in read_all(STAFFING)
+            if dict(r.headers).get("ce_id", b"").decode() in (forged.id, foreign_event.id)
+        }
         found = {}
         for record in read_all(dead_letter_topic(STAFFING)):
-            headers = {k: (v or b"").decode() for k, v in record.headers}
-            if headers.get("ce_id") in (forged.id, foreign_event.id):
-                found[headers["ce_id"]] = headers[REASON_HEADER]
+            letter = dead_letter(record)
+            origin = origin_of(letter["topic"], letter["partition"], letter["offset"])
+            if origin in origins:
+                found[origins[origin]] = letter["error"]
         return found if len(found) == 2 else {}
 
     reasons = wait_for(dead_letters, timeout=60, what="both forged events dead-lettered")

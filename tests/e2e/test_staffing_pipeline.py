@@ -11,6 +11,7 @@ from ssp_contracts import CloudEvent
 from ssp_contracts.events.staffing import ABSTRACTIONS, STAFFING
 from ssp_contracts.schemas import schema_path
 
+from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack
@@ -67,7 +68,10 @@ def test_a_ring_fence_breach_travels_to_kafka(services: Any, fresh_db: Any) -> N
         schema = json.loads(schema_path(event.type).read_text())
         jsonschema.validate(event.data, schema)
         assert event.source.startswith("/ssp/staffing/")  # the store's own id follows
-        assert event.actorid == f"sgt-{run}" and event.actorrole == "borough_supervisor"
+        assert (
+            event.actorid == for_service("staffing").of(f"sgt-{run}")
+            and event.actorrole == "borough_supervisor"
+        )
         assert event.subject in ids or event.data.get("abstraction_id") == abstraction_id
     assert [e.type.split(".")[-2] for e in abstractions] == [
         "officer_abstracted",

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from services.incidents.tests.staffing import publish_deployment
+from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer, wait_for
 
 pytestmark = pytest.mark.stack
@@ -62,7 +63,8 @@ def test_an_incident_travels_from_the_api_to_the_audit_trail(services: Any, fres
     assert len(entries) == 1
     entry = entries[0]
     assert entry["event_type"] == "uk.police.ssp.incidents.incident_reported.v2"
-    assert entry["actor_id"] == "officer-ws-1"
+    # the actor as published: the pseudonym only incidents can resolve
+    assert entry["actor_id"] == for_service("incidents").of("officer-ws-1")
     assert entry["actor_role"] == "school_officer"
     assert entry["entity"] == incident_id
     assert datetime.fromisoformat(entry["event_time"]).year >= 2026

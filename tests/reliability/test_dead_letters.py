@@ -12,7 +12,13 @@ from ssp_contracts import CloudEvent
 from ssp_contracts.events.platform import SelfTestTicked
 from ssp_contracts.topics import kafka_topic
 
-from services.runtime.dlq import REASON_HEADER
+from services.runtime.dlq import (
+    ORIGIN_HEADER,
+    REASON_HEADER,
+    RUNNER_HEADER,
+    dead_letter,
+    origin_of,
+)
 from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import cloud_event, read_all, start_at_end, wait_for
@@ -34,10 +40,11 @@ def canary(subject: str, step: int, run_id: str) -> CloudEvent:
     )
 
 
-def send(producer: KafkaProducer, key: str, value: bytes, headers: list[tuple[str, bytes]]) -> None:
-    producer.send(kafka_topic(TOPIC), key=key.encode(), value=value, headers=headers).get(
-        timeout=30
-    )
+def send(producer: KafkaProducer, key: str, value: bytes, headers: list[tuple[str, bytes]]) -> str:
+    """Send one message; return where it landed (``<topic>/<partition>/<offset>``)."""
+    sent = producer.send(kafka_topic(TOPIC), key=key.encode(), value=value, headers=headers)
+    meta = sent.get(timeout=30)
+    return origin_of(meta.topic, meta.partition, meta.offset)
 
 
 def applied(dsn: str, subject: str) -> list[int]:
@@ -69,12 +76,12 @@ def test_bad_messages_are_dead_lettered_and_good_ones_still_applied(
 
     # Given a good event, a malformed one, one of an unknown type, then another good one
     send(producer, subject, good.kafka_value(), good.kafka_headers())
-    send(producer, subject, b"{not json", canary(subject, 2, run_id).kafka_headers())
+    malformed = send(producer, subject, b"{not json", canary(subject, 2, run_id).kafka_headers())
     unknown = [
         (k, b"uk.police.ssp.platform.never_heard_of.v1" if k == "ce_type" else v)
         for k, v in canary(subject, 3, run_id).kafka_headers()
     ]
-    send(producer, subject, json.dumps({"run_id": run_id}).encode(), unknown)
+    of_unknown_type = send(producer, subject, json.dumps({"run_id": run_id}).encode(), unknown)
     last = canary(subject, 4, run_id)
     send(producer, subject, last.kafka_value(), last.kafka_headers())
     producer.close()
@@ -91,15 +98,24 @@ def test_bad_messages_are_dead_lettered_and_good_ones_still_applied(
     dsn = ServiceSettings.for_service("selftest", db_name=db).pg_dsn
     assert wait_for(lambda: applied(dsn, subject) == [1, 4], timeout=60, what="good events")
 
-    # And both bad messages are on the dead-letter topic, each with its reason
-    def dead_letters() -> dict[str, str]:
+    # And both bad messages are noted on the dead-letter topic: where they are and why, and
+    # nothing of the message (no value, key or headers of its own)
+    def dead_letters() -> dict[str, dict[str, Any]]:
         found = {}
         for record in read_all(TOPIC + ".dlq"):
-            if record.key == subject.encode():
-                headers = dict(record.headers)
-                found[headers["ce_type"].decode()] = headers[REASON_HEADER].decode()
+            letter = dead_letter(record)
+            origin = origin_of(letter["topic"], letter["partition"], letter["offset"])
+            if origin in (malformed, of_unknown_type):
+                assert record.key is None
+                # (FastStream adds its own content-type and a message id of its own making)
+                names = {k for k, _ in record.headers} - {"content-type", "correlation_id"}
+                assert names == {REASON_HEADER, ORIGIN_HEADER, RUNNER_HEADER}
+                assert set(json.loads(record.value)) == {"topic", "partition", "offset", "error"}
+                assert run_id.encode() not in record.value
+                found[origin] = letter
         return found if len(found) == 2 else {}
 
-    reasons = wait_for(dead_letters, timeout=30, what="two dead letters")
-    assert reasons[SelfTestTicked.event_type].startswith("decode: value is not JSON")
-    assert "unknown event type" in reasons["uk.police.ssp.platform.never_heard_of.v1"]
+    letters = wait_for(dead_letters, timeout=30, what="two dead letters")
+    assert letters[malformed]["error"].startswith("decode: value is not JSON")
+    assert letters[malformed]["runner"] == "selftest.canary"
+    assert "unknown event type" in letters[of_unknown_type]["error"]

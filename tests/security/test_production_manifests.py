@@ -18,6 +18,7 @@ def needed(service: str) -> set[str]:
     names.add(f"SSP_{service.upper()}_PG_PASSWORD")
     if service in STORES:
         names.add(f"SSP_{service.upper()}_CIPHER_KEY")
+        names.add(f"SSP_{service.upper()}_PSEUDONYM_KEY")
     return names
 
 

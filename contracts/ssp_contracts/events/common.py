@@ -4,8 +4,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import time
-from typing import Annotated
+from datetime import datetime, time
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
@@ -15,6 +15,7 @@ PupilRef = Annotated[
     str,
     Field(
         pattern=r"^pupil-[0-9a-f]{12,64}$",
+        max_length=70,
         description="Pseudonymous pupil reference; the owning service alone can resolve it",
     ),
 ]
@@ -22,6 +23,7 @@ PersonRef = Annotated[
     str,
     Field(
         pattern=r"^(pupil|staff|person)-[0-9a-f]{12,64}$",
+        max_length=71,
         description="Pseudonymous reference to a person",
     ),
 ]
@@ -60,27 +62,77 @@ def _no_offset(value: time) -> time:
     return value
 
 
+def _on_the_hour(value: datetime) -> datetime:
+    if _producing.get() and (value.minute, value.second, value.microsecond) != (0, 0, 0):
+        raise PydanticCustomError(
+            "hour-precision", "a search is published to the hour: minutes and seconds must be 0"
+        )
+    return value
+
+
 PrintableLine = Annotated[str, AfterValidator(_printable)]
+# Times of searches: the hour only, so that no event singles out a pupil searched at 10:37.
+OnTheHour = Annotated[datetime, AfterValidator(_on_the_hour)]
 LocalTime = Annotated[time, AfterValidator(_no_offset)]
 
-SchoolId = Annotated[
-    PrintableLine, Field(min_length=1, max_length=64, description="School identifier")
-]
+
+def written_as(pattern: str) -> AfterValidator:
+    """A writer's rule: within ``producing()`` the value is one printable line matching ``pattern``.
+
+    The pattern goes into the JSON Schema through ``documented`` (it is what every event written
+    since carries); events recorded before the rule, with a looser value, still read.
+    """
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        _printable(value)
+        if _producing.get() and not compiled.match(value):
+            raise PydanticCustomError(
+                "string_pattern_mismatch", "must match {pattern}", {"pattern": pattern}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def documented(pattern: str, max_length: int, description: str, min_length: int = 1) -> Any:
+    """The Field of a ``written_as`` string: bounds, description and the writers' pattern."""
+    return Field(
+        min_length=min_length,
+        max_length=max_length,
+        description=description,
+        json_schema_extra={"pattern": pattern},
+    )
+
+
+# Identifiers are tokens (letters, digits and . _ : -), never words: no name fits in one.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+# A borough's name or slug ("Waltham Forest", "waltham-forest"): letters, digits, . ' -
+BOROUGH_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 .'-]{0,63}$"
+# Printable, one line: the shape of version-1 fields that are read but no longer written.
+PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+
+SchoolId = Annotated[str, documented(ID_PATTERN, 64, "School identifier"), written_as(ID_PATTERN)]
 OfficerId = Annotated[
-    PrintableLine,
-    Field(min_length=1, max_length=64, description="Pseudonymous officer identifier"),
+    str, documented(ID_PATTERN, 64, "Pseudonymous officer identifier"), written_as(ID_PATTERN)
 ]
-Borough = Annotated[PrintableLine, Field(min_length=1, max_length=64, description="London borough")]
+Borough = Annotated[
+    str, documented(BOROUGH_PATTERN, 64, "London borough"), written_as(BOROUGH_PATTERN)
+]
 AggregateId = Annotated[
-    PrintableLine, Field(min_length=1, max_length=64, description="Id of the aggregate (UUID)")
+    str, documented(ID_PATTERN, 64, "Id of the aggregate (UUID)"), written_as(ID_PATTERN)
 ]
 Reference = Annotated[
-    PrintableLine,
-    Field(
-        min_length=1,
-        max_length=200,
-        description="Pseudonymous id of a person, or a property reference; one printable line",
+    str,
+    documented(
+        PRINTABLE_PATTERN,
+        200,
+        "Pseudonymous id of a person, or a property reference; one printable line"
+        " (version-1 evidence events only: read for history, no longer written)",
     ),
+    written_as(PRINTABLE_PATTERN),
 ]
 TERM_PATTERN = r"^[0-9]{4}-(autumn|spring|summer)$"
-Term = Annotated[str, Field(pattern=TERM_PATTERN, description="Term, e.g. 2025-autumn")]
+Term = Annotated[
+    str, Field(pattern=TERM_PATTERN, max_length=11, description="Term, e.g. 2025-autumn")
+]

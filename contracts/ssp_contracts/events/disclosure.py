@@ -99,7 +99,9 @@ class RequestAmended(RequestEvent):
         max_length=10, description="Pro forma fields still missing"
     )
     content_hash: str = Field(
-        pattern=SHA256, description="SHA-256 of the request's content after the change"
+        pattern=SHA256,
+        max_length=64,
+        description="SHA-256 of the request's content after the change",
     )
 
 
@@ -112,7 +114,7 @@ class RequestCountersigned(RequestEvent):
 
     signed_at: datetime = Field(description="When the head teacher signed")
     content_hash: str = Field(
-        pattern=SHA256, description="SHA-256 of the request's content as signed"
+        pattern=SHA256, max_length=64, description="SHA-256 of the request's content as signed"
     )
 
 

@@ -14,6 +14,7 @@ from ssp_contracts.events.common import (
     AggregateId,
     LocalTime,
     OfficerId,
+    OnTheHour,
     PupilRef,
     Reference,
     SchoolId,
@@ -22,6 +23,8 @@ from ssp_contracts.registry import EventPayload, register, upcaster
 from ssp_contracts.vocab import (
     AgeRange,
     CrimeOutcome,
+    EvidenceHolder,
+    EvidenceTransfer,
     Gender,
     IncidentCategory,
     IncidentCategoryV1,
@@ -45,13 +48,12 @@ PoliceActionKind = Literal[
     "crime_report", "statement_taken", "suspect_interviewed", "evidence_gathered", "arrest"
 ]
 ConferenceOutcome = Literal["agreement_reached", "no_agreement", "did_not_proceed"]
-Holder = Literal["school_staff", "officer", "police_property_store", "owner", "destroyed"]
+Holder = EvidenceHolder
 EvidenceKind = Literal[
     "drugs", "weapon", "stolen_property", "electronic_device", "document", "clothing", "other"
 ]
 Weekday = Literal[1, 2, 3, 4, 5, 6, 7]
 Consulted = Literal["head_teacher", "deputy_head"]
-EvidenceTransfer = Literal["handed_to_officer", "booked_in", "returned", "destroyed"]
 SearchedBy = Literal["officer", "school_staff"]
 # The officer's educational, preventive and partnership work (Report ¶11-12, Appendix 2).
 ActivityKind = Literal[
@@ -236,7 +238,7 @@ class IncidentClosed(_IncidentEvent):
 
 @register
 class EvidenceSeized(_IncidentEvent):
-    """An item of evidence was seized; its chain of custody starts here."""
+    """Superseded by version 2 (read only, for history): an item of evidence was seized."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_seized.v1"
 
@@ -249,7 +251,7 @@ class EvidenceSeized(_IncidentEvent):
 
 @register
 class EvidenceTransferred(_IncidentEvent):
-    """An item of evidence changed hands (handover, booking in, return, destruction)."""
+    """Superseded by version 2 (read only, for history): an item of evidence changed hands."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_transferred.v1"
 
@@ -259,6 +261,39 @@ class EvidenceTransferred(_IncidentEvent):
     from_id: Reference = Field(description="Pseudonymous id of the previous holder")
     to_holder: Holder = Field(description="Who holds the item after")
     to_id: Reference = Field(description="Pseudonymous id, property reference or 'owner'")
+    transferred_at: datetime = Field(description="When the transfer took place")
+
+
+@register
+class EvidenceSeizedV2(_IncidentEvent):
+    """An item of evidence was seized; its chain of custody starts here.
+
+    Version 2: no holder id (it was the actor's own id; the ce_actorid header names the actor
+    by pseudonym). Version 1 stays registered so that history replays.
+    """
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_seized.v2"
+
+    item_id: AggregateId
+    kind: EvidenceKind = Field(description="Kind of item")
+    seized_at: datetime = Field(description="When the item was seized")
+    holder: Holder = Field(description="Who holds the item now: school staff or the officer")
+
+
+@register
+class EvidenceTransferredV2(_IncidentEvent):
+    """An item of evidence changed hands (handover, booking in, return, destruction).
+
+    Version 2: kinds and the time only. The property reference, or to whom an item went back,
+    was free text in version 1's ``to_id``; it stays in the service's encrypted store.
+    """
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.evidence_transferred.v2"
+
+    item_id: AggregateId
+    transfer: EvidenceTransfer = Field(description="What happened to the item")
+    from_holder: Holder = Field(description="Who held the item before")
+    to_holder: Holder = Field(description="Who holds the item after")
     transferred_at: datetime = Field(description="When the transfer took place")
 
 
@@ -312,7 +347,7 @@ class SchoolIndicatorsSubmitted(EventPayload):
     topic: ClassVar[str] = INCIDENTS
 
     school_id: SchoolId
-    term: str = Field(pattern=TERM_PATTERN, description="e.g. 2026-autumn")
+    term: str = Field(pattern=TERM_PATTERN, max_length=11, description="e.g. 2026-autumn")
     revision: int = Field(ge=1, description="1 for the submission; each correction adds one")
     supersedes: int | None = Field(default=None, description="Revision this one supersedes")
     counts: IndicatorCounts = Field(description="The counts of this revision")
@@ -353,7 +388,9 @@ class SearchRecorded(EventPayload):
         description="Who searched: the officer, or school staff with the officer assisting"
     )
     officer_id: OfficerId
-    searched_at: datetime = Field(description="Date and time of the search")
+    searched_at: OnTheHour = Field(
+        description="The hour of the search (events recorded before this rule may carry minutes)"
+    )
     location_kind: LocationKind = Field(description="Inside the premises or abutting them")
     latitude: float | None = Field(default=None, description="Latitude, coarsened to 0.01")
     longitude: float | None = Field(default=None, description="Longitude, coarsened to 0.01")
@@ -380,7 +417,9 @@ class SearchParentsInformed(EventPayload):
 
     search_id: AggregateId
     school_id: SchoolId
-    informed_at: datetime = Field(description="When the parents were informed")
+    informed_at: OnTheHour = Field(
+        description="The hour the parents were informed (to the hour, as the search)"
+    )
 
 
 @register

@@ -16,10 +16,17 @@ class SelfTestTicked(EventPayload):
     topic: ClassVar[str] = SELFTEST_TOPIC.name
 
     run_id: str = Field(
-        max_length=200, description="The check or benchmark run that produced the event"
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",
+        description="The check or benchmark run that produced the event (synthetic)",
     )
     step: int = Field(ge=1, description="Step number within the canary aggregate")
-    note: str = Field(default="", max_length=2000, description="Filler to set the event size")
+    note: str = Field(
+        default="",
+        max_length=2000,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",
+        description="Filler to set the event size (synthetic: no service writes this topic)",
+    )
 
 
 @register
@@ -34,13 +41,21 @@ class RelayEventSkipped(EventPayload):
     # The default topic; the relay publishes it where the skipped event would have gone.
     topic: ClassVar[str] = SELFTEST_TOPIC.name
 
-    service: str = Field(max_length=40, description="Service whose event store holds the event")
+    service: str = Field(
+        max_length=40, pattern=r"^[a-z]+$", description="Service whose event store holds the event"
+    )
     notification_id: int = Field(ge=1, description="Position of the skipped event in the log")
     skipped_event_id: str | None = Field(
-        default=None, max_length=200, description="ce_id of the skipped event, if decodable"
+        default=None,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9._:-]{1,64}/[0-9]{1,12}$",
+        description="ce_id of the skipped event (<aggregate id>/<version>), if decodable",
     )
     skipped_event_type: str | None = Field(
-        default=None, max_length=200, description="ce_type of the skipped event, if decodable"
+        default=None,
+        max_length=200,
+        pattern=r"^uk\.police\.ssp\.[a-z_]+\.[a-z_]+\.v[0-9]+$",
+        description="ce_type of the skipped event, if decodable",
     )
     # The error text and the operator's own words stay in the owning store (free text never
     # goes on Kafka); subscribers learn the kind of failure and, from the headers, who decided.

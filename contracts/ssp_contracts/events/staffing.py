@@ -10,8 +10,9 @@ from ssp_contracts.events.common import (
     Borough,
     LocalTime,
     OfficerId,
-    PrintableLine,
     SchoolId,
+    documented,
+    written_as,
 )
 from ssp_contracts.registry import EventPayload, register
 from ssp_contracts.vocab import OfficerDefinedEthnicity
@@ -33,7 +34,20 @@ AbstractionCategory = Literal[
 AbsenceKind = Literal["annual_leave", "sickness", "other"]
 HolidayKind = Literal["half_term", "bank_holiday", "inset_day", "other"]
 Term = Annotated[
-    str, Field(pattern=r"^[0-9]{4}-(autumn|spring|summer)$", description="Term, e.g. 2025-autumn")
+    str,
+    Field(
+        pattern=r"^[0-9]{4}-(autumn|spring|summer)$",
+        max_length=11,
+        description="Term, e.g. 2025-autumn",
+    ),
+]
+SCHOOL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 &'\u2019.,()/-]{0,199}$"
+SchoolName = Annotated[
+    str,
+    documented(
+        SCHOOL_NAME_PATTERN, 200, "Name of the school (a public register's name, never a person's)"
+    ),
+    written_as(SCHOOL_NAME_PATTERN),
 ]
 Hours = Annotated[float, Field(gt=0, le=24, description="Hours lost")]
 
@@ -66,7 +80,7 @@ class SchoolRegistered(EventPayload):
     topic: ClassVar[str] = STAFFING
 
     school_id: SchoolId
-    name: PrintableLine = Field(min_length=1, max_length=200, description="Name of the school")
+    name: SchoolName
     borough: Borough
     phase: Phase = Field(description="Secondary, primary, special or academy")
     pupil_count: int = Field(ge=0, description="Pupils on roll")
@@ -210,11 +224,7 @@ class DeploymentEnded(EventPayload):
     officer_id: OfficerId
     school_ids: list[SchoolId] = Field(max_length=50, description="Schools of the deployment")
     ended_on: dt.date = Field(description="Last day of the deployment")
-    reason: PrintableLine = Field(
-        min_length=1,
-        max_length=500,
-        description="Reason code (see EndReason); never free text",
-    )
+    reason: EndReason = Field(description="Why the deployment ended (a code, never free text)")
     borough: Borough | None = Field(default=None, description="Borough of the deployment")
 
 

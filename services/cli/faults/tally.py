@@ -15,7 +15,7 @@ from ssp_contracts.topics import EVENT_TOPICS, SELFTEST_TOPIC
 
 from services.cli.faults.fleet import RELAYS
 from services.cli.workload.platform import end_offsets
-from services.runtime.dlq import REASON_HEADER
+from services.runtime.dlq import ORIGIN_HEADER, REASON_HEADER, origin_of
 from services.runtime.identity import source_service
 from services.runtime.serve import spec_module
 from services.runtime.settings import ServiceSettings
@@ -62,6 +62,7 @@ class Tally:
     kafka_ids: dict[tuple[bytes, bytes], str] = field(default_factory=dict)  # -> topic
     began: dict[tuple[str, int], int] = field(default_factory=dict)
     dead_letters: list[dict[str, bytes]] = field(default_factory=list)
+    keys: dict[str, bytes | None] = field(default_factory=dict)  # origin -> the message's key
     # Messages from before the run dead-lettered again: a runner read before its start.
     older_dead_letters: int = 0
     _publishes: dict[tuple[str, str], bool] = field(default_factory=dict)
@@ -132,13 +133,16 @@ class Tally:
         """Read what the topics gained since the last call."""
         for topic in TOPICS:
             for record in self._new(topic):
+                # A dead letter names only where its message is: the key is found from here.
+                self.keys[origin_of(record.topic, record.partition, record.offset)] = record.key
                 headers = dict(record.headers)
                 source = headers.get("ce_source", b"").decode("utf-8", "replace")
                 if source_service(source) in RELAYS:
                     self.kafka_ids[(headers["ce_source"], headers.get("ce_id", b""))] = topic
             for record in self._new(dead_letter_topic(topic)):
-                headers = {**dict(record.headers), "key": record.key or b""}
-                if self._of_this_run(headers.get("x-ssp-dlq-origin", b"").decode()):
+                origin = dict(record.headers).get(ORIGIN_HEADER, b"").decode()
+                headers = {**dict(record.headers), "key": self.keys.get(origin) or b""}
+                if self._of_this_run(origin):
                     self.dead_letters.append(headers)
                 else:
                     self.older_dead_letters += 1

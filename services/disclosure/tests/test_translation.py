@@ -1,6 +1,7 @@
 """What goes on Kafka: every event as a valid contract, with no personal details."""
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,11 @@ from services.disclosure.tests.conftest import (
     urgent_form,
 )
 from services.disclosure.translation import translator
+from services.runtime.actors_api import ActorResolution
+from services.runtime.domain import Actor
+from services.runtime.pseudonyms import PATTERN
+
+AUDITOR = Actor("auditor-1", "auditor", "c-1")
 
 WRITTEN = {
     "requesting_officer": "DC 456 B. Officer",
@@ -65,6 +71,8 @@ def every_kind_of_event(app: DisclosureApplication, given_released_request: UUID
         actor=HEAD, purpose="safeguarding", record_kind="disclosure_request", now=later,
         record_id=urgent, subject_ref=app.get_request(urgent).subject_ref,
     )  # fmt: skip
+    pseudonym = translator.pseudonyms.of(OFFICER.id)
+    app.save(ActorResolution(pseudonym, "complaint", "Complaint ref 7", True, later, AUDITOR))
 
 
 def published(app: DisclosureApplication) -> list[CloudEvent]:
@@ -88,7 +96,7 @@ def test_every_event_is_a_valid_contract_with_its_schema(
     for event in events:
         schema = json.loads(schema_path(event.type).read_text())
         jsonschema.validate(event.data, schema)
-        assert event.actorid and event.actorrole
+        assert re.match(PATTERN, event.actorid) and event.actorrole
 
 
 def test_no_free_text_or_name_goes_on_kafka(

@@ -1,12 +1,13 @@
 """Evidence chain of custody and arrests."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import OfficerId, PupilRef
 from ssp_contracts.events.incidents import EvidenceKind
+from ssp_contracts.vocab import EvidenceDisposal
 
 from services.incidents.api.context import Service, history_of
 from services.incidents.api.powers import check_police_powers
@@ -45,9 +46,11 @@ class HandOver(BaseModel):
 class Disposal(BaseModel):
     """Police property rules: booked in, returned or destroyed."""
 
-    transfer: Literal["booked_in", "returned", "destroyed"]
+    transfer: EvidenceDisposal
     reference: Text = Field(
-        min_length=1, max_length=64, description="Property reference, or to whom it went back"
+        min_length=1,
+        max_length=64,
+        description="Property reference, or to whom it went back; stays in the service",
     )
     at: Instant
 

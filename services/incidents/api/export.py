@@ -15,17 +15,18 @@ def coarsen(value: float | None) -> float | None:
     return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
+def to_the_hour(value: datetime) -> datetime:
+    """The hour (UTC) an instant falls in: the precision searches are published at."""
+    return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 def stop_and_search_rows(searches: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
     """The header, then one row per search, as data.police.uk publishes them."""
     yield list(STOP_AND_SEARCH_COLUMNS)
     for s in searches:
         # The published time is to the hour: minutes would single out a school's pupil.
         # The case view keeps times as the API shows them (ISO text).
-        when = (
-            datetime.fromisoformat(str(s["searched_at"]))
-            .astimezone(UTC)
-            .replace(minute=0, second=0, microsecond=0)
-        )
+        when = to_the_hour(datetime.fromisoformat(str(s["searched_at"])))
         lat, lon = coarsen(s["latitude"]), coarsen(s["longitude"])
         yield [
             "Person search",

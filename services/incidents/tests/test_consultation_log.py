@@ -29,6 +29,7 @@ from services.incidents.tests.stories import PERSON, search_body
 from services.incidents.translation import translator
 from services.runtime.consultations import Consultation
 from services.runtime.endpoint import context_of
+from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer
 
 
@@ -127,7 +128,8 @@ def test_the_published_consultation_carries_no_name_or_free_text(
     event = translator.translate(logged)
     assert event is not None
     assert event.type == "uk.police.ssp.incidents.personal_data_consulted.v1"
-    assert event.actorid == "head_teacher-1"  # the actor travels on the envelope only
+    # the actor travels on the envelope only, as the pseudonym only incidents resolves
+    assert event.actorid == for_service("incidents").of("head_teacher-1")
     wire = json.dumps(event.data)
     assert PERSON not in wire and "head_teacher-1" not in wire and OFFICER not in wire
     assert event.data["purpose"] == "safeguarding" and event.data["subject_ref"] == PUPIL

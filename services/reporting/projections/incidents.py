@@ -161,16 +161,18 @@ async def _head_informed(b: StatementBatch, p: i.ArrestHeadTeacherInformed) -> N
     )  # fmt: skip
 
 
-@HANDLERS.on(i.EvidenceSeized)
-async def _seized(b: StatementBatch, p: i.EvidenceSeized) -> None:
+@HANDLERS.on(i.EvidenceSeized, i.EvidenceSeizedV2)
+async def _seized(b: StatementBatch, p: i.EvidenceSeized | i.EvidenceSeizedV2) -> None:
     await _upsert(
         b, "perf_evidence", "item_id", p.item_id, school_id=p.school_id, seized_at=p.seized_at,
         holder=p.holder,
     )  # fmt: skip
 
 
-@HANDLERS.on(i.EvidenceTransferred)
-async def _transferred(b: StatementBatch, p: i.EvidenceTransferred) -> None:
+@HANDLERS.on(i.EvidenceTransferred, i.EvidenceTransferredV2)
+async def _transferred(
+    b: StatementBatch, p: i.EvidenceTransferred | i.EvidenceTransferredV2
+) -> None:
     await _upsert(
         b, "perf_evidence", "item_id", p.item_id, school_id=p.school_id, holder=p.to_holder
     )

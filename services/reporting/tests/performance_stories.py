@@ -124,7 +124,7 @@ def incidents() -> list[ReceivedEvent]:
 
 
 def evidence() -> list[ReceivedEvent]:
-    """Two items seized by staff at S1; one was handed to the officer."""
+    """Two items seized by staff at S1 (version 1, as history); one was handed to the officer."""
     seized = [
         received(
             i.EvidenceSeized(
@@ -139,15 +139,13 @@ def evidence() -> list[ReceivedEvent]:
         )
         for n in (1, 2)
     ]
-    handed = i.EvidenceTransferred(
+    handed = i.EvidenceTransferredV2(
         incident_id=uid("incident-1"),
         school_id="S1",
         item_id=uid("item-2"),
         transfer="handed_to_officer",
         from_holder="school_staff",
-        from_id="staff-000000000001",
         to_holder="officer",
-        to_id="officer-a",
         transferred_at=NOV,
     )
     return [*seized, received(handed)]

@@ -1,5 +1,8 @@
 """Domain errors become 4xx answers that name the rule and the field."""
 
+import uuid
+
+import pytest
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI
@@ -53,16 +56,21 @@ def test_an_unknown_record_is_404() -> None:
 
 def test_every_answer_carries_a_correlation_id_and_echoes_the_callers() -> None:
     client = client_raising(StateConflict("x", "y"))
-    assert (
-        client.post("/things", headers={"X-Correlation-ID": "c-42"}).headers["X-Correlation-ID"]
-        == "c-42"
-    )
-    assert client.post("/things").headers["X-Correlation-ID"]
+    theirs = "0F8FAD5B-D9CB-469F-A165-70867728950E"
+    echoed = client.post("/things", headers={"X-Correlation-ID": theirs}).headers
+    assert echoed["X-Correlation-ID"] == theirs.lower()
+    made = client.post("/things").headers["X-Correlation-ID"]
+    assert str(uuid.UUID(made)) == made
 
 
-def test_a_correlation_id_that_is_not_a_short_token_is_refused() -> None:
+@pytest.mark.parametrize(
+    "given",
+    ["c-42", "x" * 129, "Jo Bloggs DOB 01/02/2012", "{0f8fad5b-d9cb-469f-a165-70867728950e}"],
+)
+def test_a_correlation_id_that_is_not_a_uuid_is_refused(given: str) -> None:
     client = client_raising(RuntimeError("not reached"))
-    response = client.post("/things", headers={"X-Correlation-ID": "x" * 129})
+    response = client.post("/things", headers={"X-Correlation-ID": given})
     assert response.status_code == 422
     assert response.json()["detail"]["rule"] == "correlation-id"
     assert response.json()["detail"]["field"] == "header.X-Correlation-ID"
+    assert "UUID" in response.json()["detail"]["message"]

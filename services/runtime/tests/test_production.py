@@ -16,12 +16,17 @@ from services.runtime.tokens import dev_signing_key
 GOOD = {
     "SSP_ENV": "production",
     "SSP_INCIDENTS_CIPHER_KEY": base64.b64encode(b"k" * 32).decode(),
+    "SSP_INCIDENTS_PSEUDONYM_KEY": base64.b64encode(b"p" * 32).decode(),
     "SSP_JWT_JWKS": "https://idp.example.police.uk/.well-known/jwks.json",
     "SSP_KAFKA_INCIDENTS_PASSWORD": "a-kafka-password-long-enough",
     "SSP_INCIDENTS_PG_PASSWORD": "a-database-password-long-enough",
 }
 REFUSALS = {
     "no cipher key": ({"SSP_INCIDENTS_CIPHER_KEY": ""}, "SSP_INCIDENTS_CIPHER_KEY is missing"),
+    "no pseudonym key": (
+        {"SSP_INCIDENTS_PSEUDONYM_KEY": ""},
+        "SSP_INCIDENTS_PSEUDONYM_KEY is missing",
+    ),
     "a short cipher key": (
         {"SSP_INCIDENTS_CIPHER_KEY": base64.b64encode(b"k" * 16).decode()},
         "SSP_INCIDENTS_CIPHER_KEY is 16 bytes, needs 32",

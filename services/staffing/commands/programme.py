@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from ssp_contracts.events.staffing import AbsenceKind, LiftReason, PanelRole, Rank
+from ssp_contracts.events.staffing import AbsenceKind, EndReason, LiftReason, PanelRole, Rank
 
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.absence import Absence
@@ -157,7 +157,7 @@ class ProgrammeCommands(StaffingQueries):
         return deployment.id
 
     def end_deployment(
-        self, deployment_id: UUID, ended_on: date, reason: str, note: str, actor: Actor
+        self, deployment_id: UUID, ended_on: date, reason: EndReason, note: str, actor: Actor
     ) -> UUID:
         """End a deployment and free the officer's share of time."""
         deployment = self.get_deployment(deployment_id)

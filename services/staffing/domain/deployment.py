@@ -9,7 +9,7 @@ officer's whole time in the post, so earlier deployments at the same school coun
 from datetime import date, timedelta
 
 from eventsourcing.domain import Aggregate, event
-from ssp_contracts.events.staffing import Rank
+from ssp_contracts.events.staffing import EndReason, Rank
 
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 from services.staffing.domain.common import add_years
@@ -44,7 +44,7 @@ class Deployment(Aggregate):
         borough: str
         school_ids: list[str]
         ended_on: date
-        reason: str
+        reason: EndReason
         note: str
         actor: Actor
 
@@ -156,7 +156,7 @@ class Deployment(Aggregate):
     ) -> None:
         self.tenure_end = tenure_end
 
-    def end(self, ended_on: date, reason: str, note: str, actor: Actor) -> None:
+    def end(self, ended_on: date, reason: EndReason, note: str, actor: Actor) -> None:
         """End the deployment, giving a reason."""
         self.check_in_force()
         if ended_on < self.start_date:
@@ -172,7 +172,7 @@ class Deployment(Aggregate):
         borough: str,
         school_ids: list[str],
         ended_on: date,
-        reason: str,
+        reason: EndReason,
         note: str,
         actor: Actor,
     ) -> None:

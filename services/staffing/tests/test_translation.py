@@ -8,6 +8,8 @@ import jsonschema
 from ssp_contracts import all_event_types
 from ssp_contracts.schemas import schema_path
 
+from services.runtime.actors_api import ActorResolution
+from services.runtime.domain import Actor
 from services.staffing.application import StaffingApplication
 from services.staffing.tests.conftest import SUPERVISOR, TERM, register_school
 from services.staffing.translation import translator
@@ -42,6 +44,9 @@ def test_each_event_of_a_busy_term_validates_against_its_schema(
     deployment_id = app.deployments_of("pc-1234")[0].id
     app.extend_deployment(deployment_id, date(2029, 9, 1), SUPERVISOR)
     app.end_deployment(deployment_id, date(2026, 7, 20), "transfer", "Moves to Camden", SUPERVISOR)
+    sergeant = translator.pseudonyms.of("sgt-100")
+    auditor = Actor("auditor-1", "auditor", "c-1")
+    app.save(ActorResolution(sergeant, "complaint", "Inspector's query", True, now, auditor))
     # When every stored event is translated
     types = []
     for notification in app.recorder.select_notifications(1, 1000):
@@ -52,7 +57,8 @@ def test_each_event_of_a_busy_term_validates_against_its_schema(
         # Then each validates against the committed schema of its type
         schema = json.loads(schema_path(cloud_event.type).read_text())
         jsonschema.validate(cloud_event.data, schema)
-        assert cloud_event.actorid == "sgt-100"
+        # and names its actor by the pseudonym only staffing can resolve
+        assert cloud_event.actorid in {sergeant, translator.pseudonyms.of("auditor-1")}
         # And no free-text note leaves the service
         assert "inspector" not in json.dumps(cloud_event.data)
         assert "disturbance" not in json.dumps(cloud_event.data)
