@@ -3,7 +3,14 @@
 from ssp_contracts.envelope import CloudEvent, EnvelopeError
 
 # Importing the event modules registers their payload classes.
-from ssp_contracts.events import audit, disclosure, incidents, platform, staffing  # noqa: F401
+from ssp_contracts.events import (  # noqa: F401
+    audit,
+    disclosure,
+    erasure,
+    incidents,
+    platform,
+    staffing,
+)
 from ssp_contracts.registry import (
     EventPayload,
     UnknownEventType,

@@ -12,6 +12,7 @@ from services.incidents.views.deployments import (
     InMemoryDeployments,
     PostgresDeployments,
 )
+from services.runtime import erasure
 from services.runtime.clock import Clock
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
@@ -38,7 +39,7 @@ SPEC = ServiceSpec(
         " the officer-school protocol (MPA 2005, Appendix 2)."
     ),
     permission_table=PERMISSIONS,
-    routers=[incidents.router, searches.router, custody.router, schools.router],
+    routers=[incidents.router, searches.router, custody.router, schools.router, erasure.router],
     application_class=IncidentsApplication,
     translator=translator,
     projections=projections,

@@ -42,4 +42,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "set_protocol_hours": {"head_teacher", "borough_supervisor"},
     "read_protocol_hours": RECORD_READERS | {"analyst"},
     "read_deployments": OFFICER | OVERSIGHT,
+    # data subjects: erasure destroys the subject's key (runtime/erasure.py)
+    "erase_subject": {"data_protection_officer"},
 }

@@ -1,12 +1,15 @@
 """Domain events of the incidents service mapped to their contract events.
 
 Free text (descriptions, grounds, justifications, notes) and the name or description of a
-person searched never leave the service: the mappers below simply do not copy them.
+person searched never leave the service: the mappers below simply do not copy them. A pupil's
+reference leaves as the subject's pseudonym, read from the sealed value recorded at write time
+(``subjects.published``), so the events of an erased subject still translate.
 """
 
 from typing import Any
 
 from ssp_contracts.events import incidents as c
+from ssp_contracts.events.erasure import IncidentsSubjectErased
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.api.export import coarsen
@@ -16,9 +19,12 @@ from services.incidents.domain.hours import SchoolHours
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.search import Search
+from services.runtime.erasure import map_erasures
+from services.runtime.subjects import published
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/incidents")
+map_erasures(translator, IncidentsSubjectErased)
 
 
 def _ids(e: Any) -> dict[str, str]:
@@ -34,7 +40,7 @@ def _reported(e: Incident.Reported) -> c.IncidentReported:
         place=e.place,
         category=e.category,
         came_to_notice=e.came_to_notice,
-        pupil_refs=e.pupil_refs,
+        pupil_refs=[published(r) for r in e.pupil_refs],
         serious=e.category in SERIOUS_CATEGORIES,
         outside_protocol_hours=e.outside_protocol_hours,
         allegation_against_staff=e.allegation_against_staff,
@@ -77,7 +83,7 @@ def _conference(e: Incident.RestorativeConferenceHeld) -> c.RestorativeConferenc
         **_ids(e),
         held_at=e.held_at,
         outcome=e.outcome,
-        pupil_refs=e.pupil_refs,
+        pupil_refs=[published(r) for r in e.pupil_refs],
     )
 
 
@@ -120,7 +126,7 @@ def _arrest(e: Arrest.Made) -> c.ArrestMade:
         incident_id=e.incident_id,
         school_id=e.school_id,
         arrest_id=str(e.originator_id),
-        pupil_ref=e.pupil_ref,
+        pupil_ref=published(e.pupil_ref),
         arrested_at=e.arrested_at,
         on_premises=e.on_premises,
     )
@@ -185,7 +191,7 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
         location_kind=e.location_kind,
         latitude=coarsen(e.latitude),
         longitude=coarsen(e.longitude),
-        pupil_ref=e.pupil_ref,
+        pupil_ref=published(e.pupil_ref),
         legislation=e.legislation,
         object_of_search=e.object_of_search,
         gender=e.gender,

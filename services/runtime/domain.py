@@ -153,6 +153,10 @@ class ServiceApplication(Application):
 
         return subject_keys_for(self.name.lower(), self.env)
 
+    def sealed_refs(self, refs: list[str], field: str) -> list[str]:
+        """Subject references each sealed under its own subject's key, as ``field``."""
+        return [self.subjects.seal(ref, field, ref) for ref in refs]
+
     def load(self, kind: type[A], record_id: UUID, what: str | None = None) -> A:
         """The record ``record_id`` of ``kind``; NotFound (naming ``what``) if absent or other."""
         try:

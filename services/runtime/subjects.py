@@ -20,7 +20,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -123,6 +123,10 @@ class SubjectKeys:
         self._keys[pseudonym] = (key, time.monotonic())
         return key
 
+    @overload
+    def seal(self, ref: str, field: str, value: str) -> str: ...
+    @overload
+    def seal(self, ref: str, field: str, value: None) -> None: ...
     def seal(self, ref: str, field: str, value: str | None) -> str | None:
         """``value`` sealed as ``field`` of subject ``ref`` (None stays None)."""
         if value is None:
@@ -215,3 +219,29 @@ def subject_keys_of(settings: "ServiceSettings") -> SubjectKeys:
     return SubjectKeys(
         settings.service, keyring_of(settings.service, settings.subject_master_keys), table
     )
+
+
+@overload
+def published(value: str) -> str: ...
+@overload
+def published(value: None) -> None: ...
+def published(value: str | None) -> str | None:
+    """What leaves the service for a sealed reference: its pseudonym (recorded at write time,
+    so an erased subject's events still translate); a value from before subject keys as is."""
+    if value is None or not is_sealed(value):
+        return value
+    return pseudonym_in(value) or value
+
+
+def reveal(subjects: SubjectKeys, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with every sealed value opened as the field (key) it is under, also inside
+    lists and nested mappings: what an API or export shows (``ERASED`` once erased)."""
+    return {name: _opened(subjects, name, value) for name, value in data.items()}
+
+
+def _opened(subjects: SubjectKeys, name: str, value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return reveal(subjects, value)
+    if isinstance(value, list):
+        return [_opened(subjects, name, v) for v in value]
+    return subjects.open(value, name) if is_sealed(value) else value

@@ -1,6 +1,6 @@
 """The incidents service's typed context and what every endpoint needs from it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -16,6 +16,7 @@ from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
+from services.runtime.subjects import reveal
 
 T = TypeVar("T")
 
@@ -41,6 +42,14 @@ class Incidents:
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a synchronous application call off the event loop."""
         return await run_in_threadpool(func, *args, **kwargs)
+
+    async def revealed(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with its sealed personal fields opened (``erased`` once erased)."""
+        return await run_in_threadpool(reveal, self.app.subjects, data)
+
+    async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each of ``rows`` with its sealed personal fields opened."""
+        return await run_in_threadpool(lambda: [reveal(self.app.subjects, r) for r in rows])
 
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""

@@ -141,7 +141,7 @@ async def list_incidents(
             and outside_protocol_hours in (None, r["outside_protocol_hours"])
         )
 
-    return list(await s.run(s.app.index.select, "incident", wanted))
+    return await s.revealed_all(await s.run(s.app.index.select, "incident", wanted))
 
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
@@ -164,7 +164,7 @@ async def get_incident(
     incident_id: UUID, principal: Annotated[Principal, allow("read_incident")], s: Service
 ) -> dict[str, Any]:
     """An incident as it stands now."""
-    return incident_view(await _incident(s, principal, incident_id))
+    return await s.revealed(incident_view(await _incident(s, principal, incident_id)))
 
 
 @router.get("/incidents/{incident_id}/history")
@@ -173,7 +173,7 @@ async def incident_history(
 ) -> list[dict[str, Any]]:
     """Every event of the incident, with its actor."""
     await _incident(s, principal, incident_id)
-    return history_of(await s.run(s.app.history, Incident, incident_id))
+    return await s.revealed_all(history_of(await s.run(s.app.history, Incident, incident_id)))
 
 
 @router.post("/incidents/{incident_id}/head-teacher-notification", response_model=Recorded)

@@ -134,7 +134,7 @@ async def list_searches(
         in_scope = scope.allows(r["school_id"]) and school_id in (None, r["school_id"])
         return in_scope and (since is None or r["at"] >= since)
 
-    return list(await s.run(s.app.index.select, "search", wanted))
+    return await s.revealed_all(await s.run(s.app.index.select, "search", wanted))
 
 
 async def _search(s: Service, principal: Principal, search_id: UUID) -> Search:
@@ -148,7 +148,7 @@ async def get_search(
     search_id: UUID, principal: Annotated[Principal, allow("read_search")], s: Service
 ) -> dict[str, Any]:
     """A search record without the personal details of the person searched."""
-    return search_view(await _search(s, principal, search_id))
+    return await s.revealed(search_view(await _search(s, principal, search_id)))
 
 
 @router.get("/searches/{search_id}/person")
@@ -157,7 +157,8 @@ async def get_search_person(
 ) -> dict[str, Any]:
     """The personal details of a search: who was searched, grounds, what was found."""
     search = await _search(s, principal, search_id)
-    return {"id": str(search.id), **{k: getattr(search.facts, k) for k in sorted(PERSONAL)}}
+    personal = {k: getattr(search.facts, k) for k in sorted(PERSONAL)}
+    return await s.revealed({"id": str(search.id), **personal})
 
 
 @router.get("/searches/{search_id}/history")
@@ -168,7 +169,7 @@ async def search_history(
     await _search(s, principal, search_id)
     events = await s.run(s.app.history, Search, search_id)
     allowed = principal.role in PERMISSIONS["read_search_person"]
-    return history_of(events, frozenset() if allowed else PERSONAL)
+    return await s.revealed_all(history_of(events, frozenset() if allowed else PERSONAL))
 
 
 @router.post("/searches/{search_id}/parents-informed", response_model=Recorded)

@@ -81,7 +81,7 @@ class CustodyCommands(ServiceApplication):
         arrest = Arrest.make(
             incident_id=str(incident.id),
             school_id=incident.school_id,
-            pupil_ref=pupil_ref,
+            pupil_ref=self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref),
             arrested_at=arrested_at,
             on_premises=on_premises,
             necessity=necessity,

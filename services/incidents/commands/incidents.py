@@ -47,7 +47,7 @@ class IncidentCommands(ServiceApplication):
             category=category,
             came_to_notice=came_to_notice,
             description=description,
-            pupil_refs=pupil_refs,
+            pupil_refs=self.sealed_refs(pupil_refs, "pupil_refs"),
             allegation_against_staff=allegation_against_staff,
             actor=actor,
         )
@@ -129,7 +129,8 @@ class IncidentCommands(ServiceApplication):
     ) -> UUID:
         """Record a restorative justice conference and its outcome."""
         incident = self.get_incident(incident_id)
-        incident.hold_restorative_conference(held_at, outcome, pupil_refs, notes, now, actor)
+        sealed = self.sealed_refs(pupil_refs, "pupil_refs")
+        incident.hold_restorative_conference(held_at, outcome, sealed, notes, now, actor)
         self.save(incident)
         return incident.id
 

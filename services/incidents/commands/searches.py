@@ -1,10 +1,12 @@
 """Commands on search records."""
 
+from dataclasses import replace
 from datetime import datetime
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
 
 from services.incidents.domain.incident import Incident
-from services.incidents.domain.search import Search, SearchFacts
+from services.incidents.domain.search import SEALED, Search, SearchFacts, person_subject
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
 
 
@@ -20,7 +22,13 @@ class SearchCommands(ServiceApplication):
                     "same-school", "the incident belongs to another school", "incident_id"
                 )
             facts = facts.with_incident(str(incident.id))
-        search = Search.record(facts, now=now, actor=actor)
+        Search.check(facts, now=now)  # before sealing: a sealed blank is no longer blank
+        search_id = uuid4()
+        subject = facts.pupil_ref or person_subject(search_id)
+        sealed: dict[str, Any] = {
+            f: self.subjects.seal(subject, f, getattr(facts, f)) for f in SEALED
+        }
+        search = Search.record(replace(facts, **sealed), now=now, actor=actor, id=search_id)
         self.save(search)
         return search.id
 

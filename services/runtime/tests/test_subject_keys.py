@@ -40,7 +40,8 @@ def test_erasure_leaves_every_token_of_the_subject_erased_and_others_readable() 
     grounds = subjects.seal("pupil-0a1b2c3d4e5f", "grounds", "smell of cannabis")
     other = subjects.seal("pupil-ffffffffffff", "person", "Charles Babbage")
     erased = subjects.erase("pupil-0a1b2c3d4e5f")
-    assert erased is not None and erased.kind == "pupil" and erased.pseudonym == pseudonym_in(name)
+    assert name is not None and erased is not None and erased.kind == "pupil"
+    assert erased.pseudonym == pseudonym_in(name)
     assert subjects.open(name, "person") == ERASED
     assert subjects.open(grounds, "grounds") == ERASED
     assert subjects.is_erased(name)
