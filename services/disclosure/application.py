@@ -1,5 +1,6 @@
 """The disclosure application: get, act, save, return ids."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -8,7 +9,11 @@ from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.translation import translator
-from services.runtime.domain import Actor, ServiceApplication
+from services.runtime.domain import Actor, ServiceApplication, StateConflict
+from services.runtime.subjects import ERASED
+
+# The written request's details of its subject, sealed under the subject's own key.
+SEALED_CONTENT = ("subject_ref", "purpose", "necessity")
 
 
 class DisclosureApplication(ServiceApplication):
@@ -25,9 +30,11 @@ class DisclosureApplication(ServiceApplication):
         confirmation_window: timedelta,
         actor: Actor,
     ) -> UUID:
-        """Record a new request; return its id."""
+        """Record a new request, its subject's details sealed under the subject's key; its id."""
+        ref = content.subject_ref
+        sealed = {f: self._seal(ref, f, getattr(content, f)) for f in SEALED_CONTENT}
         request = DisclosureRequest.submit(
-            content=content,
+            content=replace(content, **sealed),
             now=now,
             decision_window=decision_window,
             confirmation_window=confirmation_window,
@@ -41,7 +48,7 @@ class DisclosureApplication(ServiceApplication):
     ) -> UUID:
         """Change the written request (voids any countersignature)."""
         request = self.get_request(request_id)
-        request.amend(changes, now, actor)
+        request.amend(self._sealed_changes(request, changes), now, actor)
         self.save(request)
         return request.id
 
@@ -50,7 +57,7 @@ class DisclosureApplication(ServiceApplication):
     ) -> UUID:
         """Complete an urgent request's written form."""
         request = self.get_request(request_id)
-        request.confirm_in_writing(changes, now, actor)
+        request.confirm_in_writing(self._sealed_changes(request, changes), now, actor)
         self.save(request)
         return request.id
 
@@ -90,7 +97,9 @@ class DisclosureApplication(ServiceApplication):
     ) -> UUID:
         """Record what was released, to whom, when and how."""
         request = self.get_request(request_id)
-        request.release(dict(record), now, actor)
+        shared = record.get("information_shared")
+        sealed = self._seal(self._subject_of(request), "information_shared", shared)
+        request.release({**record, "information_shared": sealed}, now, actor)
         self.save(request)
         return request.id
 
@@ -108,6 +117,39 @@ class DisclosureApplication(ServiceApplication):
         exchange = InformationExchange.log(**details, now=now, actor=actor)
         self.save(exchange)
         return exchange.id
+
+    def _seal(self, ref: str, field: str, value: Any) -> Any:
+        """``value`` sealed under subject ``ref``; blanks and None stay (rules judge them)."""
+        return self.subjects.seal(ref, field, value) if isinstance(value, str) and value else value
+
+    def _subject_of(self, request: DisclosureRequest) -> str:
+        """The request's subject reference; 409 once the subject is erased."""
+        ref = self.subjects.open(request.subject_ref, "subject_ref")
+        if ref is None or ref == ERASED:
+            raise StateConflict("subject-erased", "the subject of this request was erased")
+        return ref
+
+    def _sealed_changes(
+        self, request: DisclosureRequest, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The changes that change something, the subject's details sealed.
+
+        Compared in clear: a sealed value never equals another sealing of the same text.
+        """
+        out: dict[str, Any] = {}
+        for name, value in changes.items():
+            stored = getattr(request, name, None)
+            current = stored
+            if name in SEALED_CONTENT and isinstance(stored, str):
+                current = self.subjects.open(stored, name)
+            if value in (stored, current):
+                continue
+            out[name] = (
+                self._seal(self._subject_of(request), name, value)
+                if name in SEALED_CONTENT
+                else value
+            )
+        return out
 
     def get_request(self, request_id: UUID) -> DisclosureRequest:
         """The request as it stands; NotFound for any other id."""

@@ -11,6 +11,7 @@ from services.disclosure.permissions import PERMISSIONS
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
 from services.disclosure.views.register import Register
+from services.runtime import erasure
 from services.runtime.clock import Clock
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
@@ -25,7 +26,7 @@ SPEC = ServiceSpec(
         " register of all disclosures with its data sharing log."
     ),
     permission_table=PERMISSIONS,
-    routers=routers,
+    routers=[*routers, erasure.router],
     application_class=DisclosureApplication,
     translator=translator,
     context=lambda ctx: DisclosureContext(

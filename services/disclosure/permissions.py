@@ -30,4 +30,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_register": OVERSIGHT,
     "export_register": OVERSIGHT,
     "log_exchange": {"school_officer", "school_staff", "head_teacher", "service"},
+    # data subjects: erasure destroys the subject's key (runtime/erasure.py)
+    "erase_subject": {"data_protection_officer"},
 }

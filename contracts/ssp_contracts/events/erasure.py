@@ -34,3 +34,11 @@ class IncidentsSubjectErased(_SubjectErased):
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.subject_erased.v1"
     topic: ClassVar[str] = "ssp.incidents.events"
+
+
+@register
+class DisclosureSubjectErased(_SubjectErased):
+    """The disclosure store erased the subject of a request (a pupil, person or member of staff)."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.disclosure.subject_erased.v1"
+    topic: ClassVar[str] = "ssp.disclosure.events"

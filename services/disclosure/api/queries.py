@@ -21,6 +21,7 @@ from services.runtime.auth import Principal, allow, forbid_outside_scope, hide_o
 from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
+from services.runtime.subjects import reveal
 
 router = APIRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
@@ -65,10 +66,8 @@ def get_request(
     """A request as it stands: content, signature, decision, release, closure."""
     request = app.get_request(request_id)
     check_may_read(principal, request)
-    entry = entry_of_request(request)
-    return RequestView(
-        **entry.model_dump(), version=request.version, content_hash=request.content_hash
-    )
+    entry = reveal(app.subjects, entry_of_request(request).model_dump())
+    return RequestView(**entry, version=request.version, content_hash=request.content_hash)
 
 
 @router.get("/requests/{request_id}/history", response_model=list[HistoryEntry])
@@ -84,7 +83,7 @@ def get_history(
             recorded_at=getattr(e, "timestamp"),  # noqa: B009 - not on the protocol
             actor_id=getattr(e, "actor").id,  # noqa: B009
             actor_role=getattr(e, "actor").role,  # noqa: B009
-            details={k: v for k, v in vars(e).items() if k not in _HIDDEN},
+            details=reveal(app.subjects, {k: v for k, v in vars(e).items() if k not in _HIDDEN}),
         )
         for e in app.history(DisclosureRequest, request_id)
     ]
@@ -149,6 +148,12 @@ def _filtered(principal: Principal, reg: Register, filters: RegisterFilter) -> l
     return filters.select(reg.of_borough(filters.borough))
 
 
+def _revealed(reg: Register, entries: list[RegisterEntry]) -> list[RegisterEntry]:
+    """The entries with their subjects' sealed details opened (``erased`` once erased)."""
+    subjects = reg.app.subjects
+    return [RegisterEntry(**reveal(subjects, e.model_dump())) for e in entries]
+
+
 @router.get("/register", response_model=list[RegisterEntry])
 def get_register(
     filters: Annotated[RegisterFilter, Query()],
@@ -156,7 +161,7 @@ def get_register(
     reg: Reg,
 ) -> list[RegisterEntry]:
     """The register of the borough: every request and planning exchange, oldest first."""
-    return _filtered(principal, reg, filters)
+    return _revealed(reg, _filtered(principal, reg, filters))
 
 
 @router.get("/register.csv", response_class=Response)
@@ -166,7 +171,7 @@ def export_register(
     reg: Reg,
 ) -> Response:
     """The register as CSV with the data sharing log's fields."""
-    body = register_csv(_filtered(principal, reg, filters))
+    body = register_csv(_revealed(reg, _filtered(principal, reg, filters)))
     # A header carries latin-1 only: the borough as given could break the answer.
     name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"
     return Response(

@@ -23,6 +23,8 @@ from services.disclosure.tests.conftest import (
     urgent_form,
 )
 from services.disclosure.translation import translator
+from services.runtime.domain import Actor
+from services.runtime.erasure import erase_subject
 
 WRITTEN = {
     "requesting_officer": "DC 456 B. Officer",
@@ -61,6 +63,9 @@ def every_kind_of_event(app: DisclosureApplication, given_released_request: UUID
     app.countersign(urgent, app.get_request(urgent).content_hash, later, HEAD)
     app.decide(urgent, Decision(**FULL), later, DISCLOSURE_OFFICER)
     app.log_exchange(dict(EXCHANGE), NOW, OFFICER)
+    reason = "Subject's request"
+    erase_subject(app, urgent_form()["subject_ref"], legal_basis="dpa-2018-s47", reason=reason,
+                  now=later, actor=Actor("dpo-1", "data_protection_officer", "corr-e"))  # fmt: skip
 
 
 def published(app: DisclosureApplication) -> list[CloudEvent]:
