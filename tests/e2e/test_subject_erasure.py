@@ -1,12 +1,15 @@
 """Crypto-shredding end to end: record → publish → report → erase → every surface shows erased
 → the audit trail still verifies and keeps the erasure."""
 
+import re
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 
+from services.cli.main import main
+from services.disclosure.tests.api_helpers import ROUTINE
 from services.incidents.tests.staffing import publish_deployment
 from services.incidents.tests.stories import PERSON, search_body
 from services.runtime.testing import bearer, read_all, wait_for
@@ -43,7 +46,7 @@ def surfaces(incidents: Any, search_id: str) -> str:
 
 
 def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
-    services: Any, fresh_db: Any
+    services: Any, fresh_db: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     incidents_db = fresh_db("incidents")
     incidents = services("incidents", SSP_INCIDENTS_DB_NAME=incidents_db)
@@ -52,6 +55,7 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
         SSP_REPORTING_DB_NAME=fresh_db("reporting"),
         SSP_REPORTING_CONSUMER_GROUP_SUFFIX=f".{uuid.uuid4().hex[:8]}",
     )
+    disclosure = services("disclosure", SSP_DISCLOSURE_DB_NAME=fresh_db("disclosure"))
     officer = bearer("school_officer", OFFICER, school=SCHOOL)
     publish_deployment(OFFICER, [SCHOOL])
     wait_for(
@@ -72,12 +76,30 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     pseudonym = entry["data"]["pupil_ref"]
     assert pseudonym.startswith("pupil-") and pseudonym != PUPIL
 
-    # Erase, as the data protection officer.
-    erasure = {"legal_basis": "dpa-2018-s47", "reason": "Subject's request, approved"}
-    dpo = bearer("data_protection_officer", "dpo-er-1")
-    response = httpx.post(f"{incidents.url}/subjects/{PUPIL}/erasure", json=erasure, headers=dpo)
+    # A Section 115 request about the same pupil, in the disclosure service.
+    request = {**ROUTINE, "subject_ref": PUPIL, "school_id": SCHOOL}
+    response = httpx.post(f"{disclosure.url}/requests", json=request, headers=officer)
     assert response.status_code == 201, response.text
-    erasure_id = response.json()["id"]
+    request_id = response.json()["id"]
+
+    # Erase, as the data protection officer, in every service that holds the pupil.
+    urls = [f"--url=incidents={incidents.url}", f"--url=disclosure={disclosure.url}"]
+    basis = [
+        "--legal-basis",
+        "dpa-2018-s47",
+        "--reason",
+        "Subject's request",
+        "--actor",
+        "dpo-er-1",
+    ]
+    assert main(["erasure", PUPIL, *basis, *urls]) == 0
+    printed = capsys.readouterr().out
+    assert "disclosure: erased" in printed, printed
+    erasure_id = re.search(r"incidents: erased \(record ([0-9a-f-]{36})\)", printed)[1]  # type: ignore[index]
+    shown = httpx.get(f"{disclosure.url}/requests/{request_id}", headers=officer).json()
+    assert shown["subject_ref"] == "erased" and shown["purpose"] == "erased"
+    # Erased everywhere: a second run finds nothing to erase.
+    assert main(["erasure", PUPIL, *basis, *urls]) == 1
 
     # Every surface of the service shows erased, also after a restart that replays the log.
     for restarted in (False, True):
