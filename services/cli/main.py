@@ -10,6 +10,7 @@ from services.cli.kafka_commands import register as register_kafka
 from services.cli.recovery.commands import register as register_recovery
 from services.cli.recovery.drill_cli import register as register_drill
 from services.cli.relay_commands import register as register_relay
+from services.cli.retention_commands import register as register_retention
 from services.cli.subject_commands import register as register_subjects
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_recovery(sub)
     register_drill(sub)
     register_subjects(sub)
+    register_retention(sub)
     return parser
 
 

@@ -10,6 +10,7 @@ from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.translation import translator
 from services.runtime.domain import Actor, ServiceApplication, StateConflict
+from services.runtime.retention import retain
 from services.runtime.subjects import ERASED
 
 # The written request's details of its subject, sealed under the subject's own key.
@@ -41,6 +42,7 @@ class DisclosureApplication(ServiceApplication):
             actor=actor,
         )
         self.save(request)
+        retain(self.subjects, ref, "disclosure_request", now)
         return request.id
 
     def amend_request(

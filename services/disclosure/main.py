@@ -13,6 +13,7 @@ from services.disclosure.translation import translator
 from services.disclosure.views.register import Register
 from services.runtime import erasure
 from services.runtime.clock import Clock
+from services.runtime.retention import start_retention_job
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -35,6 +36,7 @@ SPEC = ServiceSpec(
         DisclosurePolicy(),
         ctx.clock,
     ),
+    on_start=start_retention_job,
 )
 
 

@@ -14,6 +14,7 @@ from services.incidents.views.deployments import (
 )
 from services.runtime import erasure
 from services.runtime.clock import Clock
+from services.runtime.retention import start_retention_job
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -44,6 +45,7 @@ SPEC = ServiceSpec(
     translator=translator,
     projections=projections,
     context=context,
+    on_start=start_retention_job,
 )
 
 

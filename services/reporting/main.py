@@ -10,6 +10,7 @@ from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
 from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
+from services.reporting.api.retention import router as retention_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
@@ -56,7 +57,13 @@ SPEC = ServiceSpec(
     title="SSP reporting",
     description="Audit trail, abstraction and ring-fencing metrics, performance framework.",
     permission_table=PERMISSIONS,
-    routers=[audit_router, abstraction_router, performance_router, outcomes_router],
+    routers=[
+        audit_router,
+        abstraction_router,
+        performance_router,
+        outcomes_router,
+        retention_router,
+    ],
     projections=projections,
     # Reporting's typed context is its knobs: rates, threshold, the gauges' term and refresh.
     context=lambda _: ReportingSettings(),

@@ -1,8 +1,9 @@
-"""Crypto-shredding end to end: record → publish → report → erase → every surface shows erased
-→ the audit trail still verifies and keeps the erasure."""
+"""Crypto-shredding end to end: record → publish → report (and due for retention) → erase in
+every service (``ssp erasure``) → every surface shows erased → the audit trail verifies."""
 
 import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from services.cli.main import main
 from services.disclosure.tests.api_helpers import ROUTINE
 from services.incidents.tests.staffing import publish_deployment
 from services.incidents.tests.stories import PERSON, search_body
+from services.runtime.retention import RetentionSchedule
 from services.runtime.testing import bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack
@@ -75,6 +77,22 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     [entry] = wait_for(lambda: audit(reporting, search_id), timeout=60, what="the search")
     pseudonym = entry["data"]["pupil_ref"]
     assert pseudonym.startswith("pupil-") and pseudonym != PUPIL
+
+    # Reporting shows the search among the records whose retention ends in its month.
+    expiry = RetentionSchedule().until("search", datetime.fromisoformat(body["searched_at"]))
+    month = expiry.astimezone(UTC).strftime("%Y-%m")
+
+    def due_searches() -> int:
+        answer = httpx.get(
+            f"{reporting.url}/retention/due",
+            params={"month": month},
+            headers=bearer("data_protection_officer", "dpo-er-1"),
+        )
+        assert answer.status_code == 200, answer.text
+        counts = {row["kind"]: row["records"] for row in answer.json()["due"]}
+        return int(counts["search"])
+
+    assert wait_for(due_searches, timeout=60, what="the search due for retention") == 1
 
     # A Section 115 request about the same pupil, in the disclosure service.
     request = {**ROUTINE, "subject_ref": PUPIL, "school_id": SCHOOL}

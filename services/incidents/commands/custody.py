@@ -9,6 +9,7 @@ from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
 from services.runtime.domain import Actor, ServiceApplication
+from services.runtime.retention import retain
 
 
 class CustodyCommands(ServiceApplication):
@@ -90,6 +91,7 @@ class CustodyCommands(ServiceApplication):
         )
         incident.record_police_action("arrest", arrested_at, necessity, now, actor)
         self.save(incident, arrest)
+        retain(self.subjects, pupil_ref, "arrest", arrested_at)
         return arrest.id
 
     def get_arrest(self, arrest_id: UUID) -> Arrest:

@@ -16,6 +16,7 @@ from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 from services.incidents.domain.hours import DEFAULT_HOURS, ProtocolHours, SchoolHours, hours_id
 from services.incidents.domain.incident import Incident
 from services.runtime.domain import Actor, NotFound, ServiceApplication
+from services.runtime.retention import retain
 
 
 class IncidentCommands(ServiceApplication):
@@ -52,6 +53,9 @@ class IncidentCommands(ServiceApplication):
             actor=actor,
         )
         self.save(incident)
+        kind = "serious_incident" if incident.serious else "incident"
+        for ref in pupil_refs:
+            retain(self.subjects, ref, kind, occurred_at)
         return incident.id
 
     def protocol_hours(self, school_id: str) -> ProtocolHours:
@@ -132,6 +136,9 @@ class IncidentCommands(ServiceApplication):
         sealed = self.sealed_refs(pupil_refs, "pupil_refs")
         incident.hold_restorative_conference(held_at, outcome, sealed, notes, now, actor)
         self.save(incident)
+        kind = "serious_incident" if incident.serious else "incident"
+        for ref in pupil_refs:
+            retain(self.subjects, ref, kind, held_at)
         return incident.id
 
     def close_incident(

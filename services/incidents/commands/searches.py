@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.search import SEALED, Search, SearchFacts, person_subject
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
+from services.runtime.retention import retain
 
 
 class SearchCommands(ServiceApplication):
@@ -30,6 +31,7 @@ class SearchCommands(ServiceApplication):
         }
         search = Search.record(replace(facts, **sealed), now=now, actor=actor, id=search_id)
         self.save(search)
+        retain(self.subjects, subject, "search", facts.searched_at)
         return search.id
 
     def get_search(self, search_id: UUID) -> Search:
