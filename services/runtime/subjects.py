@@ -18,7 +18,7 @@ import base64
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
@@ -75,10 +75,18 @@ class SubjectKeys:
     """A service's subject keys: pseudonyms, sealing, opening, erasure and re-wrapping."""
 
     def __init__(
-        self, service: str, keyring: Keyring, table: KeyTable, cache_seconds: float = 30.0
+        self,
+        service: str,
+        keyring: Keyring,
+        table: KeyTable,
+        cache_seconds: float = 30.0,
+        reload: Callable[[], Keyring] | None = None,
     ) -> None:
         self.service = service
         self.keyring = keyring
+        # Reads the keyring again when a data key names a master key this one lacks: another
+        # process rotated to a key added since (the development keyring file).
+        self.reload = reload
         self.table = table
         # Unwrapped keys are kept briefly: another process's erasure shows here after at most
         # this long (this process's own erasure at once).
@@ -110,6 +118,8 @@ class SubjectKeys:
         if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
             return cached[0]
         row = self.table.by_pseudonym(pseudonym)
+        if row is not None and row.master_key_id not in self.keyring.keys and self.reload:
+            self.keyring = self.reload()
         try:
             key = (
                 None
@@ -210,7 +220,13 @@ def subject_keys_for(service: str, env: Mapping[str, str]) -> SubjectKeys:
         f":{env.get('POSTGRES_PORT')}/{env.get('POSTGRES_DBNAME')}"
     )
     table = PostgresKeyTable(dsn, env.get("POSTGRES_SCHEMA") or "public")
-    return SubjectKeys(service, keyring_of(service, env.get("SUBJECT_MASTER_KEYS") or ""), table)
+    configured = env.get("SUBJECT_MASTER_KEYS") or ""
+    return SubjectKeys(
+        service,
+        keyring_of(service, configured),
+        table,
+        reload=lambda: keyring_of(service, configured),
+    )
 
 
 def subject_keys_of(settings: "ServiceSettings") -> SubjectKeys:

@@ -66,3 +66,4 @@ def test_only_the_data_protection_officer_erases_a_subject(client: TestClient) -
     for headers in (OFFICER, DO, AUDITOR):
         response = client.post(f"/subjects/{REF}/erasure", json=body, headers=headers)
         assert response.status_code == 403, response.text
+        assert response.json()["detail"]["rule"] == "role-not-permitted"

@@ -118,3 +118,14 @@ def test_keyring_parsing_names_what_is_wrong() -> None:
     ):
         with pytest.raises(KeyringError, match=says):
             Keyring.parse(bad)
+
+
+def test_a_process_rereads_its_keyring_when_another_rotated_to_a_newer_key() -> None:
+    table = MemoryKeyTable()
+    old = keyring("k1")
+    new = keyring("k2", "k1", keys=old.keys)
+    running = SubjectKeys("incidents", old, table, cache_seconds=0, reload=lambda: new)
+    token = running.seal("person-3", "person", "x")
+    assert SubjectKeys("incidents", new, table).rotate() == 1
+    assert running.open(token, "person") == "x"
+    assert running.keyring.current == "k2"
