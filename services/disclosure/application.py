@@ -73,7 +73,7 @@ class DisclosureApplication(ServiceApplication):
     def decide(self, request_id: UUID, decision: Decision, now: datetime, actor: Actor) -> str:
         """Record the decision; return its id."""
         request = self.get_request(request_id)
-        request.decide(decision, now, actor)
+        request.decide(self._sealed_decision(request, decision), now, actor)
         self.save(request)
         assert request.decision is not None
         return str(request.decision["decision_id"])
@@ -89,7 +89,9 @@ class DisclosureApplication(ServiceApplication):
     ) -> str:
         """Record a correcting decision; return its id."""
         request = self.get_request(request_id)
-        request.correct_decision(corrects, decision, reason, now, actor)
+        sealed = self._sealed_decision(request, decision)
+        reason = self._seal(self._subject_of(request), "correction_reason", reason)
+        request.correct_decision(corrects, sealed, reason, now, actor)
         self.save(request)
         assert request.decision is not None
         return str(request.decision["decision_id"])
@@ -122,7 +124,18 @@ class DisclosureApplication(ServiceApplication):
 
     def _seal(self, ref: str, field: str, value: Any) -> Any:
         """``value`` sealed under subject ``ref``; blanks and None stay (rules judge them)."""
-        return self.subjects.seal(ref, field, value) if isinstance(value, str) and value else value
+        if isinstance(value, str) and value.strip():
+            return self.subjects.seal(ref, field, value)
+        return value
+
+    def _sealed_decision(self, request: DisclosureRequest, decision: Decision) -> Decision:
+        """The decision with its reasoning and withheld reason sealed under the subject."""
+        ref = self._subject_of(request)
+        return replace(
+            decision,
+            reasoning=self._seal(ref, "reasoning", decision.reasoning),
+            withheld_reason=self._seal(ref, "withheld_reason", decision.withheld_reason),
+        )
 
     def _subject_of(self, request: DisclosureRequest) -> str:
         """The request's subject reference; 409 once the subject is erased."""
