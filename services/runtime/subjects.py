@@ -141,10 +141,27 @@ class SubjectKeys:
         """``value`` sealed as ``field`` of subject ``ref`` (None stays None)."""
         if value is None:
             return None
-        pseudonym = self.pseudonym(ref)
-        key = self._key(pseudonym)
-        if key is None:  # erased between the two look-ups: the next record starts afresh
-            raise SealBroken(f"subject {pseudonym} was erased while its record was written")
+        return self.seal_fields(ref, {field: value})[field]
+
+    def seal_fields(self, ref: str, values: Mapping[str, str | None]) -> dict[str, str | None]:
+        """Each of ``values`` sealed as its field of subject ``ref``, with one key look-up.
+
+        The subject's row is read afresh (never from a cache), so a subject another process
+        erased gets a new key and pseudonym instead of one that no longer exists.
+        """
+        row = self.subject(ref)
+        cached = self._keys.get(row.pseudonym)
+        key = cached[0] if cached is not None else None
+        if key is None:
+            self._keys.pop(row.pseudonym, None)
+            key = self._key(row.pseudonym)
+        if key is None:  # erased between the two look-ups
+            raise SealBroken(f"subject {row.pseudonym} was erased while its record was written")
+        return {f: self._box(key, row.pseudonym, f, v) for f, v in values.items()}
+
+    def _box(self, key: bytes, pseudonym: str, field: str, value: str | None) -> str | None:
+        if value is None:
+            return None
         nonce = secrets.token_bytes(NONCE_BYTES)
         box = nonce + AESGCM(key).encrypt(nonce, value.encode(), self._field_aad(pseudonym, field))
         return f"{SEALED}{pseudonym}:{base64.b64encode(box).decode()}"

@@ -26,9 +26,9 @@ class SearchCommands(ServiceApplication):
         Search.check(facts, now=now)  # before sealing: a sealed blank is no longer blank
         search_id = uuid4()
         subject = facts.pupil_ref or person_subject(search_id)
-        sealed: dict[str, Any] = {
-            f: self.subjects.seal(subject, f, getattr(facts, f)) for f in SEALED
-        }
+        sealed: dict[str, Any] = self.subjects.seal_fields(
+            subject, {f: getattr(facts, f) for f in SEALED}
+        )
         search = Search.record(replace(facts, **sealed), now=now, actor=actor, id=search_id)
         self.save(search)
         retain(self.subjects, subject, "search", facts.searched_at)

@@ -129,3 +129,15 @@ def test_a_process_rereads_its_keyring_when_another_rotated_to_a_newer_key() -> 
     assert SubjectKeys("incidents", new, table).rotate() == 1
     assert running.open(token, "person") == "x"
     assert running.keyring.current == "k2"
+
+
+def test_a_record_after_another_process_erased_the_subject_gets_a_new_pseudonym() -> None:
+    table = MemoryKeyTable()
+    ring = keyring("k1")
+    writer = SubjectKeys("incidents", ring, table)  # caches the pseudonym for 30 s
+    first = writer.seal("person-1234", "person", "a")
+    SubjectKeys("incidents", ring, table).erase("person-1234")
+    second = writer.seal("person-1234", "person", "b")
+    assert first is not None and second is not None
+    assert pseudonym_in(second) != pseudonym_in(first)
+    assert writer.open(second, "person") == "b"
