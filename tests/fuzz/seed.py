@@ -26,6 +26,7 @@ def tokens() -> dict[str, Mapping[str, str]]:
         "borough_supervisor": bearer("borough_supervisor", f"sgt-{BOROUGH}", borough=BOROUGH),
         "auditor": bearer("auditor", "auditor-fuzz"),
         "analyst": bearer("analyst", "analyst-fuzz"),
+        "data_protection_officer": bearer("data_protection_officer", "dpo-fuzz"),
         "service": bearer("service", f"la-{BOROUGH}-cms", borough=BOROUGH),
     }
 
