@@ -8,6 +8,7 @@ from ssp_contracts.events import (  # noqa: F401
     audit,
     consultations,
     disclosure,
+    erasure,
     incidents,
     platform,
     staffing,

@@ -10,7 +10,9 @@ from services.cli.kafka_commands import register as register_kafka
 from services.cli.recovery.commands import register as register_recovery
 from services.cli.recovery.drill_cli import register as register_drill
 from services.cli.relay_commands import register as register_relay
+from services.cli.retention_commands import register as register_retention
 from services.cli.subject_access import register_subject_access
+from services.cli.subject_commands import register as register_subjects
 from services.reporting.cli import register as register_audit
 from services.reporting.replay_cli import register as register_replay
 from services.runtime.production import ProductionRefusal, load_secret_files
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_recovery(sub)
     register_drill(sub)
     register_subject_access(sub)
+    register_subjects(sub)
+    register_retention(sub)
     return parser
 
 

@@ -1,5 +1,6 @@
 """The disclosure application: get, act, save, return ids."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -9,7 +10,12 @@ from services.disclosure.domain.decision import Decision
 from services.disclosure.domain.proforma import WrittenRequest
 from services.disclosure.translation import translator
 from services.runtime.consultations import ConsultationLog
-from services.runtime.domain import Actor
+from services.runtime.domain import Actor, StateConflict
+from services.runtime.retention import retain
+from services.runtime.subjects import ERASED
+
+# The written request's details of its subject, sealed under the subject's own key.
+SEALED_CONTENT = ("subject_ref", "purpose", "necessity")
 
 
 class DisclosureApplication(ConsultationLog):
@@ -26,15 +32,18 @@ class DisclosureApplication(ConsultationLog):
         confirmation_window: timedelta,
         actor: Actor,
     ) -> UUID:
-        """Record a new request; return its id."""
+        """Record a new request, its subject's details sealed under the subject's key; its id."""
+        ref = content.subject_ref
+        sealed = {f: self._seal(ref, f, getattr(content, f)) for f in SEALED_CONTENT}
         request = DisclosureRequest.submit(
-            content=content,
+            content=replace(content, **sealed),
             now=now,
             decision_window=decision_window,
             confirmation_window=confirmation_window,
             actor=actor,
         )
         self.save(request)
+        retain(self.subjects, ref, "disclosure_request", now)
         return request.id
 
     def amend_request(
@@ -42,7 +51,7 @@ class DisclosureApplication(ConsultationLog):
     ) -> UUID:
         """Change the written request (voids any countersignature)."""
         request = self.get_request(request_id)
-        request.amend(changes, now, actor)
+        request.amend(self._sealed_changes(request, changes), now, actor)
         self.save(request)
         return request.id
 
@@ -51,7 +60,7 @@ class DisclosureApplication(ConsultationLog):
     ) -> UUID:
         """Complete an urgent request's written form."""
         request = self.get_request(request_id)
-        request.confirm_in_writing(changes, now, actor)
+        request.confirm_in_writing(self._sealed_changes(request, changes), now, actor)
         self.save(request)
         return request.id
 
@@ -65,7 +74,7 @@ class DisclosureApplication(ConsultationLog):
     def decide(self, request_id: UUID, decision: Decision, now: datetime, actor: Actor) -> str:
         """Record the decision; return its id."""
         request = self.get_request(request_id)
-        request.decide(decision, now, actor)
+        request.decide(self._sealed_decision(request, decision), now, actor)
         self.save(request)
         assert request.decision is not None
         return str(request.decision["decision_id"])
@@ -81,7 +90,9 @@ class DisclosureApplication(ConsultationLog):
     ) -> str:
         """Record a correcting decision; return its id."""
         request = self.get_request(request_id)
-        request.correct_decision(corrects, decision, reason, now, actor)
+        sealed = self._sealed_decision(request, decision)
+        reason = self._seal(self._subject_of(request), "correction_reason", reason)
+        request.correct_decision(corrects, sealed, reason, now, actor)
         self.save(request)
         assert request.decision is not None
         return str(request.decision["decision_id"])
@@ -91,7 +102,9 @@ class DisclosureApplication(ConsultationLog):
     ) -> UUID:
         """Record what was released, to whom, when and how."""
         request = self.get_request(request_id)
-        request.release(dict(record), now, actor)
+        shared = record.get("information_shared")
+        sealed = self._seal(self._subject_of(request), "information_shared", shared)
+        request.release({**record, "information_shared": sealed}, now, actor)
         self.save(request)
         return request.id
 
@@ -109,6 +122,50 @@ class DisclosureApplication(ConsultationLog):
         exchange = InformationExchange.log(**details, now=now, actor=actor)
         self.save(exchange)
         return exchange.id
+
+    def _seal(self, ref: str, field: str, value: Any) -> Any:
+        """``value`` sealed under subject ``ref``; blanks and None stay (rules judge them)."""
+        if isinstance(value, str) and value.strip():
+            return self.subjects.seal(ref, field, value)
+        return value
+
+    def _sealed_decision(self, request: DisclosureRequest, decision: Decision) -> Decision:
+        """The decision with its reasoning and withheld reason sealed under the subject."""
+        ref = self._subject_of(request)
+        return replace(
+            decision,
+            reasoning=self._seal(ref, "reasoning", decision.reasoning),
+            withheld_reason=self._seal(ref, "withheld_reason", decision.withheld_reason),
+        )
+
+    def _subject_of(self, request: DisclosureRequest) -> str:
+        """The request's subject reference; 409 once the subject is erased."""
+        ref = self.subjects.open(request.subject_ref, "subject_ref")
+        if ref is None or ref == ERASED:
+            raise StateConflict("subject-erased", "the subject of this request was erased")
+        return ref
+
+    def _sealed_changes(
+        self, request: DisclosureRequest, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The changes that change something, the subject's details sealed.
+
+        Compared in clear: a sealed value never equals another sealing of the same text.
+        """
+        out: dict[str, Any] = {}
+        for name, value in changes.items():
+            stored = getattr(request, name, None)
+            current = stored
+            if name in SEALED_CONTENT and isinstance(stored, str):
+                current = self.subjects.open(stored, name)
+            if value in (stored, current):
+                continue
+            out[name] = (
+                self._seal(self._subject_of(request), name, value)
+                if name in SEALED_CONTENT
+                else value
+            )
+        return out
 
     def get_request(self, request_id: UUID) -> DisclosureRequest:
         """The request as it stands; NotFound for any other id."""

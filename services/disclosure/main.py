@@ -11,8 +11,9 @@ from services.disclosure.permissions import PERMISSIONS
 from services.disclosure.settings import DisclosurePolicy
 from services.disclosure.translation import translator
 from services.disclosure.views.register import REGISTER, Register
-from services.runtime import actors_api
+from services.runtime import actors_api, erasure
 from services.runtime.clock import Clock
+from services.runtime.retention import start_retention_job
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -26,7 +27,7 @@ SPEC = ServiceSpec(
         " register of all disclosures with its data sharing log."
     ),
     permission_table=PERMISSIONS,
-    routers=[*routers, actors_api.router],
+    routers=[*routers, actors_api.router, erasure.router],
     application_class=DisclosureApplication,
     translator=translator,
     views=[REGISTER],
@@ -36,6 +37,7 @@ SPEC = ServiceSpec(
         DisclosurePolicy(),
         ctx.clock,
     ),
+    on_start=start_retention_job,
 )
 
 

@@ -34,4 +34,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "subject_access": {"data_protection_officer"},
     # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
     "resolve_actor": {"auditor"},
+    # data subjects: erasure destroys the subject's key (runtime/erasure.py)
+    "erase_subject": {"data_protection_officer"},
 }

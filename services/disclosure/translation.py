@@ -4,7 +4,7 @@ Free text (purpose, necessity, reasoning, what was shared, names of officers and
 recipients, exchange topics) stays in the encrypted event store: the contracts carry
 references, categories and timestamps only. Every request event carries ``facts``, the
 request's school, borough, urgency and times as they stood, so that each contract event
-is complete on its own.
+is complete on its own. The subject's reference leaves as the subject's pseudonym.
 """
 
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from ssp_contracts.events import actors
 from ssp_contracts.events import disclosure as c
 from ssp_contracts.events.consultations import DisclosureDataConsulted
+from ssp_contracts.events.erasure import DisclosureSubjectErased
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.completion import CompletionSteps
@@ -19,10 +20,13 @@ from services.disclosure.domain.decision import DecisionSteps
 from services.disclosure.domain.proforma import missing_fields
 from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.consultations import publish_consultations
+from services.runtime.erasure import map_erasures
+from services.runtime.subjects import published
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/disclosure")
 publish_consultations(translator, DisclosureDataConsulted)
+map_erasures(translator, DisclosureSubjectErased)
 _COMMON = ("school_id", "borough", "urgency", "submitted_at")
 
 
@@ -41,7 +45,7 @@ def _submitted(e: DisclosureRequest.Submitted) -> c.RequestSubmitted:
             "borough": e.borough,
             "urgency": e.urgency,
             "submitted_at": e.submitted_at,
-            "subject_ref": e.subject_ref,
+            "subject_ref": published(e.subject_ref),
             "requesting_body": e.requesting_body,
             "urgent_reason": e.urgent_reason,
             "categories": e.categories or [],

@@ -25,8 +25,9 @@ from services.incidents.views.deployments import (
     PostgresDeployments,
 )
 from services.incidents.views.disclosures import DisclosuresProjection, PostgresDisclosures
-from services.runtime import actors_api
+from services.runtime import actors_api, erasure
 from services.runtime.clock import Clock
+from services.runtime.retention import start_retention_job
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -79,12 +80,14 @@ SPEC = ServiceSpec(
         safeguarding.router,
         handoffs.router,
         actors_api.router,
+        erasure.router,
     ],
     application_class=IncidentsApplication,
     translator=translator,
     projections=projections,
     context=context,
     views=[CASES, PUPILS],
+    on_start=start_retention_job,
 )
 
 

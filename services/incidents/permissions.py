@@ -69,4 +69,6 @@ PERMISSIONS: dict[str, set[str]] = {
     | {"head_teacher", "designated_safeguarding_lead", "borough_supervisor"},
     # who acted under an actor pseudonym on Kafka (each resolution is itself audited)
     "resolve_actor": {"auditor"},
+    # data subjects: erasure destroys the subject's key (runtime/erasure.py)
+    "erase_subject": {"data_protection_officer"},
 }

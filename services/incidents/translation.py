@@ -1,7 +1,9 @@
 """Domain events of the incidents service mapped to their contract events.
 
 Free text (descriptions, grounds, justifications, notes) and the name or description of a
-person searched never leave the service: the mappers below simply do not copy them.
+person searched never leave the service: the mappers below simply do not copy them. A pupil's
+reference leaves as the subject's pseudonym, read from the sealed value recorded at write time
+(``subjects.published``), so the events of an erased subject still translate.
 """
 
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 from ssp_contracts.events import actors
 from ssp_contracts.events import incidents as c
 from ssp_contracts.events.consultations import IncidentsDataConsulted, IncidentsDataRectified
+from ssp_contracts.events.erasure import IncidentsSubjectErased
 from ssp_contracts.vocab import SERIOUS_CATEGORIES
 
 from services.incidents.api.export import coarsen, to_the_hour
@@ -23,10 +26,13 @@ from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search
 from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.consultations import publish_consultations
+from services.runtime.erasure import map_erasures
+from services.runtime.subjects import published
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/incidents")
 publish_consultations(translator, IncidentsDataConsulted)
+map_erasures(translator, IncidentsSubjectErased)
 
 
 def _ids(e: Any) -> dict[str, str]:
@@ -45,7 +51,7 @@ def _reported(e: Incident.Reported) -> c.IncidentReportedV2 | c.SchoolIncidentRe
         place=e.place,
         category=e.category,
         came_to_notice=e.came_to_notice,
-        pupil_refs=e.pupil_refs,
+        pupil_refs=[published(r) for r in e.pupil_refs],
         serious=e.category in SERIOUS_CATEGORIES,
         outside_protocol_hours=e.outside_protocol_hours,
         allegation_against_staff=e.allegation_against_staff,
@@ -55,6 +61,8 @@ def _reported(e: Incident.Reported) -> c.IncidentReportedV2 | c.SchoolIncidentRe
 @translator.maps(Incident.Referred)
 def _referred(e: Incident.Referred) -> c.IncidentReferred:
     facts = {**_ids(e), **e.facts, "referred_at": e.referred_at, "by_rule": e.by_rule}
+    # The pupils as Kafka knows them: their pseudonyms (the store keeps them sealed).
+    facts["pupil_refs"] = [published(r) for r in facts.get("pupil_refs", [])]
     return c.IncidentReferred.model_validate(facts)
 
 
@@ -117,7 +125,7 @@ def _conference(
         **_ids(e),
         held_at=e.held_at,
         outcome=e.outcome,
-        pupil_refs=e.pupil_refs,
+        pupil_refs=[published(r) for r in e.pupil_refs],
     )
 
 
@@ -159,7 +167,7 @@ def _arrest(e: Arrest.Made) -> c.ArrestMade:
         incident_id=e.incident_id,
         school_id=e.school_id,
         arrest_id=str(e.originator_id),
-        pupil_ref=e.pupil_ref,
+        pupil_ref=published(e.pupil_ref),
         arrested_at=e.arrested_at,
         on_premises=e.on_premises,
     )
@@ -225,7 +233,7 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
         location_kind=e.location_kind,
         latitude=coarsen(e.latitude),
         longitude=coarsen(e.longitude),
-        pupil_ref=e.pupil_ref,
+        pupil_ref=published(e.pupil_ref),
         legislation=e.legislation,
         object_of_search=e.object_of_search,
         gender=e.gender,

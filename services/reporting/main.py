@@ -11,6 +11,7 @@ from services.reporting.api.audit import router as audit_router
 from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.api.protocols import router as protocols_router
+from services.reporting.api.retention import router as retention_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
@@ -63,6 +64,7 @@ SPEC = ServiceSpec(
         performance_router,
         outcomes_router,
         protocols_router,
+        retention_router,
     ],
     projections=projections,
     # Reporting's typed context is its knobs: rates, threshold, the gauges' term and refresh.

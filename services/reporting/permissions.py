@@ -9,4 +9,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "export_audit": {"auditor"},
     "read_abstraction": VIEW_READERS,
     "read_performance": VIEW_READERS,
+    # London-wide roles only: the counts are not split by borough.
+    "read_retention": {"analyst", "auditor", "data_protection_officer"},
 }

@@ -23,6 +23,7 @@ from ssp_contracts.events.consultations import (
 )
 
 from services.runtime.domain import Actor, ServiceApplication
+from services.runtime.subjects import is_sealed, published
 from services.runtime.translation import Translator
 
 P = TypeVar("P", bound=PersonalDataConsulted)
@@ -94,7 +95,7 @@ class ConsultationLog(ServiceApplication):
         consultation = Consultation(
             record_kind=record_kind,
             record_id=None if record_id is None else str(record_id),
-            subject_ref=subject_ref,
+            subject_ref=self._pseudonym(subject_ref),
             school_id=school_id,
             purpose=purpose,
             restricted=restricted,
@@ -104,6 +105,14 @@ class ConsultationLog(ServiceApplication):
         )
         self.save(consultation)
         return consultation.id
+
+    def _pseudonym(self, subject_ref: str | None) -> str | None:
+        """The subject as the log (and Kafka) names it: its pseudonym, never the reference."""
+        if subject_ref is None or is_sealed(subject_ref):
+            return published(subject_ref)
+        if self.subjects.table.by_pseudonym(subject_ref) is not None:
+            return subject_ref  # already the pseudonym (as the views key subjects)
+        return self.subjects.pseudonym(subject_ref)
 
 
 def publish_consultations(translator: Translator, contract: type[P]) -> Callable[..., P]:

@@ -20,6 +20,7 @@ from eventsourcing.application import Application
 
 from services.runtime.production import is_production
 from services.runtime.settings import state_dir
+from services.runtime.subject_table import create_subject_table
 
 log = logging.getLogger("ssp.dbroles")
 
@@ -136,6 +137,8 @@ async def migrate(
         restrictions: list[Restriction] = []
         if application_class is not None:
             restrictions.append(await asyncio.to_thread(_create_store, migrator, application_class))
+            # Its subjects' wrapped data keys and pseudonyms (crypto-shredding, subjects.py).
+            await create_subject_table(conn)
         if schema is not None:
             restrictions.extend(await schema(conn))
         for r in restrictions:

@@ -1,13 +1,17 @@
 """What every service's domain model shares: the actor, rule errors, the base application."""
 
+import functools
 from dataclasses import asdict, dataclass
 from datetime import date, time
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+
+if TYPE_CHECKING:
+    from services.runtime.subjects import SubjectKeys
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -147,6 +151,17 @@ class ServiceApplication(Application):
 
         note_position([r.notification.id for r in recordings])
         return recordings
+
+    @functools.cached_property
+    def subjects(self) -> "SubjectKeys":
+        """The store's subject keys (crypto-shredding), connected on first use."""
+        from services.runtime.subjects import subject_keys_for
+
+        return subject_keys_for(self.name.lower(), self.env)
+
+    def sealed_refs(self, refs: list[str], field: str) -> list[str]:
+        """Subject references each sealed under its own subject's key, as ``field``."""
+        return [self.subjects.seal(ref, field, ref) for ref in refs]
 
     def load(self, kind: type[A], record_id: UUID, what: str | None = None) -> A:
         """The record ``record_id`` of ``kind``; NotFound (naming ``what``) if absent or other."""

@@ -40,6 +40,8 @@ def eventstore_env(settings: ServiceSettings, encrypted: bool = True) -> dict[st
     if encrypted:
         env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
         env["CIPHER_KEY"] = cipher_key(settings.service, settings.cipher_key)
+        # Read by ServiceApplication.subjects when a field is first sealed or opened.
+        env["SUBJECT_MASTER_KEYS"] = settings.subject_master_keys
     return env
 
 

@@ -48,6 +48,9 @@ class ServiceSettings(BaseSettings):
     )
     db_schema: str = "public"
     cipher_key: str = Field(default="", description="Base64 AES key for events at rest")
+    # Master keys that wrap the subjects' data keys, "<id>:<base64>,..." newest first
+    # (runtime/masterkeys.py); empty means the development keyring in the state directory.
+    subject_master_keys: str = ""
     # Bearer tokens (runtime/tokens.py). An empty JWKS means the development one in the state
     # directory, which production refuses; the audience defaults to ssp-<service>.
     jwt_jwks: str = Field(default_factory=lambda: shared("JWT_JWKS", ""))

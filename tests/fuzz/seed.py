@@ -29,10 +29,10 @@ def tokens() -> dict[str, Mapping[str, str]]:
         "borough_supervisor": bearer("borough_supervisor", f"sgt-{BOROUGH}", borough=BOROUGH),
         "auditor": bearer("auditor", "auditor-fuzz"),
         "analyst": bearer("analyst", "analyst-fuzz"),
+        "data_protection_officer": bearer("data_protection_officer", "dpo-fuzz"),
         "service": bearer("service", f"la-{BOROUGH}-cms", borough=BOROUGH),
         "deputy_head": bearer("deputy_head", f"deputy-{SCHOOL}", school=SCHOOL),
         "chair_of_governors": bearer("chair_of_governors", f"chair-{SCHOOL}", school=SCHOOL),
-        "data_protection_officer": bearer("data_protection_officer", "dpo-fuzz"),
     }
 
 

@@ -23,6 +23,7 @@ from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
 from services.runtime.logs import correlation_id
+from services.runtime.subjects import reveal
 
 router = APIRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
@@ -88,10 +89,8 @@ def get_request(
 ) -> RequestView:
     """A request as it stands: content, signature, decision, release, closure (read logged)."""
     request = consult(app, principal, request_id, purpose, now)
-    entry = entry_of_request(request)
-    return RequestView(
-        **entry.model_dump(), version=request.version, content_hash=request.content_hash
-    )
+    entry = reveal(app.subjects, entry_of_request(request).model_dump())
+    return RequestView(**entry, version=request.version, content_hash=request.content_hash)
 
 
 @router.get("/requests/{request_id}/history", response_model=list[HistoryEntry])
@@ -116,7 +115,7 @@ def history_entries(app: DisclosureApplication, request_id: UUID) -> list[Histor
             recorded_at=getattr(e, "timestamp"),  # noqa: B009 - not on the protocol
             actor_id=getattr(e, "actor").id,  # noqa: B009
             actor_role=getattr(e, "actor").role,  # noqa: B009
-            details={k: v for k, v in vars(e).items() if k not in _HIDDEN},
+            details=reveal(app.subjects, {k: v for k, v in vars(e).items() if k not in _HIDDEN}),
         )
         for e in app.history(DisclosureRequest, request_id)
     ]
@@ -183,14 +182,21 @@ async def _filtered(
     return filters.select(await reg.of_borough(filters.borough))
 
 
+def _revealed(app: DisclosureApplication, entries: list[RegisterEntry]) -> list[RegisterEntry]:
+    """The entries with their subjects' sealed details opened (``erased`` once erased)."""
+    subjects = app.subjects
+    return [RegisterEntry(**reveal(subjects, e.model_dump())) for e in entries]
+
+
 @router.get("/register", response_model=list[RegisterEntry])
 async def get_register(
     filters: Annotated[RegisterFilter, Query()],
     principal: Annotated[Principal, allow("read_register")],
     reg: Reg,
+    app: App,
 ) -> list[RegisterEntry]:
     """The register of the borough: every request and planning exchange, oldest first."""
-    return await _filtered(principal, reg, filters)
+    return _revealed(app, await _filtered(principal, reg, filters))
 
 
 @router.get("/register.csv", response_class=Response)
@@ -211,7 +217,7 @@ async def export_register(
         now=now,
         records=len(entries),
     )
-    body = register_csv(entries)
+    body = register_csv(_revealed(app, entries))
     # A header carries latin-1 only: the borough as given could break the answer.
     name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"
     return Response(

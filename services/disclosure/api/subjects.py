@@ -11,6 +11,7 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now
 from services.runtime.logs import correlation_id
 from services.runtime.subject_access import SubjectPath, access_document, originators
+from services.runtime.subjects import published, reveal
 
 router = APIRouter(tags=["subjects' rights"])
 
@@ -24,16 +25,20 @@ def subject_access(
 ) -> dict[str, Any]:
     """Every request about the reference, as it stands and with its history (read logged)."""
     records = []
+    # Requests keep their subject sealed: match by the subject's pseudonym (or, for requests
+    # from before subject keys, by the reference itself).
+    known = app.subjects.table.by_ref(subject_ref)
+    wanted = {subject_ref} | ({known.pseudonym} if known else set())
     for request_id in originators(app, DisclosureRequest.Submitted):
         request = app.get_request(request_id)
-        if request.subject_ref != subject_ref:
+        if published(request.subject_ref) not in wanted:
             continue
         history: list[HistoryEntry] = history_entries(app, request_id)
         records.append(
             {
                 "record_kind": "disclosure_request",
                 "record_id": str(request_id),
-                "record": entry_of_request(request).model_dump(mode="json"),
+                "record": reveal(app.subjects, entry_of_request(request).model_dump(mode="json")),
                 "history": [h.model_dump(mode="json") for h in history],
             }
         )
@@ -42,7 +47,7 @@ def subject_access(
         purpose="subject_access",
         record_kind="subject_access",
         now=now,
-        subject_ref=subject_ref,
+        subject_ref=known.pseudonym if known else None,
         records=len(records),
     )
     return access_document("disclosure", subject_ref, now, records)

@@ -14,6 +14,7 @@ from ssp_contracts.events.disclosure import (
 )
 
 from services.runtime.domain import RuleViolation
+from services.runtime.subjects import published
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,7 +87,8 @@ def check_urgency(urgency: str, urgent_reason: str | None) -> None:
 
 def check_is_pupil_ref_for_urgent(urgency: str, subject_ref: str) -> None:
     """The urgent path exists for pupils (at risk, absent or missing), not for adults."""
-    if urgency == "urgent" and not subject_ref.startswith("pupil-"):
+    # A sealed reference names the subject's pseudonym, which keeps the reference's kind.
+    if urgency == "urgent" and not published(subject_ref).startswith("pupil-"):
         raise RuleViolation(
             "urgent-path-is-for-pupils",
             "only a request about a pupil at risk, absent or missing may be urgent",

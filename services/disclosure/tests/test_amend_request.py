@@ -94,4 +94,5 @@ def test_a_decided_request_cannot_change(
 
     # Then it is refused and the recorded request is unchanged
     assert refused.value.rule == "decided-request-is-final"
-    assert app.get_request(given_part_disclosure).purpose == routine_form()["purpose"]
+    purpose = app.get_request(given_part_disclosure).purpose
+    assert app.subjects.open(purpose, "purpose") == routine_form()["purpose"]

@@ -34,7 +34,8 @@ def test_each_outcome_is_recorded_with_its_reasoning(
     assert standing is not None
     assert standing["decision_id"] == decision_id
     assert standing["outcome"] == decision["outcome"]
-    assert standing["reasoning"] == decision["reasoning"]
+    # (sealed under the subject's key in the store; opened as the API shows it)
+    assert app.subjects.open(standing["reasoning"], "reasoning") == decision["reasoning"]
     assert standing["decided_at"] == LATER
     assert standing["decided_by"] == "do-1"
 

@@ -26,7 +26,9 @@ from services.disclosure.tests.conftest import (
 from services.disclosure.translation import translator
 from services.runtime.actors_api import ActorResolution
 from services.runtime.domain import Actor
+from services.runtime.erasure import erase_subject
 from services.runtime.pseudonyms import PATTERN
+from services.runtime.subjects import published as pseudonym_of
 
 AUDITOR = Actor("auditor-1", "auditor", "c-1")
 
@@ -69,10 +71,13 @@ def every_kind_of_event(app: DisclosureApplication, given_released_request: UUID
     app.log_exchange(dict(EXCHANGE), NOW, OFFICER)
     app.record_consultation(
         actor=HEAD, purpose="safeguarding", record_kind="disclosure_request", now=later,
-        record_id=urgent, subject_ref=app.get_request(urgent).subject_ref,
+        record_id=urgent, subject_ref=pseudonym_of(app.get_request(urgent).subject_ref),
     )  # fmt: skip
     pseudonym = translator.pseudonyms.of(OFFICER.id)
     app.save(ActorResolution(pseudonym, "complaint", "Complaint ref 7", True, later, AUDITOR))
+    reason = "Subject's request"
+    erase_subject(app, urgent_form()["subject_ref"], legal_basis="dpa-2018-s47", reason=reason,
+                  now=later, actor=Actor("dpo-1", "data_protection_officer", "corr-e"))  # fmt: skip
 
 
 def published(app: DisclosureApplication) -> list[CloudEvent]:

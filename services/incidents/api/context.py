@@ -25,6 +25,7 @@ from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor, NotFound
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
+from services.runtime.subjects import reveal
 from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
@@ -62,6 +63,14 @@ class Incidents:
         """Run a synchronous application call off the event loop."""
         return await run_in_threadpool(func, *args, **kwargs)
 
+    async def revealed(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with its sealed personal fields opened (``erased`` once erased)."""
+        return await run_in_threadpool(reveal, self.app.subjects, data)
+
+    async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each of ``rows`` with its sealed personal fields opened."""
+        return await run_in_threadpool(lambda: [reveal(self.app.subjects, r) for r in rows])
+
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""
         return await scope_of(principal, self.view, london_day(self.now()))
@@ -88,6 +97,12 @@ class Incidents:
             if refusal(record, reader) is None:
                 seen.append(row)
         return seen
+
+    async def pseudonym_of(self, subject_ref: str) -> str:
+        """How the views key a subject: its pseudonym, or the reference itself if it has none
+        (an unknown or erased subject then matches nothing sealed)."""
+        row = await self.run(self.app.subjects.table.by_ref, subject_ref)
+        return subject_ref if row is None else row.pseudonym
 
     async def consulted(self, principal: Principal, purpose: str, kind: str, **what: Any) -> None:
         """Log a consultation of personal data (DPA 2018 s62) before the data is answered."""

@@ -135,7 +135,7 @@ async def evidence_history(
 ) -> list[dict[str, Any]]:
     """Every transfer of the item: who, to whom, when."""
     await _item(s, principal, item_id, purpose)
-    return history_of(await s.run(s.app.history, EvidenceItem, item_id))
+    return await s.revealed_all(history_of(await s.run(s.app.history, EvidenceItem, item_id)))
 
 
 @router.post("/evidence/{item_id}/handover", response_model=Recorded)
@@ -222,7 +222,7 @@ async def get_arrest(
     """The arrest as it stands now."""
     a = await _arrest(s, principal, arrest_id, purpose)
     fields = {k: v for k, v in vars(a).items() if not k.startswith("_")}
-    return {"id": str(a.id), "version": a.version, **fields}
+    return await s.revealed({"id": str(a.id), "version": a.version, **fields})
 
 
 @router.get("/arrests/{arrest_id}/history")
@@ -234,7 +234,7 @@ async def arrest_history(
 ) -> list[dict[str, Any]]:
     """Every event of the arrest."""
     await _arrest(s, principal, arrest_id, purpose)
-    return history_of(await s.run(s.app.history, Arrest, arrest_id))
+    return await s.revealed_all(history_of(await s.run(s.app.history, Arrest, arrest_id)))
 
 
 @router.post("/arrests/{arrest_id}/head-teacher-informed", response_model=Recorded)

@@ -179,7 +179,7 @@ async def list_incidents(
         within={"school_id": scope.schools},
         null=("closed_at",) if open_only else (),
     )
-    return await s.readable(principal, await s.cases.select(where))
+    return await s.revealed_all(await s.readable(principal, await s.cases.select(where)))
 
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
@@ -217,7 +217,7 @@ async def get_incident(
     purpose: Purpose,
 ) -> dict[str, Any]:
     """An incident as it stands now; the read is logged with its purpose."""
-    return incident_view(await _consult(s, principal, incident_id, purpose))
+    return await s.revealed(incident_view(await _consult(s, principal, incident_id, purpose)))
 
 
 @router.get("/incidents/{incident_id}/history")
@@ -229,7 +229,7 @@ async def incident_history(
 ) -> list[dict[str, Any]]:
     """Every event of the incident, with its actor; the read is logged with its purpose."""
     await _consult(s, principal, incident_id, purpose)
-    return history_of(await s.run(s.app.history, Incident, incident_id))
+    return await s.revealed_all(history_of(await s.run(s.app.history, Incident, incident_id)))
 
 
 @router.post("/incidents/{incident_id}/head-teacher-notification", response_model=Recorded)

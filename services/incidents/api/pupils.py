@@ -29,7 +29,10 @@ async def chronology(
     order, from the caller's schools only; the read is logged with its purpose."""
     scope = await s.scope(principal)
     held = await s.pupils.select(
-        Where(equal={"pupil_ref": pupil_ref}, within={"school_id": scope.schools})
+        Where(
+            equal={"pupil_ref": await s.pseudonym_of(pupil_ref)},
+            within={"school_id": scope.schools},
+        )
     )
     entries = [_shown(e) for e in await _readable(s, principal, held)]
     entries += await _disclosures(s, scope, pupil_ref)

@@ -103,7 +103,7 @@ async def get_referral(
     referral_id: UUID, principal: Annotated[Principal, allow("read_safeguarding")], s: Service
 ) -> dict[str, Any]:
     """A referral, its outcomes and follow-up."""
-    return referral_view(await _referral(s, principal, referral_id))
+    return await s.revealed(referral_view(await _referral(s, principal, referral_id)))
 
 
 @router.post("/safeguarding-referrals/{referral_id}/outcome", response_model=Recorded)

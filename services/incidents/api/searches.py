@@ -137,7 +137,7 @@ async def list_searches(
     scope = await s.scope(principal)
     equal = {"kind": "search"} | ({"school_id": school_id} if school_id is not None else {})
     where = Where(equal=equal, within={"school_id": scope.schools}, since=since)
-    return await s.cases.select(where)
+    return await s.revealed_all(await s.cases.select(where))
 
 
 async def _search(
@@ -159,7 +159,7 @@ async def get_search(
     purpose: Purpose,
 ) -> dict[str, Any]:
     """A search record without the personal details of the person searched."""
-    return search_view(await _search(s, principal, search_id, purpose))
+    return await s.revealed(search_view(await _search(s, principal, search_id, purpose)))
 
 
 @router.get("/searches/{search_id}/person")
@@ -171,7 +171,8 @@ async def get_search_person(
 ) -> dict[str, Any]:
     """The personal details of a search: who was searched, grounds, what was found."""
     search = await _search(s, principal, search_id, purpose)
-    return {"id": str(search.id), **{k: getattr(search.facts, k) for k in sorted(PERSONAL)}}
+    personal = {k: getattr(search.facts, k) for k in sorted(PERSONAL)}
+    return await s.revealed({"id": str(search.id), **personal})
 
 
 @router.get("/searches/{search_id}/history")
@@ -185,7 +186,7 @@ async def search_history(
     await _search(s, principal, search_id, purpose)
     events = await s.run(s.app.history, Search, search_id)
     allowed = principal.role in PERMISSIONS["read_search_person"]
-    return history_of(events, frozenset() if allowed else PERSONAL)
+    return await s.revealed_all(history_of(events, frozenset() if allowed else PERSONAL))
 
 
 @router.post("/searches/{search_id}/parents-informed", response_model=Recorded)

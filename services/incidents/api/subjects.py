@@ -19,6 +19,7 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText
 from services.runtime.subject_access import SubjectPath, access_document
+from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["subjects' rights"])
@@ -80,7 +81,7 @@ async def subject_access(
     s: Service,
 ) -> dict[str, Any]:
     """Every record about the reference, with its history, for the data protection officer."""
-    pupil = await s.pupils.select(Where(equal={"pupil_ref": subject_ref}))
+    pupil = await s.pupils.select(Where(equal={"pupil_ref": await s.pseudonym_of(subject_ref)}))
     restricted = await s.cases.select(Where(equal={"kind": "incident", "restricted": True}))
     ids = {(r["record_kind"], r["record_id"]) for r in pupil}
     records = await s.run(_records, s, subject_ref, ids, [r["id"] for r in restricted])
@@ -101,7 +102,10 @@ def _records(
     out = []
     for kind, record_id in sorted(ids):
         record, kind_class = _view(s, kind, UUID(record_id))
-        history = history_of(app.history(kind_class, UUID(record_id)))
+        record = reveal(app.subjects, record)
+        history = [
+            reveal(app.subjects, h) for h in history_of(app.history(kind_class, UUID(record_id)))
+        ]
         out.append(
             {"record_kind": kind, "record_id": record_id, "record": record, "history": history}
         )

@@ -11,6 +11,7 @@ from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.search import Search
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
+from services.runtime.retention import retain
 
 
 class CustodyCommands(ServiceApplication):
@@ -100,7 +101,7 @@ class CustodyCommands(ServiceApplication):
         arrest = Arrest.make(
             incident_id=str(incident.id),
             school_id=incident.school_id,
-            pupil_ref=pupil_ref,
+            pupil_ref=self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref),
             arrested_at=arrested_at,
             on_premises=on_premises,
             necessity=necessity,
@@ -109,6 +110,7 @@ class CustodyCommands(ServiceApplication):
         )
         incident.record_police_action("arrest", arrested_at, necessity, now, actor)
         self.save(incident, arrest)
+        retain(self.subjects, pupil_ref, "arrest", arrested_at)
         return arrest.id
 
     def get_arrest(self, arrest_id: UUID) -> Arrest:

@@ -18,6 +18,7 @@ from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 from services.incidents.domain.hours import DEFAULT_HOURS, ProtocolHours, SchoolHours, hours_id
 from services.incidents.domain.incident import Incident
 from services.runtime.domain import Actor, NotFound, ServiceApplication
+from services.runtime.retention import retain
 
 
 class IncidentCommands(ServiceApplication):
@@ -54,13 +55,16 @@ class IncidentCommands(ServiceApplication):
             category=category,
             came_to_notice=came_to_notice,
             description=description,
-            pupil_refs=pupil_refs,
+            pupil_refs=self.sealed_refs(pupil_refs, "pupil_refs"),
             allegation_against_staff=allegation_against_staff,
             accused_staff_ref=accused_staff_ref,
             against_head_teacher=against_head_teacher,
             actor=actor,
         )
         self.save(incident)
+        kind = "serious_incident" if incident.serious else "incident"
+        for ref in pupil_refs:
+            retain(self.subjects, ref, kind, occurred_at)
         return incident.id
 
     def protocol_hours(self, school_id: str) -> ProtocolHours:
@@ -163,8 +167,12 @@ class IncidentCommands(ServiceApplication):
     ) -> UUID:
         """Record a restorative justice conference and its outcome."""
         incident = self.get_incident(incident_id)
-        incident.hold_restorative_conference(held_at, outcome, pupil_refs, notes, now, actor)
+        sealed = self.sealed_refs(pupil_refs, "pupil_refs")
+        incident.hold_restorative_conference(held_at, outcome, sealed, notes, now, actor)
         self.save(incident)
+        kind = "serious_incident" if incident.serious else "incident"
+        for ref in pupil_refs:
+            retain(self.subjects, ref, kind, held_at)
         return incident.id
 
     def close_incident(

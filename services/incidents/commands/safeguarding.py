@@ -9,6 +9,7 @@ from services.incidents.domain.incident import Incident
 from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
+from services.runtime.subjects import published
 
 
 class SafeguardingCommands(ServiceApplication):
@@ -39,13 +40,17 @@ class SafeguardingCommands(ServiceApplication):
             pupils, at = list(record.pupil_refs), record.occurred_at
         else:
             pupils, at = [record.facts.pupil_ref or ""], record.facts.searched_at
-        if pupil_ref not in pupils:
+        # Records keep their pupils sealed: compare as Kafka and the views know them.
+        known = self.subjects.table.by_ref(pupil_ref)
+        if known is None or known.pseudonym not in {published(p) for p in pupils}:
             raise RuleViolation(
                 "safeguarding-pupil", f"the {source} does not name this pupil", "pupil_ref"
             )
         referral = SafeguardingReferral.refer(
             now=now, source_at=at, school_id=record.school_id, source=source,
-            source_id=str(source_id), pupil_ref=pupil_ref, concern=concern, details=details,
+            source_id=str(source_id), concern=concern,
+            pupil_ref=self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref),
+            details=self.subjects.seal(pupil_ref, "details", details),
             referred_at=referred_at, follow_up_due=follow_up_due, actor=actor,
         )  # fmt: skip
         self.save(referral)

@@ -1,15 +1,17 @@
 """Commands on search records."""
 
+from dataclasses import replace
 from datetime import datetime
-from typing import cast
-from uuid import UUID
+from typing import Any, cast
+from uuid import UUID, uuid4
 
 from ssp_contracts.events.incidents import SeriousFind
 from ssp_contracts.vocab import SERIOUS_SEARCH_OBJECTS
 
 from services.incidents.domain.incident import Incident
-from services.incidents.domain.search import Search, SearchFacts
+from services.incidents.domain.search import SEALED, Search, SearchFacts, person_subject
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
+from services.runtime.retention import retain
 
 
 class SearchCommands(ServiceApplication):
@@ -25,7 +27,13 @@ class SearchCommands(ServiceApplication):
                     "same-school", "the incident belongs to another school", "incident_id"
                 )
             facts = facts.with_incident(str(incident.id))
-        search = Search.record(facts, now=now, actor=actor)
+        Search.check(facts, now=now)  # before sealing: a sealed blank is no longer blank
+        search_id = uuid4()
+        subject = facts.pupil_ref or person_subject(search_id)
+        sealed: dict[str, Any] = self.subjects.seal_fields(
+            subject, {f: getattr(facts, f) for f in SEALED}
+        )
+        search = Search.record(replace(facts, **sealed), now=now, actor=actor, id=search_id)
         find = SERIOUS_SEARCH_OBJECTS.get(facts.object_of_search)
         if incident is not None and find is not None and facts.found and facts.found.strip():
             # "Offensive weapons and drugs seized or found will be reported to the head teacher"
@@ -34,6 +42,7 @@ class SearchCommands(ServiceApplication):
             self.save(incident, search)
         else:
             self.save(search)
+        retain(self.subjects, subject, "search", facts.searched_at)
         return search.id
 
     def get_search(self, search_id: UUID) -> Search:

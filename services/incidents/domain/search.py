@@ -3,6 +3,7 @@
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from typing import Any
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 from ssp_contracts.events.incidents import LocationKind, SearchedBy
@@ -58,8 +59,16 @@ class SearchFacts:
 
 # Who was searched, why, where exactly and what was found: shown to some roles only.
 PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_description"})
+# Sealed under the subject's own key (runtime/subjects.py): the personal details and the
+# pupil's reference; the subject is the pupil, or for anyone else ``person_subject(id)``.
+SEALED = PERSONAL | {"pupil_ref"}
 # The other facts, in form order: what lists and the case index show.
 PUBLIC = tuple(f.name for f in fields(SearchFacts) if f.name not in PERSONAL)
+
+
+def person_subject(search_id: UUID) -> str:
+    """The subject reference of a person searched who is not a pupil: one per search."""
+    return f"person-{search_id.hex}"
 
 
 class Search(Aggregate):
@@ -96,8 +105,16 @@ class Search(Aggregate):
         self.parents_informed_at: datetime | None = None
 
     @classmethod
-    def record(cls, facts: SearchFacts, *, now: datetime, actor: Actor) -> "Search":
-        """A new search record; grounds are required and the time cannot be in the future."""
+    def record(
+        cls, facts: SearchFacts, *, now: datetime, actor: Actor, id: UUID | None = None
+    ) -> "Search":
+        """A new search record of ``facts`` (checked with ``check`` before they were sealed)."""
+        cls.check(facts, now=now)
+        return cls._create(Search.Recorded, id=id or uuid4(), **asdict(facts), actor=actor)
+
+    @staticmethod
+    def check(facts: SearchFacts, *, now: datetime) -> None:
+        """Grounds and person are required, the time cannot be in the future."""
         check_not_future(facts.searched_at, now, "searched_at")
         if not facts.grounds.strip():
             raise RuleViolation("search-grounds", "grounds for the search are required", "grounds")
@@ -113,7 +130,6 @@ class Search(Aggregate):
                 "a no further action disposal cannot be linked to the object of search",
                 "outcome_linked_to_object_of_search",
             )
-        return cls._create(Search.Recorded, **asdict(facts), actor=actor)
 
     @property
     def school_id(self) -> str:

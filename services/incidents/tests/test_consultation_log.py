@@ -106,14 +106,15 @@ def test_searches_evidence_arrests_and_the_export_are_logged(client: TestClient)
     analyst = bearer("analyst", "analyst-1")
     export = client.get("/searches/export.csv", params={"purpose": "statistics"}, headers=analyst)
     assert export.status_code == 200
-    # Then each read is logged; a search's and an arrest's name the pupil by reference
+    # Then each read is logged; a search's and an arrest's name the pupil by pseudonym
     logged = consultations(client)
     kinds = [(c.record_kind, c.subject_ref) for c in logged]
+    pupil = app_of(client).subjects.pseudonym(PUPIL)
     assert kinds == [
-        ("search", PUPIL),
-        ("search", PUPIL),
+        ("search", pupil),
+        ("search", pupil),
         ("evidence", None),
-        ("arrest", PUPIL),
+        ("arrest", pupil),
         ("searches_export", None),
     ]
     assert logged[-1].records == 1 and logged[-1].actor.role == "analyst"
@@ -132,7 +133,8 @@ def test_the_published_consultation_carries_no_name_or_free_text(
     assert event.actorid == for_service("incidents").of("head_teacher-1")
     wire = json.dumps(event.data)
     assert PERSON not in wire and "head_teacher-1" not in wire and OFFICER not in wire
-    assert event.data["purpose"] == "safeguarding" and event.data["subject_ref"] == PUPIL
+    pupil = app_of(client).subjects.pseudonym(PUPIL)
+    assert event.data["purpose"] == "safeguarding" and event.data["subject_ref"] == pupil
 
 
 def _head() -> dict[str, str]:
@@ -160,3 +162,8 @@ def _arrest(incident: str) -> dict[str, Any]:
         "on_premises": True,
         "necessity": "Prevent harm to other pupils",
     }
+
+
+def app_of(client: TestClient) -> IncidentsApplication:
+    """The application behind the test client."""
+    return context_of(cast(FastAPI, client.app), IncidentsContext).application

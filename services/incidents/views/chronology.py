@@ -18,6 +18,7 @@ from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.search import Search
 from services.runtime.dispatch import Handlers
+from services.runtime.subjects import published
 from services.runtime.views_pg import LogView, Rows, ViewFold
 
 FOLDS: Handlers[ViewFold] = Handlers()
@@ -42,8 +43,9 @@ def _add(
     details: dict[str, Any],
     incident_id: str | None,
 ) -> None:
-    """One row per pupil named (a pupil named twice gets one)."""
-    for pupil in dict.fromkeys(pupils):
+    """One row per pupil named (a pupil named twice gets one), keyed by the pupil's pseudonym:
+    the store keeps the reference sealed, and erasure then leaves rows no one can link."""
+    for pupil in dict.fromkeys(published(p) for p in pupils):
         rows.put(
             f"{pupil}/{kind}/{record_id}/{event}", pupil_ref=pupil, at=at, record_kind=kind,
             record_id=record_id, event=event, school_id=school_id, details=details,

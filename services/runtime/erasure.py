@@ -1,0 +1,137 @@
+"""Erasure of a data subject: the store records who erased whom and why, then destroys the key.
+
+``POST /subjects/{ref}/erasure`` (role ``data_protection_officer``) on every service that holds
+subjects. The erasure is an event of the store (``SubjectErasure.Recorded``: the pseudonym, the
+legal basis, the officer's reason, the actor), published as ``<service>.subject_erased.v1``
+with the pseudonym and legal basis only, so that the audit trail keeps it; then the subject's
+row of the key table is deleted (``SubjectKeys.erase``). The event is saved first: if the
+deletion then fails, a retry finds the record already made and only deletes.
+"""
+
+import contextlib
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, Field
+from ssp_contracts.events.erasure import LegalBasis, SubjectKind
+from starlette.concurrency import run_in_threadpool
+
+from services.runtime.auth import Principal, allow
+from services.runtime.domain import Actor, NotFound, ServiceApplication
+from services.runtime.endpoint import Now, Recorded
+from services.runtime.inputs import FreeText
+from services.runtime.logs import correlation_id
+from services.runtime.subjects import SUBJECT_REF
+from services.runtime.translation import Translator
+
+
+class SubjectErasure(Aggregate):
+    """A data protection officer's erasure of one subject, with the reason and legal basis."""
+
+    class Recorded(Aggregate.Created):
+        pseudonym: str
+        subject_kind: SubjectKind
+        legal_basis: LegalBasis
+        # The officer's words stay in the store, under its cipher (free text never leaves).
+        reason: str
+        erased_at: datetime
+        actor: Actor
+
+    @staticmethod
+    def create_id(pseudonym: str) -> UUID:
+        """One erasure per pseudonym: a retry finds the one already recorded."""
+        return uuid5(NAMESPACE_URL, f"ssp-subject-erasure:{pseudonym}")
+
+    @event(Recorded)
+    def __init__(
+        self,
+        pseudonym: str,
+        subject_kind: SubjectKind,
+        legal_basis: LegalBasis,
+        reason: str,
+        erased_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.pseudonym = pseudonym
+
+
+def erase_subject(
+    app: ServiceApplication,
+    ref: str,
+    *,
+    legal_basis: LegalBasis,
+    reason: str,
+    now: datetime,
+    actor: Actor,
+) -> UUID:
+    """Record the erasure of subject ``ref`` and destroy its key; NotFound if none is held."""
+    row = app.subjects.table.by_ref(ref)
+    if row is None:
+        raise NotFound(f"no subject {ref} is held here")
+    kind: Any = row.kind
+    record = SubjectErasure(row.pseudonym, kind, legal_basis, reason, now, actor)
+    # Recorded already by an earlier attempt whose key deletion did not happen: delete now.
+    with contextlib.suppress(IntegrityError):
+        app.save(record)
+    app.subjects.erase(ref)
+    return record.id
+
+
+def map_erasures(translator: Translator, contract: type) -> None:
+    """Publish ``SubjectErasure.Recorded`` as the service's own ``subject_erased`` contract."""
+
+    def _erased(e: SubjectErasure.Recorded) -> Any:
+        return contract(
+            pseudonym=e.pseudonym,
+            subject_kind=e.subject_kind,
+            legal_basis=e.legal_basis,
+            erased_at=e.erased_at,
+        )
+
+    _erased.__annotations__ = {"e": SubjectErasure.Recorded, "return": contract}
+    translator.maps(SubjectErasure.Recorded)(_erased)
+
+
+class ErasureRequest(BaseModel):
+    """Why a subject is erased: the legal basis and the officer's reason (kept in the store)."""
+
+    legal_basis: LegalBasis = Field(description="The law or rule under which the subject is erased")
+    reason: FreeText = Field(min_length=1, max_length=2000, description="The officer's reason")
+
+
+SubjectRef = Annotated[
+    str,
+    Path(
+        pattern="^" + SUBJECT_REF.pattern.removesuffix(r"\Z") + "$",
+        max_length=113,
+        description="The subject's reference (pupil-…, person-<search id hex>, staff-…)",
+    ),
+]
+
+router = APIRouter(tags=["data subjects"])
+
+
+@router.post("/subjects/{ref}/erasure", status_code=201, response_model=Recorded)
+async def erase(
+    ref: SubjectRef,
+    body: ErasureRequest,
+    principal: Annotated[Principal, allow("erase_subject")],
+    request: Request,
+    now: Now,
+) -> Recorded:
+    """Erase a data subject: their sealed details read as erased everywhere from now on."""
+    app: ServiceApplication = request.app.state.ssp.application
+    erasure_id = await run_in_threadpool(
+        erase_subject,
+        app,
+        ref,
+        legal_basis=body.legal_basis,
+        reason=body.reason,
+        now=now,
+        actor=principal.actor(correlation_id()),
+    )
+    return Recorded(id=erasure_id)

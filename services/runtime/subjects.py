@@ -1,0 +1,280 @@
+"""Per-subject data keys (crypto-shredding): personal fields sealed under their subject's key.
+
+Each data subject (a pupil, a person searched, a member of staff, a disclosure subject) gets,
+on first use, a random 256-bit data key and a random pseudonym, kept in the service's key
+table (``subject_table``) with the key wrapped under the service's master key
+(``masterkeys``). A personal field is stored in the event as a sealed token
+
+    ssp-sealed:v1:<pseudonym>:<base64 nonce + AES-GCM ciphertext>
+
+whose associated data is ``<service>|<pseudonym>|<field>``: the ciphertext opens only as that
+field of that subject, so it cannot be moved to another record or field unnoticed. Erasure
+deletes the subject's row: every token of the subject then opens as ``ERASED``, and the
+pseudonym (already on Kafka and in read models) no longer leads back to anyone. The events
+themselves are never rewritten, so the store's history and the audit chain still verify.
+"""
+
+import base64
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, overload
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services.runtime.masterkeys import NONCE_BYTES, Keyring, keyring_of
+from services.runtime.subject_table import KeyTable, MemoryKeyTable, PostgresKeyTable, SubjectRow
+
+if TYPE_CHECKING:
+    from services.runtime.settings import ServiceSettings
+
+SEALED = "ssp-sealed:v1:"
+ERASED = "erased"
+# A subject's reference: a kind, then an opaque token (pupil-3f2a..., person-<uuid hex>).
+SUBJECT_REF = re.compile(r"(?P<kind>[a-z]{2,16})-[0-9A-Za-z._:-]{1,96}\Z")
+TOKEN = re.compile(
+    r"ssp-sealed:v1:(?P<pseudonym>[a-z]{2,16}-[0-9a-f]{32}):(?P<box>[A-Za-z0-9+/=]+)\Z"
+)
+
+
+class SealBroken(ValueError):
+    """A sealed value does not open as the field of the subject it claims (tampered or moved)."""
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What erasing a subject destroyed: its pseudonym and kind (the reference is gone)."""
+
+    pseudonym: str
+    kind: str
+
+
+def subject_kind(ref: str) -> str:
+    """The kind of subject ``ref`` names (its prefix); ValueError for a malformed reference."""
+    found = SUBJECT_REF.match(ref)
+    if found is None:
+        raise ValueError(f"not a subject reference: {ref[:40]!r}")
+    return found["kind"]
+
+
+def is_sealed(value: object) -> bool:
+    """Whether ``value`` is a sealed token (else it is clear, from before subject keys)."""
+    return isinstance(value, str) and value.startswith(SEALED)
+
+
+def pseudonym_in(token: str) -> str | None:
+    """The pseudonym a sealed token names, without opening it."""
+    found = TOKEN.match(token)
+    return found["pseudonym"] if found else None
+
+
+class SubjectKeys:
+    """A service's subject keys: pseudonyms, sealing, opening, erasure and re-wrapping."""
+
+    def __init__(
+        self,
+        service: str,
+        keyring: Keyring,
+        table: KeyTable,
+        cache_seconds: float = 30.0,
+        reload: Callable[[], Keyring] | None = None,
+    ) -> None:
+        self.service = service
+        self.keyring = keyring
+        # Reads the keyring again when a data key names a master key this one lacks: another
+        # process rotated to a key added since (the development keyring file).
+        self.reload = reload
+        self.table = table
+        # Unwrapped keys are kept briefly: another process's erasure shows here after at most
+        # this long (this process's own erasure at once).
+        self.cache_seconds = cache_seconds
+        self._keys: dict[str, tuple[bytes | None, float]] = {}
+
+    def _wrap_aad(self, pseudonym: str) -> bytes:
+        return f"ssp-subject-key|{self.service}|{pseudonym}".encode()
+
+    def _field_aad(self, pseudonym: str, field: str) -> bytes:
+        return f"{self.service}|{pseudonym}|{field}".encode()
+
+    def subject(self, ref: str) -> SubjectRow:
+        """The subject's row, made (key and pseudonym) on first use."""
+        row = self.table.by_ref(ref)
+        if row is not None:
+            return row
+        kind = subject_kind(ref)
+        pseudonym = f"{kind}-{secrets.token_hex(16)}"
+        kid, wrapped = self.keyring.wrap(secrets.token_bytes(32), self._wrap_aad(pseudonym))
+        return self.table.insert(SubjectRow(ref, pseudonym, kind, kid, wrapped))
+
+    def pseudonym(self, ref: str) -> str:
+        """The subject's stable random pseudonym (what leaves the service in its place)."""
+        return self.subject(ref).pseudonym
+
+    def _key(self, pseudonym: str) -> bytes | None:
+        cached = self._keys.get(pseudonym)
+        if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
+            return cached[0]
+        row = self.table.by_pseudonym(pseudonym)
+        if row is not None and row.master_key_id not in self.keyring.keys and self.reload:
+            self.keyring = self.reload()
+        try:
+            key = (
+                None
+                if row is None
+                else self.keyring.unwrap(
+                    row.master_key_id, row.wrapped_key, self._wrap_aad(pseudonym)
+                )
+            )
+        except InvalidTag as exc:  # a wrapped key copied from another subject or service
+            raise SealBroken(f"the data key of {pseudonym} does not unwrap here") from exc
+        self._keys[pseudonym] = (key, time.monotonic())
+        return key
+
+    @overload
+    def seal(self, ref: str, field: str, value: str) -> str: ...
+    @overload
+    def seal(self, ref: str, field: str, value: None) -> None: ...
+    def seal(self, ref: str, field: str, value: str | None) -> str | None:
+        """``value`` sealed as ``field`` of subject ``ref`` (None stays None)."""
+        if value is None:
+            return None
+        return self.seal_fields(ref, {field: value})[field]
+
+    def seal_fields(self, ref: str, values: Mapping[str, str | None]) -> dict[str, str | None]:
+        """Each of ``values`` sealed as its field of subject ``ref``, with one key look-up.
+
+        The subject's row is read afresh (never from a cache), so a subject another process
+        erased gets a new key and pseudonym instead of one that no longer exists.
+        """
+        row = self.subject(ref)
+        cached = self._keys.get(row.pseudonym)
+        key = cached[0] if cached is not None else None
+        if key is None:
+            self._keys.pop(row.pseudonym, None)
+            key = self._key(row.pseudonym)
+        if key is None:  # erased between the two look-ups
+            raise SealBroken(f"subject {row.pseudonym} was erased while its record was written")
+        return {f: self._box(key, row.pseudonym, f, v) for f, v in values.items()}
+
+    def _box(self, key: bytes, pseudonym: str, field: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        box = nonce + AESGCM(key).encrypt(nonce, value.encode(), self._field_aad(pseudonym, field))
+        return f"{SEALED}{pseudonym}:{base64.b64encode(box).decode()}"
+
+    def open(self, value: str | None, field: str) -> str | None:
+        """The clear value of a sealed ``field``: ``ERASED`` once its subject is erased.
+
+        A value that is not sealed (recorded before subject keys) is returned as it is.
+        """
+        if value is None or not is_sealed(value):
+            return value
+        found = TOKEN.match(value)
+        if found is None:
+            raise SealBroken(f"malformed sealed value in {field}")
+        pseudonym = found["pseudonym"]
+        key = self._key(pseudonym)
+        if key is None:
+            return ERASED
+        box = base64.b64decode(found["box"])
+        try:
+            clear = AESGCM(key).decrypt(
+                box[:NONCE_BYTES], box[NONCE_BYTES:], self._field_aad(pseudonym, field)
+            )
+        except InvalidTag as exc:
+            raise SealBroken(f"{field} does not open as {pseudonym}'s {field}") from exc
+        return clear.decode()
+
+    def is_erased(self, value: str | None) -> bool:
+        """Whether ``value`` is sealed under a subject whose key is gone."""
+        pseudonym = pseudonym_in(value) if isinstance(value, str) else None
+        return pseudonym is not None and self._key(pseudonym) is None
+
+    def erase(self, ref: str) -> Erasure | None:
+        """Destroy the subject's data key and pseudonym link; None if none is held."""
+        row = self.table.delete(ref)
+        if row is None:
+            return None
+        self._keys[row.pseudonym] = (None, time.monotonic())
+        return Erasure(row.pseudonym, row.kind)
+
+    def rotate(self) -> int:
+        """Re-wrap every data key not under the current master key; how many were re-wrapped.
+
+        Events are untouched: they hold field ciphertexts under data keys, which do not change.
+        """
+        done = 0
+        for row in self.table.rows():
+            if row.master_key_id == self.keyring.current:
+                continue
+            aad = self._wrap_aad(row.pseudonym)
+            key = self.keyring.unwrap(row.master_key_id, row.wrapped_key, aad)
+            kid, wrapped = self.keyring.wrap(key, aad)
+            done += self.table.rewrap(row.pseudonym, row.master_key_id, kid, wrapped)
+        return done
+
+    def still_wrapped_under(self) -> dict[str, int]:
+        """How many data keys each master key wraps (a retired key may go when it has none)."""
+        counts: dict[str, int] = {}
+        for row in self.table.rows():
+            counts[row.master_key_id] = counts.get(row.master_key_id, 0) + 1
+        return counts
+
+
+def subject_keys_for(service: str, env: Mapping[str, str]) -> SubjectKeys:
+    """The subject keys of an application whose eventsourcing environment is ``env``."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        # An in-memory application (fast tests) keeps its keys for its own lifetime only.
+        return SubjectKeys(
+            service, Keyring("memory", {"memory": secrets.token_bytes(32)}), MemoryKeyTable()
+        )
+    dsn = (
+        f"postgresql://{env.get('POSTGRES_USER')}:{env.get('POSTGRES_PASSWORD')}@{env.get('POSTGRES_HOST')}"
+        f":{env.get('POSTGRES_PORT')}/{env.get('POSTGRES_DBNAME')}"
+    )
+    table = PostgresKeyTable(dsn, env.get("POSTGRES_SCHEMA") or "public")
+    configured = env.get("SUBJECT_MASTER_KEYS") or ""
+    return SubjectKeys(
+        service,
+        keyring_of(service, configured),
+        table,
+        reload=lambda: keyring_of(service, configured),
+    )
+
+
+def subject_keys_of(settings: "ServiceSettings") -> SubjectKeys:
+    """The subject keys of a service's database, for tools (rotation, retention)."""
+    table = PostgresKeyTable(settings.pg_dsn, settings.db_schema)
+    return SubjectKeys(
+        settings.service, keyring_of(settings.service, settings.subject_master_keys), table
+    )
+
+
+@overload
+def published(value: str) -> str: ...
+@overload
+def published(value: None) -> None: ...
+def published(value: str | None) -> str | None:
+    """What leaves the service for a sealed reference: its pseudonym (recorded at write time,
+    so an erased subject's events still translate); a value from before subject keys as is."""
+    if value is None or not is_sealed(value):
+        return value
+    return pseudonym_in(value) or value
+
+
+def reveal(subjects: SubjectKeys, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with every sealed value opened as the field (key) it is under, also inside
+    lists and nested mappings: what an API or export shows (``ERASED`` once erased)."""
+    return {name: _opened(subjects, name, value) for name, value in data.items()}
+
+
+def _opened(subjects: SubjectKeys, name: str, value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return reveal(subjects, value)
+    if isinstance(value, list):
+        return [_opened(subjects, name, v) for v in value]
+    return subjects.open(value, name) if is_sealed(value) else value
