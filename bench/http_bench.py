@@ -1,0 +1,142 @@
+"""The HTTP command path at 16 clients against a raw endpoint and raw asyncpg commits.
+
+Staffing's ``POST /schools`` (token, permission and scope, validation, aggregate, store with
+its outbox, 201) runs as ``ssp serve`` does; the raw endpoint (``bench.raw_endpoint``) does the
+token check and one insert-and-commit under the same server; both are driven by the same client.
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+
+from bench.common import Measure, fresh_database
+from bench.http_client import Connection
+from services.runtime.settings import ServiceSettings
+from services.runtime.testing import ServiceProcess, bearer, free_port, wait_for
+
+CLIENTS = 16
+# The command path before issue 15's work, same benchmark and machine (bench/README.md).
+BEFORE_RATE = 149.0
+BEFORE_LABEL = "command path before (recorded)"
+
+
+def school() -> dict[str, Any]:
+    """A new school's registration (a unique id each time)."""
+    return {
+        "school_id": f"B-{uuid.uuid4().hex[:12]}",
+        "name": "Bench school",
+        "borough": "Hackney",
+        "phase": "secondary",
+        "pupil_count": 900,
+        "programme": "safer_schools_partnership",
+    }
+
+
+async def drive(
+    url: str, seconds: float, clients: int = CLIENTS, body: Callable[[], Any] = school
+) -> tuple[float, list[float]]:
+    """Commands per second with ``clients`` concurrent clients, and each command's seconds."""
+    headers = dict(bearer("borough_supervisor", "sgt-bench", borough="Hackney"))
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None
+    conns = [Connection(parts.hostname, parts.port, headers) for _ in range(clients)]
+    latencies: list[float] = []
+
+    async def one_client(conn: Connection, until: float, keep: bool) -> None:
+        while time.perf_counter() < until:
+            start = time.perf_counter()
+            status, answer = await conn.post(parts.path, body())
+            if status != 201:
+                raise RuntimeError(f"{url}: {status} {answer[:200]!r}")
+            if keep:
+                latencies.append(time.perf_counter() - start)
+
+    try:
+        warm = time.perf_counter() + min(2.0, seconds / 4)
+        await asyncio.gather(*(one_client(c, warm, False) for c in conns))
+        start = time.perf_counter()
+        await asyncio.gather(*(one_client(c, start + seconds, True) for c in conns))
+        return len(latencies) / (time.perf_counter() - start), latencies
+    finally:
+        for conn in conns:
+            await conn.close()
+
+
+async def raw_commits(dsn: str, seconds: float, connections: int = CLIENTS) -> float:
+    """Single-row insert-and-commit transactions per second on ``connections`` connections."""
+    conns = [await asyncpg.connect(dsn) for _ in range(connections)]
+    await conns[0].execute("CREATE TABLE bench_commits (id uuid PRIMARY KEY, body jsonb)")
+    done = 0
+
+    async def loop(conn: asyncpg.Connection, until: float) -> None:
+        nonlocal done
+        while time.perf_counter() < until:
+            await conn.execute("INSERT INTO bench_commits VALUES ($1, '{}')", uuid.uuid4())
+            done += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(loop(c, start + seconds) for c in conns))
+    rate = done / (time.perf_counter() - start)
+    for conn in conns:
+        await conn.close()
+    return rate
+
+
+def _raw_endpoint(port: int, db: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.raw_endpoint", str(port), db],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def up() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/openapi.json").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(up, timeout=30, what="raw endpoint")
+    return proc
+
+
+def bench_port() -> int:
+    """A port for a benchmark's server: ``SSP_BENCH_PORT`` (then the next ones) or a free one."""
+    return int(os.environ.get("SSP_BENCH_PORT", "0")) or free_port()
+
+
+def run(seconds: float) -> list[Measure]:
+    """Staffing's command path and the raw endpoint, then raw commits, in one run."""
+    port = bench_port()
+    with fresh_database("benchhttp") as db:
+        staffing = ServiceProcess("staffing", {"SSP_STAFFING_DB_NAME": db}, port=port).start()
+        try:
+            ours, latencies = asyncio.run(drive(f"{staffing.url}/schools", seconds))
+            one, _ = asyncio.run(drive(f"{staffing.url}/schools", min(seconds, 3.0), clients=1))
+        finally:
+            staffing.stop()
+    with fresh_database("benchhttpraw") as db:
+        proc = _raw_endpoint(port + 1, db)
+        try:
+            raw, _ = asyncio.run(drive(f"http://127.0.0.1:{port + 1}/schools", seconds))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        commits = asyncio.run(
+            raw_commits(ServiceSettings.for_service("selftest", db_name=db).pg_dsn, seconds)
+        )
+    n = len(latencies)
+    return [
+        Measure("command path", n, ours, "raw endpoint (token, 1 insert)", raw, 0.5, "cmd/s"),
+        Measure("command path", n, ours, BEFORE_LABEL, BEFORE_RATE, 5.0, "cmd/s"),
+        Measure("command, 1 client", 0, one, "", 0.0, None, "cmd/s"),
+        Measure("asyncpg commits x16", 0, commits, "", 0.0, None, "tx/s"),
+    ]
