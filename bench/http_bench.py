@@ -12,6 +12,8 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +29,7 @@ CLIENTS = 16
 # The command path before issue 15's work, same benchmark and machine (bench/README.md).
 BEFORE_RATE = 149.0
 BEFORE_LABEL = "command path before (recorded)"
+RAW = "raw endpoint (token, 1 insert)"
 
 
 def school() -> dict[str, Any]:
@@ -41,10 +44,29 @@ def school() -> dict[str, Any]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds the process ``pid`` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Run:
+    """A driven run: commands per second, each command's seconds, server CPU per command."""
+
+    rate: float
+    latencies: list[float]
+    cpu_per_command: float
+
+
 async def drive(
-    url: str, seconds: float, clients: int = CLIENTS, body: Callable[[], Any] = school
-) -> tuple[float, list[float]]:
-    """Commands per second with ``clients`` concurrent clients, and each command's seconds."""
+    url: str, seconds: float, pid: int, clients: int = CLIENTS, body: Callable[[], Any] = school
+) -> Run:
+    """Drive ``url`` with ``clients`` concurrent clients for ``seconds`` after a warm-up.
+
+    The server's CPU per command does not depend on what else the machine runs, so it is
+    reported beside the rate, which does.
+    """
     headers = dict(bearer("borough_supervisor", "sgt-bench", borough="Hackney"))
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
@@ -63,9 +85,10 @@ async def drive(
     try:
         warm = time.perf_counter() + min(2.0, seconds / 4)
         await asyncio.gather(*(one_client(c, warm, False) for c in conns))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds(pid)
         await asyncio.gather(*(one_client(c, start + seconds, True) for c in conns))
-        return len(latencies) / (time.perf_counter() - start), latencies
+        elapsed, used = time.perf_counter() - start, cpu_seconds(pid) - cpu
+        return Run(len(latencies) / elapsed, latencies, used / max(len(latencies), 1))
     finally:
         for conn in conns:
             await conn.close()
@@ -118,25 +141,31 @@ def run(seconds: float) -> list[Measure]:
     port = bench_port()
     with fresh_database("benchhttp") as db:
         staffing = ServiceProcess("staffing", {"SSP_STAFFING_DB_NAME": db}, port=port).start()
+        assert staffing.proc is not None
         try:
-            ours, latencies = asyncio.run(drive(f"{staffing.url}/schools", seconds))
-            one, _ = asyncio.run(drive(f"{staffing.url}/schools", min(seconds, 3.0), clients=1))
+            ours = asyncio.run(drive(f"{staffing.url}/schools", seconds, staffing.proc.pid))
+            one = asyncio.run(
+                drive(f"{staffing.url}/schools", min(seconds, 3.0), staffing.proc.pid, clients=1)
+            )
         finally:
             staffing.stop()
     with fresh_database("benchhttpraw") as db:
         proc = _raw_endpoint(port + 1, db)
         try:
-            raw, _ = asyncio.run(drive(f"http://127.0.0.1:{port + 1}/schools", seconds))
+            raw = asyncio.run(drive(f"http://127.0.0.1:{port + 1}/schools", seconds, proc.pid))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
         commits = asyncio.run(
             raw_commits(ServiceSettings.for_service("selftest", db_name=db).pg_dsn, seconds)
         )
-    n = len(latencies)
+    n = len(ours.latencies)
+    # Commands per server CPU-second: what one core would serve, whatever else the machine runs.
+    per_cpu, raw_per_cpu = 1 / ours.cpu_per_command, 1 / raw.cpu_per_command
     return [
-        Measure("command path", n, ours, "raw endpoint (token, 1 insert)", raw, 0.5, "cmd/s"),
-        Measure("command path", n, ours, BEFORE_LABEL, BEFORE_RATE, 5.0, "cmd/s"),
-        Measure("command, 1 client", 0, one, "", 0.0, None, "cmd/s"),
+        Measure("command path", n, ours.rate, RAW, raw.rate, 0.5, "cmd/s"),
+        Measure("command path", n, ours.rate, BEFORE_LABEL, BEFORE_RATE, 5.0, "cmd/s"),
+        Measure("command per CPU-s", n, per_cpu, RAW, raw_per_cpu, 0.5, "cmd/CPU-s"),
+        Measure("command, 1 client", 0, one.rate, "", 0.0, None, "cmd/s"),
         Measure("asyncpg commits x16", 0, commits, "", 0.0, None, "tx/s"),
     ]
