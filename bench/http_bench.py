@@ -26,9 +26,11 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.testing import ServiceProcess, bearer, free_port, wait_for
 
 CLIENTS = 16
-# The command path before issue 15's work, same benchmark and machine (bench/README.md).
+# The command path before issue 15's work (bench/README.md): the issue's 16-client rate, and
+# the server CPU per command this benchmark measured at commit 9980b2b on the same machine.
 BEFORE_RATE = 149.0
-BEFORE_LABEL = "command path before (recorded)"
+BEFORE_LABEL = "before (issue 15, recorded)"
+BEFORE_PER_CPU = 270.0
 RAW = "raw endpoint (token, 1 insert)"
 
 
@@ -166,6 +168,7 @@ def run(seconds: float) -> list[Measure]:
         Measure("command path", n, ours.rate, RAW, raw.rate, 0.5, "cmd/s"),
         Measure("command path", n, ours.rate, BEFORE_LABEL, BEFORE_RATE, 5.0, "cmd/s"),
         Measure("command per CPU-s", n, per_cpu, RAW, raw_per_cpu, 0.5, "cmd/CPU-s"),
+        Measure("command per CPU-s", n, per_cpu, BEFORE_LABEL, BEFORE_PER_CPU, 5.0, "cmd/CPU-s"),
         Measure("command, 1 client", 0, one.rate, "", 0.0, None, "cmd/s"),
         Measure("asyncpg commits x16", 0, commits, "", 0.0, None, "tx/s"),
     ]
