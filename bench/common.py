@@ -23,6 +23,8 @@ class Measure:
     baseline_rate: float
     goal: float | None
     unit: str = "events/s"
+    # A latency: ours over the baseline's must stay at most ``goal`` (else at least ``goal``).
+    at_most: bool = False
 
     @classmethod
     def timed(
@@ -43,7 +45,9 @@ class Measure:
 
     @property
     def met(self) -> bool | None:
-        return None if self.goal is None else self.ratio >= self.goal
+        if self.goal is None:
+            return None
+        return self.ratio <= self.goal if self.at_most else self.ratio >= self.goal
 
 
 @contextmanager

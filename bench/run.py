@@ -6,7 +6,7 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import commit_bench, http_bench, projection_bench, relay_bench, replay_bench
+from bench import commit_bench, e2e_bench, http_bench, projection_bench, relay_bench, replay_bench
 from bench.common import Measure
 from bench.projection_bench import TOPIC
 from bench.table import render, write_into
@@ -25,10 +25,10 @@ def main() -> None:
         "--replay-events", type=int, default=20_000, help="history the replay reads at least"
     )
     parser.add_argument("--seconds", type=float, default=10, help="length of each HTTP run")
-    parser.add_argument("--only", nargs="*", help="relay projection replay http commit")
+    parser.add_argument("--only", nargs="*", help="relay projection replay http e2e commit")
     parser.add_argument("--no-write", action="store_true", help="leave bench/README.md alone")
     args = parser.parse_args()
-    only = set(args.only or ("relay", "projection", "replay", "http", "commit"))
+    only = set(args.only or ("relay", "projection", "replay", "http", "e2e", "commit"))
     # The projection reads what the relay run publishes: note where that starts.
     before = end_offsets(
         ServiceSettings.for_service("selftest").kafka_bootstrap, [TOPIC], "selftest"
@@ -42,6 +42,8 @@ def main() -> None:
         measures.append(replay_bench.run(args.replay_events))
     if "http" in only:
         measures.extend(http_bench.run(args.seconds))
+    if "e2e" in only:
+        measures.append(e2e_bench.run(args.seconds))
     if "commit" in only:
         measures.extend(commit_bench.run(args.seconds / 2))
     when = datetime.now(UTC)

@@ -32,7 +32,7 @@ def render(measures: list[Measure], when: datetime) -> str:
                     f"{m.baseline_rate:,.0f} {m.unit}" if has_baseline else "—",
                     f"{m.rate:,.0f} {m.unit}",
                     f"{m.ratio:.2f}" if has_baseline else "—",
-                    f"≥ {m.goal:g}" if m.goal is not None else "—",
+                    f"{'≤' if m.at_most else '≥'} {m.goal:g}" if m.goal is not None else "—",
                     {None: "—", True: "yes", False: "**no**"}[m.met],
                 ]
             )
