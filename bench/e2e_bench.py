@@ -54,8 +54,10 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
         finally:
             idle.append(conn)
 
+    sending = True
+
     async def watch(pool: asyncpg.Pool, until: float) -> None:
-        while time.perf_counter() < until and (len(seen) < len(acked) or not acked):
+        while time.perf_counter() < until and (sending or len(seen) < len(acked)):
             waiting = [k for k in acked if k not in seen]
             if waiting:
                 rows = await pool.fetch(
@@ -75,6 +77,7 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
             if idle:  # all 32 busy: the service is saturated; the command is dropped
                 tasks.append(asyncio.create_task(send()))
         await asyncio.gather(*tasks)
+        sending = False
         await watcher
     finally:
         await pool.close()
@@ -111,7 +114,7 @@ async def _round_trips(bootstrap: str, seconds: float, rate: int) -> list[float]
         start = time.perf_counter()
         for n in range(int(seconds * rate)):
             await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
-            key = uuid.uuid4().bytes
+            key = uuid.uuid4().hex.encode()  # text, as every key on the platform's topics
             sent[key] = time.perf_counter()
             await producer.send(topic, b"{}", key=key)
         await asyncio.wait_for(receiver, 30)
