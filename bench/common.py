@@ -14,33 +14,40 @@ from services.runtime.testing import create_database, drop_database
 
 @dataclass
 class Measure:
-    """One measured rate against its baseline."""
+    """One measured rate against its raw baseline's rate and the goal for their ratio."""
 
     name: str
     events: int
-    seconds: float
-    baseline_seconds: float
-    target: float
+    rate: float
+    baseline: str
+    baseline_rate: float
+    goal: float | None
+    unit: str = "events/s"
+    # A latency: ours over the baseline's must stay at most ``goal`` (else at least ``goal``).
+    at_most: bool = False
 
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds
-
-    @property
-    def baseline_rate(self) -> float:
-        return self.events / self.baseline_seconds
+    @classmethod
+    def timed(
+        cls,
+        name: str,
+        events: int,
+        seconds: float,
+        baseline: str,
+        baseline_seconds: float,
+        goal: float,
+    ) -> "Measure":
+        """A measure of ``events`` done in ``seconds`` by the component and by the baseline."""
+        return cls(name, events, events / seconds, baseline, events / baseline_seconds, goal)
 
     @property
     def ratio(self) -> float:
-        return self.rate / self.baseline_rate
+        return self.rate / self.baseline_rate if self.baseline_rate else 0.0
 
-    def line(self) -> str:
-        verdict = "meets" if self.ratio >= self.target else "MISSES"
-        return (
-            f"{self.name:<11} {self.events:>7} events  {self.rate:>9,.0f}/s  baseline "
-            f"{self.baseline_rate:>9,.0f}/s  ratio {self.ratio:.2f} ({verdict} target "
-            f"{self.target:.1f})"
-        )
+    @property
+    def met(self) -> bool | None:
+        if self.goal is None:
+            return None
+        return self.ratio <= self.goal if self.at_most else self.ratio >= self.goal
 
 
 @contextmanager

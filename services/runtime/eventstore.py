@@ -34,8 +34,9 @@ def eventstore_env(settings: ServiceSettings, encrypted: bool = True) -> dict[st
         # A service's role may not create its store: `ssp migrate` does, as the migration role
         # (the canary's store, on the admin role, makes its own table).
         "CREATE_TABLE": "n" if settings.service in SERVICES else "y",
-        # Stores a request's Idempotency-Key in the transaction of its events.
-        "APPLICATION_RECORDER_TOPIC": "services.runtime.idempotency:IdempotentRecorder",
+        # Stores a request's Idempotency-Key in the transaction of its events; concurrent
+        # commands share one transaction under the table lock (group commit).
+        "APPLICATION_RECORDER_TOPIC": "services.runtime.group_commit:GroupCommitRecorder",
     }
     if encrypted:
         env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"

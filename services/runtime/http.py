@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.runtime.domain import NotFound, Refused, RuleViolation, rule_of_error
 from services.runtime.logs import correlation
@@ -134,27 +135,42 @@ def _document_refusals(app: FastAPI) -> None:
 
 def install_correlation(app: FastAPI) -> None:
     """Every request runs under a correlation id, taken from the caller or made here."""
+    app.add_middleware(Correlation)
 
-    @app.middleware("http")
-    async def with_correlation(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        cid = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+
+class Correlation:
+    """Pure ASGI middleware (no extra task per request, unlike ``@app.middleware``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = dict(scope["headers"]).get(CORRELATION_HEADER.lower().encode())
+        cid = raw.decode("latin-1") if raw else str(uuid.uuid4())
         if not CORRELATION_ID.match(cid):
             message = (
                 f"{CORRELATION_HEADER} must be a UUID, e.g. {uuid.UUID(int=0)}; or leave it out"
             )
             field = f"header.{CORRELATION_HEADER}"
             detail = {"rule": "correlation-id", "message": message, "field": field}
-            return JSONResponse({"detail": detail}, status_code=422)
+            await JSONResponse({"detail": detail}, status_code=422)(scope, receive, send)
+            return
         cid = cid.lower()
+        header = (CORRELATION_HEADER.lower().encode(), cid.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
         token = correlation.set(cid)
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_id)
         finally:
             correlation.reset(token)
-        response.headers[CORRELATION_HEADER] = cid
-        return response
 
 
 def install_probes(app: FastAPI, ready: Callable[[], Awaitable[dict[str, str]]]) -> None:

@@ -146,9 +146,11 @@ class OutboxRelay:
         while not self._stopping.is_set():
             if self.stalled_at is None and self.state != "running":
                 self._set_state("running")
+            # Cleared before reading, not after an empty read: a NOTIFY that arrives during the
+            # read then ends the pause at once instead of waiting out the poll interval.
+            self._wake.clear()
             published = await self.run_until_caught_up()
             if published == 0:
-                self._wake.clear()
                 # Polling too: a NOTIFY can be missed while the connection reconnects.
                 await self._pause(self.settings.relay_poll_seconds, self._wake)
 

@@ -1,0 +1,158 @@
+"""End-to-end latency: a command's 201 to its row in a reporting read model, at a fixed rate.
+
+Staffing and reporting run as ``ssp serve`` on fresh databases; ``POST /schools`` is sent at a
+fixed rate (open loop: a late answer does not slow the sending), and reporting's ``ctx_schools``
+is polled for each acknowledged school. The baseline is a raw aiokafka round trip at the same
+rate: produce with the relay's settings, consume with a plain consumer, time send to receipt.
+"""
+
+import asyncio
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from ssp_contracts.topics import kafka_topic
+
+from bench.common import Measure, fresh_database
+from bench.http_bench import bench_port, school
+from bench.http_client import Connection
+from services.reporting.views import runner_specs
+from services.runtime.kafka_security import kafka_client
+from services.runtime.relay import producer_options
+from services.runtime.settings import ServiceSettings
+from services.runtime.testing import ServiceProcess, bearer, start_at_end
+
+RATE = 200
+POLL = 0.005
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float]:
+    """Seconds from each 201 to its school's row in ``ctx_schools``."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None
+    headers = dict(bearer("borough_supervisor", "sgt-bench", borough="Hackney"))
+    idle = [Connection(parts.hostname, parts.port, headers) for _ in range(32)]
+    acked: dict[str, float] = {}
+    seen: dict[str, float] = {}
+
+    async def send() -> None:
+        conn = idle.pop()
+        try:
+            body = school()
+            status, answer = await conn.post(parts.path, body)
+            if status != 201:
+                raise RuntimeError(f"{status} {answer[:200]!r}")
+            acked[body["school_id"]] = time.perf_counter()
+        finally:
+            idle.append(conn)
+
+    sending = True
+
+    async def watch(pool: asyncpg.Pool, until: float) -> None:
+        while time.perf_counter() < until and (sending or len(seen) < len(acked)):
+            waiting = [k for k in acked if k not in seen]
+            if waiting:
+                rows = await pool.fetch(
+                    "SELECT school_id FROM ctx_schools WHERE school_id = ANY($1)", waiting
+                )
+                now = time.perf_counter()
+                seen.update((r["school_id"], now) for r in rows)
+            await asyncio.sleep(POLL)
+
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    try:
+        start = time.perf_counter()
+        watcher = asyncio.create_task(watch(pool, start + seconds + 30))
+        tasks = []
+        for n in range(int(seconds * rate)):
+            await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+            if idle:  # all 32 busy: the service is saturated; the command is dropped
+                tasks.append(asyncio.create_task(send()))
+        await asyncio.gather(*tasks)
+        sending = False
+        await watcher
+    finally:
+        await pool.close()
+        for conn in idle:
+            await conn.close()
+    return [seen[k] - acked[k] for k in acked if k in seen]
+
+
+async def _round_trips(bootstrap: str, seconds: float, rate: int) -> list[float]:
+    """Seconds from send to receipt of raw records at ``rate`` a second."""
+    topic = kafka_topic("ssp.platform.selftest")
+    client = kafka_client("selftest", bootstrap).aiokafka()
+    producer = AIOKafkaProducer(**client, **producer_options())
+    consumer = AIOKafkaConsumer(**client, enable_auto_commit=False)
+    await producer.start()
+    await consumer.start()
+    sent: dict[bytes, float] = {}
+    took: list[float] = []
+    try:
+        parts = [TopicPartition(topic, p) for p in sorted(await producer.partitions_for(topic))]
+        consumer.assign(parts)
+        await consumer.seek_to_end(*parts)
+        for tp in parts:
+            await consumer.position(tp)  # resolve the end now, before the first send
+
+        async def receive() -> None:
+            while len(took) < int(seconds * rate):
+                batches = await consumer.getmany(timeout_ms=100)
+                now = time.perf_counter()
+                for records in batches.values():
+                    took.extend(now - sent[r.key] for r in records if r.key in sent)
+
+        receiver = asyncio.create_task(receive())
+        start = time.perf_counter()
+        for n in range(int(seconds * rate)):
+            await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+            key = uuid.uuid4().hex.encode()  # text, as every key on the platform's topics
+            sent[key] = time.perf_counter()
+            await producer.send(topic, b"{}", key=key)
+        await asyncio.wait_for(receiver, 30)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    return took
+
+
+def run(seconds: float, rate: int = RATE) -> Measure:
+    """p99 of the command path to the read model against the raw round trip, same rate."""
+    port = bench_port() + 2
+    with fresh_database("benche2es") as staffing_db, fresh_database("benche2er") as reporting_db:
+        suffix = f".bench-{uuid.uuid4().hex[:6]}"
+        # The runners start at the topics' ends: the benchmark measures new events, not history.
+        for runner, projections in runner_specs():
+            for topic in {t for p in projections for t in p.topics}:
+                start_at_end(reporting_db, runner, topic)
+        reporting = ServiceProcess(
+            "reporting",
+            {"SSP_REPORTING_DB_NAME": reporting_db, "SSP_REPORTING_CONSUMER_GROUP_SUFFIX": suffix},
+            port=port + 1,
+        ).start()
+        staffing = ServiceProcess("staffing", {"SSP_STAFFING_DB_NAME": staffing_db}, port=port)
+        staffing.start()
+        dsn = ServiceSettings.for_service("selftest", db_name=reporting_db).pg_dsn
+        try:
+            # Warm-up: the runner has read the topic's history and serves new events.
+            asyncio.run(_commands(f"{staffing.url}/schools", dsn, 2, 10))
+            ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate))
+        finally:
+            staffing.stop()
+            reporting.stop()
+    raw = asyncio.run(
+        _round_trips(ServiceSettings.for_service("selftest").kafka_bootstrap, seconds, rate)
+    )
+    # A latency: the ratio is our p99 over the raw one, at most 5.
+    return Measure(
+        f"201→read model p99 @{rate}/s", len(ours), 1000 * p99(ours),
+        "aiokafka produce→consume p99", 1000 * p99(raw), 5.0, "ms", at_most=True,
+    )  # fmt: skip
