@@ -15,6 +15,8 @@ MIN_PASSWORD_CHARS = 16
 MIN_CIPHER_KEY_BYTES = 32
 # Services that keep an encrypted event store (reporting only reads Kafka).
 STORES = frozenset({"incidents", "disclosure", "staffing", "selftest"})
+# The services that seal data subjects' details under per-subject keys (runtime/subjects.py).
+SUBJECT_HOLDERS = frozenset({"incidents", "disclosure"})
 
 
 class ProductionRefusal(RuntimeError):
@@ -65,6 +67,18 @@ def _password_problem(value: str) -> str | None:
     return None
 
 
+def _keyring_problem(value: str) -> str | None:
+    from services.runtime.masterkeys import Keyring, KeyringError
+
+    if not value:
+        return "is missing"
+    try:
+        Keyring.parse(value)
+    except KeyringError as exc:
+        return str(exc)
+    return None
+
+
 def problems(settings: Any) -> list[str]:
     """What a production start of ``settings``' service lacks, one phrase per setting."""
     prefix = f"SSP_{settings.service.upper()}_"
@@ -77,6 +91,12 @@ def problems(settings: Any) -> list[str]:
         problem = _cipher_key_problem(os.environ.get(f"{prefix}PSEUDONYM_KEY", ""))
         if problem:
             found.append(f"{prefix}PSEUDONYM_KEY {problem}")
+    if settings.service in SUBJECT_HOLDERS and not settings.in_memory:
+        # The master keyring of the data subjects' keys (runtime/masterkeys.py): without it the
+        # first sealed field would fail mid-request.
+        problem = _keyring_problem(settings.subject_master_keys)
+        if problem:
+            found.append(f"{prefix}SUBJECT_MASTER_KEYS {problem}")
     if not settings.jwt_jwks:
         found.append("SSP_JWT_JWKS (file or https URL of the identity provider's keys) is missing")
     elif settings.jwt_jwks.startswith("http://"):

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import yaml
 
-from services.runtime.production import STORES
+from services.runtime.production import STORES, SUBJECT_HOLDERS
 
 ROOT = Path(__file__).parents[2]
 SERVICES = ("incidents", "disclosure", "staffing", "reporting")
@@ -19,6 +19,8 @@ def needed(service: str) -> set[str]:
     if service in STORES:
         names.add(f"SSP_{service.upper()}_CIPHER_KEY")
         names.add(f"SSP_{service.upper()}_PSEUDONYM_KEY")
+    if service in SUBJECT_HOLDERS:
+        names.add(f"SSP_{service.upper()}_SUBJECT_MASTER_KEYS")
     return names
 
 

@@ -17,6 +17,7 @@ GOOD = {
     "SSP_ENV": "production",
     "SSP_INCIDENTS_CIPHER_KEY": base64.b64encode(b"k" * 32).decode(),
     "SSP_INCIDENTS_PSEUDONYM_KEY": base64.b64encode(b"p" * 32).decode(),
+    "SSP_INCIDENTS_SUBJECT_MASTER_KEYS": "k1:" + base64.b64encode(b"m" * 32).decode(),
     "SSP_JWT_JWKS": "https://idp.example.police.uk/.well-known/jwks.json",
     "SSP_KAFKA_INCIDENTS_PASSWORD": "a-kafka-password-long-enough",
     "SSP_INCIDENTS_PG_PASSWORD": "a-database-password-long-enough",
@@ -26,6 +27,14 @@ REFUSALS = {
     "no pseudonym key": (
         {"SSP_INCIDENTS_PSEUDONYM_KEY": ""},
         "SSP_INCIDENTS_PSEUDONYM_KEY is missing",
+    ),
+    "no subject master keys": (
+        {"SSP_INCIDENTS_SUBJECT_MASTER_KEYS": ""},
+        "SSP_INCIDENTS_SUBJECT_MASTER_KEYS is missing",
+    ),
+    "a short subject master key": (
+        {"SSP_INCIDENTS_SUBJECT_MASTER_KEYS": "k1:" + base64.b64encode(b"m" * 16).decode()},
+        "master key k1 is 16 bytes, needs 32",
     ),
     "a short cipher key": (
         {"SSP_INCIDENTS_CIPHER_KEY": base64.b64encode(b"k" * 16).decode()},
