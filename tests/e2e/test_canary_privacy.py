@@ -76,6 +76,12 @@ def seed_staffing(url: str, run: str) -> tuple[str, str, str]:
         },
     )
     start = (date.today() - timedelta(days=60)).isoformat()
+    # "Agreeing policies and protocols ... prior to the deployment of officers ... is essential"
+    signed = (date.today() - timedelta(days=90)).isoformat()
+    api.post(
+        f"/schools/{school}/protocol",
+        {"signed_on": signed, "head_teacher": "J. Head", "borough_commander": "C. Commander"},
+    )
     api.post(
         "/deployments",
         {"officer_id": officer, "school_id": school, "share_percent": 100, "start_date": start},

@@ -14,6 +14,7 @@ import pytest
 
 from services.disclosure.tests.api_helpers import ROUTINE
 from services.incidents.tests.staffing import publish_deployment
+from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer, wait_for
 
 pytestmark = pytest.mark.stack
@@ -62,7 +63,8 @@ def test_a_read_of_an_incident_is_in_the_audit_trail(services: Any, fresh_db: An
     def consulted() -> list[dict[str, Any]]:
         answer = httpx.get(
             f"{reporting.url}/audit",
-            params={"type": CONSULTED, "actor": "head-cl-1"},
+            # The trail knows actors by the pseudonym only incidents resolves.
+            params={"type": CONSULTED, "actor": for_service("incidents").of("head-cl-1")},
             headers=bearer("auditor", "auditor-cl-1"),
         )
         assert answer.status_code == 200, answer.text

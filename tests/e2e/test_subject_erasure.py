@@ -38,11 +38,14 @@ def surfaces(incidents: Any, search_id: str) -> str:
     """What the incidents API shows of the search to a role allowed the person, and the CSV."""
     headers = bearer("borough_supervisor", "sup-er-1", borough="Waltham Forest")
     texts = []
+    why = {"purpose": "audit"}  # every read of a record logs its purpose
     for path in ("", "/person", "/history"):
-        answer = httpx.get(f"{incidents.url}/searches/{search_id}{path}", headers=headers)
+        answer = httpx.get(
+            f"{incidents.url}/searches/{search_id}{path}", params=why, headers=headers
+        )
         assert answer.status_code == 200, answer.text
         texts.append(answer.text)
-    csv = httpx.get(f"{incidents.url}/searches/export.csv", headers=headers)
+    csv = httpx.get(f"{incidents.url}/searches/export.csv", params=why, headers=headers)
     assert csv.status_code == 200, csv.text
     return "\n".join([*texts, csv.text])
 
@@ -114,7 +117,9 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     printed = capsys.readouterr().out
     assert "disclosure: erased" in printed, printed
     erasure_id = re.search(r"incidents: erased \(record ([0-9a-f-]{36})\)", printed)[1]  # type: ignore[index]
-    shown = httpx.get(f"{disclosure.url}/requests/{request_id}", headers=officer).json()
+    shown = httpx.get(
+        f"{disclosure.url}/requests/{request_id}", params={"purpose": "audit"}, headers=officer
+    ).json()
     assert shown["subject_ref"] == "erased" and shown["purpose"] == "erased"
     # Erased everywhere: a second run finds nothing to erase.
     assert main(["erasure", PUPIL, *basis, *urls]) == 1

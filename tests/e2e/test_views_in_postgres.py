@@ -174,7 +174,9 @@ def test_a_searchs_exact_place_is_kept_only_encrypted(fresh_db: Callable[[str], 
     sql(db, DEPLOYMENTS_DDL)
     sql(
         db,
-        "INSERT INTO officer_deployments VALUES ('d-views', $1, 'Hackney', $2, $3, $4, NULL)",
+        "INSERT INTO officer_deployments (deployment_id, officer_id, borough, school_ids,"
+        " start_date, tenure_end, ended_on, rank)"
+        " VALUES ('d-views', $1, 'Hackney', $2, $3, $4, NULL, 'constable')",
         OFFICER_ID,
         [SCHOOL],
         today - timedelta(days=30),

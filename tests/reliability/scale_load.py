@@ -121,7 +121,7 @@ class SpreadRunner(Runner):
         """Send to the next instance; on a failed connection or a 5xx, to the one after."""
         headers = dict(self.headers(step.who, step.service))
         keyed = step.method in ("POST", "PUT")
-        key = f"scale-{uuid.uuid4().hex}"
+        key = str(uuid.uuid4())  # also the correlation id, which must be a UUID
         if keyed:
             headers |= {"Idempotency-Key": key, "X-Correlation-ID": key}
         urls = self.instances[step.service]
@@ -152,7 +152,7 @@ class SpreadRunner(Runner):
 
     async def everywhere(self, step: Step) -> list[httpx.Response]:
         """One command with one key sent to every instance at once; each answer is recorded."""
-        key = f"scale-{uuid.uuid4().hex}"
+        key = str(uuid.uuid4())  # also the correlation id, which must be a UUID
         headers = {**self.headers(step.who, step.service), "Idempotency-Key": key}
         headers["X-Correlation-ID"] = key
         answers = await asyncio.gather(

@@ -101,11 +101,17 @@ def test_concurrent_commands_and_a_sigkill_lose_nothing_acknowledged(
         return mine if len({e.id for e in mine}) >= len(stored) else []
 
     events = wait_for(published, timeout=90, what="every stored event on Kafka")
-    # Then each committed event is on Kafka once, in the store's order per aggregate
+    # Then each committed event is on Kafka, none missing and none made up, in the store's order
+    # per aggregate. The relay is at-least-once across a kill -9: a batch sent but not yet
+    # marked as sent goes again after the restart, with the same (ce_source, ce_id), which
+    # consumers deduplicate on; so a re-send is allowed, only as an exact copy.
     ids = [e.id for e in events]
-    assert len(ids) == len(set(ids)) == len(stored)
+    assert len(set(ids)) == len(stored)
+    first = {e.id: e for e in reversed(events)}
+    assert all(e.data == first[e.id].data for e in events)  # a re-send is the same event
     by_aggregate: dict[str, list[int]] = {}
     for e in events:
-        by_aggregate.setdefault(str(e.subject), []).append(int(e.sequence or 0))
+        if first[e.id] is e:
+            by_aggregate.setdefault(str(e.subject), []).append(int(e.sequence or 0))
     assert all(v == list(range(1, len(v) + 1)) for v in by_aggregate.values())
     assert {uuid.UUID(k) for k in by_aggregate} == {r[0] for r in stored}

@@ -78,12 +78,12 @@ def protocol_phase(world: World, day: date) -> Phase:
         # The school records a minor incident: the police do not see it...
         post("/incidents", teacher, _incident(sid, when, "anti-social-behaviour",
              "reported_by_staff"), save={"incident": "id"}),
-        Step("incidents", "GET", "/incidents/{incident}", pc, refusal=unseen,
+        Step("incidents", "GET", "/incidents/{incident}?purpose=investigation", pc, refusal=unseen,
              what="an officer reads an incident the school has not referred"),
         # ... until staff seize a weapon under it: serious, referred by rule, notice owed
         post("/evidence", teacher, {"incident_id": Ref("incident"), "kind": "weapon",
              "description": "Lock knife found in a locker", "seized_at": later}),
-        Step("incidents", "GET", "/incidents/{incident}", pc),
+        Step("incidents", "GET", "/incidents/{incident}?purpose=investigation", pc),
         post("/incidents/{incident}/head-teacher-notification", headteacher, {"at": later}),
     )  # fmt: skip
     referred = Chain("protocol").add(

@@ -170,7 +170,12 @@ class PostgresDeployments:
         return self._rows(await self.pool.fetch("SELECT * FROM officer_deployments"))
 
     async def school_closed(self, school_id: str, day: date) -> bool:
-        return bool(await self.pool.fetchval(CLOSED, school_id, day))
+        try:
+            return bool(await self.pool.fetchval(CLOSED, school_id, day))
+        except asyncpg.UndefinedTableError:
+            # The projection makes its tables when it first runs: until then (or on an
+            # instance running without it) no calendar is known, so none closes the day.
+            return False
 
     @staticmethod
     def _rows(rows: list[asyncpg.Record]) -> list[Deployment]:
