@@ -13,7 +13,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import AfterValidator
@@ -113,14 +113,15 @@ class Paged:
 
     def where(self, where: Any) -> Any:
         """``where`` (a ``views_pg.Where``) bounded to this page."""
-        since = self.page.since if self.page.since is not None else where.since
+        given = [t for t in (self.page.since, where.since) if t is not None]
+        since = max(given) if given else None
         return type(where)(
             **{**vars(where), "since": since, "after": self.page.after, "limit": self.page.limit}
         )
 
-    def announce(self, rows: Any) -> Any:
+    def announce(self, rows: "PageRows[T]") -> "PageRows[T]":
         """Set the next page's headers from ``rows`` (a view's answer) and return them."""
-        after = getattr(rows, "next_after", None)
+        after = rows.next_after
         if after is not None:
             cursor = after.encode()
             url = self.request.url.include_query_params(cursor=cursor)
@@ -129,15 +130,18 @@ class Paged:
         return rows
 
 
-class PageRows(list[dict[str, Any]]):
+T = TypeVar("T")
+
+
+class PageRows(list[T]):
     """A page's rows, with where the next page starts (None on the last)."""
 
     next_after: After | None = None
 
 
-def page_of(rows: list[tuple[Any, str, dict[str, Any]]], limit: int | None) -> PageRows:
+def page_of(rows: list[tuple[Any, str, T]], limit: int | None) -> "PageRows[T]":
     """The first ``limit`` of (order value, id, row), and the cursor after them if more follow."""
-    out = PageRows(r for _, _, r in (rows if limit is None else rows[:limit]))
+    out: PageRows[T] = PageRows(r for _, _, r in (rows if limit is None else rows[:limit]))
     if limit is not None and len(rows) > limit:
         order, row_id, _ = rows[limit - 1]
         out.next_after = After(_jsonable(order), row_id)

@@ -241,7 +241,7 @@ class MemoryView:
             stored["data"][name] = jsonable(value)
         stored["_order"] = row_id if self.view.order == "id" else stored.get(self.view.order)
 
-    def matching(self, where: Where = Where()) -> PageRows:
+    def matching(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first (synchronous, for the application)."""
         with self.follower.lock:
             self._catch_up()
@@ -252,7 +252,7 @@ class MemoryView:
             ]
         return page_of(sorted(found, key=lambda f: (f[0], f[1])), where.limit)
 
-    async def select(self, where: Where = Where()) -> PageRows:
+    async def select(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first."""
         return self.matching(where)
 
@@ -265,7 +265,7 @@ class PostgresView:
         self.view = view
         self.cipher = cipher  # the store's, to open sealed fields
 
-    async def select(self, where: Where = Where()) -> PageRows:
+    async def select(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first."""
         clause, args = where.sql(self.view)
         rows = await self.pool.fetch(
