@@ -22,8 +22,10 @@ def test_the_roster_reaches_the_day_and_incidents_page(services: Any, fresh_db: 
     as_officer = bearer("school_officer", officer)
     today = london_day(datetime.now(UTC))
     publish_deployment(officer, [school])
-    base = {"roster_id": str(uuid.uuid4()), "officer_id": officer, "borough": "Waltham Forest",
-            "term": f"{today.year}-autumn", "school_ids": [school]}  # fmt: skip
+    base: dict[str, Any] = {
+        "roster_id": str(uuid.uuid4()), "officer_id": officer, "borough": "Waltham Forest",
+        "term": f"{today.year}-autumn", "school_ids": [school],
+    }  # fmt: skip
     shifts = [Shift(date=today, start=time(8), hours=8)]
     publish(RosterGenerated(**base, shifts=shifts), base["roster_id"])
     amended = Shift(date=today, start=time(9), hours=7.5)

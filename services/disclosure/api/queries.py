@@ -147,11 +147,16 @@ async def get_overdue_confirmations(
     principal: Annotated[Principal, allow("read_queue")],
     reg: Reg,
     now: Now,
+    paged: Paging,
     at: At = None,
 ) -> list[QueueItem]:
-    """Urgent requests of the borough whose written confirmation is overdue."""
+    """Urgent requests of the borough whose written confirmation is overdue.
+
+    A page is cut from the borough's urgent requests in the order they were submitted.
+    """
     require_borough(principal, borough)
-    return overdue_confirmations(await reg.of_borough(borough), at or now)
+    where = Where(equal={"borough": borough, "kind": "s115_request", "urgency": "urgent"})
+    return overdue_confirmations(paged.announce(await reg.select(paged.where(where))), at or now)
 
 
 class RegisterFilter(BaseModel):

@@ -35,7 +35,11 @@ def test_register_and_queue_pages_cover_every_row_once(client: TestClient) -> No
 
 
 def test_a_bad_cursor_or_limit_is_refused_naming_the_field(client: TestClient) -> None:
-    for path, headers in (("/register", AUDITOR), ("/queue", DO)):
+    for path, headers in (
+        ("/register", AUDITOR),
+        ("/queue", DO),
+        ("/queue/overdue-confirmations", DO),
+    ):
         bad = client.get(path, params={**BOROUGH, "cursor": "%%%"}, headers=headers)
         assert bad.status_code == 422
         assert (refusal_rule(bad), bad.json()["detail"]["field"]) == (
