@@ -103,6 +103,22 @@ def paging(
     return Paged(Page(limit, after, since), request, response)
 
 
+def key_paging(
+    request: Request,
+    response: Response,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT})")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=MAX_CURSOR, description=f"From the {NEXT_HEADER} header of a page"),
+        AfterValidator(_check_cursor),
+    ] = None,
+) -> "Paged":
+    """The dependency of a list ordered by id alone (no time to keep rows ``since``)."""
+    return paging(request, response, limit, cursor, None)
+
+
 class Paged:
     """A request's page, and where to announce the next one."""
 
@@ -154,6 +170,9 @@ def _jsonable(value: Any) -> Any:
 
 Paging = Annotated[Paged, Depends(paging)]
 """A list endpoint's parameter: ``limit``, ``cursor`` and ``since``."""
+
+KeyPaging = Annotated[Paged, Depends(key_paging)]
+"""A list by id's parameter: ``limit`` and ``cursor``."""
 
 Since = Annotated[Instant | None, Query(description="Only rows at or after this time")]
 """``since`` alone, for answers that gather several lists (no single cursor fits them)."""

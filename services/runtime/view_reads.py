@@ -14,7 +14,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from services.runtime.eventstore import events_table
-from services.runtime.paging import page_of
+from services.runtime.paging import PageRows, page_of
 from services.runtime.positions import view_behind
 from services.runtime.views_pg import LogView, MemoryView, Row, Where, unseal
 
@@ -33,7 +33,7 @@ class CurrentRows:
         self.datastore = getattr(app.recorder, "datastore", None)
         self.memory = MemoryView(app, view) if self.datastore is None else None
 
-    def select(self, where: Where = Where()) -> list[Row]:
+    def select(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first, including every event stored so far."""
         if self.memory is not None:
             return self.memory.matching(where)
