@@ -168,10 +168,17 @@ class Where:
         if view.order == "id":
             args.append(str(self.after.order))
             return f"id > ${len(args)}"
-        kind = dict(view.columns)[view.order].split()[0]
+        kind = self.check_after(view)
         # Sent as text and cast in SQL, so one cursor serves timestamptz, date and text orders.
         args += [str(self.after.order), self.after.id]
         return f"({view.order}, id) > (${len(args) - 1}::text::{kind}, ${len(args)})"
+
+    def check_after(self, view: LogView) -> str:
+        """The SQL type of the view's order; a forged cursor is refused here (422), not by SQL."""
+        kind = "text" if view.order == "id" else dict(view.columns)[view.order].split()[0]
+        if self.after is not None:
+            self.after.typed(kind)
+        return kind
 
     def tail(self, view: LogView) -> str:
         """ORDER BY and, on a page, LIMIT (one row more, to tell whether another page follows)."""
@@ -243,6 +250,7 @@ class MemoryView:
 
     def matching(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first (synchronous, for the application)."""
+        where.check_after(self.view)
         with self.follower.lock:
             self._catch_up()
             found = [

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from services.incidents.tests.conftest import at, incident_body, officer_headers
-from services.runtime.paging import MAX_LIMIT, NEXT_HEADER
+from services.runtime.paging import MAX_LIMIT, NEXT_HEADER, After
 from services.runtime.testing import refusal_rule
 
 
@@ -84,6 +84,9 @@ def test_bad_limit_cursor_or_since_is_refused_naming_the_field(client: TestClien
         assert refused(client, path, limit=0) == ("greater-than-equal", "query.limit")
         assert refused(client, path, limit=MAX_LIMIT + 1) == ("less-than-equal", "query.limit")
         assert refused(client, path, cursor="not-a-cursor") == ("invalid-cursor", "query.cursor")
+        # A well-formed cursor whose time is not a time (forged, or of another list)
+        forged = After("monday", "x").encode()
+        assert refused(client, path, cursor=forged) == ("invalid-cursor", "query.cursor")
         assert refused(client, path, since="2026-07-08T12:00:00") == (
             "timezone-required",
             "query.since",
