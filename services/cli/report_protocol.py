@@ -7,6 +7,7 @@ import httpx
 from rich.console import Console
 
 from services.cli.workload.steps import ANALYST, AUDITOR, Who
+from services.runtime.paging import NEXT_HEADER
 from services.runtime.tokens import audience_of, issue_token
 
 
@@ -15,7 +16,15 @@ def _get(url: str, service: str, who: Who, path: str, **params: str) -> Any:
     headers = {"Authorization": f"Bearer {token}"}
     response = httpx.get(url + path, params=params, headers=headers, timeout=60)
     response.raise_for_status()
-    return response.json()
+    found = response.json()
+    # A list comes a page at a time: follow its cursor, so the counts are of every row.
+    while (cursor := response.headers.get(NEXT_HEADER)) is not None:
+        response = httpx.get(
+            url + path, params={**params, "cursor": cursor}, headers=headers, timeout=60
+        )
+        response.raise_for_status()
+        found += response.json()
+    return found
 
 
 def fetch(urls: dict[str, str], on: date) -> dict[str, int]:

@@ -12,6 +12,7 @@ from services.incidents.api import (
     schools,
     searches,
     subjects,
+    today,
 )
 from services.incidents.api.context import IncidentsContext
 from services.incidents.application import IncidentsApplication
@@ -78,6 +79,7 @@ SPEC = ServiceSpec(
         pupils.router,
         subjects.router,
         safeguarding.router,
+        today.router,
         handoffs.router,
         actors_api.router,
         erasure.router,

@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "read_safeguarding": {"designated_safeguarding_lead", "head_teacher"} | OFFICER | OVERSIGHT,
     # what is still to be done, per school in scope
     "read_outstanding": RECORD_READERS,
+    # an officer's own day: their schools, shift and what they owe there
+    "read_my_day": OFFICER,
     # schools
     "submit_indicators": SCHOOL,
     "read_indicators": RECORD_READERS | {"analyst"},

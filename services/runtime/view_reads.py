@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from services.runtime.eventstore import events_table
+from services.runtime.paging import PageRows, page_of
 from services.runtime.positions import view_behind
 from services.runtime.views_pg import LogView, MemoryView, Row, Where, unseal
 
@@ -32,7 +33,7 @@ class CurrentRows:
         self.datastore = getattr(app.recorder, "datastore", None)
         self.memory = MemoryView(app, view) if self.datastore is None else None
 
-    def select(self, where: Where = Where()) -> list[Row]:
+    def select(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first, including every event stored so far."""
         if self.memory is not None:
             return self.memory.matching(where)
@@ -41,13 +42,17 @@ class CurrentRows:
         # The clause is written for asyncpg ($1, $2...), each placeholder once and in order.
         clause = re.sub(r"\$\d+", "%s", clause)
         statement = (
-            f"SELECT data FROM {self.view.table} WHERE {clause} ORDER BY {self.view.order}, id"
+            f"SELECT id, {self.view.order} AS _order, data FROM {self.view.table}"
+            f" WHERE {clause}{where.tail(self.view)}"
         )
         assert self.datastore is not None
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, args)
             rows = curs.fetchall()
-        return [unseal(dict(r["data"]), self.app.mapper.cipher) for r in rows]
+        cipher = self.app.mapper.cipher
+        return page_of(
+            [(r["_order"], r["id"], unseal(dict(r["data"]), cipher)) for r in rows], where.limit
+        )
 
     def _wait_for_head(self) -> None:
         assert self.datastore is not None

@@ -21,6 +21,7 @@ from pydantic_core import to_jsonable_python
 
 from services.runtime.dispatch import Handlers
 from services.runtime.follower import LogFollower
+from services.runtime.paging import After, PageRows, page_of
 
 Row = dict[str, Any]
 # A view's fold handler: the rows it writes to and one domain event.
@@ -123,6 +124,8 @@ class Where:
 
     ``equal`` and ``within`` name indexed columns or fields of ``data``; ``within`` with None
     means any value (a London-wide scope); ``null``/``not_null`` name fields of ``data``.
+    ``after`` and ``limit`` bound a page (``paging``): rows after that (order, id), at most
+    ``limit`` of them.
     """
 
     equal: Mapping[str, Any] = field(default_factory=dict)
@@ -131,6 +134,8 @@ class Where:
     not_null: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    after: After | None = None
+    limit: int | None = None
 
     def sql(self, view: LogView) -> tuple[str, list[Any]]:
         """(WHERE clause, arguments) over ``view``'s table."""
@@ -154,7 +159,39 @@ class Where:
         if self.until is not None:
             args.append(self.until)
             clauses.append(f"{view.order} < ${len(args)}")
+        if self.after is not None:
+            clauses.append(self._after_sql(view, args))
         return " AND ".join(clauses), args
+
+    def _after_sql(self, view: LogView, args: list[Any]) -> str:
+        assert self.after is not None
+        if view.order == "id":
+            args.append(str(self.after.order))
+            return f"id > ${len(args)}"
+        kind = self.check_after(view)
+        # Sent as text and cast in SQL, so one cursor serves timestamptz, date and text orders.
+        args += [str(self.after.order), self.after.id]
+        return f"({view.order}, id) > (${len(args) - 1}::text::{kind}, ${len(args)})"
+
+    def check_after(self, view: LogView) -> str:
+        """The SQL type of the view's order; a forged cursor is refused here (422), not by SQL."""
+        kind = "text" if view.order == "id" else dict(view.columns)[view.order].split()[0]
+        if self.after is not None:
+            self.after.typed(kind)
+        return kind
+
+    def tail(self, view: LogView) -> str:
+        """ORDER BY and, on a page, LIMIT (one row more, to tell whether another page follows)."""
+        limit = "" if self.limit is None else f" LIMIT {int(self.limit) + 1}"
+        return f" ORDER BY {view.order}, id{limit}"
+
+    def past(self, order: Any, row_id: str) -> bool:
+        """Whether an in-memory row (its order value and id) lies after the page's cursor."""
+        if self.after is None:
+            return True
+        if order is None:
+            return False
+        return (order, row_id) > (self.after.key_like(order), self.after.id)
 
     def matches(self, stored: Row) -> bool:
         """Whether an in-memory row (columns and ``data``) satisfies the filter."""
@@ -211,14 +248,19 @@ class MemoryView:
             stored["data"][name] = jsonable(value)
         stored["_order"] = row_id if self.view.order == "id" else stored.get(self.view.order)
 
-    def matching(self, where: Where = Where()) -> list[Row]:
+    def matching(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first (synchronous, for the application)."""
+        where.check_after(self.view)
         with self.follower.lock:
             self._catch_up()
-            found = [(r["_order"], i, r) for i, r in self.rows.items() if where.matches(r)]
-        return [dict(r["data"]) for _, _, r in sorted(found, key=lambda f: (f[0], f[1]))]
+            found = [
+                (r["_order"], i, dict(r["data"]))
+                for i, r in self.rows.items()
+                if where.matches(r) and where.past(r["_order"], i)
+            ]
+        return page_of(sorted(found, key=lambda f: (f[0], f[1])), where.limit)
 
-    async def select(self, where: Where = Where()) -> list[Row]:
+    async def select(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first."""
         return self.matching(where)
 
@@ -231,11 +273,13 @@ class PostgresView:
         self.view = view
         self.cipher = cipher  # the store's, to open sealed fields
 
-    async def select(self, where: Where = Where()) -> list[Row]:
+    async def select(self, where: Where = Where()) -> PageRows[Row]:
         """Rows that satisfy ``where``, oldest first."""
         clause, args = where.sql(self.view)
         rows = await self.pool.fetch(
-            f"SELECT data FROM {self.view.table} WHERE {clause} ORDER BY {self.view.order}, id",
+            f"SELECT id, {self.view.order} AS _order, data FROM {self.view.table}"
+            f" WHERE {clause}{where.tail(self.view)}",
             *args,
         )
-        return [unseal(json.loads(r["data"]), self.cipher) for r in rows]
+        found = [(r["_order"], r["id"], unseal(json.loads(r["data"]), self.cipher)) for r in rows]
+        return page_of(found, where.limit)

@@ -163,6 +163,14 @@ def test_staffing_reads_its_index_at_the_head_of_its_log(fresh_db: Callable[[str
         # so the other instance lists all three without being sent a position.
         listed = two.get("/schools", params={"borough": "Hackney"}, headers=sgt)
         assert [s["school_id"] for s in listed.json()] == ["S-VIEW-0", "S-VIEW-1", "S-VIEW-2"]
+        # A page of two, then the rest from its cursor (keyset on the index's id, in SQL)
+        first = two.get("/schools", params={"borough": "Hackney", "limit": 2}, headers=sgt)
+        cursor = first.headers["SSP-Next-Cursor"]
+        rest = one.get("/schools", params={"borough": "Hackney", "cursor": cursor}, headers=sgt)
+        assert [s["school_id"] for s in first.json() + rest.json()] == [
+            "S-VIEW-0", "S-VIEW-1", "S-VIEW-2"
+        ]  # fmt: skip
+        assert "SSP-Next-Cursor" not in rest.headers
         again = one.post("/schools", json=school("S-VIEW-1"), headers=sgt)
         assert (again.status_code, again.json()["detail"]["rule"]) == (409, "school-unique")
 

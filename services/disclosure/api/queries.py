@@ -1,7 +1,7 @@
 """HTTP queries: a request and its history, the work queue, the register and its CSV."""
 
 import re
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -23,7 +23,9 @@ from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
 from services.runtime.logs import correlation_id
+from services.runtime.paging import Paged, Paging
 from services.runtime.subjects import reveal
+from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
@@ -127,11 +129,16 @@ async def get_queue(
     principal: Annotated[Principal, allow("read_queue")],
     reg: Reg,
     now: Now,
+    paged: Paging,
     at: At = None,
 ) -> list[QueueItem]:
-    """Open requests of the borough: urgent first, with deadlines and blockers."""
+    """Open requests of the borough: urgent first, with deadlines and blockers.
+
+    A page holds the next open requests in the order they were submitted, sorted urgent first.
+    """
     require_borough(principal, borough)
-    return work_queue(await reg.of_borough(borough), at or now)
+    where = Where(equal={"borough": borough, "kind": "s115_request"}, null=("closed_at",))
+    return work_queue(paged.announce(await reg.select(paged.where(where))), at or now)
 
 
 @router.get("/queue/overdue-confirmations", response_model=list[QueueItem])
@@ -140,11 +147,16 @@ async def get_overdue_confirmations(
     principal: Annotated[Principal, allow("read_queue")],
     reg: Reg,
     now: Now,
+    paged: Paging,
     at: At = None,
 ) -> list[QueueItem]:
-    """Urgent requests of the borough whose written confirmation is overdue."""
+    """Urgent requests of the borough whose written confirmation is overdue.
+
+    A page is cut from the borough's urgent requests in the order they were submitted.
+    """
     require_borough(principal, borough)
-    return overdue_confirmations(await reg.of_borough(borough), at or now)
+    where = Where(equal={"borough": borough, "kind": "s115_request", "urgency": "urgent"})
+    return overdue_confirmations(paged.announce(await reg.select(paged.where(where))), at or now)
 
 
 class RegisterFilter(BaseModel):
@@ -159,27 +171,29 @@ class RegisterFilter(BaseModel):
     recorded_from: Day | None = Field(default=None, description="Submitted or logged on or after")
     recorded_to: Day | None = Field(default=None, description="Submitted or logged on or before")
 
-    def select(self, entries: list[RegisterEntry]) -> list[RegisterEntry]:
-        """The entries that pass every filter given."""
+    def where(self) -> Where:
+        """The filters as the register view's query (days are UTC days, as stored)."""
         exact = {
             k: v
             for k, v in self.model_dump().items()
-            if v is not None and k not in ("borough", "recorded_from", "recorded_to")
+            if v is not None and k not in ("recorded_from", "recorded_to")
         }
-        return [
-            e
-            for e in entries
-            if all(getattr(e, k) == v for k, v in exact.items())
-            and (self.recorded_from is None or e.recorded_at.date() >= self.recorded_from)
-            and (self.recorded_to is None or e.recorded_at.date() <= self.recorded_to)
-        ]
+        since = _midnight(self.recorded_from)
+        until = _midnight(self.recorded_to + timedelta(days=1) if self.recorded_to else None)
+        return Where(equal=exact, since=since, until=until)
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(), tzinfo=UTC)
 
 
 async def _filtered(
-    principal: Principal, reg: Register, filters: RegisterFilter
+    principal: Principal, reg: Register, filters: RegisterFilter, paged: Paged | None = None
 ) -> list[RegisterEntry]:
     forbid_outside_scope(principal, borough=filters.borough)
-    return filters.select(await reg.of_borough(filters.borough))
+    if paged is None:
+        return await reg.select(filters.where())
+    return paged.announce(await reg.select(paged.where(filters.where())))
 
 
 def _revealed(app: DisclosureApplication, entries: list[RegisterEntry]) -> list[RegisterEntry]:
@@ -194,9 +208,10 @@ async def get_register(
     principal: Annotated[Principal, allow("read_register")],
     reg: Reg,
     app: App,
+    paged: Paging,
 ) -> list[RegisterEntry]:
     """The register of the borough: every request and planning exchange, oldest first."""
-    return _revealed(app, await _filtered(principal, reg, filters))
+    return _revealed(app, await _filtered(principal, reg, filters, paged))
 
 
 @router.get("/register.csv", response_class=Response)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.runtime.dispatch import Handlers, event_classes
+from services.runtime.paging import PageRows
 from services.runtime.views_pg import LogView, MemoryView, PostgresView, Rows, ViewFold, Where
 
 RecordKind = Literal["s115_request", "planning_exchange"]
@@ -186,5 +187,11 @@ class Register:
 
     async def of_borough(self, borough: str) -> list[RegisterEntry]:
         """The borough's records, oldest first."""
-        rows = await self.view.select(Where(equal={"borough": borough}))
-        return [RegisterEntry.model_validate(r) for r in rows]
+        return await self.select(Where(equal={"borough": borough}))
+
+    async def select(self, where: Where) -> PageRows[RegisterEntry]:
+        """The records ``where`` selects (a page of them, if it is bounded), oldest first."""
+        rows = await self.view.select(where)
+        entries: PageRows[RegisterEntry] = PageRows(RegisterEntry.model_validate(r) for r in rows)
+        entries.next_after = getattr(rows, "next_after", None)
+        return entries

@@ -24,6 +24,7 @@ from services.runtime.clock import london_day
 from services.runtime.consultations import Purpose
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
+from services.runtime.paging import Paging
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["incidents"])
@@ -159,6 +160,7 @@ async def report_incident(
 async def list_incidents(
     principal: Annotated[Principal, allow("read_incident")],
     s: Service,
+    paged: Paging,
     school_id: KeyQuery = None,
     open_only: bool = False,
     outside_protocol_hours: Annotated[
@@ -179,7 +181,8 @@ async def list_incidents(
         within={"school_id": scope.schools},
         null=("closed_at",) if open_only else (),
     )
-    return await s.revealed_all(await s.readable(principal, await s.cases.select(where)))
+    rows = paged.announce(await s.cases.select(paged.where(where)))
+    return await s.revealed_all(await s.readable(principal, rows))
 
 
 async def _incident(s: Service, principal: Principal, incident_id: UUID) -> Incident:
@@ -308,7 +311,7 @@ async def review_police_actions(
 
 @router.get("/police-actions/awaiting-review")
 async def actions_awaiting_review(
-    principal: Annotated[Principal, allow("read_action_reviews")], s: Service
+    principal: Annotated[Principal, allow("read_action_reviews")], s: Service, paged: Paging
 ) -> list[dict[str, Any]]:
     """Incidents in scope with police action beyond the internal election, not yet reviewed."""
     scope = await s.scope(principal)
@@ -317,7 +320,7 @@ async def actions_awaiting_review(
         within={"school_id": scope.schools},
         not_null=("actions_awaiting_review",),
     )
-    return await s.readable(principal, await s.cases.select(where))
+    return await s.readable(principal, paged.announce(await s.cases.select(paged.where(where))))
 
 
 @router.post("/incidents/{incident_id}/restorative-conferences", response_model=Recorded)

@@ -16,6 +16,7 @@ from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant
+from services.runtime.paging import Paging
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["safeguarding"])
@@ -76,15 +77,14 @@ async def refer(
 
 @router.get("/safeguarding-referrals/outstanding")
 async def outstanding(
-    principal: Annotated[Principal, allow("read_safeguarding")], s: Service
+    principal: Annotated[Principal, allow("read_safeguarding")], s: Service, paged: Paging
 ) -> list[dict[str, Any]]:
     """Referrals in scope not yet closed, oldest first; those past their follow-up flagged."""
     scope, today = await s.scope(principal), london_day(s.now())
-    rows = await s.cases.select(
-        Where(
-            equal={"kind": "safeguarding"}, within={"school_id": scope.schools}, null=("closed_at",)
-        )
+    where = Where(
+        equal={"kind": "safeguarding"}, within={"school_id": scope.schools}, null=("closed_at",)
     )
+    rows = paged.announce(await s.cases.select(paged.where(where)))
     return [
         {**r, "follow_up_overdue": due is not None and date.fromisoformat(due) < today}
         for r in rows

@@ -1,6 +1,5 @@
 """Per school: protocol hours, termly indicators, outstanding actions; the deployments view."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -9,13 +8,13 @@ from ssp_contracts.events.common import TERM_PATTERN
 from ssp_contracts.events.incidents import Weekday
 
 from services.incidents.api.context import Service, history_of
-from services.incidents.domain.evidence import booking_due
+from services.incidents.api.owed import owed
 from services.incidents.domain.hours import DEFAULT_HOURS, hours_id
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant, KeyPath, KeyQuery, TimeOfDay
-from services.runtime.views_pg import Where
+from services.runtime.paging import Since
 
 router = APIRouter(tags=["schools"])
 TermPath = Annotated[str, Path(pattern=TERM_PATTERN, description="Term, e.g. 2025-autumn")]
@@ -158,61 +157,10 @@ async def get_indicators(
 
 @router.get("/outstanding")
 async def outstanding(
-    principal: Annotated[Principal, allow("read_outstanding")], s: Service
+    principal: Annotated[Principal, allow("read_outstanding")], s: Service, since: Since = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """What the protocol still asks for, in the caller's scope.
-
-    Serious incidents whose head teacher has not been told, searches of pupils whose
-    parents have not been informed, arrests whose head teacher has not been informed, and
-    evidence not yet booked in (the ageing list: oldest first, each with when it is due), and
-    referred incidents outside protocol hours not yet handed to response officers.
-    """
-    scope = await s.scope(principal)
-    within = {"school_id": scope.schools}
-    serious = await s.cases.select(
-        Where(
-            equal={"kind": "incident", "serious": True},
-            within=within,
-            null=("head_teacher_notified_at",),
-        )
-    )
-    searches = await s.cases.select(
-        Where(
-            equal={"kind": "search"},
-            within=within,
-            not_null=("pupil_ref",),
-            null=("parents_informed_at",),
-        )
-    )
-    arrests = await s.cases.select(
-        Where(equal={"kind": "arrest"}, within=within, null=("head_teacher_notified_at",))
-    )
-    held = await s.cases.select(
-        Where(
-            equal={"kind": "evidence"},
-            within={**within, "holder": ("school_staff", "officer")},
-        )
-    )
-    now = s.now()
-    ageing = [
-        {**r, "due_by": due, "overdue": due < now}
-        for r in held
-        if (due := booking_due(r["holder"], datetime.fromisoformat(r["moved_at"]))) is not None
-    ]
-    not_handed = await s.cases.select(
-        Where(
-            equal={"kind": "incident", "outside_protocol_hours": True, "referred": True},
-            within=within,
-            null=("handed_off_at", "closed_at"),
-        )
-    )
-    return {
-        "serious_incidents_head_teacher_not_told": await s.readable(principal, serious),
-        "evidence_not_booked_in": ageing,
-        "outside_hours_not_handed_to_response": await s.readable(principal, not_handed),
-        "searches_parents_not_told": list(searches),
-        "arrests_head_teacher_not_told": list(arrests),
-    }
+    """What the protocol still asks for, in the caller's scope (``owed.owed``)."""
+    return await owed(s, principal, (await s.scope(principal)).schools, since)
 
 
 @router.get("/deployments")

@@ -32,6 +32,7 @@ from services.runtime.consultations import Purpose
 from services.runtime.csvcells import defused
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
+from services.runtime.paging import Paging
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["searches"])
@@ -130,14 +131,14 @@ async def export_searches(
 async def list_searches(
     principal: Annotated[Principal, allow("read_search")],
     s: Service,
+    paged: Paging,
     school_id: KeyQuery = None,
-    since: Annotated[Instant | None, Query(description="Searched at or after")] = None,
 ) -> list[dict[str, Any]]:
     """Searches in the caller's scope, without personal details, oldest first."""
     scope = await s.scope(principal)
     equal = {"kind": "search"} | ({"school_id": school_id} if school_id is not None else {})
-    where = Where(equal=equal, within={"school_id": scope.schools}, since=since)
-    return await s.revealed_all(await s.cases.select(where))
+    where = Where(equal=equal, within={"school_id": scope.schools})
+    return await s.revealed_all(paged.announce(await s.cases.select(paged.where(where))))
 
 
 async def _search(

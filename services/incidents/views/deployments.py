@@ -18,6 +18,15 @@ from ssp_contracts.events.staffing import (
     TermCalendarSet,
 )
 
+from services.incidents.views.shifts import DDL as SHIFTS_DDL
+from services.incidents.views.shifts import (
+    ROSTER_EVENTS,
+    MemoryShifts,
+    RosteredShift,
+    RosterEvent,
+    apply_roster,
+    shift_on,
+)
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 
 DDL = """
@@ -96,20 +105,28 @@ class DeploymentsView(Protocol):
         day, or between terms); False where no calendar says so."""
         ...
 
+    async def shift(self, officer_id: str, day: date) -> RosteredShift | None:
+        """The officer's rostered shift on ``day``, if staffing published one."""
+        ...
+
 
 class DeploymentsProjection(Projection):
-    """Applies OfficerDeployed, DeploymentExtended, DeploymentEnded and TermCalendarSet."""
+    """Applies OfficerDeployed, DeploymentExtended, DeploymentEnded, TermCalendarSet and the
+    roster events (``shifts.py``)."""
 
     name = "incidents.deployments"
     topics = (STAFFING,)
 
     async def create_tables(self, conn: Connection) -> None:
         await conn.execute(DDL)
+        await conn.execute(SHIFTS_DDL)
 
     async def apply(self, conn: Connection, events: Sequence[ReceivedEvent]) -> None:
         for event in events:
             p = event.payload
-            if isinstance(p, OfficerDeployed):
+            if isinstance(p, ROSTER_EVENTS):
+                await apply_roster(conn, p)
+            elif isinstance(p, OfficerDeployed):
                 await conn.execute(
                     """INSERT INTO officer_deployments
                            (deployment_id, officer_id, borough, school_ids, start_date,
@@ -177,6 +194,9 @@ class PostgresDeployments:
             # instance running without it) no calendar is known, so none closes the day.
             return False
 
+    async def shift(self, officer_id: str, day: date) -> RosteredShift | None:
+        return await shift_on(self.pool, officer_id, day)
+
     @staticmethod
     def _rows(rows: list[asyncpg.Record]) -> list[Deployment]:
         return [Deployment(**{**dict(r), "school_ids": tuple(r["school_ids"])}) for r in rows]
@@ -188,11 +208,20 @@ class InMemoryDeployments:
     def __init__(self) -> None:
         self.rows: dict[str, Deployment] = {}
         self.terms: dict[tuple[str, str], TermCalendarSet] = {}
+        self.shifts = MemoryShifts()
 
     def apply(
-        self, payload: OfficerDeployed | DeploymentExtended | DeploymentEnded | TermCalendarSet
+        self,
+        payload: OfficerDeployed
+        | DeploymentExtended
+        | DeploymentEnded
+        | TermCalendarSet
+        | RosterEvent,
     ) -> None:
         """Apply one staffing event, as the projection does."""
+        if isinstance(payload, ROSTER_EVENTS):
+            self.shifts.apply(payload)
+            return
         if isinstance(payload, TermCalendarSet):
             self.terms[(payload.borough, payload.term)] = payload
             return
@@ -238,3 +267,6 @@ class InMemoryDeployments:
         if within:
             return any(h.starts_on <= day <= h.ends_on for t in within for h in t.holidays)
         return any(t.ends_on < day for t in terms) and any(t.starts_on > day for t in terms)
+
+    async def shift(self, officer_id: str, day: date) -> RosteredShift | None:
+        return self.shifts.on(officer_id, day)

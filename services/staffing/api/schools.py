@@ -13,6 +13,8 @@ from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Key, Text
 from services.runtime.logs import correlation_id
+from services.runtime.paging import KeyPaging
+from services.runtime.views_pg import Where
 from services.staffing.api.context import Borough, OfficerId, SchoolId, SchoolPath, staffing
 from services.staffing.api.scope import manages, sees_borough, sees_school
 from services.staffing.application import StaffingApplication
@@ -185,11 +187,13 @@ def list_schools(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
     now: Now,
+    paged: KeyPaging,
     borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[SchoolView]:
-    """Schools in the programme."""
+    """Schools in the programme, by id, a page at a time."""
     today = london_day(now)
-    return [school_view(s, today) for s in app.schools(sees_borough(principal, borough))]
+    found = app.schools_page(sees_borough(principal, borough), paged.where(Where()))
+    return [school_view(s, today) for s in paged.announce(found)]
 
 
 @router.get("/schools/{school_id}", response_model=SchoolDeployment)

@@ -4,6 +4,7 @@ Which records to load comes from the index view (``views/index.py``), read at th
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cached_property
 from typing import TypeVar
@@ -12,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.runtime.domain import ServiceApplication, StateConflict
+from services.runtime.paging import PageRows
 from services.runtime.view_reads import CurrentRows
 from services.runtime.views_pg import Where
 from services.staffing.domain.absence import Absence
@@ -81,6 +83,14 @@ class StaffingQueries(ServiceApplication):
     def schools(self, borough: str | None = None) -> list[School]:
         """Schools in the programme, in one borough or all."""
         return [self.get_school(s) for s in sorted(self._ids("school", borough=borough))]
+
+    def schools_page(self, borough: str | None, bounds: Where) -> PageRows[School]:
+        """A page of the schools (``bounds``: its limit and cursor), by school id."""
+        equal = {"kind": "school"} | ({"borough": borough} if borough is not None else {})
+        rows = self.index.select(replace(bounds, equal=equal))
+        schools: PageRows[School] = PageRows(self.get_school(r["key"]) for r in rows)
+        schools.next_after = rows.next_after
+        return schools
 
     def deployments_of(self, officer_id: str) -> list[Deployment]:
         """Every deployment of an officer, oldest first."""
