@@ -26,7 +26,7 @@ ROUTINE = {
     "school_id": "school-e2e-1",
     "borough": BOROUGH,
     "urgency": "routine",
-    "categories": ["attendance"],
+    "categories": ["offending_history"],
     "purpose": PURPOSE,
     "necessity": "Establishes who was in school",
     "lawful_basis": "cda_1998_s115",
@@ -70,7 +70,7 @@ def run_routine(api: PositionedClient) -> str:
     )
     decision = {"outcome": "disclose_full", "reasoning": "Necessary for the investigation"}
     ok(api.post(f"/requests/{request_id}/decision", json=decision, headers=DO))
-    release = {**RELEASE, "categories_shared": ["attendance"]}
+    release = {**RELEASE, "categories_shared": ["offending_history"]}
     ok(api.post(f"/requests/{request_id}/release", json=release, headers=DO))
     ok(api.post(f"/requests/{request_id}/closure", json={}, headers=DO))
     return str(request_id)
