@@ -99,6 +99,13 @@ def test_a_routine_and_an_urgent_request_on_the_real_stack(services: Any, fresh_
     assert (item["id"], item["next_step"]) == (urgent, "close")
     assert "written confirmation of the urgent request" in item["blockers"]
 
+    # And the lists read from the register's table: the requester's own requests with their
+    # status, and the head teacher's one request still owing her signature (urgent, unsigned)
+    mine = ok_list(api.get("/requests/mine", headers=OFFICER))
+    assert [(r["id"], r["status"]) for r in mine] == [(routine, "closed"), (urgent, "released")]
+    [awaiting] = ok_list(api.get("/requests/awaiting-my-signature", headers=HEAD))
+    assert (awaiting["id"], awaiting["signable"]) == (urgent, False)
+
     # And every step reached Kafka as a valid CloudEvent, in order, without personal details
     def ours() -> dict[str, list[CloudEvent]]:
         found: dict[str, list[CloudEvent]] = {routine: [], urgent: []}

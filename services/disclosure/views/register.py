@@ -193,5 +193,8 @@ class Register:
 
     async def of_borough(self, borough: str) -> list[RegisterEntry]:
         """The borough's records, oldest first."""
-        rows = await self.view.select(Where(equal={"borough": borough}))
-        return [RegisterEntry.model_validate(r) for r in rows]
+        return await self.select(Where(equal={"borough": borough}))
+
+    async def select(self, where: Where) -> list[RegisterEntry]:
+        """The records that satisfy ``where``, oldest first."""
+        return [RegisterEntry.model_validate(r) for r in await self.view.select(where)]
