@@ -6,12 +6,16 @@ dedicated disclosure officer ... Records of all disclosures are kept." The schoo
 (attendance, SEN, health, exclusions) are the school's to release, by its head teacher.
 """
 
+import hashlib
+import json
 from datetime import date, timedelta
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
 from services.disclosure.application import DisclosureApplication
+from services.disclosure.domain.controller import SHARING_FIELDS
 from services.disclosure.domain.decision import Decision
 from services.disclosure.tests.conftest import (
     DISCLOSURE_OFFICER,
@@ -133,4 +137,26 @@ def test_the_police_disclosure_officer_decides_on_police_held_data(
     request_id = signed_request(app)
     error = refusal(lambda: app.decide(request_id, Decision(**FULL), DECIDED, HEAD))
     assert (error.status_code, error.rule) == (403, "police-data-decided-by-disclosure-officer")
+    app.decide(request_id, Decision(**FULL), DECIDED, DISCLOSURE_OFFICER)
+
+
+def test_a_request_stored_before_the_terms_reads_them_as_null_and_keeps_its_hash() -> None:
+    # Given a Submitted event stored without the terms of the sharing (as older events are)
+    app = DisclosureApplication()
+    [stored] = app.recorder.select_events(submit(app, routine_form()))
+    event, request_id = app.mapper.to_domain_event(stored), uuid4()
+    for name in ("data_controller", "direction", "isa_ref", "special_category", "onward_use"):
+        del event.__dict__[name]
+    del event.__dict__["retain_until"]
+    event.__dict__["originator_id"] = request_id
+    app.recorder.insert_events([app.mapper.to_stored_event(event)])
+    # When it is read, its terms are null, its hash is that of its content alone
+    request = app.get_request(request_id)
+    assert (request.data_controller, request.onward_use, request.retain_until) == (None,) * 3
+    before = {k: v for k, v in request.content().items() if k not in SHARING_FIELDS}
+    before["categories"] = sorted(before["categories"])
+    text = json.dumps(before, sort_keys=True, separators=(",", ":"), default=str)
+    assert request.content_hash == hashlib.sha256(text.encode()).hexdigest()
+    # And, as before, the disclosure officer decides it once the head teacher has signed
+    app.countersign(request_id, request.content_hash, SIGNED, HEAD)
     app.decide(request_id, Decision(**FULL), DECIDED, DISCLOSURE_OFFICER)
