@@ -14,6 +14,7 @@ the requester changes or confirms a request.
 """
 
 SUBMITTERS = {"school_officer", "school_staff", "service"}
+DECIDERS = {"disclosure_officer", "head_teacher"}
 OVERSIGHT = {"disclosure_officer", "borough_supervisor", "auditor"}
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -21,13 +22,17 @@ PERMISSIONS: dict[str, set[str]] = {
     "amend_request": SUBMITTERS,
     "confirm_in_writing": SUBMITTERS,
     "countersign_request": {"head_teacher"},
-    "decide_request": {"disclosure_officer"},
-    "correct_decision": {"disclosure_officer"},
-    "record_release": {"disclosure_officer"},
-    "close_request": {"disclosure_officer"},
+    # the data controller decides: the head teacher for school-held data (domain/controller.py)
+    "decide_request": DECIDERS,
+    "correct_decision": DECIDERS,
+    "record_release": DECIDERS,
+    "close_request": DECIDERS,
     "read_request": SUBMITTERS | OVERSIGHT | {"head_teacher"},
     "read_queue": {"disclosure_officer", "borough_supervisor"},
     "read_register": OVERSIGHT,
+    # the head teacher's list of requests to sign, and a requester's own requests
+    "read_awaiting_signature": {"head_teacher"},
+    "read_own_requests": SUBMITTERS,
     "export_register": OVERSIGHT,
     "log_exchange": {"school_officer", "school_staff", "head_teacher", "service"},
     # the right of access (DPA 2018 s45), answered by the data protection officer

@@ -16,6 +16,7 @@ from ssp_contracts.events.erasure import DisclosureSubjectErased
 
 from services.disclosure.domain import DisclosureRequest, InformationExchange
 from services.disclosure.domain.completion import CompletionSteps
+from services.disclosure.domain.controller import SHARING_FIELDS
 from services.disclosure.domain.decision import DecisionSteps
 from services.disclosure.domain.proforma import missing_fields
 from services.runtime.actors_api import ActorResolution, resolved_payload
@@ -55,6 +56,8 @@ def _submitted(e: DisclosureRequest.Submitted) -> c.RequestSubmitted:
             "confirmation_due": e.confirmation_due,
             # The head teacher signs every request (Appendix 2), whatever its subject.
             "countersignature_required": True,
+            # The terms of the sharing: vocabularies, a flag, a date and the agreement's code.
+            **{name: getattr(e, name) for name in SHARING_FIELDS},
         }
     )
 

@@ -147,7 +147,7 @@ def seed_disclosure(url: str, school: str, borough: str) -> None:
     request = officer.post("/requests", {
         "requesting_body": "police", "requesting_officer": NAME,
         "subject_ref": f"pupil-{uuid.uuid4().hex[:16]}", "school_id": school, "borough": borough,
-        "urgency": "routine", "categories": ["attendance"], "purpose": CANARY,
+        "urgency": "routine", "categories": ["offending_history"], "purpose": CANARY,
         "necessity": CANARY, "lawful_basis": "cda_1998_s115"})  # fmt: skip
     content_hash = head.client.get(f"/requests/{request}").json()["content_hash"]
     head.post(f"/requests/{request}/countersignature", {"content_hash": content_hash})
@@ -155,7 +155,7 @@ def seed_disclosure(url: str, school: str, borough: str) -> None:
                   "reasoning": CANARY})  # fmt: skip
     deciding.post(f"/requests/{request}/release", {"information_shared": CANARY,
                   "recipient_body": "police", "recipient": NAME, "means": "secure_email",
-                  "categories_shared": ["attendance"]})  # fmt: skip
+                  "categories_shared": ["offending_history"]})  # fmt: skip
     officer.post("/exchanges", {"school_id": school, "borough": borough,
                  "partner_body": "health", "partner": NAME, "topic": CANARY,
                  "exchanged_on": date.today().isoformat(), "personal_data": False})  # fmt: skip

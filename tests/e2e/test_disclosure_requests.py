@@ -26,7 +26,7 @@ ROUTINE = {
     "school_id": "school-e2e-1",
     "borough": BOROUGH,
     "urgency": "routine",
-    "categories": ["attendance"],
+    "categories": ["offending_history"],
     "purpose": PURPOSE,
     "necessity": "Establishes who was in school",
     "lawful_basis": "cda_1998_s115",
@@ -70,7 +70,7 @@ def run_routine(api: PositionedClient) -> str:
     )
     decision = {"outcome": "disclose_full", "reasoning": "Necessary for the investigation"}
     ok(api.post(f"/requests/{request_id}/decision", json=decision, headers=DO))
-    release = {**RELEASE, "categories_shared": ["attendance"]}
+    release = {**RELEASE, "categories_shared": ["offending_history"]}
     ok(api.post(f"/requests/{request_id}/release", json=release, headers=DO))
     ok(api.post(f"/requests/{request_id}/closure", json={}, headers=DO))
     return str(request_id)
@@ -98,6 +98,13 @@ def test_a_routine_and_an_urgent_request_on_the_real_stack(services: Any, fresh_
     [item] = ok_list(queue)
     assert (item["id"], item["next_step"]) == (urgent, "close")
     assert "written confirmation of the urgent request" in item["blockers"]
+
+    # And the lists read from the register's table: the requester's own requests with their
+    # status, and the head teacher's one request still owing her signature (urgent, unsigned)
+    mine = ok_list(api.get("/requests/mine", headers=OFFICER))
+    assert [(r["id"], r["status"]) for r in mine] == [(routine, "closed"), (urgent, "released")]
+    [awaiting] = ok_list(api.get("/requests/awaiting-my-signature", headers=HEAD))
+    assert (awaiting["id"], awaiting["signable"]) == (urgent, False)
 
     # And every step reached Kafka as a valid CloudEvent, in order, without personal details
     def ours() -> dict[str, list[CloudEvent]]:

@@ -246,7 +246,7 @@ class Seeder:
             "school_id": SCHOOL,
             "borough": BOROUGH,
             "urgency": "routine",
-            "categories": ["attendance", "behaviour"],
+            "categories": ["offending_history", "behaviour"],
             "purpose": "Whereabouts at the time of the theft",
             "requesting_officer": OFFICER,
             "necessity": "Establishes who was in school",
@@ -263,7 +263,11 @@ class Seeder:
         sign = {"content_hash": read["content_hash"]}
         path = f"/requests/{request_id}/countersignature"
         self.send("disclosure", "POST", path, "head_teacher", sign)
-        second = {**request, "requesting_body": "local_authority", "categories": ["attendance"]}
+        second = {
+            **request,
+            "requesting_body": "local_authority",
+            "categories": ["offending_history"],
+        }
         self.seeded.add(
             "request_id", self.send("disclosure", "POST", "/requests", "service", second)["id"]
         )

@@ -41,6 +41,18 @@ LawfulBasis = Literal[
 ]
 Outcome = Literal["disclose_full", "disclose_part", "refuse"]
 ReleaseMeans = Literal["secure_email", "secure_portal", "recorded_post", "in_person", "telephone"]
+# Who holds the data asked for (the data controller), and which way it flows (ICO data sharing
+# code: who decides, under which agreement, what the recipient may do with it and for how long).
+DataController = Literal["school", "police"]
+SharingDirection = Literal["police_to_school", "school_to_police"]
+OnwardUse = Literal[
+    "stated_purpose_only",
+    "no_onward_sharing",
+    "share_with_named_partners",
+    "court_proceedings",
+    "safeguarding_referral",
+]
+ISA_REF = r"^[A-Za-z0-9][A-Za-z0-9/._-]{2,39}$"
 ProFormaField = Literal["requesting_officer", "categories", "purpose", "necessity", "lawful_basis"]
 
 
@@ -77,6 +89,23 @@ class RequestSubmitted(RequestEvent):
     )
     countersignature_required: bool = Field(
         description="About a pupil: the school's head teacher must countersign"
+    )
+    # Optional so that v1 stays compatible; every writer since fills them (null before).
+    data_controller: DataController | None = Field(
+        default=None, description="Who holds the data: school (head teacher) or police"
+    )
+    direction: SharingDirection | None = Field(default=None, description="Which way it flows")
+    isa_ref: str | None = Field(
+        default=None, pattern=ISA_REF, max_length=40, description="Information-sharing agreement"
+    )
+    special_category: bool | None = Field(
+        default=None, description="Special-category data (health, SEN) is involved"
+    )
+    onward_use: list[OnwardUse] | None = Field(
+        default=None, max_length=5, description="What the recipient may do with it"
+    )
+    retain_until: date | None = Field(
+        default=None, description="When the recipient deletes what it received"
     )
 
 

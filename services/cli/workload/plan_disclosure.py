@@ -20,8 +20,12 @@ from services.cli.workload.steps import (
     staff,
 )
 from services.cli.workload.world import Borough, School, World
+from services.disclosure.domain.controller import SCHOOL_HELD
 
-CATEGORIES: tuple[str, ...] = get_args(InformationCategory)
+# The demo's requests ask the police disclosure officer, so only what the police may hold.
+CATEGORIES: tuple[str, ...] = tuple(
+    c for c in get_args(InformationCategory) if c not in SCHOOL_HELD
+)
 PER_WEEK = {"secondary": 0.2, "academy": 0.2, "special": 0.1, "primary": 0.05}
 BASES = {"cda_1998_s115": 70, "dpa_2018_sch2_para2": 15, "children_act_1989_s47": 10}
 BASES["children_act_2004_s11"] = 5
@@ -116,7 +120,7 @@ class Disclosures:
             withheld = set() if outcome == "disclose_full" else {categories[-1]}
             release = {
                 "categories_shared": [c for c in categories if c not in withheld],
-                "information_shared": "Records held by the school for the categories decided",
+                "information_shared": "Records held by the police for the categories decided",
                 "recipient_body": asker,
                 "recipient": who.sub,
                 "means": _pick(rng, {"telephone": 1, "in_person": 1})

@@ -169,7 +169,8 @@ def probes_phase(world: World, day: date) -> Phase:
     request = {
         "requesting_body": "police", "subject_ref": "pupil-00000000000000a2", "school_id": sid,
         "borough": borough.slug, "urgency": "routine", "categories": ["attendance"],
-        "purpose": "Whereabouts at the time of the robbery", "requesting_officer": pc.sub,
+        "data_controller": "school", "purpose": "Whereabouts at the time of the robbery",
+        "requesting_officer": pc.sub,
         "necessity": "Establishes who was in school", "lawful_basis": "cda_1998_s115",
         "at": when,
     }  # fmt: skip
@@ -177,6 +178,9 @@ def probes_phase(world: World, day: date) -> Phase:
     chains.append(Chain("probe").add(
         Step("disclosure", "POST", "/requests", pc, request, save={"req": "id"}),
         Step("disclosure", "POST", "/requests/{req}/decision", disclosure_officer(borough.slug),
+             decision, refusal=Refusal(403, "school-data-released-by-head-teacher"),
+             what="the police disclosure officer decides on the school's attendance records"),
+        Step("disclosure", "POST", "/requests/{req}/decision", head(sid),
              decision, refusal=Refusal(409, "countersignature-required"),
              what="decide a routine request the head teacher has not countersigned"),
     ))  # fmt: skip

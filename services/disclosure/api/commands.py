@@ -31,9 +31,10 @@ def submit_request(
     """Submit a Section 115 request; routine requests carry the whole pro forma."""
     forbid_outside_scope(principal, school=body.school_id, borough=body.borough)
     check_body_of_role(principal, body.requesting_body)
+    at = business_time(body.at, now)
     request_id = app.submit_request(
-        body.written(),
-        business_time(body.at, now),
+        body.written(pol.retention_review_from(london_day(at))),
+        at,
         pol.decision_window,
         pol.confirmation_window,
         principal.actor(correlation_id()),

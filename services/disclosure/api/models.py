@@ -1,17 +1,22 @@
 """Bodies of the HTTP commands (shapes only; the domain checks the rules)."""
 
 from dataclasses import fields
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from ssp_contracts.events.common import AggregateId, Borough, PersonRef, SchoolId
 from ssp_contracts.events.disclosure import (
+    ISA_REF,
     SHA256,
+    DataController,
     InformationCategory,
     LawfulBasis,
+    OnwardUse,
     Outcome,
     ReleaseMeans,
     RequestingBody,
+    SharingDirection,
     Urgency,
     UrgentReason,
 )
@@ -65,10 +70,35 @@ class SubmitRequest(ProForma):
     borough: Borough
     urgency: Urgency = "routine"
     urgent_reason: UrgentReason | None = Field(default=None, description="Required when urgent")
+    data_controller: DataController | None = Field(
+        default=None,
+        description="Who holds the data: `school` (its head teacher decides and releases) or"
+        " `police` (the borough's disclosure officer decides); default police",
+    )
+    direction: SharingDirection | None = Field(
+        default=None, description="Which way it flows; default from the controller"
+    )
+    isa_ref: str | None = Field(
+        default=None, pattern=ISA_REF, description="Reference of the information-sharing agreement"
+    )
+    special_category: bool | None = Field(
+        default=None, description="Special-category data involved; default from the categories"
+    )
+    onward_use: list[OnwardUse] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=5,
+        description="What the recipient may do with it; default stated purpose, no onward sharing",
+    )
+    retain_until: Day | None = Field(
+        default=None, description="When the recipient deletes it; default the retention period"
+    )
 
-    def written(self) -> WrittenRequest:
-        """The request as this body writes it."""
-        return WrittenRequest(**self.model_dump(exclude={"at"}))
+    def written(self, retain_until: date) -> WrittenRequest:
+        """The request as this body writes it (``retain_until`` unless it says otherwise)."""
+        content = self.model_dump(exclude={"at"})
+        content["retain_until"] = content["retain_until"] or retain_until
+        return WrittenRequest(**content)
 
 
 class Countersign(Timed):

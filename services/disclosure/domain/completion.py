@@ -6,6 +6,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from services.disclosure.domain import rules
+from services.disclosure.domain.controller import check_decider
 from services.disclosure.domain.decision import DecisionSteps
 from services.runtime.clock import london_day
 from services.runtime.domain import Actor, RuleViolation, StateConflict
@@ -32,7 +33,7 @@ class CompletionSteps(DecisionSteps):
 
     def release(self, record: dict[str, Any], now: datetime, actor: Actor) -> None:
         """Record exactly what was shared, to whom, when, how and by whom."""
-        rules.check_disclosure_officer_of(actor, self.borough)
+        check_decider(actor, self.data_controller, self.school_id, self.borough)
         self.check_not_closed()
         decision = self.check_decided()
         if decision["outcome"] == "refuse":
@@ -75,7 +76,7 @@ class CompletionSteps(DecisionSteps):
 
     def close(self, retention_review_on: date, now: datetime, actor: Actor) -> None:
         """Close a finished request and set the date its record is reviewed."""
-        rules.check_disclosure_officer_of(actor, self.borough)
+        check_decider(actor, self.data_controller, self.school_id, self.borough)
         self.check_not_closed()
         decision = self.check_decided()
         if decision["outcome"] != "refuse" and self.release_record is None:

@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 from ssp_contracts.events.disclosure import InformationCategory, Outcome
 
 from services.disclosure.domain import proforma, rules
+from services.disclosure.domain.controller import check_decider
 from services.disclosure.domain.state import RequestState
 from services.runtime.domain import Actor, StateConflict
 
@@ -69,7 +70,7 @@ class DecisionSteps(RequestState):
 
     def decide(self, decision: Decision, now: datetime, actor: Actor) -> None:
         """Disclose in full, in part, or refuse; the reasoning is required in every case."""
-        rules.check_disclosure_officer_of(actor, self.borough)
+        check_decider(actor, self.data_controller, self.school_id, self.borough)
         self.check_not_closed()
         if self.decision is not None:
             raise StateConflict(
@@ -115,7 +116,7 @@ class DecisionSteps(RequestState):
         self, corrects: str, decision: Decision, reason: str, now: datetime, actor: Actor
     ) -> None:
         """Replace the standing decision by a new one that references it."""
-        rules.check_disclosure_officer_of(actor, self.borough)
+        check_decider(actor, self.data_controller, self.school_id, self.borough)
         self.check_not_closed()
         current = self.check_decided()
         if corrects != current["decision_id"]:

@@ -13,6 +13,7 @@ from ssp_contracts.events.disclosure import (
     UrgentReason,
 )
 
+from services.disclosure.domain.controller import SHARING_FIELDS, Sharing
 from services.runtime.domain import RuleViolation
 from services.runtime.subjects import published
 
@@ -29,7 +30,7 @@ class ProForma:
 
 
 @dataclass(frozen=True, kw_only=True)
-class WrittenRequest(ProForma):
+class WrittenRequest(Sharing, ProForma):
     """The request as written: everything the head teacher's signature covers."""
 
     requesting_body: RequestingBody
@@ -52,6 +53,10 @@ def missing_fields(content: dict[str, Any]) -> list[str]:
 def content_hash(content: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the request's content."""
     canonical = {name: content.get(name) for name in CONTENT_FIELDS}
+    # Terms absent from requests recorded before they existed keep those requests' hashes.
+    for name in SHARING_FIELDS:
+        if canonical[name] is None:
+            del canonical[name]
     if canonical["categories"]:
         canonical["categories"] = sorted(canonical["categories"])
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)

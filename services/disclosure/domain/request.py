@@ -6,8 +6,9 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from services.disclosure.domain import proforma, rules
+from services.disclosure.domain import controller, proforma, rules
 from services.disclosure.domain.completion import CompletionSteps
+from services.runtime.clock import london_day
 from services.runtime.domain import Actor, RuleViolation, StateConflict
 
 
@@ -75,7 +76,8 @@ class DisclosureRequest(CompletionSteps):
         """Submit a request; a routine one must carry the whole pro forma."""
         proforma.check_urgency(content.urgency, content.urgent_reason)
         proforma.check_is_pupil_ref_for_urgent(content.urgency, content.subject_ref)
-        written = asdict(content)
+        written = controller.with_defaults(asdict(content))
+        controller.check_terms(written, london_day(now))
         urgent = content.urgency == "urgent"
         if not urgent:
             proforma.check_complete(written)
@@ -98,6 +100,7 @@ class DisclosureRequest(CompletionSteps):
                 "decided-request-is-final", "the request was decided; it can no longer change"
             )
         changed = self._changed(changes)
+        controller.check_terms({**self.content(), **changed}, london_day(now))
         if self.written_at is not None:
             proforma.check_complete({**self.content(), **changed})
         self._amend(changed, now, False, self.signature is not None, self._facts(changed), actor)
@@ -119,6 +122,7 @@ class DisclosureRequest(CompletionSteps):
                         name,
                     )
         proforma.check_complete({**self.content(), **changed})
+        controller.check_terms({**self.content(), **changed}, london_day(now))
         self._amend(changed, now, True, self.signature is not None, self._facts(changed), actor)
 
     def _changed(self, changes: dict[str, Any]) -> dict[str, Any]:

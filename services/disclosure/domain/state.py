@@ -6,9 +6,12 @@ from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
 from ssp_contracts.events.disclosure import (
+    DataController,
     InformationCategory,
     LawfulBasis,
+    OnwardUse,
     RequestingBody,
+    SharingDirection,
     Urgency,
     UrgentReason,
 )
@@ -31,6 +34,12 @@ class RequestState(Aggregate):
     lawful_basis: LawfulBasis | None
     urgency: Urgency
     urgent_reason: UrgentReason | None
+    data_controller: DataController | None
+    direction: SharingDirection | None
+    isa_ref: str | None
+    special_category: bool | None
+    onward_use: list[OnwardUse] | None
+    retain_until: date | None
     submitted_at: datetime
     decision_due: datetime | None
     confirmation_due: datetime | None

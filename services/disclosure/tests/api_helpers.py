@@ -22,13 +22,13 @@ ROUTINE: dict[str, Any] = {
     "school_id": "school-1",
     "borough": BOROUGH,
     "urgency": "routine",
-    "categories": ["attendance", "exclusions"],
+    "categories": ["offending_history", "safeguarding_concerns"],
     "purpose": "Investigation of a robbery near the school gates",
     "necessity": "Attendance records establish who was in school",
     "lawful_basis": "cda_1998_s115",
 }
 RELEASE: dict[str, Any] = {
-    "categories_shared": ["attendance"],
+    "categories_shared": ["offending_history"],
     "information_shared": "Attendance marks for 16-20 November",
     "recipient_body": "police",
     "recipient": "PC 123, Leyton",

@@ -43,7 +43,7 @@ def routine_form(**overrides: Any) -> dict[str, Any]:
         "borough": "waltham-forest",
         "urgency": "routine",
         "urgent_reason": None,
-        "categories": ["attendance", "exclusions", "behaviour"],
+        "categories": ["offending_history", "safeguarding_concerns", "behaviour"],
         "purpose": "Investigation of a robbery near the school gates",
         "necessity": "Attendance records establish who was in school at the time",
         "lawful_basis": "cda_1998_s115",
@@ -68,7 +68,7 @@ def urgent_form(**overrides: Any) -> dict[str, Any]:
 PART: dict[str, Any] = {
     "outcome": "disclose_part",
     "reasoning": "Attendance and behaviour are necessary; exclusions are not",
-    "withheld_categories": ["exclusions"],
+    "withheld_categories": ["safeguarding_concerns"],
     "withheld_reason": "Exclusion records go beyond the stated purpose",
 }
 FULL: dict[str, Any] = {
@@ -84,7 +84,7 @@ REFUSE: dict[str, Any] = {
     "withheld_reason": None,
 }
 RELEASE: dict[str, Any] = {
-    "categories_shared": ["attendance", "behaviour"],
+    "categories_shared": ["offending_history", "behaviour"],
     "information_shared": "Attendance marks and behaviour log for the week of 16 November",
     "recipient_body": "police",
     "recipient": "PC 123, Leyton",

@@ -48,7 +48,7 @@ def test_an_edit_after_signing_voids_the_signature_and_blocks_the_decision(
 def test_the_head_teacher_signs_the_amended_request_again(
     app: DisclosureApplication, given_signed_request: UUID
 ) -> None:
-    app.amend_request(given_signed_request, {"categories": ["attendance"]}, LATER, OFFICER)
+    app.amend_request(given_signed_request, {"categories": ["offending_history"]}, LATER, OFFICER)
     request = app.get_request(given_signed_request)
     app.countersign(given_signed_request, request.content_hash, LATER, HEAD)
     app.decide(given_signed_request, Decision(**FULL), LATER, DISCLOSURE_OFFICER)

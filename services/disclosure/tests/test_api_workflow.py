@@ -25,7 +25,7 @@ def test_a_routine_request_from_submission_to_closure(client: TestClient) -> Non
         json={
             "outcome": "disclose_part",
             "reasoning": "Attendance is necessary; exclusions are not",
-            "withheld_categories": ["exclusions"],
+            "withheld_categories": ["safeguarding_concerns"],
             "withheld_reason": "Beyond the stated purpose",
         },
         headers=DO,

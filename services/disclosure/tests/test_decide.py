@@ -56,7 +56,10 @@ def test_reasoning_is_required_for_every_outcome(
         ({"withheld_categories": []}, "withheld_categories"),
         ({"withheld_reason": None}, "withheld_reason"),
         ({"withheld_categories": ["health"]}, "withheld_categories"),
-        ({"withheld_categories": ["attendance", "exclusions", "behaviour"]}, "withheld_categories"),
+        (
+            {"withheld_categories": ["offending_history", "safeguarding_concerns", "behaviour"]},
+            "withheld_categories",
+        ),
     ],
 )
 def test_a_partial_disclosure_says_what_is_withheld_and_why(
@@ -73,7 +76,7 @@ def test_a_full_disclosure_withholds_nothing(
     with pytest.raises(RuleViolation) as refused:
         app.decide(
             given_signed_request,
-            Decision(**{**FULL, "withheld_categories": ["exclusions"]}),
+            Decision(**{**FULL, "withheld_categories": ["safeguarding_concerns"]}),
             LATER,
             DISCLOSURE_OFFICER,
         )

@@ -90,6 +90,9 @@ def test_the_csv_export_carries_the_data_sharing_log_fields(client: TestClient) 
     assert row["lawful_basis"] == ROUTINE["lawful_basis"]
     assert row["authorised_by"] == "do-1"
     assert row["countersigned_by"] == "head-1"
+    assert (row["data_controller"], row["direction"]) == ("police", "police_to_school")
+    assert row["onward_use"] == "stated_purpose_only;no_onward_sharing"
+    assert row["special_category"] == "False" and row["recipient_retains_until"]
     # And a cell that a spreadsheet would run as a formula is defused
     exchange = next(r for r in rows if r["record_kind"] == "planning_exchange")
     assert exchange["topic"].startswith("'=")

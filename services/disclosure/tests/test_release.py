@@ -54,7 +54,7 @@ def test_no_release_after_a_refusal(
 def test_a_withheld_category_is_not_released(
     app: DisclosureApplication, given_part_disclosure: UUID
 ) -> None:
-    release = {**RELEASE, "categories_shared": ["attendance", "exclusions"]}
+    release = {**RELEASE, "categories_shared": ["offending_history", "safeguarding_concerns"]}
     with pytest.raises(RuleViolation) as refused:
         app.record_release(given_part_disclosure, release, LATER, DISCLOSURE_OFFICER)
     assert (refused.value.rule, refused.value.field) == (

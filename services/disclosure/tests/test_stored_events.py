@@ -18,6 +18,8 @@ SUBMITTED = (
     "requesting_body requesting_officer subject_ref school_id borough categories purpose"
     " necessity lawful_basis urgency urgent_reason submitted_at decision_due confirmation_due"
     " actor originator_topic"
+    # The terms of the sharing, added later; events without them read them as null.
+    " data_controller direction isa_ref special_category onward_use retain_until"
 )
 STORED = {
     "services.disclosure.domain.request:DisclosureRequest.Submitted": SUBMITTED.split(),

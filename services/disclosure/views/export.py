@@ -45,6 +45,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("exchanged_on", "exchanged_on"),
     ("closed_at", "closed_at"),
     ("retention_review_on", "retention_review_on"),
+    # The terms of the sharing (ICO data sharing code), appended so older readers keep theirs.
+    ("data_controller", "data_controller"),
+    ("direction", "direction"),
+    ("sharing_agreement", "isa_ref"),
+    ("special_category", "special_category"),
+    ("onward_use", "onward_use"),
+    ("recipient_retains_until", "retain_until"),
 )
 
 

@@ -68,7 +68,12 @@ def item_of(e: RegisterEntry, now: datetime) -> QueueItem:
 
 def work_queue(entries: list[RegisterEntry], now: datetime) -> list[QueueItem]:
     """Open requests: urgent first, then by deadline, then oldest first."""
-    open_requests = [e for e in entries if e.kind == "s115_request" and e.closed_at is None]
+    # School-held data is the head teacher's to decide (domain/controller.py), not the queue's.
+    open_requests = [
+        e
+        for e in entries
+        if e.kind == "s115_request" and e.closed_at is None and e.data_controller != "school"
+    ]
     items = [item_of(e, now) for e in open_requests]
     return sorted(
         items,

@@ -40,6 +40,12 @@ class RegisterEntry(BaseModel):
     purpose: str | None = None
     necessity: str | None = None
     lawful_basis: str | None = None
+    data_controller: str | None = Field(default=None, description="school or police")
+    direction: str | None = None
+    isa_ref: str | None = Field(default=None, description="Information-sharing agreement")
+    special_category: bool | None = None
+    onward_use: list[str] = []
+    retain_until: date | None = Field(default=None, description="Recipient deletes it by then")
     missing_fields: list[str] = []
     written_at: datetime | None = None
     confirmation_due: datetime | None = None
@@ -92,6 +98,7 @@ def entry_of_request(r: DisclosureRequest) -> RegisterEntry:
     signature = r.signature if r.signature_valid else None
     content = {k: v for k, v in r.content().items() if k not in ("school_id", "borough")}
     content["categories"] = content["categories"] or []
+    content["onward_use"] = content["onward_use"] or []
     return RegisterEntry(
         kind="s115_request",
         id=r.id,
