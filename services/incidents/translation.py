@@ -230,7 +230,7 @@ def _search(e: Search.Recorded) -> c.SearchRecorded | c.SchoolSearchRecorded:
         school_id=e.school_id,
         incident_id=e.incident_id,
         searched_by=e.searched_by,
-        officer_id=e.officer_id,
+        officer_id=e.officer_id or "",  # required of the officer's search; blank fails closed
         # The hour is what the analysis needs (the day for the term); the minute stays here.
         searched_at=to_the_hour(e.searched_at),
         location_kind=e.location_kind,

@@ -158,9 +158,7 @@ async def _parents(b: StatementBatch, p: i.SearchParentsInformed) -> None:
 
 
 @HANDLERS.on(i.SchoolSearchRecorded)
-async def _school_searched(
-    b: StatementBatch, p: i.SchoolSearchRecorded | i.SearchRecorded
-) -> None:
+async def _school_searched(b: StatementBatch, p: i.SchoolSearchRecorded | i.SearchRecorded) -> None:
     await _upsert(
         b, "perf_school_searches", "search_id", p.search_id, school_id=p.school_id,
         searched_at=p.searched_at, of_pupil=p.pupil_ref is not None, outcome=p.outcome,
