@@ -31,7 +31,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "hand_off_incident": OFFICER | SCHOOL | {"borough_supervisor"},
     "close_incident": OFFICER | {"borough_supervisor"},
     # searches: the person's name or description only to those who act on it
-    "record_search": OFFICER,
+    # the officer's own search (the police record), or school staff's (the school's record)
+    "record_search": OFFICER | SCHOOL,
     "read_search": RECORD_READERS,
     "read_search_person": OFFICER | {"head_teacher", "borough_supervisor"},
     "inform_parents": SCHOOL,

@@ -220,14 +220,17 @@ def _hours(e: SchoolHours.Set | SchoolHours.Changed) -> c.ProtocolHoursSet:
 
 
 @translator.maps(Search.Recorded)
-def _search(e: Search.Recorded) -> c.SearchRecorded:
-    # The person, grounds, exact place and what was found stay in the encrypted store.
+def _search(e: Search.Recorded) -> c.SearchRecorded | c.SchoolSearchRecorded:
+    # The person, grounds, exact place and what was found stay in the encrypted store; so do
+    # the police form's reference and the officer's number and station (they name the officer).
+    if e.searched_by != "officer":
+        return _school_search(e)
     return c.SearchRecorded(
         search_id=str(e.originator_id),
         school_id=e.school_id,
         incident_id=e.incident_id,
         searched_by=e.searched_by,
-        officer_id=e.officer_id,
+        officer_id=e.officer_id or "",  # required of the officer's search; blank fails closed
         # The hour is what the analysis needs (the day for the term); the minute stays here.
         searched_at=to_the_hour(e.searched_at),
         location_kind=e.location_kind,
@@ -248,9 +251,30 @@ def _search(e: Search.Recorded) -> c.SearchRecorded:
     )
 
 
+def _school_search(e: Search.Recorded) -> c.SchoolSearchRecorded:
+    # School staff's search is the school's record: on the school-only topic, never police.
+    return c.SchoolSearchRecorded(
+        search_id=str(e.originator_id),
+        school_id=e.school_id,
+        incident_id=e.incident_id,
+        assisting_officer_id=e.officer_id,
+        searched_at=to_the_hour(e.searched_at),
+        location_kind=e.location_kind,
+        pupil_ref=published(e.pupil_ref),
+        object_of_search=e.object_of_search,
+        gender=e.gender,
+        age_range=e.age_range,
+        self_defined_ethnicity=e.self_defined_ethnicity,
+        outcome=e.outcome,
+        items_found=bool(e.found and e.found.strip()),
+        injury_or_damage=bool(e.injury_or_damage and e.injury_or_damage.strip()),
+    )
+
+
 @translator.maps(Search.ParentsInformed)
 def _parents(e: Search.ParentsInformed) -> c.SearchParentsInformed:
-    return c.SearchParentsInformed(
+    contract = c.SchoolSearchParentsInformed if e.by_school else c.SearchParentsInformed
+    return contract(
         search_id=str(e.originator_id),
         school_id=e.school_id,
         informed_at=to_the_hour(e.informed_at),

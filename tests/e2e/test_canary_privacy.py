@@ -128,7 +128,13 @@ def seed_incidents(url: str, school: str, officer: str) -> None:
         school_id=school, incident_id=incident, pupil_ref=pupil,
         searched_at=datetime.fromisoformat(yesterday(10, 53)),
         place_description=CANARY, person=CANARY, grounds=CANARY, found=CANARY,
-        injury_or_damage=CANARY))  # fmt: skip
+        injury_or_damage=CANARY, officer_number=TOKEN, station=f"Quincewood {TOKEN}",
+        form_reference=f"5090/{TOKEN}"))  # fmt: skip
+    # And staff's own search, the school's record, on the school-only topic
+    as_staff.post("/searches", search_body(
+        school_id=school, pupil_ref=pupil, searched_by="school_staff",
+        searched_at=datetime.fromisoformat(yesterday(12, 10)),
+        place_description=CANARY, person=CANARY, grounds=CANARY))  # fmt: skip
     item = as_staff.post("/evidence", {"incident_id": incident, "kind": "drugs",
                          "description": CANARY, "seized_at": yesterday(10, 55)})  # fmt: skip
     as_staff.post(f"/evidence/{item}/handover", {"officer_id": officer, "handed_at": yesterday(11)})

@@ -144,10 +144,11 @@ def test_a_school_day_reaches_kafka_as_valid_cloudevents(services: Any, fresh_db
         timeout=30,
         what="the day's incident events on Kafka",
     )
+    # Staff's search, the officer assisting, is the school's record: on the school-only topic
     search_events = wait_for(
-        lambda: (e := events("ssp.incidents.searches")) and len(e) >= 2 and e,
+        lambda: (e := events("ssp.incidents.school")) and len(e) >= 2 and e,
         timeout=30,
-        what="the search events on Kafka",
+        what="the school's search events on Kafka",
     )
     records = [*incident_events, *search_events]
     types = sorted(dict(r.headers)["ce_type"].decode().split(".")[4] for r in records)
@@ -161,8 +162,8 @@ def test_a_school_day_reaches_kafka_as_valid_cloudevents(services: Any, fresh_db
             "evidence_transferred",
             "arrest_made",
             "arrest_head_teacher_informed",
-            "search_recorded",
-            "search_parents_informed",
+            "school_search_recorded",
+            "school_search_parents_informed",
         ]
     )
     for record in records:

@@ -205,6 +205,11 @@ class Seeder:
             "outcome_linked_to_object_of_search": False,
             "removal_of_more_than_outer_clothing": False,
             "found": None,
+            # The officer's own search is the police record (MPS Form 5090).
+            "form_reference": "5090/TW/000417",
+            "officer_number": "421TW",
+            "station": "Tottenham",
+            "receipt_offered": True,
         }
         s.add("search_id", self.send("incidents", "POST", "/searches", pc, search)["id"])
         lesson = {

@@ -1,4 +1,4 @@
-"""Events of the incidents service (topics ssp.incidents.events and .searches).
+"""Events of the incidents service (topics ssp.incidents.events, .searches and .school).
 
 No free text travels here: descriptions, grounds, justifications and the name or
 description of a person searched stay in the service's encrypted event store.
@@ -385,7 +385,8 @@ class SearchRecorded(EventPayload):
     school_id: SchoolId
     incident_id: AggregateId | None = Field(default=None, description="Incident, if any")
     searched_by: SearchedBy = Field(
-        description="Who searched: the officer, or school staff with the officer assisting"
+        description="The officer (records before school searches were the school's own may"
+        " say school staff, with the officer assisting)"
     )
     officer_id: OfficerId
     searched_at: OnTheHour = Field(
@@ -490,6 +491,43 @@ class SchoolRestorativeConferenceHeld(RestorativeConferenceHeld):
     """A restorative conference was held on an incident not referred to the police."""
 
     event_type: ClassVar[str] = "uk.police.ssp.incidents.school_restorative_conference_held.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+
+@register
+class SchoolSearchRecorded(EventPayload):
+    """School staff searched a person: the school's record, not a police search.
+
+    Never a police stop-and-search: no officer need be present (the one who assisted, if any,
+    is named) and it is neither published as one nor exported in data.police.uk's layout.
+    """
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_search_recorded.v1"
+    topic: ClassVar[str] = SCHOOL_ONLY
+
+    search_id: AggregateId
+    school_id: SchoolId
+    incident_id: AggregateId | None = Field(default=None, description="Incident, if any")
+    assisting_officer_id: OfficerId | None = Field(
+        default=None, description="The officer who assisted, if one did"
+    )
+    searched_at: OnTheHour = Field(description="The hour of the search")
+    location_kind: LocationKind = Field(description="Inside the premises or abutting them")
+    pupil_ref: PupilRef | None = Field(default=None, description="Pupil searched, if a pupil")
+    object_of_search: ObjectOfSearch = Field(description="Object of the search")
+    gender: Gender = Field(description="Gender of the person searched")
+    age_range: AgeRange = Field(description="Age range of the person searched")
+    self_defined_ethnicity: SelfDefinedEthnicity = Field(description="As stated by the person")
+    outcome: SearchOutcome = Field(description="Outcome of the search")
+    items_found: bool = Field(description="Whether anything was found (details stay inside)")
+    injury_or_damage: bool = Field(description="Whether injury or damage was caused")
+
+
+@register
+class SchoolSearchParentsInformed(SearchParentsInformed):
+    """School staff informed the parents of a pupil the school searched."""
+
+    event_type: ClassVar[str] = "uk.police.ssp.incidents.school_search_parents_informed.v1"
     topic: ClassVar[str] = SCHOOL_ONLY
 
 

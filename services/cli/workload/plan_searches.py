@@ -47,7 +47,7 @@ def search_steps(
     premises: bool = True,
     powers: bool = True,
 ) -> tuple[list[Step], Counter[str]]:
-    """A search by the officer (or by staff with the officer assisting) and its follow-up."""
+    """A search by the officer (the police record) or by school staff, and its follow-up."""
     target = (
         OF_CATEGORY.get(category or "")
         or rng.choices(list(OBJECTS), [w for _, w in OBJECTS.values()])[0]
@@ -80,8 +80,16 @@ def search_steps(
         "removal_of_more_than_outer_clothing": rng.random() < 0.02,
         "found": None if outcome == OUTCOMES_NFA else target,
     }
-    steps = [Step("incidents", "POST", "/searches", pc, body, save={"search": "id"})]
-    counts = Counter({"searches": 1, f"search:{outcome}": 1})
+    by = pc
+    if body["searched_by"] == "officer":  # the police record: MPS Form 5090
+        body |= police_form(rng, pc, school)
+        counts = Counter({"searches": 1, f"search:{outcome}": 1})
+    else:  # the school's record: reporting counts it apart from police searches
+        counts = Counter({"school_searches": 1})
+        if rng.random() < 0.5:  # staff record their own search, the officer assisting or not
+            by = staff(school.school_id)
+            body["assisting_officer_id"] = pc.sub if rng.random() < 0.5 else None
+    steps = [Step("incidents", "POST", "/searches", by, body, save={"search": "id"})]
     # "It will be the responsibility of the school staff to inform the parents."
     if pupil_ref and rng.random() < 0.95:
         told = when + timedelta(hours=rng.uniform(1, 3))
@@ -99,6 +107,17 @@ def search_steps(
 
 
 OUTCOMES_NFA = "A no further action disposal"
+
+
+def police_form(rng: random.Random, pc: Who, school: School) -> dict[str, Any]:
+    """Form 5090's own fields: its reference, the officer's number and station, the receipt."""
+    number = f"{int.from_bytes(pc.sub.encode()[-3:], 'big') % 900 + 100}{school.borough[:2]}"
+    return {
+        "form_reference": f"5090/{school.borough[:2].upper()}/{rng.getrandbits(20):06d}",
+        "officer_number": number.upper(),
+        "station": f"{school.borough.replace('-', ' ').title()} police station",
+        "receipt_offered": rng.random() < 0.97,
+    }
 
 
 class Searches:

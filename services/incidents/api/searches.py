@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
-from ssp_contracts.events.common import PupilRef, SchoolId
+from ssp_contracts.events.common import OfficerId, PupilRef, SchoolId
 from ssp_contracts.events.incidents import LocationKind, SearchedBy
 from ssp_contracts.vocab import (
     AgeRange,
@@ -25,11 +25,12 @@ from services.incidents.api.context import Service, history_of
 from services.incidents.api.export import stop_and_search_rows
 from services.incidents.api.powers import check_police_powers
 from services.incidents.domain.search import PERSONAL, Search, SearchFacts
-from services.incidents.permissions import PERMISSIONS
+from services.incidents.permissions import OFFICER, PERMISSIONS
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.consultations import Purpose
 from services.runtime.csvcells import defused
+from services.runtime.domain import Forbidden, RuleViolation
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
 from services.runtime.paging import Paging
@@ -39,12 +40,17 @@ router = APIRouter(tags=["searches"])
 
 
 class RecordSearch(BaseModel):
-    """The search record of the police form: SearchFacts' fields but the officer (the caller)."""
+    """A search record: the officer's (the police form) or school staff's (the school's own)."""
 
     school_id: SchoolId
     incident_id: UUID | None = Field(default=None, description="Incident, if any")
     searched_by: SearchedBy = Field(
-        description="The officer, or school staff with the officer assisting"
+        description="The officer (the police record), or school staff (the school's record)"
+    )
+    assisting_officer_id: OfficerId | None = Field(
+        default=None,
+        description="School staff's search: the officer who assisted, if any (an officer"
+        " recording is that officer)",
     )
     searched_at: Instant = Field(description="Date and time of the search, with timezone")
     location_kind: LocationKind
@@ -65,13 +71,25 @@ class RecordSearch(BaseModel):
     removal_of_more_than_outer_clothing: bool
     found: FreeText | None = Field(default=None, max_length=4000, description="What was found")
     injury_or_damage: FreeText | None = Field(default=None, max_length=4000)
+    # The police form (MPS Form 5090): required of the officer's own search, absent otherwise.
+    form_reference: Text | None = Field(
+        default=None, min_length=1, max_length=40, description="Form 5090 reference"
+    )
+    officer_number: Text | None = Field(
+        default=None, min_length=1, max_length=20, description="Collar or warrant number"
+    )
+    station: Text | None = Field(
+        default=None, min_length=1, max_length=100, description="The officer's police station"
+    )
+    receipt_offered: bool | None = Field(
+        default=None, description="Whether the person was offered a receipt (PACE Code A)"
+    )
 
-    def facts(self, officer_id: str) -> SearchFacts:
-        """The facts this form records, made or assisted by ``officer_id``."""
+    def facts(self, officer_id: str | None) -> SearchFacts:
+        """The facts this record holds, made or assisted by ``officer_id`` (if any)."""
         incident_id = None if self.incident_id is None else str(self.incident_id)
-        return SearchFacts(
-            **{**self.model_dump(), "incident_id": incident_id}, officer_id=officer_id
-        )
+        fields = self.model_dump(exclude={"assisting_officer_id"})
+        return SearchFacts(**{**fields, "incident_id": incident_id}, officer_id=officer_id)
 
 
 class ParentsInformed(BaseModel):
@@ -93,17 +111,39 @@ def search_view(s: Search) -> dict[str, Any]:
 async def record_search(
     body: RecordSearch, principal: Annotated[Principal, allow("record_search")], s: Service
 ) -> Recorded:
-    """Record a search the officer made or assisted school staff with (a PCSO: only the latter)."""
+    """Record the officer's search, or school staff's (assisted or not; a PCSO: only these)."""
     await s.check_school(principal, body.school_id)
     if body.incident_id is not None:  # an incident the officer may not see is not there
         await s.check_incident(principal, await s.run(s.app.get_incident, body.incident_id))
+    officer_id = searcher(principal, body)
     if body.searched_by == "officer":
         day = london_day(body.searched_at)
         await check_police_powers(principal, s.view, day, "a police search")
     search_id = await s.run(
-        s.app.record_search, body.facts(principal.sub), now=s.now(), actor=s.actor(principal)
+        s.app.record_search, body.facts(officer_id), now=s.now(), actor=s.actor(principal)
     )
     return Recorded(id=search_id)
+
+
+def searcher(principal: Principal, body: RecordSearch) -> str | None:
+    """The officer of the record: the caller if an officer, else the one who assisted."""
+    if principal.role not in OFFICER:
+        if body.searched_by == "officer":
+            # "Where the SSPO searches a pupil a record of the search will be made on MPS Form
+            # 5090": the officer's own search is the police record, and the officer makes it.
+            raise Forbidden(
+                "police-search-by-officer",
+                "the officer's own search is the police record: the officer records it",
+                "searched_by",
+            )
+        return body.assisting_officer_id
+    if body.assisting_officer_id not in (None, principal.sub):
+        raise RuleViolation(
+            "assisting-officer",
+            "an officer records the searches they made or assisted, as themselves",
+            "assisting_officer_id",
+        )
+    return principal.sub
 
 
 @router.get("/searches/export.csv", response_class=PlainTextResponse)
@@ -114,11 +154,11 @@ async def export_searches(
     since: Annotated[Instant | None, Query(description="Searched at or after")] = None,
     until: Annotated[Instant | None, Query(description="Searched before")] = None,
 ) -> PlainTextResponse:
-    """Searches in the data.police.uk stop-and-search CSV layout, locations coarsened."""
+    """Police searches in the data.police.uk stop-and-search CSV layout, locations coarsened."""
     scope = await s.scope(principal)
-    where = Where(
-        equal={"kind": "search"}, within={"school_id": scope.schools}, since=since, until=until
-    )
+    # School staff's searches are the school's record, never a police stop and search.
+    equal = {"kind": "search", "searched_by": "officer"}
+    where = Where(equal=equal, within={"school_id": scope.schools}, since=since, until=until)
     rows = await s.cases.select(where)
     await s.consulted(principal, purpose, "searches_export", records=len(rows))
     out = io.StringIO()
@@ -133,10 +173,14 @@ async def list_searches(
     s: Service,
     paged: Paging,
     school_id: KeyQuery = None,
+    searched_by: Annotated[
+        SearchedBy | None, Query(description="The officer's (police) or school staff's")
+    ] = None,
 ) -> list[dict[str, Any]]:
     """Searches in the caller's scope, without personal details, oldest first."""
     scope = await s.scope(principal)
     equal = {"kind": "search"} | ({"school_id": school_id} if school_id is not None else {})
+    equal |= {} if searched_by is None else {"searched_by": searched_by}
     where = Where(equal=equal, within={"school_id": scope.schools})
     return await s.revealed_all(paged.announce(await s.cases.select(paged.where(where))))
 

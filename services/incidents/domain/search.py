@@ -1,4 +1,9 @@
-"""The search record of a person searched (the police search form), and parents' notice."""
+"""The search record of a person searched, and parents' notice.
+
+A search by the officer is the police record (MPS Form 5090, PACE Code A 4.3): the form's
+reference, the officer's number and station and whether a receipt was offered are required.
+A search by school staff is the school's own record: no police form, the officer optional.
+"""
 
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
@@ -31,7 +36,7 @@ class SearchFacts:
     school_id: str
     incident_id: str | None
     searched_by: SearchedBy
-    officer_id: str
+    officer_id: str | None
     searched_at: datetime
     location_kind: LocationKind
     place_description: str
@@ -51,6 +56,16 @@ class SearchFacts:
     removal_of_more_than_outer_clothing: bool
     found: str | None
     injury_or_damage: str | None
+    # The police form (Form 5090); None on the school's own records and older police ones.
+    form_reference: str | None = None
+    officer_number: str | None = None
+    station: str | None = None
+    receipt_offered: bool | None = None
+
+    @property
+    def by_officer(self) -> bool:
+        """The officer's own search: the police record."""
+        return self.searched_by == "officer"
 
     def with_incident(self, incident_id: str) -> "SearchFacts":
         """The same facts linked to ``incident_id`` (its canonical form)."""
@@ -64,6 +79,8 @@ PERSONAL = frozenset({"person", "grounds", "found", "injury_or_damage", "place_d
 SEALED = PERSONAL | {"pupil_ref"}
 # The other facts, in form order: what lists and the case index show.
 PUBLIC = tuple(f.name for f in fields(SearchFacts) if f.name not in PERSONAL)
+# What only the police form records (PACE Code A 4.3: who searched, where they serve from).
+POLICE_FORM = ("form_reference", "officer_number", "station", "receipt_offered")
 
 
 def person_subject(search_id: UUID) -> str:
@@ -79,6 +96,13 @@ class Search(Aggregate):
 
         actor: Actor
 
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Recorded before the police form's own fields were kept."""
+            state.update(dict.fromkeys(POLICE_FORM))
+
         def apply(self, aggregate: Any) -> None:
             """Give the new search its facts (eventsourcing calls this after ``__init__``)."""
             aggregate.facts = SearchFacts(
@@ -89,6 +113,14 @@ class Search(Aggregate):
         school_id: str
         informed_at: datetime
         actor: Actor
+        by_school: bool  # of the school's own search: published only where the school's are
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Informed before school searches were the school's own: published as police."""
+            state.update(by_school=False)
 
     class Rectified(Aggregate.Event):
         school_id: str
@@ -116,6 +148,7 @@ class Search(Aggregate):
     def check(facts: SearchFacts, *, now: datetime) -> None:
         """Grounds and person are required, the time cannot be in the future."""
         check_not_future(facts.searched_at, now, "searched_at")
+        check_police_form(facts)
         if not facts.grounds.strip():
             raise RuleViolation("search-grounds", "grounds for the search are required", "grounds")
         if not facts.person.strip():
@@ -141,7 +174,7 @@ class Search(Aggregate):
         self.check_parents_can_be_informed()
         check_not_future(informed_at, now, "informed_at")
         check_not_before(informed_at, self.facts.searched_at, "informed_at", "the search")
-        self._parents_informed(self.school_id, informed_at, actor)
+        self._parents_informed(self.school_id, informed_at, actor, not self.facts.by_officer)
 
     def check_parents_can_be_informed(self) -> None:
         """Only a pupil's parents are told, and only once."""
@@ -171,5 +204,31 @@ class Search(Aggregate):
         self.facts = replace(self.facts, **corrected)
 
     @event(ParentsInformed)
-    def _parents_informed(self, school_id: str, informed_at: datetime, actor: Actor) -> None:
+    def _parents_informed(
+        self, school_id: str, informed_at: datetime, actor: Actor, by_school: bool
+    ) -> None:
         self.parents_informed_at = informed_at
+
+
+def check_police_form(facts: SearchFacts) -> None:
+    """The officer's search carries the police form's fields; the school's carries none."""
+    if not facts.by_officer:
+        for name in POLICE_FORM:
+            if getattr(facts, name) is not None:
+                raise RuleViolation(
+                    "school-search-record",
+                    "a search by school staff is the school's record, not a police form",
+                    name,
+                )
+        return
+    if facts.officer_id is None:
+        raise RuleViolation("police-search-record", "the officer who searched is required",
+                            "officer_id")  # fmt: skip
+    for name in POLICE_FORM:
+        value = getattr(facts, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            # "Where the SSPO searches a pupil a record of the search will be made on MPS
+            # Form 5090": a police record names its form, the officer and their station.
+            raise RuleViolation(
+                "police-search-record", f"the police search record needs {name}", name
+            )

@@ -7,9 +7,20 @@ from services.incidents.tests.conftest import PUPIL, SCHOOL, at
 PERSON = "Jordan Example, Year 10"
 
 
+# The police form of the officer's own search (MPS Form 5090, PACE Code A 4.3).
+POLICE_FORM = {
+    "form_reference": "5090/TW/2026/00417",
+    "officer_number": "421TW",
+    "station": "Tottenham",
+    "receipt_offered": True,
+}
+
+
 def search_facts(**overrides: Any) -> dict[str, Any]:
     """A search of a pupil on the premises, knife suspected, nothing found."""
+    by_officer = overrides.get("searched_by", "officer") == "officer"
     return {
+        **(POLICE_FORM if by_officer else {}),
         "school_id": SCHOOL,
         "incident_id": None,
         "searched_by": "officer",

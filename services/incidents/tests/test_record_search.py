@@ -1,13 +1,13 @@
 """The search record: grounds required, outcome link, parents informed by staff."""
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from uuid import UUID
 
 import pytest
 
 from services.incidents.api.searches import RecordSearch
 from services.incidents.application import IncidentsApplication
-from services.incidents.domain.search import SearchFacts
+from services.incidents.domain.search import POLICE_FORM, Search, SearchFacts
 from services.incidents.tests.conftest import actor, at, listed, now, report
 from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
@@ -118,14 +118,34 @@ STORED = [
 ]
 
 
+# Version 2 adds the police form's own fields (Form 5090), flat like the rest.
+STORED_V2 = [*STORED, *POLICE_FORM, "class_version"]
+
+
 def test_searches_are_stored_as_they_always_were(app: IncidentsApplication) -> None:
     # Given a search recorded from its SearchFacts
     [stored] = app.recorder.select_events(record(app))
     # Then the stored event keeps the flat layout older events have, so both read alike
     assert stored.topic == "services.incidents.domain.search:Search.Recorded"
-    assert sorted(app.mapper.transcoder.decode(stored.state)) == sorted(STORED)
+    assert sorted(app.mapper.transcoder.decode(stored.state)) == sorted(STORED_V2)
+
+
+def test_a_search_stored_before_the_police_form_fields_still_reads(
+    app: IncidentsApplication,
+) -> None:
+    # Given a search stored in version 1's layout (no form reference, number, station, receipt)
+    search_id = record(app)
+    [stored] = app.recorder.select_events(search_id)
+    state = app.mapper.transcoder.decode(stored.state)
+    old = {k: v for k, v in state.items() if k in STORED}
+    v1 = replace(stored, state=app.mapper.transcoder.encode(old))
+    # When it is read, it is upcast: the police form's fields are simply not recorded
+    event = app.mapper.to_domain_event(v1)
+    assert isinstance(event, Search.Recorded)
+    assert [getattr(event, f) for f in POLICE_FORM] == [None] * 4
 
 
 def test_the_form_asks_for_every_fact_but_the_officer() -> None:
     form = set(RecordSearch.model_fields)
-    assert form == {f.name for f in fields(SearchFacts)} - {"officer_id"}
+    facts = {f.name for f in fields(SearchFacts)}
+    assert form == facts - {"officer_id"} | {"assisting_officer_id"}

@@ -29,6 +29,15 @@ CREATE TABLE IF NOT EXISTS perf_searches (
     linked_to_object boolean,
     parents_informed_at timestamptz
 );
+-- School staff's own searches: the school's record, counted apart from police searches.
+CREATE TABLE IF NOT EXISTS perf_school_searches (
+    search_id text PRIMARY KEY,
+    school_id text NOT NULL,
+    searched_at timestamptz,
+    of_pupil boolean,
+    outcome text,
+    parents_informed_at timestamptz
+);
 CREATE TABLE IF NOT EXISTS perf_arrests (
     arrest_id text PRIMARY KEY,
     school_id text NOT NULL,
@@ -128,6 +137,9 @@ async def _closed(b: StatementBatch, p: i.IncidentClosed) -> None:
 
 @HANDLERS.on(i.SearchRecorded)
 async def _searched(b: StatementBatch, p: i.SearchRecorded) -> None:
+    if p.searched_by != "officer":  # published before staff searches were the school's own
+        await _school_searched(b, p)
+        return
     await _upsert(
         b, "perf_searches", "search_id", p.search_id, school_id=p.school_id,
         searched_at=p.searched_at, of_pupil=p.pupil_ref is not None, outcome=p.outcome,
@@ -141,6 +153,22 @@ async def _searched(b: StatementBatch, p: i.SearchRecorded) -> None:
 async def _parents(b: StatementBatch, p: i.SearchParentsInformed) -> None:
     await _upsert(
         b, "perf_searches", "search_id", p.search_id, school_id=p.school_id,
+        parents_informed_at=p.informed_at,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.SchoolSearchRecorded)
+async def _school_searched(b: StatementBatch, p: i.SchoolSearchRecorded | i.SearchRecorded) -> None:
+    await _upsert(
+        b, "perf_school_searches", "search_id", p.search_id, school_id=p.school_id,
+        searched_at=p.searched_at, of_pupil=p.pupil_ref is not None, outcome=p.outcome,
+    )  # fmt: skip
+
+
+@HANDLERS.on(i.SchoolSearchParentsInformed)
+async def _school_parents(b: StatementBatch, p: i.SchoolSearchParentsInformed) -> None:
+    await _upsert(
+        b, "perf_school_searches", "search_id", p.search_id, school_id=p.school_id,
         parents_informed_at=p.informed_at,
     )  # fmt: skip
 

@@ -21,6 +21,8 @@ async def outstanding(conn: Connection, *, borough: str | None) -> list[dict[str
                 WHERE arrested_at IS NOT NULL AND head_informed_at IS NULL
               UNION ALL SELECT school_id, 'parents_searches' FROM perf_searches
                 WHERE of_pupil AND parents_informed_at IS NULL
+              UNION ALL SELECT school_id, 'parents_searches' FROM perf_school_searches
+                WHERE of_pupil AND parents_informed_at IS NULL
               UNION ALL SELECT school_id, 'evidence_awaiting_handover' FROM perf_evidence
                 WHERE holder = 'school_staff'
             )
