@@ -7,17 +7,22 @@ rate: produce with the relay's settings, consume with a plain consumer, time sen
 """
 
 import asyncio
+import json
 import time
 import uuid
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import asyncpg
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
 from ssp_contracts.topics import kafka_topic
 
 from bench.common import Measure, fresh_database
 from bench.http_bench import bench_port, school
 from bench.http_client import Connection
+from services.reporting.feed import end_offsets
 from services.reporting.views import runner_specs
 from services.runtime.kafka_security import kafka_client
 from services.runtime.relay import producer_options
@@ -25,7 +30,14 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.testing import ServiceProcess, bearer, start_at_end
 
 RATE = 200
+VIEWS = "reporting.views"
+APPLY = "ssp_projection_apply_seconds_"
 POLL = 0.005
+
+
+def p50(values: list[float]) -> float:
+    """The median of ``values``."""
+    return sorted(values)[len(values) // 2]
 
 
 def p99(values: list[float]) -> float:
@@ -34,8 +46,59 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float]:
-    """Seconds from each 201 to its school's row in ``ctx_schools``."""
+@dataclass
+class Stamps:
+    """Wall-clock stamps per school id: its 201, the relay's send (the record's CreateTime),
+    its receipt by a raw consumer on the topic, and its row seen in ``ctx_schools``."""
+
+    acked: dict[str, float] = field(default_factory=dict)
+    sent: dict[str, float] = field(default_factory=dict)
+    on_kafka: dict[str, float] = field(default_factory=dict)
+    seen: dict[str, float] = field(default_factory=dict)
+
+    def stages(self) -> dict[str, list[float]]:
+        """Milliseconds spent in each stage, for every school stamped at both its ends."""
+        ends = {
+            "201 → relay send": (self.acked, self.sent),
+            "relay send → raw consumer": (self.sent, self.on_kafka),
+            "raw consumer → read-model row": (self.on_kafka, self.seen),
+        }
+        return {name: [1000 * (b[k] - a[k]) for k in a if k in b] for name, (a, b) in ends.items()}
+
+
+async def _tap(stamps: Stamps, ready: asyncio.Event, stop: asyncio.Event) -> None:
+    """Stamp each staffing event as a plain consumer (no group) receives it."""
+    bootstrap = ServiceSettings.for_service("reporting").kafka_bootstrap
+    consumer = AIOKafkaConsumer(**kafka_client("reporting", bootstrap).aiokafka())
+    await consumer.start()
+    try:
+        ends = await asyncio.to_thread(end_offsets, bootstrap, ["ssp.staffing.events"])
+        consumer.assign([TopicPartition(t, p) for t, p in ends])
+        for (t, p), offset in ends.items():
+            consumer.seek(TopicPartition(t, p), offset)
+        ready.set()
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=100)
+            now = time.time()
+            for records in batches.values():
+                for r in records:
+                    data = json.loads(r.value or b"{}")
+                    school_id = data.get("data", data).get("school_id")
+                    if isinstance(school_id, str):
+                        stamps.sent[school_id] = r.timestamp / 1000
+                        stamps.on_kafka.setdefault(school_id, now)
+    finally:
+        await consumer.stop()
+
+
+async def _commands(
+    url: str, dsn: str, seconds: float, rate: int, stamps: Stamps | None = None
+) -> list[float]:
+    """Seconds from each 201 to its school's row in ``ctx_schools`` (stamping the stages)."""
+    stamps = stamps or Stamps()
+    ready, stop = asyncio.Event(), asyncio.Event()
+    tap = asyncio.create_task(_tap(stamps, ready, stop))
+    await asyncio.wait_for(ready.wait(), 30)
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
     headers = dict(bearer("borough_supervisor", "sgt-bench", borough="Hackney"))
@@ -51,6 +114,7 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
             if status != 201:
                 raise RuntimeError(f"{status} {answer[:200]!r}")
             acked[body["school_id"]] = time.perf_counter()
+            stamps.acked[body["school_id"]] = time.time()
         finally:
             idle.append(conn)
 
@@ -63,8 +127,9 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
                 rows = await pool.fetch(
                     "SELECT school_id FROM ctx_schools WHERE school_id = ANY($1)", waiting
                 )
-                now = time.perf_counter()
+                now, wall = time.perf_counter(), time.time()
                 seen.update((r["school_id"], now) for r in rows)
+                stamps.seen.update((r["school_id"], wall) for r in rows)
             await asyncio.sleep(POLL)
 
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
@@ -80,6 +145,8 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
         sending = False
         await watcher
     finally:
+        stop.set()
+        await tap
         await pool.close()
         for conn in idle:
             await conn.close()
@@ -124,8 +191,10 @@ async def _round_trips(bootstrap: str, seconds: float, rate: int) -> list[float]
     return took
 
 
-def run(seconds: float, rate: int = RATE) -> Measure:
-    """p99 of the command path to the read model against the raw round trip, same rate."""
+def run(seconds: float, rate: int = RATE) -> list[Measure]:
+    """p99 of the command path to the read model against the raw round trip, same rate; then
+    the p99 of each stage (no goal of their own)."""
+    stamps = Stamps()
     port = bench_port() + 2
     with fresh_database("benche2es") as staffing_db, fresh_database("benche2er") as reporting_db:
         suffix = f".bench-{uuid.uuid4().hex[:6]}"
@@ -144,7 +213,9 @@ def run(seconds: float, rate: int = RATE) -> Measure:
         try:
             # Warm-up: the runner has read the topic's history and serves new events.
             asyncio.run(_commands(f"{staffing.url}/schools", dsn, 2, 10))
-            ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate))
+            before = _applied(reporting.url)
+            ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate, stamps))
+            after = _applied(reporting.url)
         finally:
             staffing.stop()
             reporting.stop()
@@ -152,7 +223,37 @@ def run(seconds: float, rate: int = RATE) -> Measure:
         _round_trips(ServiceSettings.for_service("selftest").kafka_bootstrap, seconds, rate)
     )
     # A latency: the ratio is our p99 over the raw one, at most 5.
-    return Measure(
+    stages = [
+        Measure(f"  stage {name} p99", len(ms), p99(ms), f"p50 {p50(ms):,.0f} ms", 0.0, None, "ms")
+        for name, ms in stamps.stages().items()
+        if ms
+    ]
+    total = Measure(
         f"201→read model p99 @{rate}/s", len(ours), 1000 * p99(ours),
         "aiokafka produce→consume p99", 1000 * p99(raw), 5.0, "ms", at_most=True,
     )  # fmt: skip
+    batches, took = after[0] - before[0], after[1] - before[1]
+    if batches > 0:
+        stages.append(
+            Measure(
+                f"  of which {VIEWS} applying, mean a batch",
+                int(batches),
+                1000 * took / batches,
+                f"{len(ours) / batches:,.1f} events a batch",
+                0.0,
+                None,
+                "ms",
+            )
+        )
+    return [total, *stages]
+
+
+def _applied(url: str) -> tuple[float, float]:
+    """Batches the read models' runner applied so far and their seconds (its histogram)."""
+    answer = httpx.get(f"{url}/metrics", timeout=10)
+    found = {"count": 0.0, "sum": 0.0}
+    for family in text_string_to_metric_families(answer.text if answer.is_success else ""):
+        for sample in family.samples:
+            if sample.name.startswith(APPLY) and sample.labels.get("runner") == VIEWS:
+                found[sample.name.removeprefix(APPLY)] = sample.value
+    return found["count"], found["sum"]
