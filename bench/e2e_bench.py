@@ -7,22 +7,18 @@ rate: produce with the relay's settings, consume with a plain consumer, time sen
 """
 
 import asyncio
-import json
 import time
 import uuid
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import asyncpg
-import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from prometheus_client.parser import text_string_to_metric_families
 from ssp_contracts.topics import kafka_topic
 
 from bench.common import Measure, fresh_database
+from bench.e2e_stages import VIEWS, Stamps, applied, p50, p99, tap
 from bench.http_bench import bench_port, school
 from bench.http_client import Connection
-from services.reporting.feed import end_offsets
 from services.reporting.views import runner_specs
 from services.runtime.kafka_security import kafka_client
 from services.runtime.relay import producer_options
@@ -30,65 +26,7 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.testing import ServiceProcess, bearer, start_at_end
 
 RATE = 200
-VIEWS = "reporting.views"
-APPLY = "ssp_projection_apply_seconds_"
 POLL = 0.005
-
-
-def p50(values: list[float]) -> float:
-    """The median of ``values``."""
-    return sorted(values)[len(values) // 2]
-
-
-def p99(values: list[float]) -> float:
-    """The 99th percentile of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-
-
-@dataclass
-class Stamps:
-    """Wall-clock stamps per school id: its 201, the relay's send (the record's CreateTime),
-    its receipt by a raw consumer on the topic, and its row seen in ``ctx_schools``."""
-
-    acked: dict[str, float] = field(default_factory=dict)
-    sent: dict[str, float] = field(default_factory=dict)
-    on_kafka: dict[str, float] = field(default_factory=dict)
-    seen: dict[str, float] = field(default_factory=dict)
-
-    def stages(self) -> dict[str, list[float]]:
-        """Milliseconds spent in each stage, for every school stamped at both its ends."""
-        ends = {
-            "201 → relay send": (self.acked, self.sent),
-            "relay send → raw consumer": (self.sent, self.on_kafka),
-            "raw consumer → read-model row": (self.on_kafka, self.seen),
-        }
-        return {name: [1000 * (b[k] - a[k]) for k in a if k in b] for name, (a, b) in ends.items()}
-
-
-async def _tap(stamps: Stamps, ready: asyncio.Event, stop: asyncio.Event) -> None:
-    """Stamp each staffing event as a plain consumer (no group) receives it."""
-    bootstrap = ServiceSettings.for_service("reporting").kafka_bootstrap
-    consumer = AIOKafkaConsumer(**kafka_client("reporting", bootstrap).aiokafka())
-    await consumer.start()
-    try:
-        ends = await asyncio.to_thread(end_offsets, bootstrap, ["ssp.staffing.events"])
-        consumer.assign([TopicPartition(t, p) for t, p in ends])
-        for (t, p), offset in ends.items():
-            consumer.seek(TopicPartition(t, p), offset)
-        ready.set()
-        while not stop.is_set():
-            batches = await consumer.getmany(timeout_ms=100)
-            now = time.time()
-            for records in batches.values():
-                for r in records:
-                    data = json.loads(r.value or b"{}")
-                    school_id = data.get("data", data).get("school_id")
-                    if isinstance(school_id, str):
-                        stamps.sent[school_id] = r.timestamp / 1000
-                        stamps.on_kafka.setdefault(school_id, now)
-    finally:
-        await consumer.stop()
 
 
 async def _commands(
@@ -97,7 +35,7 @@ async def _commands(
     """Seconds from each 201 to its school's row in ``ctx_schools`` (stamping the stages)."""
     stamps = stamps or Stamps()
     ready, stop = asyncio.Event(), asyncio.Event()
-    tap = asyncio.create_task(_tap(stamps, ready, stop))
+    tapping = asyncio.create_task(tap(stamps, ready, stop))
     await asyncio.wait_for(ready.wait(), 30)
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
@@ -146,7 +84,7 @@ async def _commands(
         await watcher
     finally:
         stop.set()
-        await tap
+        await tapping
         await pool.close()
         for conn in idle:
             await conn.close()
@@ -213,9 +151,9 @@ def run(seconds: float, rate: int = RATE) -> list[Measure]:
         try:
             # Warm-up: the runner has read the topic's history and serves new events.
             asyncio.run(_commands(f"{staffing.url}/schools", dsn, 2, 10))
-            before = _applied(reporting.url)
+            before = applied(reporting.url)
             ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate, stamps))
-            after = _applied(reporting.url)
+            after = applied(reporting.url)
         finally:
             staffing.stop()
             reporting.stop()
@@ -246,14 +184,3 @@ def run(seconds: float, rate: int = RATE) -> list[Measure]:
             )
         )
     return [total, *stages]
-
-
-def _applied(url: str) -> tuple[float, float]:
-    """Batches the read models' runner applied so far and their seconds (its histogram)."""
-    answer = httpx.get(f"{url}/metrics", timeout=10)
-    found = {"count": 0.0, "sum": 0.0}
-    for family in text_string_to_metric_families(answer.text if answer.is_success else ""):
-        for sample in family.samples:
-            if sample.name.startswith(APPLY) and sample.labels.get("runner") == VIEWS:
-                found[sample.name.removeprefix(APPLY)] = sample.value
-    return found["count"], found["sum"]

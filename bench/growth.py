@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import fresh_database
-from bench.e2e_bench import p50, p99
+from bench.e2e_stages import p50, p99
 from bench.growth_seed import PROBE_BOROUGH, PROBE_SCHOOLS, seed
 from bench.http_bench import bench_port, school
 from bench.table import write_into

@@ -14,7 +14,7 @@ import asyncpg
 from eventsourcing.domain import Aggregate
 
 from services.cli.workload.london import BOROUGHS
-from services.runtime.dbroles import migrate
+from services.runtime.dbroles import as_migrator, migrate
 from services.runtime.domain import Actor
 from services.runtime.eventstore import events_table, open_application
 from services.runtime.relay_store import POSITION_DDL
@@ -81,9 +81,23 @@ def seed(db: str, units: int) -> int:
                     batch = []
         if batch:
             app.save(*batch)
-        return asyncio.run(_fold_and_place(app, settings))
+        head = asyncio.run(_fold_and_place(app, settings))
     finally:
         app.close()
+    asyncio.run(_vacuum(settings))
+    return head
+
+
+async def _vacuum(settings: ServiceSettings) -> None:
+    """Vacuum and analyse as the tables' owner: a store that grew over months has been, and a
+    bulk load left to autovacuum would be vacuumed during the measurement instead."""
+    conn = await asyncpg.connect(
+        as_migrator(settings).pg_dsn, server_settings={"search_path": settings.db_schema}
+    )
+    try:
+        await conn.execute("VACUUM (ANALYZE)")
+    finally:
+        await conn.close()
 
 
 async def _fold_and_place(app: StaffingApplication, settings: ServiceSettings) -> int:
