@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from ssp_contracts.topics import kafka_topic
 
 from bench.common import Measure, fresh_database
+from bench.e2e_stages import VIEWS, Stamps, applied, p50, p99, tap
 from bench.http_bench import bench_port, school
 from bench.http_client import Connection
 from services.reporting.views import runner_specs
@@ -28,14 +29,14 @@ RATE = 200
 POLL = 0.005
 
 
-def p99(values: list[float]) -> float:
-    """The 99th percentile of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-
-
-async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float]:
-    """Seconds from each 201 to its school's row in ``ctx_schools``."""
+async def _commands(
+    url: str, dsn: str, seconds: float, rate: int, stamps: Stamps | None = None
+) -> list[float]:
+    """Seconds from each 201 to its school's row in ``ctx_schools`` (stamping the stages)."""
+    stamps = stamps or Stamps()
+    ready, stop = asyncio.Event(), asyncio.Event()
+    tapping = asyncio.create_task(tap(stamps, ready, stop))
+    await asyncio.wait_for(ready.wait(), 30)
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
     headers = dict(bearer("borough_supervisor", "sgt-bench", borough="Hackney"))
@@ -51,6 +52,7 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
             if status != 201:
                 raise RuntimeError(f"{status} {answer[:200]!r}")
             acked[body["school_id"]] = time.perf_counter()
+            stamps.acked[body["school_id"]] = time.time()
         finally:
             idle.append(conn)
 
@@ -63,8 +65,9 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
                 rows = await pool.fetch(
                     "SELECT school_id FROM ctx_schools WHERE school_id = ANY($1)", waiting
                 )
-                now = time.perf_counter()
+                now, wall = time.perf_counter(), time.time()
                 seen.update((r["school_id"], now) for r in rows)
+                stamps.seen.update((r["school_id"], wall) for r in rows)
             await asyncio.sleep(POLL)
 
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
@@ -80,6 +83,8 @@ async def _commands(url: str, dsn: str, seconds: float, rate: int) -> list[float
         sending = False
         await watcher
     finally:
+        stop.set()
+        await tapping
         await pool.close()
         for conn in idle:
             await conn.close()
@@ -124,8 +129,10 @@ async def _round_trips(bootstrap: str, seconds: float, rate: int) -> list[float]
     return took
 
 
-def run(seconds: float, rate: int = RATE) -> Measure:
-    """p99 of the command path to the read model against the raw round trip, same rate."""
+def run(seconds: float, rate: int = RATE) -> list[Measure]:
+    """p99 of the command path to the read model against the raw round trip, same rate; then
+    the p99 of each stage (no goal of their own)."""
+    stamps = Stamps()
     port = bench_port() + 2
     with fresh_database("benche2es") as staffing_db, fresh_database("benche2er") as reporting_db:
         suffix = f".bench-{uuid.uuid4().hex[:6]}"
@@ -144,7 +151,9 @@ def run(seconds: float, rate: int = RATE) -> Measure:
         try:
             # Warm-up: the runner has read the topic's history and serves new events.
             asyncio.run(_commands(f"{staffing.url}/schools", dsn, 2, 10))
-            ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate))
+            before = applied(reporting.url)
+            ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate, stamps))
+            after = applied(reporting.url)
         finally:
             staffing.stop()
             reporting.stop()
@@ -152,7 +161,26 @@ def run(seconds: float, rate: int = RATE) -> Measure:
         _round_trips(ServiceSettings.for_service("selftest").kafka_bootstrap, seconds, rate)
     )
     # A latency: the ratio is our p99 over the raw one, at most 5.
-    return Measure(
+    stages = [
+        Measure(f"  stage {name} p99", len(ms), p99(ms), f"p50 {p50(ms):,.0f} ms", 0.0, None, "ms")
+        for name, ms in stamps.stages().items()
+        if ms
+    ]
+    total = Measure(
         f"201→read model p99 @{rate}/s", len(ours), 1000 * p99(ours),
         "aiokafka produce→consume p99", 1000 * p99(raw), 5.0, "ms", at_most=True,
     )  # fmt: skip
+    batches, took = after[0] - before[0], after[1] - before[1]
+    if batches > 0:
+        stages.append(
+            Measure(
+                f"  of which {VIEWS} applying, mean a batch",
+                int(batches),
+                1000 * took / batches,
+                f"{len(ours) / batches:,.1f} events a batch",
+                0.0,
+                None,
+                "ms",
+            )
+        )
+    return [total, *stages]

@@ -43,7 +43,7 @@ def main() -> None:
     if "http" in only:
         measures.extend(http_bench.run(args.seconds))
     if "e2e" in only:
-        measures.append(e2e_bench.run(args.seconds))
+        measures.extend(e2e_bench.run(args.seconds))
     if "commit" in only:
         measures.extend(commit_bench.run(args.seconds / 2))
     when = datetime.now(UTC)

@@ -41,13 +41,13 @@ def render(measures: list[Measure], when: datetime) -> str:
     return "\n".join(lines)
 
 
-def write_into(readme: Path, table: str) -> None:
+def write_into(readme: Path, table: str, begin: str = BEGIN, end: str = END) -> None:
     """Replace the table between the markers (or append it with them), keeping the prose."""
     text = readme.read_text()
-    block = f"{BEGIN}\n{table}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
+    block = f"{begin}\n{table}\n{end}"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     readme.write_text(text)
