@@ -9,9 +9,17 @@ from ssp_contracts.events.incidents import SeriousFind
 from ssp_contracts.vocab import SERIOUS_SEARCH_OBJECTS
 
 from services.incidents.domain.incident import Incident
-from services.incidents.domain.search import SEALED, Search, SearchFacts, person_subject
-from services.runtime.domain import Actor, RuleViolation, ServiceApplication
+from services.incidents.domain.rectification import check_rectification
+from services.incidents.domain.search import (
+    PERSONAL,
+    SEALED,
+    Search,
+    SearchFacts,
+    person_subject,
+)
+from services.runtime.domain import Actor, RuleViolation, ServiceApplication, StateConflict
 from services.runtime.retention import retain
+from services.runtime.subjects import ERASED
 
 
 class SearchCommands(ServiceApplication):
@@ -61,8 +69,16 @@ class SearchCommands(ServiceApplication):
     def rectify_search(
         self, search_id: UUID, *, field: str, value: str, reason: str, now: datetime, actor: Actor
     ) -> UUID:
-        """Correct a personal detail of the search; the original stays in its history."""
+        """Correct a personal detail of the search; the original stays in its history. The new
+        value and the reason are sealed under the search's subject's key, as the original was."""
         search = self.get_search(search_id)
-        search.rectify(field, value, reason, now, actor)
+        pupil = self.subjects.open(search.facts.pupil_ref, "pupil_ref")
+        if pupil == ERASED:
+            raise StateConflict("subject-erased", "the person searched has been erased", "field")
+        subject = pupil or person_subject(search.id)
+        old = self.subjects.open(getattr(search.facts, field, None), field)
+        check_rectification(field, PERSONAL, old, value, reason)
+        sealed = self.subjects.seal(subject, field, value)
+        search.rectify(field, sealed, self.subjects.seal(subject, "reason", reason), now, actor)
         self.save(search)
         return search.id

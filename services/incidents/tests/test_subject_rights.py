@@ -17,6 +17,7 @@ from services.incidents.tests.stories import PERSON, search_body
 from services.incidents.translation import translator
 from services.runtime.consultations import Consultation
 from services.runtime.endpoint import context_of
+from services.runtime.subjects import is_sealed
 from services.runtime.testing import bearer
 
 DPO = bearer("data_protection_officer", "dpo-1")
@@ -117,6 +118,11 @@ def test_a_search_is_rectified_by_its_officer(client: TestClient) -> None:
     why = {"purpose": "case_management"}
     person = client.get(f"{url}/person", params=why, headers=officer_headers())
     assert person.json()["person"] == body["value"]
+    # Stored as the original was: sealed under the person's own key, never in clear
+    app = context_of(cast(FastAPI, client.app), IncidentsContext).application
+    [rectified] = [e for e in _events(client) if type(e).__name__ == "Rectified"]
+    assert is_sealed(rectified.value) and body["value"] not in str(vars(rectified))
+    assert app.subjects.open(rectified.value, "person") == body["value"]
 
 
 def test_rectifications_that_change_nothing_or_no_personal_detail_are_refused(
