@@ -111,7 +111,7 @@ def seed_staffing(url: str, run: str) -> tuple[str, str, str]:
 
 
 def seed_incidents(url: str, school: str, officer: str) -> None:
-    """An incident, a search, evidence returned to a named person and an arrest, all canaried."""
+    """An incident, a search, a phone returned to a named person and an arrest, all canaried."""
     as_officer = Api(url, bearer("school_officer", officer, school=school))
     as_staff = Api(url, bearer("school_staff", f"staff-{TOKEN}", school=school))
     wait_for(
@@ -135,7 +135,7 @@ def seed_incidents(url: str, school: str, officer: str) -> None:
         school_id=school, pupil_ref=pupil, searched_by="school_staff",
         searched_at=datetime.fromisoformat(yesterday(12, 10)),
         place_description=CANARY, person=CANARY, grounds=CANARY))  # fmt: skip
-    item = as_staff.post("/evidence", {"incident_id": incident, "kind": "drugs",
+    item = as_staff.post("/evidence", {"incident_id": incident, "kind": "electronic_device",
                          "description": CANARY, "seized_at": yesterday(10, 55)})  # fmt: skip
     as_staff.post(f"/evidence/{item}/handover", {"officer_id": officer, "handed_at": yesterday(11)})
     as_officer.post(f"/evidence/{item}/disposal", {"transfer": "returned",
@@ -155,7 +155,8 @@ def seed_disclosure(url: str, school: str, borough: str) -> None:
         "subject_ref": f"pupil-{uuid.uuid4().hex[:16]}", "school_id": school, "borough": borough,
         "urgency": "routine", "categories": ["offending_history"], "purpose": CANARY,
         "necessity": CANARY, "lawful_basis": "cda_1998_s115"})  # fmt: skip
-    content_hash = head.client.get(f"/requests/{request}").json()["content_hash"]
+    read = head.client.get(f"/requests/{request}", params={"purpose": "disclosure_decision"})
+    content_hash = read.json()["content_hash"]
     head.post(f"/requests/{request}/countersignature", {"content_hash": content_hash})
     deciding.post(f"/requests/{request}/decision", {"outcome": "disclose_full",
                   "reasoning": CANARY})  # fmt: skip

@@ -61,7 +61,7 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     out = done.stdout
     assert "no unexpected refusals" in out
     # (four probes, and four refusals of the protocol-as-written phase: plan_protocol.py)
-    assert out.count("protocol held (probe)") == 8
+    assert out.count("protocol held (probe)") == 9
     # And it prints the report and where to look
     for line in ("Hours, abstraction, ring-fencing and incidents by borough",
                  "Searches by outcome", "Disclosures (routine)", "Value for money",

@@ -13,6 +13,7 @@ from services.cli.main import main
 from services.disclosure.tests.api_helpers import ROUTINE
 from services.incidents.tests.staffing import publish_deployment
 from services.incidents.tests.stories import PERSON, search_body
+from services.runtime.pseudonyms import for_service
 from services.runtime.retention import RetentionSchedule
 from services.runtime.testing import bearer, read_all, wait_for
 
@@ -95,7 +96,8 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
         counts = {row["kind"]: row["records"] for row in answer.json()["due"]}
         return int(counts["search"])
 
-    assert wait_for(due_searches, timeout=60, what="the search due for retention") == 1
+    # (other tests of the run record searches in the same month on the same topics)
+    assert wait_for(due_searches, timeout=60, what="the search due for retention") >= 1
 
     # A Section 115 request about the same pupil, in the disclosure service.
     request = {**ROUTINE, "subject_ref": PUPIL, "school_id": SCHOOL}
@@ -136,7 +138,9 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     # The erasure reached the audit trail, naming the pseudonym and the officer, not the reason.
     [erased] = wait_for(lambda: audit(reporting, erasure_id), timeout=60, what="the erasure")
     assert erased["event_type"] == "uk.police.ssp.incidents.subject_erased.v1"
-    assert erased["data"]["pseudonym"] == pseudonym and erased["actor_id"] == "dpo-er-1"
+    # the actor as the trail knows it: the pseudonym only incidents resolves
+    dpo = for_service("incidents").of("dpo-er-1")
+    assert erased["data"]["pseudonym"] == pseudonym and erased["actor_id"] == dpo
     verdict = httpx.get(f"{reporting.url}/audit/verify", headers=bearer("auditor", "aud-1"))
     assert verdict.json()["ok"] is True, verdict.text
 

@@ -97,10 +97,16 @@ class IncidentsView(HandledProjection):
 
 @HANDLERS.on(i.IncidentReported)
 async def _reported(b: StatementBatch, p: i.IncidentReported) -> None:
-    await _upsert(
-        b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id,
-        occurred_at=p.occurred_at, category=p.category, serious=p.serious,
-        outside_protocol_hours=p.outside_protocol_hours,
+    # The school's record (school-only topic) and its referral or a find that made it serious
+    # (police topic) arrive in either order: seriousness only ever goes one way.
+    await b.execute(
+        """INSERT INTO perf_incidents (incident_id, school_id, occurred_at, category, serious,
+               outside_protocol_hours) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (incident_id) DO UPDATE SET school_id = $2, occurred_at = $3,
+               category = $4, serious = COALESCE(perf_incidents.serious, false) OR $5,
+               outside_protocol_hours = $6""",
+        p.incident_id, p.school_id, p.occurred_at, p.category, p.serious,
+        p.outside_protocol_hours,
     )  # fmt: skip
 
 
