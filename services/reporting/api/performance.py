@@ -57,88 +57,63 @@ async def answer(
     return rows
 
 
+class TermFigures:
+    """What every per-term figure takes (scope, term, format, explain) and how it answers."""
+
+    def __init__(
+        self,
+        principal: Reader,
+        db: Pool,
+        borough: Borough = None,
+        term: Term = None,
+        format: Format = "json",
+        explain: Explain = False,
+    ) -> None:
+        self.db, self.term, self.format, self.explain = db, term, format, explain
+        self.borough = borough_scope(principal, borough)
+
+    async def answer(self, query: Query_, name: str) -> Any:
+        """The figure ``name`` from ``query``, as JSON or CSV, or with its inputs."""
+        return await answer(
+            self.db, query, self.format, name, self.explain, borough=self.borough, term=self.term
+        )
+
+
+TermFigure = Annotated[TermFigures, Depends()]
+
+
 def _as_of(as_of: datetime | None) -> datetime:
     return as_of or datetime.now(UTC)
 
 
 @router.get("/incidents")
-async def incident_rates(
-    principal: Reader,
-    db: Pool,
-    borough: Borough = None,
-    term: Term = None,
-    format: Format = "json",
-    explain: Explain = False,
-) -> Any:
+async def incident_rates(figure: TermFigure) -> Any:
     """Incidents per 1,000 pupils per school, term and category."""
-    scope = borough_scope(principal, borough)
-    return await answer(
-        db, performance.incident_rates, format, "incidents", explain, borough=scope, term=term
-    )
+    return await figure.answer(performance.incident_rates, "incidents")
 
 
 @router.get("/outcomes")
-async def school_outcomes(
-    principal: Reader,
-    db: Pool,
-    borough: Borough = None,
-    term: Term = None,
-    format: Format = "json",
-    explain: Explain = False,
-) -> Any:
+async def school_outcomes(figure: TermFigure) -> Any:
     """Per school and term: share of incidents handled internally, arrests on premises."""
-    scope = borough_scope(principal, borough)
-    return await answer(
-        db, performance.school_outcomes, format, "outcomes", explain, borough=scope, term=term
-    )
+    return await figure.answer(performance.school_outcomes, "outcomes")
 
 
 @router.get("/searches")
-async def searches(
-    principal: Reader,
-    db: Pool,
-    borough: Borough = None,
-    term: Term = None,
-    format: Format = "json",
-    explain: Explain = False,
-) -> Any:
+async def searches(figure: TermFigure) -> Any:
     """Searches by outcome and ethnicity, and the share linked to the object of search."""
-    scope = borough_scope(principal, borough)
-    return await answer(
-        db, performance.searches, format, "searches", explain, borough=scope, term=term
-    )
+    return await figure.answer(performance.searches, "searches")
 
 
 @router.get("/activities")
-async def activities(
-    principal: Reader,
-    db: Pool,
-    borough: Borough = None,
-    term: Term = None,
-    format: Format = "json",
-    explain: Explain = False,
-) -> Any:
+async def activities(figure: TermFigure) -> Any:
     """The officers' recorded activities per school, term and kind: count, hours, pupils."""
-    scope = borough_scope(principal, borough)
-    return await answer(
-        db, performance.activities, format, "activities", explain, borough=scope, term=term
-    )
+    return await figure.answer(performance.activities, "activities")
 
 
 @router.get("/indicators")
-async def indicators(
-    principal: Reader,
-    db: Pool,
-    borough: Borough = None,
-    term: Term = None,
-    format: Format = "json",
-    explain: Explain = False,
-) -> Any:
+async def indicators(figure: TermFigure) -> Any:
     """Termly bullying, truancy and exclusions per school, with the change from last term."""
-    scope = borough_scope(principal, borough)
-    return await answer(
-        db, performance.indicators, format, "indicators", explain, borough=scope, term=term
-    )
+    return await figure.answer(performance.indicators, "indicators")
 
 
 @router.get("/outstanding")
