@@ -29,6 +29,7 @@ from services.incidents.tests.stories import search_body
 from services.incidents.views.disclosures import InMemoryDisclosures
 from services.runtime.consultations import Consultation
 from services.runtime.endpoint import context_of
+from services.runtime.subject_registry import MemoryRegistry
 from services.runtime.testing import ALL_AUDIENCES, Bearer
 
 WHY = {"purpose": "safeguarding"}
@@ -40,7 +41,8 @@ def context(client: TestClient) -> IncidentsContext:
 
 
 def requested(client: TestClient, school: str, days_ago: int) -> str:
-    """Disclosure's events about PUPIL, as the projection would apply them."""
+    """Disclosure's events about PUPIL, as the projection would apply them: the subject under
+    the pseudonym disclosure takes from the registry the services share."""
     view = context(client).disclosures
     assert isinstance(view, InMemoryDisclosures)
     request_id, when = str(uuid.uuid4()), at(days_ago, 9)
@@ -50,7 +52,8 @@ def requested(client: TestClient, school: str, days_ago: int) -> str:
     }  # fmt: skip
     view.apply(
         RequestSubmitted(
-            **common, subject_ref=PUPIL, requesting_body="police", urgent_reason=None,
+            **common, subject_ref=MemoryRegistry("disclosure").allocate(PUPIL, "pupil"),
+            requesting_body="police", urgent_reason=None,
             categories=["attendance"], lawful_basis="cda_1998_s115", missing_fields=[],
             decision_due=None, confirmation_due=None, countersignature_required=True,
         )
