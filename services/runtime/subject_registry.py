@@ -190,9 +190,9 @@ def registry_of(holder: str, user: str, password: str, host: str, port: str | in
     return PostgresRegistry(holder, dsn)
 
 
-def registry_grants(roles: list[str]) -> list[str]:
+def registry_grants(roles: list[str], database: str | None = None) -> list[str]:
     """Statements that let the holders' roles into the registry: select, insert, delete."""
-    db, statements = _q(registry_database()), []
+    db, statements = _q(database or registry_database()), []
     statements.append(f"REVOKE ALL ON DATABASE {db} FROM PUBLIC")
     statements.append(f"REVOKE ALL ON {TABLE} FROM PUBLIC")
     for role in roles:
@@ -202,15 +202,18 @@ def registry_grants(roles: list[str]) -> list[str]:
     return statements
 
 
-async def migrate_registry(migrator_dsn: str, roles: list[str]) -> None:
-    """As the migration role: create the registry's table and grant the holders' roles."""
+async def migrate_registry(
+    migrator_dsn: str, roles: list[str], database: str | None = None
+) -> None:
+    """As the migration role: create the registry's table and grant the holders' roles
+    (``database``: a registry restored under another name, else the configured one)."""
     import asyncpg
 
     conn = await asyncpg.connect(migrator_dsn)
     try:
         await conn.execute("SELECT pg_advisory_lock(hashtext('ssp-migrate-registry'))")
         await conn.execute(REGISTRY_DDL)
-        for statement in registry_grants(roles):
+        for statement in registry_grants(roles, database):
             await conn.execute(statement)
     finally:
         await conn.close()

@@ -43,6 +43,12 @@ def test_reporting_is_restored_as_it_was_at_the_target(drill: DrillResult) -> No
     assert drill.reporting_rows_equal
 
 
+def test_the_subject_registry_is_restored_as_it_was_at_the_target(drill: DrillResult) -> None:
+    # The stores' pseudonyms and the registry's agree as of the same instant.
+    assert drill.restored["subjects"] > 0
+    assert drill.exact["subjects"]
+
+
 def test_republished_topics_carry_every_published_event_under_its_id(drill: DrillResult) -> None:
     assert drill.on_kafka_equal
 

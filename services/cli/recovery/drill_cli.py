@@ -77,6 +77,8 @@ The databases at the loss: {sizes}.
 
 - reporting restored with the same row counts as at the target:
   {"yes" if r.reporting_rows_equal else "NO"}; its audit trail {r.restored_audit}
+- the subject registry restored with exactly its {r.restored.get("subjects", 0):,} rows at the
+  target: {"yes" if r.exact.get("subjects") else "NO"}
 - republished ids equal the stores' published events: {"yes" if r.on_kafka_equal else "NO"};
   rebuilt read models equal the restored ones: {"yes" if not r.differences else "NO"};
   rebuilt audit trail {r.audit}
