@@ -22,10 +22,11 @@ from typing import Any, Protocol
 
 import psycopg
 
+from services.runtime.production import SUBJECT_HOLDERS
 from services.runtime.settings import shared
 
 # The services whose stores hold data subjects (staffing names officers by pseudonymous id).
-HOLDERS = ("incidents", "disclosure")
+HOLDERS = tuple(sorted(SUBJECT_HOLDERS))
 TABLE = "ssp_subject_registry"
 REGISTRY_DDL = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
