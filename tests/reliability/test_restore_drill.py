@@ -2,9 +2,10 @@
 
 The drill (``services/cli/recovery/drill.py``) writes the demo's workload through the HTTP
 APIs, takes a base backup, writes more, notes the target, writes more; drops the four
-databases and restores them as of the target; wipes the broker's data directory, republishes
-every store and rebuilds reporting from the new topics. Timings are reported, never asserted;
-``make faults`` runs it at the default scale and writes the figures to docs/reliability.md.
+databases and the subject registry's and restores them as of the target; wipes the broker's
+data directory, republishes every store and rebuilds reporting from the new topics. Timings
+are reported, never asserted; ``make faults`` runs it at the default scale and writes the
+figures to docs/reliability.md.
 """
 
 import asyncio

@@ -2,9 +2,10 @@
 
 A known load goes through the services' HTTP APIs; a base backup is taken; more load; the
 target time is noted with every store and read model quiet and caught up; more load. Then
-the four databases are dropped and restored as of the target (exactly the events up to it
-must come back), the Kafka data directory is wiped, every store is republished, and the
-reporting read models are rebuilt from the new topics and must equal their restored state.
+the four databases and the subject registry's are dropped and restored as of the target
+(exactly the events and registry rows up to it must come back), the Kafka data directory
+is wiped, every store is republished, and the reporting read models are rebuilt from the
+new topics and must equal their restored state.
 """
 
 import asyncio

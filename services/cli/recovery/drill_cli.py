@@ -12,8 +12,8 @@ from services.cli.faults.report import machine
 from services.cli.recovery.drill import DrillOptions, DrillResult, run_drill
 
 STEPS = (
-    ("restore", "drop the four databases; restore them as of the target (scratch cluster,"
-     " dump, restore, verify)"),
+    ("restore", "drop the four databases and the registry's; restore them as of the target"
+     " (scratch cluster, dump, restore, verify)"),
     ("restore+swap", "... and swap them in"),
     ("broker", "kill Kafka, wipe its data, start it, topics created (from this step's start)"),
     ("republish", "... every store republished"),
