@@ -27,7 +27,9 @@ PG_OS_USER="${SSP_PG_OS_USER:-ssp-pg}"
 PG_DIR="${STATE}/pg"
 PG_DATA="${PG_DIR}/data"
 PG_LOG="${PG_DIR}/postgres.log"
-PG_DATABASES=(incidents disclosure staffing reporting)
+# The four stores, and the subject registry every store holding subjects shares
+# (services/runtime/subject_registry.py).
+PG_DATABASES=(incidents disclosure staffing reporting "${SSP_SUBJECT_REGISTRY_DB:-ssp_subjects}")
 
 PROM_BIN="${SSP_PROM_BIN:-/usr/bin/prometheus}"
 PROM_DIR="${STATE}/prometheus"

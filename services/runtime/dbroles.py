@@ -2,10 +2,11 @@
 
 The stack script (``deploy/local/stack.sh``, function ``pg_roles``) creates the roles with
 passwords kept in ``<state>/secrets/pg/<role>.password`` and makes the migration role own the
-four databases. ``migrate`` then runs as the migration role: it creates the tables a service
-must not own (the event store, the audit trail), and grants the service's role only what it
-uses there. Tables a service builds for itself at run time (read models, positions, offsets)
-are its own, in a schema where it may create but not drop what it does not own.
+four databases and the subject registry's. ``migrate`` then runs as the migration role: it
+creates the tables a service must not own (the event store, the audit trail, the registry of
+``subject_registry``), and grants the service's role only what it uses there. Tables a
+service builds for itself at run time (read models, positions, offsets) are its own, in a
+schema where it may create but not drop what it does not own.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ from eventsourcing.application import Application
 
 from services.runtime.production import is_production
 from services.runtime.settings import state_dir
+from services.runtime.subject_registry import HOLDERS, migrate_registry, registry_database
 from services.runtime.subject_table import create_subject_table
 
 log = logging.getLogger("ssp.dbroles")
@@ -139,6 +141,9 @@ async def migrate(
             restrictions.append(await asyncio.to_thread(_create_store, migrator, application_class))
             # Its subjects' wrapped data keys and pseudonyms (crypto-shredding, subjects.py).
             await create_subject_table(conn)
+            if settings.service in HOLDERS:  # and the platform's registry of pseudonyms
+                registry = migrator.model_copy(update={"db_name": registry_database()})
+                await migrate_registry(registry.pg_dsn, [settings.pg_user])
         if schema is not None:
             restrictions.extend(await schema(conn))
         for r in restrictions:

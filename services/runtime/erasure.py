@@ -4,8 +4,10 @@
 subjects. The erasure is an event of the store (``SubjectErasure.Recorded``: the pseudonym, the
 legal basis, the officer's reason, the actor), published as ``<service>.subject_erased.v1``
 with the pseudonym and legal basis only, so that the audit trail keeps it; then the subject's
-row of the key table is deleted (``SubjectKeys.erase``). The event is saved first: if the
-deletion then fails, a retry finds the record already made and only deletes.
+row of the key table is deleted (``SubjectKeys.erase``), and with it every service's row of the
+platform's subject registry, so the shared pseudonym leads to no one anywhere. The event is
+saved first: if the deletion then fails, a retry finds the record already made and only
+deletes.
 """
 
 import contextlib
@@ -77,7 +79,9 @@ def erase_subject(
     # Recorded already by an earlier attempt whose key deletion did not happen: delete now.
     with contextlib.suppress(IntegrityError):
         app.save(record)
-    app.subjects.erase(ref)
+    # An expiry here is not the subject's erasure elsewhere: the platform's registry keeps the
+    # pseudonym while another service still holds the subject (subject_registry).
+    app.subjects.erase(ref, everywhere=legal_basis != "retention-schedule")
     return record.id
 
 

@@ -156,9 +156,11 @@ class PostgresKeyTable:
 
     def insert(self, row: SubjectRow) -> SubjectRow:
         """Insert ``row`` unless the subject has one already (first writer wins); the row."""
+        # No conflict target: two processes inserting one subject at once now share its
+        # pseudonym (the registry's), so the second may meet the pseudonym's key first.
         self._run(
             "INSERT INTO ssp_subject_keys (subject_ref, pseudonym, kind, master_key_id,"
-            " wrapped_key) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (subject_ref) DO NOTHING",
+            " wrapped_key) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
             row.subject_ref,
             row.pseudonym,
             row.kind,

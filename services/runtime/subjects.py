@@ -3,7 +3,9 @@
 Each data subject (a pupil, a person searched, a member of staff, a disclosure subject) gets,
 on first use, a random 256-bit data key and a random pseudonym, kept in the service's key
 table (``subject_table``) with the key wrapped under the service's master key
-(``masterkeys``). A personal field is stored in the event as a sealed token
+(``masterkeys``). The pseudonym is the platform's (``subject_registry``): every service gives
+one subject the same one, while each service's data keys stay its own. A personal field is
+stored in the event as a sealed token
 
     ssp-sealed:v1:<pseudonym>:<base64 nonce + AES-GCM ciphertext>
 
@@ -26,6 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.runtime.masterkeys import NONCE_BYTES, Keyring, keyring_of
+from services.runtime.subject_registry import MemoryRegistry, Registry, registry_of
 from services.runtime.subject_table import KeyTable, MemoryKeyTable, PostgresKeyTable, SubjectRow
 
 if TYPE_CHECKING:
@@ -81,8 +84,11 @@ class SubjectKeys:
         table: KeyTable,
         cache_seconds: float = 30.0,
         reload: Callable[[], Keyring] | None = None,
+        registry: Registry | None = None,
     ) -> None:
         self.service = service
+        # Where a new subject's pseudonym comes from: the one every service gives that subject.
+        self.registry = registry or MemoryRegistry(service)
         self.keyring = keyring
         # Reads the keyring again when a data key names a master key this one lacks: another
         # process rotated to a key added since (the development keyring file).
@@ -104,10 +110,9 @@ class SubjectKeys:
         row = self.table.by_ref(ref)
         if row is not None:
             return row
-        kind = subject_kind(ref)
-        pseudonym = f"{kind}-{secrets.token_hex(16)}"
+        pseudonym = self.registry.allocate(ref, subject_kind(ref))
         kid, wrapped = self.keyring.wrap(secrets.token_bytes(32), self._wrap_aad(pseudonym))
-        return self.table.insert(SubjectRow(ref, pseudonym, kind, kid, wrapped))
+        return self.table.insert(SubjectRow(ref, pseudonym, subject_kind(ref), kid, wrapped))
 
     def pseudonym(self, ref: str) -> str:
         """The subject's stable random pseudonym (what leaves the service in its place)."""
@@ -194,8 +199,17 @@ class SubjectKeys:
         pseudonym = pseudonym_in(value) if isinstance(value, str) else None
         return pseudonym is not None and self._key(pseudonym) is None
 
-    def erase(self, ref: str) -> Erasure | None:
-        """Destroy the subject's data key and pseudonym link; None if none is held."""
+    def erase(self, ref: str, everywhere: bool = True) -> Erasure | None:
+        """Destroy the subject's data key and pseudonym link; None if none is held.
+
+        ``everywhere``: the registry forgets the subject for every service (an erasure), else
+        only as this service's (a retention expiry here, while others may still hold it).
+        """
+        row = self.table.by_ref(ref)
+        if row is None:
+            return None
+        # The registry first: a retry after a failed key deletion still finds the row here.
+        self.registry.release(ref, row.pseudonym, everywhere=everywhere)
         row = self.table.delete(ref)
         if row is None:
             return None
@@ -238,19 +252,25 @@ def subject_keys_for(service: str, env: Mapping[str, str]) -> SubjectKeys:
     )
     table = PostgresKeyTable(dsn, env.get("POSTGRES_SCHEMA") or "public")
     configured = env.get("SUBJECT_MASTER_KEYS") or ""
+    where = ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_HOST", "POSTGRES_PORT")
     return SubjectKeys(
         service,
         keyring_of(service, configured),
         table,
         reload=lambda: keyring_of(service, configured),
+        registry=registry_of(service, *(env.get(k) or "" for k in where)),
     )
 
 
 def subject_keys_of(settings: "ServiceSettings") -> SubjectKeys:
     """The subject keys of a service's database, for tools (rotation, retention)."""
     table = PostgresKeyTable(settings.pg_dsn, settings.db_schema)
+    where = (settings.pg_user, settings.pg_password, settings.pg_host, settings.pg_port)
     return SubjectKeys(
-        settings.service, keyring_of(settings.service, settings.subject_master_keys), table
+        settings.service,
+        keyring_of(settings.service, settings.subject_master_keys),
+        table,
+        registry=registry_of(settings.service, *where),
     )
 
 

@@ -1,5 +1,5 @@
 """Consultations reach the audit trail through the relay and reporting; a pupil's chronology
-shows the pupil's incidents.
+gathers disclosure's requests from its topic (the services share the pupil's pseudonym).
 
 Data Protection Act 2018 s62: the log of consultations is kept; here it is chained into the
 tamper-evident audit trail like every other event, so it cannot be quietly edited either.
@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.disclosure.tests.api_helpers import ROUTINE
 from services.incidents.tests.staffing import publish_deployment
 from services.runtime.pseudonyms import for_service
 from services.runtime.testing import bearer, wait_for
@@ -22,8 +23,9 @@ PUPIL = f"pupil-{uuid.uuid4().hex[:16]}"
 
 
 def test_a_read_of_an_incident_is_in_the_audit_trail(services: Any, fresh_db: Any) -> None:
-    # Given incidents and reporting on fresh databases, an officer at a school
+    # Given incidents, disclosure and reporting on fresh databases, an officer at a school
     incidents = services("incidents", SSP_INCIDENTS_DB_NAME=fresh_db("incidents"))
+    disclosure = services("disclosure", SSP_DISCLOSURE_DB_NAME=fresh_db("disclosure"))
     reporting = services(
         "reporting",
         SSP_REPORTING_DB_NAME=fresh_db("reporting"),
@@ -75,16 +77,22 @@ def test_a_read_of_an_incident_is_in_the_audit_trail(services: Any, fresh_db: An
     assert entry["data"]["school_id"] == school
     assert "Graffiti" not in str(entry)
 
-    # Then the pupil's chronology shows the incident. (Section 115 requests about the pupil no
-    # longer join it: disclosure publishes the subject under its own random pseudonym, which
-    # this service cannot link to its own - an open item of the protocol issue, whose fix is
-    # one subject registry shared by the services.)
+    # And when a Section 115 request about the pupil is submitted at the school
+    request = {**ROUTINE, "school_id": school, "subject_ref": PUPIL}
+    submitted = httpx.post(f"{disclosure.url}/requests", json=request, headers=officer)
+    assert submitted.status_code == 201, submitted.text
+
+    # Then the pupil's chronology shows the incident and, from disclosure's topic, the request:
+    # disclosure published the pupil under the pseudonym incidents holds the pupil under.
     def chronology() -> list[dict[str, Any]]:
         url = f"{incidents.url}/pupils/{PUPIL}/chronology"
         answer = httpx.get(url, params={"purpose": "safeguarding"}, headers=head)
         assert answer.status_code == 200, answer.text
         entries: list[dict[str, Any]] = answer.json()["entries"]
-        return entries
+        return entries if len(entries) == 2 else []
 
-    entries = wait_for(chronology, timeout=60, what="the incident in the pupil's chronology")
-    assert {(e["record_kind"], e["record_id"]) for e in entries} == {("incident", incident_id)}
+    entries = wait_for(chronology, timeout=60, what="the request in the pupil's chronology")
+    assert {(e["record_kind"], e["record_id"]) for e in entries} == {
+        ("incident", incident_id),
+        ("disclosure_request", submitted.json()["id"]),
+    }

@@ -1,5 +1,6 @@
 """Crypto-shredding end to end: record → publish → report (and due for retention) → erase in
-every service (``ssp erasure``) → every surface shows erased → the audit trail verifies."""
+every service (``ssp erasure``) → every surface shows erased → the audit trail verifies; the
+pupil's one pseudonym in both services is forgotten by the registry, whichever erases first."""
 
 import re
 import uuid
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from services.cli.main import main
@@ -15,6 +17,8 @@ from services.incidents.tests.staffing import publish_deployment
 from services.incidents.tests.stories import PERSON, search_body
 from services.runtime.pseudonyms import for_service
 from services.runtime.retention import RetentionSchedule
+from services.runtime.settings import ServiceSettings
+from services.runtime.subject_registry import registry_database
 from services.runtime.testing import bearer, read_all, wait_for
 
 pytestmark = pytest.mark.stack
@@ -33,6 +37,16 @@ def audit(reporting: Any, entity: str) -> list[dict[str, Any]]:
     assert answer.status_code == 200, answer.text
     entries: list[dict[str, Any]] = answer.json()
     return entries
+
+
+def registry(ref: str) -> dict[str, str]:
+    """The subject registry's rows of ``ref``: each holding service and its pseudonym."""
+    admin = ServiceSettings.for_service("admin", db_name=registry_database())
+    with psycopg.connect(admin.pg_dsn) as conn:
+        found = conn.execute(
+            "SELECT holder, pseudonym FROM ssp_subject_registry WHERE subject_ref = %s", (ref,)
+        ).fetchall()
+    return dict(found)
 
 
 def surfaces(incidents: Any, search_id: str) -> str:
@@ -104,8 +118,19 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     response = httpx.post(f"{disclosure.url}/requests", json=request, headers=officer)
     assert response.status_code == 201, response.text
     request_id = response.json()["id"]
+    # Both services hold the pupil under the one pseudonym the trail shows.
+    assert registry(PUPIL) == {"incidents": pseudonym, "disclosure": pseudonym}
 
-    # Erase, as the data protection officer, in every service that holds the pupil.
+    # Erase, as the data protection officer: disclosure first, on its own, then `ssp erasure`
+    # in every service that holds the pupil (incidents still finds its own key by reference).
+    dpo = bearer("data_protection_officer", "dpo-er-1")
+    alone = httpx.post(
+        f"{disclosure.url}/subjects/{PUPIL}/erasure",
+        json={"legal_basis": "dpa-2018-s47", "reason": "Subject's request"},
+        headers=dpo,
+    )
+    assert alone.status_code == 201, alone.text
+    assert registry(PUPIL) == {}
     urls = [f"--url=incidents={incidents.url}", f"--url=disclosure={disclosure.url}"]
     basis = [
         "--legal-basis",
@@ -117,7 +142,7 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     ]
     assert main(["erasure", PUPIL, *basis, *urls]) == 0
     printed = capsys.readouterr().out
-    assert "disclosure: erased" in printed, printed
+    assert "disclosure: holds no key" in printed, printed
     erasure_id = re.search(r"incidents: erased \(record ([0-9a-f-]{36})\)", printed)[1]  # type: ignore[index]
     shown = httpx.get(
         f"{disclosure.url}/requests/{request_id}", params={"purpose": "audit"}, headers=officer
@@ -136,11 +161,17 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
         assert "erased" in shown
 
     # The erasure reached the audit trail, naming the pseudonym and the officer, not the reason.
-    [erased] = wait_for(lambda: audit(reporting, erasure_id), timeout=60, what="the erasure")
-    assert erased["event_type"] == "uk.police.ssp.incidents.subject_erased.v1"
+    # (Both services' erasures of the pupil have one id, made from the one pseudonym.)
+    def erasures() -> dict[str, dict[str, Any]]:
+        found = {e["event_type"]: e for e in audit(reporting, erasure_id)}
+        return found if len(found) == 2 else {}
+
+    both = wait_for(erasures, timeout=60, what="both services' erasures")
+    erased = both["uk.police.ssp.incidents.subject_erased.v1"]
+    assert both["uk.police.ssp.disclosure.subject_erased.v1"]["data"]["pseudonym"] == pseudonym
     # the actor as the trail knows it: the pseudonym only incidents resolves
-    dpo = for_service("incidents").of("dpo-er-1")
-    assert erased["data"]["pseudonym"] == pseudonym and erased["actor_id"] == dpo
+    actor = for_service("incidents").of("dpo-er-1")
+    assert erased["data"]["pseudonym"] == pseudonym and erased["actor_id"] == actor
     verdict = httpx.get(f"{reporting.url}/audit/verify", headers=bearer("auditor", "aud-1"))
     assert verdict.json()["ok"] is True, verdict.text
 
@@ -150,3 +181,12 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
     on_kafka += b"".join(r.value or b"" for r in read_all("ssp.incidents.searches"))
     assert PUPIL.encode() not in on_kafka and PERSON.encode() not in on_kafka
     assert pseudonym.encode() in on_kafka
+
+    # Recorded again, the pupil is someone new: one fresh pseudonym, the same in both services.
+    again = search_body(school_id=SCHOOL, pupil_ref=PUPIL, grounds=GROUNDS)
+    assert httpx.post(f"{incidents.url}/searches", json=again, headers=officer).status_code == 201
+    response = httpx.post(f"{disclosure.url}/requests", json=request, headers=officer)
+    assert response.status_code == 201, response.text
+    fresh = registry(PUPIL)
+    assert set(fresh) == {"incidents", "disclosure"} and len(set(fresh.values())) == 1
+    assert pseudonym not in fresh.values()

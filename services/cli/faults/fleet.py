@@ -58,11 +58,14 @@ class Fleet:
     def env(self, service: str) -> dict[str, str]:
         """The environment of ``service``: its database, no in-process relay, its own group."""
         prefix = f"SSP_{service.upper()}_"
-        return {
+        env = {
             f"{prefix}DB_NAME": self.databases[service],
             f"{prefix}RELAY_ENABLED": "false",
             f"{prefix}CONSUMER_GROUP_SUFFIX": self.group_suffix,
         }
+        if "subjects" in self.databases:  # a subject registry of the run's own
+            env["SSP_SUBJECT_REGISTRY_DB"] = self.databases["subjects"]
+        return env
 
     def start(self) -> None:
         """Start every service (concurrently) and every relay."""

@@ -13,7 +13,8 @@ from services.cli.recovery.repository import RecoveryError
 from services.cli.recovery.restore import STORES
 
 REPUBLISHERS = ("incidents", "disclosure", "staffing", "selftest")
-ALL_STORES = ("incidents", "disclosure", "staffing", "reporting")
+# With the subject registry, which the stores' pseudonyms must agree with as of the same time.
+ALL_STORES = ("incidents", "disclosure", "staffing", "reporting", "subjects")
 
 
 def register(sub: Any) -> None:

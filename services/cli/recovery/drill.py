@@ -2,9 +2,10 @@
 
 A known load goes through the services' HTTP APIs; a base backup is taken; more load; the
 target time is noted with every store and read model quiet and caught up; more load. Then
-the four databases are dropped and restored as of the target (exactly the events up to it
-must come back), the Kafka data directory is wiped, every store is republished, and the
-reporting read models are rebuilt from the new topics and must equal their restored state.
+the four databases and the subject registry's are dropped and restored as of the target
+(exactly the events and registry rows up to it must come back), the Kafka data directory
+is wiped, every store is republished, and the reporting read models are rebuilt from the
+new topics and must equal their restored state.
 """
 
 import asyncio
@@ -27,7 +28,8 @@ from services.runtime.identity import source_service
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import create_database, drop_database, start_at_end
 
-STORES = (*WRITERS, "reporting")
+STORES = (*WRITERS, "reporting", "subjects")
+REGISTRY_ROWS = "SELECT subject_ref, holder, pseudonym FROM ssp_subject_registry ORDER BY 1, 2"
 
 
 @dataclass
@@ -63,7 +65,7 @@ class DrillResult:
 
     def failures(self) -> list[str]:
         """Every check the drill missed, in words."""
-        out = [f"{s}: restored events differ from those up to the target" for s, ok in
+        out = [f"{s}: restored rows differ from those up to the target" for s, ok in
                self.exact.items() if not ok]  # fmt: skip
         if not self.reporting_rows_equal:
             out.append("reporting: restored row counts differ from those at the target")
@@ -83,7 +85,7 @@ class Drill:
     def __init__(self, opts: DrillOptions, say: Callable[[str], None] = print) -> None:
         self.opts, self.say = opts, say
         self.run = uuid.uuid4().hex[:8]
-        self.dbs = {s: create_database(f"drill_{s}") for s in SERVICES}
+        self.dbs = {s: create_database(f"drill_{s}") for s in (*SERVICES, "subjects")}
         self.fleet = Fleet(self.dbs, f".drill-{self.run}")
         self.result = DrillResult()
         self.lag = ArchiveLag()
@@ -113,6 +115,7 @@ class Drill:
         wait_drained(self.dbs, 600)
         self.snapshot = {s: self.notifications(self.dbs[s], s) for s in WRITERS}
         self.reporting_at_target = restore.verify("reporting", self.dbs["reporting"]).tables
+        self.registry_at_target = query(self.dbs["subjects"], REGISTRY_ROWS)
         time.sleep(1)
         self.target = datetime.now(UTC)
         time.sleep(1)
@@ -143,9 +146,10 @@ class Drill:
         return [(int(a), str(b), int(c)) for a, b, c in rows]
 
     def lose_and_restore_databases(self) -> None:
-        """Stop the platform, drop the four databases, restore them as of the target, swap."""
+        """Stop the platform, drop the four databases and the subject registry's, restore them
+        as of the target, swap."""
         self.fleet.stop()
-        self.say("dropping the four databases; restoring them as of the target")
+        self.say("dropping the databases; restoring them as of the target")
         started = time.monotonic()
         for s in STORES:
             drop_database(self.dbs[s])
@@ -155,6 +159,10 @@ class Drill:
             if service == "reporting":
                 self.result.reporting_rows_equal = store.tables == self.reporting_at_target
                 self.result.restored_audit = store.audit or ""
+            elif service == "subjects":
+                rows = query(store.database, REGISTRY_ROWS)
+                self.result.restored[service] = len(rows)
+                self.result.exact[service] = rows == self.registry_at_target
             else:
                 got = self.notifications(store.database, service)
                 self.result.restored[service] = len(got)

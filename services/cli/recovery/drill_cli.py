@@ -12,8 +12,8 @@ from services.cli.faults.report import machine
 from services.cli.recovery.drill import DrillOptions, DrillResult, run_drill
 
 STEPS = (
-    ("restore", "drop the four databases; restore them as of the target (scratch cluster,"
-     " dump, restore, verify)"),
+    ("restore", "drop the four databases and the registry's; restore them as of the target"
+     " (scratch cluster, dump, restore, verify)"),
     ("restore+swap", "... and swap them in"),
     ("broker", "kill Kafka, wipe its data, start it, topics created (from this step's start)"),
     ("republish", "... every store republished"),
@@ -77,6 +77,8 @@ The databases at the loss: {sizes}.
 
 - reporting restored with the same row counts as at the target:
   {"yes" if r.reporting_rows_equal else "NO"}; its audit trail {r.restored_audit}
+- the subject registry restored with exactly its {r.restored.get("subjects", 0):,} rows at the
+  target: {"yes" if r.exact.get("subjects") else "NO"}
 - republished ids equal the stores' published events: {"yes" if r.on_kafka_equal else "NO"};
   rebuilt read models equal the restored ones: {"yes" if not r.differences else "NO"};
   rebuilt audit trail {r.audit}

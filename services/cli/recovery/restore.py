@@ -12,12 +12,16 @@ import asyncpg
 
 from services.cli.recovery.repository import RecoveryError, Tools, admin_dsn, archive_now, run
 from services.cli.recovery.scratch import ScratchCluster
-from services.runtime.dbroles import as_migrator, create_database_sql, migrate
+from services.runtime.dbroles import as_migrator, create_database_sql, migrate, role_of
 from services.runtime.eventstore import open_application
 from services.runtime.serve import spec_module
 from services.runtime.settings import ServiceSettings
+from services.runtime.subject_registry import HOLDERS, migrate_registry, registry_database
 
-STORES = ("incidents", "disclosure", "staffing", "reporting", "selftest")
+# The subject registry is restored with the stores whose pseudonyms it holds (a store restored
+# without it would give a subject recorded again a pseudonym other services do not share).
+REGISTRY = "subjects"
+STORES = ("incidents", "disclosure", "staffing", "reporting", "selftest", REGISTRY)
 DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}\Z")
 
 
@@ -51,6 +55,8 @@ def settings_of(service: str, db: str | None) -> ServiceSettings:
     """The service's settings (its database unless ``db`` names another)."""
     if service not in STORES:
         raise RecoveryError(f"--service: one of {', '.join(STORES)}")
+    if service == REGISTRY:  # no service of its own: read as the administrator
+        return ServiceSettings.for_service(service, db_name=db or registry_database())
     return ServiceSettings.for_service(service, **({"db_name": db} if db else {}))
 
 
@@ -113,6 +119,10 @@ def restore_stores(
                  "--exit-on-error", "-d", as_migrator(restored).pg_dsn, str(dump)],
                 f"pg_restore into {name}",
             )  # fmt: skip
+            if live.service == REGISTRY:
+                roles = [role_of(s) for s in HOLDERS]
+                asyncio.run(migrate_registry(as_migrator(restored).pg_dsn, roles, name))
+                continue
             spec = importlib.import_module(spec_module(live.service)).SPEC
             asyncio.run(migrate(restored, spec.application_class, spec.schema))
     return [verify(live.service, name) for live, name in zip(lives, fresh, strict=True)]
@@ -122,6 +132,8 @@ def verify(service: str, database: str) -> Found:
     """Row counts, the last notification id, the relay's position, a decrypted sample."""
     settings = settings_of(service, database)
     found = asyncio.run(_counts(settings))
+    if service == REGISTRY:
+        return found
     module = importlib.import_module(spec_module(service))
     app_class = getattr(module.SPEC, "application_class", None)
     if app_class is not None and found.last_notification:

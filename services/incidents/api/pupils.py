@@ -59,6 +59,11 @@ async def _readable(s: Incidents, principal: Principal, entries: list[Row]) -> l
 
 async def _disclosures(s: Incidents, scope: Scope, pupil_ref: str) -> list[dict[str, Any]]:
     """The steps of Section 115 requests about the pupil, at schools in the caller's scope."""
+    # Disclosure publishes the pupil under the platform's pseudonym (subject_registry), the one
+    # incidents holds the pupil under; a pupil incidents holds nothing about is looked up in
+    # the registry, where nothing is made by looking.
+    held = await s.run(s.app.subjects.registry.holders, pupil_ref)
+    pseudonym = next(iter(held.values()), None) or await s.pseudonym_of(pupil_ref)
     return [
         {
             "at": step.at,
@@ -68,7 +73,7 @@ async def _disclosures(s: Incidents, scope: Scope, pupil_ref: str) -> list[dict[
             "school_id": step.school_id,
             "details": step.details,
         }
-        for step in await s.disclosures.of_subject(pupil_ref)
+        for step in await s.disclosures.of_subject(pseudonym)
         if scope.allows(step.school_id)
     ]
 

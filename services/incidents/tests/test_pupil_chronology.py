@@ -29,6 +29,7 @@ from services.incidents.tests.stories import search_body
 from services.incidents.views.disclosures import InMemoryDisclosures
 from services.runtime.consultations import Consultation
 from services.runtime.endpoint import context_of
+from services.runtime.subject_registry import MemoryRegistry
 from services.runtime.testing import ALL_AUDIENCES, Bearer
 
 WHY = {"purpose": "safeguarding"}
@@ -39,8 +40,9 @@ def context(client: TestClient) -> IncidentsContext:
     return context_of(cast(FastAPI, client.app), IncidentsContext)
 
 
-def requested(client: TestClient, school: str, days_ago: int) -> str:
-    """Disclosure's events about PUPIL, as the projection would apply them."""
+def requested(client: TestClient, school: str, days_ago: int, pupil: str = PUPIL) -> str:
+    """Disclosure's events about ``pupil``, as the projection would apply them: the subject
+    under the pseudonym disclosure takes from the registry the services share."""
     view = context(client).disclosures
     assert isinstance(view, InMemoryDisclosures)
     request_id, when = str(uuid.uuid4()), at(days_ago, 9)
@@ -50,7 +52,8 @@ def requested(client: TestClient, school: str, days_ago: int) -> str:
     }  # fmt: skip
     view.apply(
         RequestSubmitted(
-            **common, subject_ref=PUPIL, requesting_body="police", urgent_reason=None,
+            **common, subject_ref=MemoryRegistry("disclosure").allocate(pupil, "pupil"),
+            requesting_body="police", urgent_reason=None,
             categories=["attendance"], lawful_basis="cda_1998_s115", missing_fields=[],
             decision_due=None, confirmation_due=None, countersignature_required=True,
         )
@@ -113,6 +116,21 @@ def test_the_chronology_is_in_time_order_and_only_of_the_callers_schools(
     assert entries[3]["details"]["object_of_search"] == "Offensive weapons"
     # No free text: not the incident's description, nor the search's grounds
     assert "Graffiti" not in answer.text and "knife" not in answer.text
+
+
+def test_requests_about_a_pupil_this_service_holds_nothing_about_are_shown(
+    client: TestClient,
+) -> None:
+    # Disclosure holds the pupil; incidents has no key of theirs: the registry names the pseudonym.
+    pupil = f"pupil-{uuid.uuid4().hex[:16]}"
+    request = requested(client, SCHOOL, 2, pupil)
+    url = f"/pupils/{pupil}/chronology"
+    answer = client.get(url, params=WHY, headers=officer_headers())
+    assert answer.status_code == 200, answer.text
+    assert [(e["record_id"], e["event"]) for e in answer.json()["entries"]] == [
+        (request, "request_submitted"),
+        (request, "decision_recorded"),
+    ]
 
 
 def test_every_read_of_a_chronology_is_logged(client: TestClient) -> None:

@@ -3,7 +3,9 @@
 For a pupil's chronology. The service never asks disclosure synchronously (services learn
 about each other only from events): a projection keeps, in incidents' own database, each step
 of a request (submitted, countersigned, decided, released, closed) with the request's subject
-reference, from the contracts, which carry no free text. Unit tests use the in-memory twin.
+reference, from the contracts, which carry no free text. That reference is the subject's
+pseudonym, the same in every service (``services/runtime/subject_registry.py``), so the
+chronology asks for the pupil's own pseudonym. Unit tests use the in-memory twin.
 """
 
 import json
@@ -77,7 +79,7 @@ class DisclosuresView(Protocol):
     """What the chronology asks of the view."""
 
     async def of_subject(self, subject_ref: str) -> list[Step]:
-        """Every step of every request about ``subject_ref``, oldest first."""
+        """Every step of every request about ``subject_ref`` (a pseudonym), oldest first."""
         ...
 
 
