@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 from ssp_contracts.events.disclosure import Outcome, Urgency
 
-from services.disclosure.api.context import application, register
+from services.disclosure.api.context import application, consulted, register
 from services.disclosure.api.scope import require_borough
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.domain import DisclosureRequest
@@ -22,7 +22,6 @@ from services.runtime.consultations import Purpose
 from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
-from services.runtime.logs import correlation_id
 from services.runtime.paging import Paged, Paging
 from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
@@ -69,11 +68,12 @@ def consult(
     """The request read by id, its consultation logged before it is answered (DPA 2018 s62)."""
     request = app.get_request(request_id)
     check_may_read(principal, request)
-    app.record_consultation(
-        actor=principal.actor(correlation_id()),
-        purpose=purpose,
-        record_kind="disclosure_request",
-        now=now,
+    consulted(
+        app,
+        principal,
+        purpose,
+        "disclosure_request",
+        now,
         record_id=request.id,
         subject_ref=request.subject_ref,
         school_id=request.school_id,
@@ -225,13 +225,7 @@ async def export_register(
 ) -> Response:
     """The register as CSV with the data sharing log's fields (the export is logged)."""
     entries = await _filtered(principal, reg, filters)
-    app.record_consultation(
-        actor=principal.actor(correlation_id()),
-        purpose=purpose,
-        record_kind="register_export",
-        now=now,
-        records=len(entries),
-    )
+    consulted(app, principal, purpose, "register_export", now, records=len(entries))
     body = register_csv(_revealed(app, entries))
     # A header carries latin-1 only: the borough as given could break the answer.
     name = f"disclosure-register-{re.sub(r'[^A-Za-z0-9_-]+', '-', filters.borough)}.csv"

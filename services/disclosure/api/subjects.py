@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
+from services.disclosure.api.context import consulted
 from services.disclosure.api.queries import App, HistoryEntry, history_entries
 from services.disclosure.domain import DisclosureRequest
 from services.disclosure.views.register import entry_of_request
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now
-from services.runtime.logs import correlation_id
 from services.runtime.subject_access import SubjectPath, access_document, originators
 from services.runtime.subjects import published, reveal
 
@@ -42,11 +42,12 @@ def subject_access(
                 "history": [h.model_dump(mode="json") for h in history],
             }
         )
-    app.record_consultation(
-        actor=principal.actor(correlation_id()),
-        purpose="subject_access",
-        record_kind="subject_access",
-        now=now,
+    consulted(
+        app,
+        principal,
+        "subject_access",
+        "subject_access",
+        now,
         subject_ref=known.pseudonym if known else None,
         records=len(records),
     )
