@@ -19,6 +19,7 @@ import asyncpg
 from eventsourcing.application import Application
 
 from services.runtime.production import is_production
+from services.runtime.record_keys import create_record_tables
 from services.runtime.settings import state_dir
 from services.runtime.subject_table import create_subject_table
 
@@ -139,6 +140,7 @@ async def migrate(
             restrictions.append(await asyncio.to_thread(_create_store, migrator, application_class))
             # Its subjects' wrapped data keys and pseudonyms (crypto-shredding, subjects.py).
             await create_subject_table(conn)
+            await create_record_tables(conn)
         if schema is not None:
             restrictions.extend(await schema(conn))
         for r in restrictions:

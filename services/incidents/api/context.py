@@ -25,7 +25,7 @@ from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor, NotFound
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
-from services.runtime.subjects import reveal
+from services.runtime.record_keys import reveal_record
 from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
@@ -65,11 +65,13 @@ class Incidents:
 
     async def revealed(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` with its sealed personal fields opened (``erased`` once erased)."""
-        return await run_in_threadpool(reveal, self.app.subjects, data)
+        return await run_in_threadpool(reveal_record, self.app.subjects, data)
 
     async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each of ``rows`` with its sealed personal fields opened."""
-        return await run_in_threadpool(lambda: [reveal(self.app.subjects, r) for r in rows])
+        return await run_in_threadpool(
+            lambda: [reveal_record(self.app.subjects, r) for r in rows]
+        )
 
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""

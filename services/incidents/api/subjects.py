@@ -18,8 +18,8 @@ from services.incidents.domain.search import Search
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText
+from services.runtime.record_keys import reveal_record
 from services.runtime.subject_access import SubjectPath, access_document
-from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["subjects' rights"])
@@ -102,9 +102,10 @@ def _records(
     out = []
     for kind, record_id in sorted(ids):
         record, kind_class = _view(s, kind, UUID(record_id))
-        record = reveal(app.subjects, record)
+        record = reveal_record(app.subjects, record)
         history = [
-            reveal(app.subjects, h) for h in history_of(app.history(kind_class, UUID(record_id)))
+            reveal_record(app.subjects, h)
+            for h in history_of(app.history(kind_class, UUID(record_id)))
         ]
         out.append(
             {"record_kind": kind, "record_id": record_id, "record": record, "history": history}

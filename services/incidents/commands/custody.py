@@ -6,6 +6,7 @@ from uuid import UUID
 from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer, SeriousFind
 from ssp_contracts.vocab import SERIOUS_EVIDENCE_KINDS
 
+from services.incidents.commands.text import police_action, retention_kind
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
@@ -36,8 +37,8 @@ class CustodyCommands(ServiceApplication):
             self._check_found_in(self.load(Search, search_id), incident)
         by_officer = actor.role == "school_officer"
         if by_officer:
-            incident.record_police_action("evidence_gathered", seized_at, justification, now, actor)
-        item = seize(
+            police_action(self, incident, "evidence_gathered", seized_at, justification, now, actor)
+        facts = dict(
             now=now,
             seized_at=seized_at,
             incident_id=str(incident.id),
@@ -49,6 +50,15 @@ class CustodyCommands(ServiceApplication):
             actor=actor,
             search_id=None if search_id is None else str(search_id),
         )
+        draft = seize(**facts)  # type: ignore[arg-type]
+        # The item's description under its own record key, shredded with the incident's pupils.
+        text = self.records.seal(
+            draft.id,
+            {"description": description},
+            names=incident.pupil_refs,
+            retention=(retention_kind(incident.category, incident.serious), seized_at),
+        )
+        item = seize(id=draft.id, **{**facts, **text})  # type: ignore[arg-type]
         if kind in SERIOUS_EVIDENCE_KINDS:  # "weapons and drugs seized ... reported"
             find: SeriousFind = "drugs" if kind == "drugs" else "weapon"
             incident.record_find("evidence_seized", find, str(item.id), seized_at, actor)
