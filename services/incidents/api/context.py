@@ -69,9 +69,7 @@ class Incidents:
 
     async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each of ``rows`` with its sealed personal fields opened."""
-        return await run_in_threadpool(
-            lambda: [reveal_record(self.app.subjects, r) for r in rows]
-        )
+        return await run_in_threadpool(lambda: [reveal_record(self.app.subjects, r) for r in rows])
 
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""
