@@ -108,17 +108,24 @@ class CustodyCommands(ServiceApplication):
     ) -> UUID:
         """Record an arrest; it is a police action on the incident and obeys its limits."""
         incident = self.load(Incident, incident_id)
-        arrest = Arrest.make(
+        sealed_pupil = self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref)
+        facts = dict(
             incident_id=str(incident.id),
             school_id=incident.school_id,
-            pupil_ref=self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref),
+            pupil_ref=sealed_pupil,
             arrested_at=arrested_at,
             on_premises=on_premises,
             necessity=necessity,
             now=now,
             actor=actor,
         )
-        incident.record_police_action("arrest", arrested_at, necessity, now, actor)
+        draft = Arrest.make(**facts)  # type: ignore[arg-type]
+        names = [sealed_pupil, *incident.pupil_refs]
+        police_action(self, incident, "arrest", arrested_at, necessity, now, actor, names)
+        text = self.records.seal(
+            draft.id, {"necessity": draft.necessity}, names, ("arrest", arrested_at)
+        )
+        arrest = Arrest.make(id=draft.id, **{**facts, **text})  # type: ignore[arg-type]
         self.save(incident, arrest)
         retain(self.subjects, pupil_ref, "arrest", arrested_at)
         return arrest.id

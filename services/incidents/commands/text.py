@@ -44,10 +44,11 @@ def police_action(
     justification: str | None,
     now: datetime,
     actor: Actor,
+    names: Iterable[str] = (),
 ) -> None:
     """Record a police action whose justification is judged in clear, then stored sealed."""
     incident.check_open()
     incident.check_follow_up_time(taken_at, now, "taken_at")
     clear = incident.check_police_action_allowed(justification)
-    sealed = incident_text(app, incident, {"justification": clear})["justification"]
+    sealed = incident_text(app, incident, {"justification": clear}, names)["justification"]
     incident.record_police_action(action, taken_at, sealed, now, actor)
