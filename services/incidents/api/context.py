@@ -16,6 +16,7 @@ from services.incidents.domain.restricted import (
     UNRESTRICTED,
     Reader,
     RestrictedRecord,
+    Unrestricted,
     refusal,
 )
 from services.incidents.views.deployments import DeploymentsView
@@ -83,7 +84,7 @@ class Incidents:
 
     async def check_restricted(self, principal: Principal, incident: Incident) -> None:
         """404, as for a record out of scope, unless the caller may read this restricted one."""
-        if refusal(incident, reader_of(principal)) is not None:
+        if refusal(self.restricted(incident), reader_of(principal)) is not None:
             raise NotFound("no such record in the caller's scope")
 
     async def readable(self, principal: Principal, rows: Iterable[Row]) -> list[Row]:
@@ -93,10 +94,22 @@ class Incidents:
         for row in rows:
             record: RestrictedRecord = UNRESTRICTED
             if row.get("restricted"):
-                record = await self.run(self.app.get_incident, UUID(row["id"]))
+                record = self.restricted(await self.run(self.app.get_incident, UUID(row["id"])))
             if refusal(record, reader) is None:
                 seen.append(row)
         return seen
+
+    def restricted(self, incident: Incident) -> RestrictedRecord:
+        """The incident as the restriction rule reads it: the accused's reference opened from
+        the incident's record key (``erased`` once shredded)."""
+        accused = self.app.subjects.open(incident.accused_staff_ref, "accused_staff_ref")
+        return Unrestricted(
+            incident.allegation_against_staff,
+            accused,
+            incident.against_head_teacher,
+            list(incident.officers),
+            list(incident.consulted),
+        )
 
     async def pseudonym_of(self, subject_ref: str) -> str:
         """How the views key a subject: its pseudonym, or the reference itself if it has none

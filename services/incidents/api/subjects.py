@@ -97,7 +97,8 @@ def _records(
     """A pupil's incidents, searches, evidence and arrests; a member of staff's allegations."""
     app = s.app
     for incident_id in restricted:
-        if app.get_incident(UUID(incident_id)).accused_staff_ref == subject_ref:
+        accused = app.get_incident(UUID(incident_id)).accused_staff_ref
+        if app.subjects.open(accused, "accused_staff_ref") == subject_ref:
             ids.add(("incident", incident_id))
     out = []
     for kind, record_id in sorted(ids):

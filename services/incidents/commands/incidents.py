@@ -66,11 +66,14 @@ class IncidentCommands(ServiceApplication):
         )
         # The rules judge the clear text; the record keeps it under the incident's own key.
         draft = Incident.report(**facts)  # type: ignore[arg-type]
-        text = incident_text(self, draft, {"description": description})
+        # The member of staff accused is a subject here too: their erasure takes the allegation.
+        accused = [] if accused_staff_ref is None else [self.subjects.pseudonym(accused_staff_ref)]
+        values = {"description": description, "accused_staff_ref": accused_staff_ref}
+        text = incident_text(self, draft, values, names=accused)
         incident = Incident.report(id=draft.id, **{**facts, **text})  # type: ignore[arg-type]
         self.save(incident)
         kind = "serious_incident" if incident.serious else "incident"
-        for ref in pupil_refs:
+        for ref in [*pupil_refs, *([accused_staff_ref] if accused_staff_ref else [])]:
             retain(self.subjects, ref, kind, occurred_at)
         return incident.id
 
