@@ -45,8 +45,12 @@ def record_ref(record_id: UUID | str) -> str:
 
 
 async def create_record_tables(conn: Any) -> None:
-    """Create the record links (asyncpg connection of the migration role)."""
+    """Create the record links, and the trigger that announces every deleted key to the
+    service's processes (``key_events``), as the migration role (asyncpg connection)."""
+    from services.runtime.key_events import create_delete_trigger
+
     await conn.execute(RECORD_LINKS_DDL)
+    await create_delete_trigger(conn)
 
 
 class Links(Protocol):

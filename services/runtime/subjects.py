@@ -92,6 +92,8 @@ class SubjectKeys:
         # this long (this process's own erasure at once).
         self.cache_seconds = cache_seconds
         self._keys: dict[str, tuple[bytes | None, float]] = {}
+        # Counts ``forget`` calls: a key read from the table while one happened is not cached.
+        self._forgotten = 0
 
     def _wrap_aad(self, pseudonym: str) -> bytes:
         return f"ssp-subject-key|{self.service}|{pseudonym}".encode()
@@ -117,6 +119,7 @@ class SubjectKeys:
         cached = self._keys.get(pseudonym)
         if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
             return cached[0]
+        epoch = self._forgotten
         row = self.table.by_pseudonym(pseudonym)
         if row is not None and row.master_key_id not in self.keyring.keys and self.reload:
             self.keyring = self.reload()
@@ -130,8 +133,17 @@ class SubjectKeys:
             )
         except InvalidTag as exc:  # a wrapped key copied from another subject or service
             raise SealBroken(f"the data key of {pseudonym} does not unwrap here") from exc
-        self._keys[pseudonym] = (key, time.monotonic())
+        if epoch == self._forgotten:
+            self._keys[pseudonym] = (key, time.monotonic())
         return key
+
+    def forget(self, pseudonym: str | None = None) -> None:
+        """Drop a cached key (every one if None): another process deleted it (key_events)."""
+        self._forgotten += 1
+        if pseudonym is None:
+            self._keys.clear()
+        else:
+            self._keys.pop(pseudonym, None)
 
     @overload
     def seal(self, ref: str, field: str, value: str) -> str: ...
