@@ -39,7 +39,7 @@ class DisclosureApplication(ConsultationLog):
         """Record a new request, its subject's details sealed under the subject's key; its id."""
         ref = content.subject_ref
         sealed = {f: self._seal(ref, f, getattr(content, f)) for f in SEALED_CONTENT}
-        how = dict(
+        how: dict[str, Any] = dict(
             now=now,
             decision_window=decision_window,
             confirmation_window=confirmation_window,

@@ -70,7 +70,7 @@ class IncidentCommands(ServiceApplication):
         accused = [] if accused_staff_ref is None else [self.subjects.pseudonym(accused_staff_ref)]
         values = {"description": description, "accused_staff_ref": accused_staff_ref}
         text = incident_text(self, draft, values, names=accused)
-        incident = Incident.report(id=draft.id, **{**facts, **text})  # type: ignore[arg-type]
+        incident = Incident.report(id=draft.id, **{**facts, **text})
         self.save(incident)
         kind = "serious_incident" if incident.serious else "incident"
         for ref in [*pupil_refs, *([accused_staff_ref] if accused_staff_ref else [])]:

@@ -8,7 +8,7 @@ import pytest
 
 from services.runtime.masterkeys import Keyring
 from services.runtime.record_keys import MemoryLinks, RecordKeys, record_ref, reveal_record
-from services.runtime.subject_table import MemoryKeyTable
+from services.runtime.subject_table import MemoryKeyTable, SubjectRow
 from services.runtime.subjects import ERASED, SealBroken, SubjectKeys, pseudonym_in
 
 
@@ -61,7 +61,7 @@ def test_a_key_forgotten_while_it_was_read_is_not_cached() -> None:
     subjects.forget()
     by_pseudonym = subjects.table.by_pseudonym
 
-    def racing(pseudonym: str) -> object:
+    def racing(pseudonym: str) -> SubjectRow | None:
         row = by_pseudonym(pseudonym)
         subjects.forget(pseudonym)  # another process's deletion noticed meanwhile
         return row
