@@ -227,18 +227,29 @@ def record_keys_for(subjects: SubjectKeys, env: Mapping[str, str]) -> RecordKeys
     return RecordKeys(subjects, PostgresLinks(dsn, env.get("POSTGRES_SCHEMA") or "public"))
 
 
-def reveal_record(subjects: SubjectKeys, data: Mapping[str, Any]) -> dict[str, Any]:
+def reveal_record(
+    subjects: SubjectKeys, data: Mapping[str, Any], aliases: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """``subjects.reveal``, also opening a rectification's ``value`` as the ``field`` it names
-    (what a record's history shows: subject and record tokens alike, ``erased`` once shred)."""
-    return {name: _opened(subjects, name, value, data) for name, value in data.items()}
+    (what a record's history shows: subject and record tokens alike, ``erased`` once shred).
+    ``aliases``: keys under which a value sealed as another field is shown (name -> field)."""
+    return {name: _opened(subjects, name, v, data, aliases or {}) for name, v in data.items()}
 
 
-def _opened(subjects: SubjectKeys, name: str, value: Any, within: Mapping[str, Any]) -> Any:
+def _opened(
+    subjects: SubjectKeys,
+    name: str,
+    value: Any,
+    within: Mapping[str, Any],
+    aliases: Mapping[str, str],
+) -> Any:
     if isinstance(value, Mapping):
-        return reveal_record(subjects, value)
+        return reveal_record(subjects, value, aliases)
     if isinstance(value, list):
-        return [_opened(subjects, name, v, within) for v in value]
+        return [_opened(subjects, name, v, within, aliases) for v in value]
     if not is_sealed(value):
         return value
     named = within.get("field")
-    return subjects.open(value, named if name == "value" and isinstance(named, str) else name)
+    if name == "value" and isinstance(named, str):
+        return subjects.open(value, named)
+    return subjects.open(value, aliases.get(name, name))

@@ -30,6 +30,9 @@ from services.runtime.record_keys import reveal_record
 from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
+# An evidence item's disposal reference ("to whom it went back") is sealed as its holder_id
+# under the item's record key, and shown as the custody chain's to/from and history's ids.
+ALIASES = {"to": "holder_id", "from": "holder_id", "to_id": "holder_id", "from_id": "holder_id"}
 Row = dict[str, Any]
 
 
@@ -66,11 +69,13 @@ class Incidents:
 
     async def revealed(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` with its sealed personal fields opened (``erased`` once erased)."""
-        return await run_in_threadpool(reveal_record, self.app.subjects, data)
+        return await run_in_threadpool(reveal_record, self.app.subjects, data, ALIASES)
 
     async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each of ``rows`` with its sealed personal fields opened."""
-        return await run_in_threadpool(lambda: [reveal_record(self.app.subjects, r) for r in rows])
+        return await run_in_threadpool(
+            lambda: [reveal_record(self.app.subjects, r, ALIASES) for r in rows]
+        )
 
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""

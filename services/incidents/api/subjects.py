@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.incidents.api.context import Incidents, Service, history_of
+from services.incidents.api.context import ALIASES, Incidents, Service, history_of
 from services.incidents.api.custody import evidence_view
 from services.incidents.api.incidents import _incident, incident_view
 from services.incidents.api.searches import _search
@@ -103,9 +103,9 @@ def _records(
     out = []
     for kind, record_id in sorted(ids):
         record, kind_class = _view(s, kind, UUID(record_id))
-        record = reveal_record(app.subjects, record)
+        record = reveal_record(app.subjects, record, ALIASES)
         history = [
-            reveal_record(app.subjects, h)
+            reveal_record(app.subjects, h, ALIASES)
             for h in history_of(app.history(kind_class, UUID(record_id)))
         ]
         out.append(

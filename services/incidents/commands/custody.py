@@ -92,6 +92,19 @@ class CustodyCommands(ServiceApplication):
         """Move the item along its chain of custody."""
         item = self.get_evidence(item_id)
         item.transfer(transfer, to_id, transferred_at, now, actor)
+        if transfer != "handed_to_officer":
+            # A disposal's reference (to whom it went back) may name a person: judged above in
+            # clear, kept under the item's record key, shredded with the incident's pupils.
+            incident = self.load(Incident, UUID(item.incident_id))
+            to_id = self.records.seal_one(
+                item.id,
+                "holder_id",
+                to_id,
+                names=incident.pupil_refs,
+                retention=(retention_kind(incident.category, incident.serious), item.seized_at),
+            )
+            item = self.get_evidence(item_id)
+            item.transfer(transfer, to_id, transferred_at, now, actor)
         self.save(item)
         return item.id
 

@@ -26,6 +26,7 @@ from services.runtime.subjects import ERASED, is_sealed, pseudonym_in
 OTHER = "pupil-fedcba987654"
 DESCRIPTION = "Jamie Example pushed another pupil into the fence by the bike sheds"
 ITEM = "A phone Jamie Example dropped, with a cracked screen"
+RETURNED_TO = "Returned to Jamie Example's mother at the front office"
 WHY = {"purpose": "investigation"}
 
 
@@ -43,7 +44,11 @@ def recorded(client: TestClient) -> dict[str, str]:
     }
     answer = client.post("/evidence", json=seized, headers=officer_headers())
     assert answer.status_code == 201, answer.text
-    return {"incident": incident, "evidence": answer.json()["id"]}
+    item = answer.json()["id"]
+    back = {"transfer": "returned", "reference": RETURNED_TO, "at": at(1, 12).isoformat()}
+    answer = client.post(f"/evidence/{item}/disposal", json=back, headers=officer_headers())
+    assert answer.status_code == 200, answer.text
+    return {"incident": incident, "evidence": item}
 
 
 def shown(client: TestClient, ids: dict[str, str]) -> dict[str, Any]:
@@ -74,6 +79,7 @@ def test_the_text_is_sealed_under_the_record_and_erasure_of_one_pupil_shreds_it(
     before = shown(client, ids)
     assert before["incident"]["description"] == DESCRIPTION
     assert before["evidence"]["description"] == ITEM
+    assert before["evidence"]["custody"][-1]["to"] == RETURNED_TO
 
     body = {"legal_basis": "dpa-2018-s47", "reason": "The pupil's request, checked by the DPO"}
     answer = client.post(f"/subjects/{PUPIL}/erasure", json=body, headers=dpo())
@@ -84,10 +90,12 @@ def test_the_text_is_sealed_under_the_record_and_erasure_of_one_pupil_shreds_it(
     assert after["incident"]["description"] == ERASED
     assert after["history"][0]["data"]["description"] == ERASED
     assert after["evidence"]["description"] == ERASED
+    assert after["evidence"]["holder_id"] == after["evidence"]["custody"][-1]["to"] == ERASED
     assert after["incident"]["police_actions"][0]["justification"] is None
     # The other pupil's own sealed reference is theirs, not the record's: it stays.
     assert after["incident"]["pupil_refs"] == [ERASED, OTHER]
     assert DESCRIPTION not in str(after) and ITEM not in str(after)
+    assert RETURNED_TO not in str(after)
     # Later text on the incident goes under a new key, linked to the pupils still named.
     assert app.records.linked(app.subjects.pseudonym(OTHER)) == []
 
