@@ -102,7 +102,7 @@ def test_evidence_custody_goes_out_as_kinds_and_times_only(app: IncidentsApplica
     for secret in ("Bloggs", "Elm", "officer-001", "staff-1"):
         assert secret not in blob
     # and the reference stays in the store, under the item's record key, for its own readers
-    returned_to = app.get_evidence(item).custody[-1]["to"]
+    returned_to = str(app.get_evidence(item).custody[-1]["to"])
     assert app.subjects.open(returned_to, "holder_id") == "Mrs Jo Bloggs, 4 Elm Rd"
 
 
