@@ -19,7 +19,7 @@ import asyncpg
 from eventsourcing.application import Application
 
 from services.runtime.production import is_production
-from services.runtime.record_keys import create_record_tables
+from services.runtime.record_links import create_record_tables
 from services.runtime.settings import state_dir
 from services.runtime.subject_table import create_subject_table
 

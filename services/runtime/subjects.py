@@ -88,8 +88,8 @@ class SubjectKeys:
         # process rotated to a key added since (the development keyring file).
         self.reload = reload
         self.table = table
-        # Unwrapped keys are kept briefly: another process's erasure shows here after at most
-        # this long (this process's own erasure at once).
+        # Unwrapped keys are kept briefly; a service process drops one at once when another
+        # process deletes it (key_events), a tool's after at most this long.
         self.cache_seconds = cache_seconds
         self._keys: dict[str, tuple[bytes | None, float]] = {}
         # Counts ``forget`` calls: a key read from the table while one happened is not cached.

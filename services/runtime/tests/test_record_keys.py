@@ -7,7 +7,8 @@ import uuid
 import pytest
 
 from services.runtime.masterkeys import Keyring
-from services.runtime.record_keys import MemoryLinks, RecordKeys, record_ref, reveal_record
+from services.runtime.record_keys import RecordKeys, record_ref, reveal_record
+from services.runtime.record_links import MemoryLinks
 from services.runtime.subject_table import MemoryKeyTable, SubjectRow
 from services.runtime.subjects import ERASED, SealBroken, SubjectKeys, pseudonym_in
 
