@@ -99,7 +99,9 @@ def erasure_command(args: argparse.Namespace) -> int:
             continue
         if answer.status_code == 201:
             erased += 1
-            print(f"erasure: {service}: erased (record {answer.json()['id']})")
+            done = answer.json()
+            texts = done.get("record_keys", 0)
+            print(f"erasure: {service}: erased (record {done['id']}), {texts} records' text too")
         elif answer.status_code == 404:
             print(f"erasure: {service}: holds no key for {args.ref}")
         else:

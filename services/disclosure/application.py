@@ -16,6 +16,10 @@ from services.runtime.subjects import ERASED
 
 # The written request's details of its subject, sealed under the subject's own key.
 SEALED_CONTENT = ("subject_ref", "purpose", "necessity")
+# Names of other people, sealed under the request's own record key (runtime/record_keys.py):
+# shredded with the subject, or when the request's retention ends.
+RECORD_CONTENT = ("requesting_officer",)
+RELEASE_TEXT = ("recipient",)
 
 
 class DisclosureApplication(ConsultationLog):
@@ -35,12 +39,16 @@ class DisclosureApplication(ConsultationLog):
         """Record a new request, its subject's details sealed under the subject's key; its id."""
         ref = content.subject_ref
         sealed = {f: self._seal(ref, f, getattr(content, f)) for f in SEALED_CONTENT}
-        request = DisclosureRequest.submit(
-            content=replace(content, **sealed),
+        how: dict[str, Any] = dict(
             now=now,
             decision_window=decision_window,
             confirmation_window=confirmation_window,
             actor=actor,
+        )
+        draft = DisclosureRequest.submit(content=replace(content, **sealed), **how)  # the rules
+        text = {f: self._text(draft, f, getattr(content, f)) for f in RECORD_CONTENT}
+        request = DisclosureRequest.submit(
+            content=replace(content, **sealed, **text), id=draft.id, **how
         )
         self.save(request)
         retain(self.subjects, ref, "disclosure_request", now)
@@ -102,9 +110,12 @@ class DisclosureApplication(ConsultationLog):
     ) -> UUID:
         """Record what was released, to whom, when and how."""
         request = self.get_request(request_id)
+        request.release(dict(record), now, actor)  # the rules judge the text in clear
+        request = self.get_request(request_id)
         shared = record.get("information_shared")
         sealed = self._seal(self._subject_of(request), "information_shared", shared)
-        request.release({**record, "information_shared": sealed}, now, actor)
+        text = {f: self._text(request, f, record.get(f)) for f in RELEASE_TEXT if f in record}
+        request.release({**record, **text, "information_shared": sealed}, now, actor)
         self.save(request)
         return request.id
 
@@ -119,7 +130,16 @@ class DisclosureApplication(ConsultationLog):
 
     def log_exchange(self, details: dict[str, Any], now: datetime, actor: Actor) -> UUID:
         """Log a planning or problem-solving exchange; return its id."""
-        exchange = InformationExchange.log(**details, now=now, actor=actor)
+        draft = InformationExchange.log(**details, now=now, actor=actor)  # the rules, in clear
+        # Who and what: free text naming no subject, kept for the register's period.
+        # (The partner is sealed as the register's ``recipient``: where it is read.)
+        text = self.records.seal(
+            draft.id,
+            {"recipient": details["partner"], "topic": details["topic"]},
+            retention=("disclosure_request", now),
+        )
+        sealed = {**details, "partner": text["recipient"], "topic": text["topic"]}
+        exchange = InformationExchange.log(**sealed, now=now, actor=actor, id=draft.id)
         self.save(exchange)
         return exchange.id
 
@@ -127,6 +147,15 @@ class DisclosureApplication(ConsultationLog):
         """``value`` sealed under subject ``ref``; blanks and None stay (rules judge them)."""
         if isinstance(value, str) and value.strip():
             return self.subjects.seal(ref, field, value)
+        return value
+
+    def _text(self, request: DisclosureRequest, field: str, value: Any) -> Any:
+        """``value`` sealed under the request's record key, linked to its subject; blanks and
+        None stay (rules judge them)."""
+        if isinstance(value, str) and value.strip():
+            retention = ("disclosure_request", request.submitted_at)
+            names = [request.subject_ref]
+            return self.records.seal_one(request.id, field, value, names=names, retention=retention)
         return value
 
     def _sealed_decision(self, request: DisclosureRequest, decision: Decision) -> Decision:
@@ -156,15 +185,16 @@ class DisclosureApplication(ConsultationLog):
         for name, value in changes.items():
             stored = getattr(request, name, None)
             current = stored
-            if name in SEALED_CONTENT and isinstance(stored, str):
+            if name in (*SEALED_CONTENT, *RECORD_CONTENT) and isinstance(stored, str):
                 current = self.subjects.open(stored, name)
             if value in (stored, current):
                 continue
-            out[name] = (
-                self._seal(self._subject_of(request), name, value)
-                if name in SEALED_CONTENT
-                else value
-            )
+            if name in SEALED_CONTENT:
+                value = self._seal(self._subject_of(request), name, value)
+            elif name in RECORD_CONTENT:
+                self._subject_of(request)  # 409 once the subject is erased
+                value = self._text(request, name, value)
+            out[name] = value
         return out
 
     def get_request(self, request_id: UUID) -> DisclosureRequest:

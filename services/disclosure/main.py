@@ -13,7 +13,7 @@ from services.disclosure.translation import translator
 from services.disclosure.views.register import REGISTER, Register
 from services.runtime import actors_api, erasure
 from services.runtime.clock import Clock
-from services.runtime.retention import start_retention_job
+from services.runtime.key_events import start_subject_jobs
 from services.runtime.service import ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -37,7 +37,7 @@ SPEC = ServiceSpec(
         DisclosurePolicy(),
         ctx.clock,
     ),
-    on_start=start_retention_job,
+    on_start=start_subject_jobs,
 )
 
 

@@ -28,7 +28,7 @@ from services.incidents.views.deployments import (
 from services.incidents.views.disclosures import DisclosuresProjection, PostgresDisclosures
 from services.runtime import actors_api, erasure
 from services.runtime.clock import Clock
-from services.runtime.retention import start_retention_job
+from services.runtime.key_events import start_subject_jobs
 from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, create_service_app
 from services.runtime.settings import ServiceSettings
 
@@ -89,7 +89,7 @@ SPEC = ServiceSpec(
     projections=projections,
     context=context,
     views=[CASES, PUPILS],
-    on_start=start_retention_job,
+    on_start=start_subject_jobs,
 )
 
 

@@ -20,6 +20,7 @@ import asyncpg
 from eventsourcing.application import Application
 
 from services.runtime.production import is_production
+from services.runtime.record_links import create_record_tables
 from services.runtime.settings import state_dir
 from services.runtime.subject_registry import HOLDERS, migrate_registry, registry_database
 from services.runtime.subject_table import create_subject_table
@@ -141,6 +142,7 @@ async def migrate(
             restrictions.append(await asyncio.to_thread(_create_store, migrator, application_class))
             # Its subjects' wrapped data keys and pseudonyms (crypto-shredding, subjects.py).
             await create_subject_table(conn)
+            await create_record_tables(conn)
             if settings.service in HOLDERS:  # and the platform's registry of pseudonyms
                 registry = migrator.model_copy(update={"db_name": registry_database()})
                 await migrate_registry(registry.pg_dsn, [settings.pg_user])

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 
 if TYPE_CHECKING:
+    from services.runtime.record_keys import RecordKeys
     from services.runtime.subjects import SubjectKeys
 
 A = TypeVar("A", bound=Aggregate)
@@ -158,6 +159,13 @@ class ServiceApplication(Application):
         from services.runtime.subjects import subject_keys_for
 
         return subject_keys_for(self.name.lower(), self.env)
+
+    @functools.cached_property
+    def records(self) -> "RecordKeys":
+        """The store's record keys (each record's free text under its own key)."""
+        from services.runtime.record_keys import record_keys_for
+
+        return record_keys_for(self.subjects, self.env)
 
     def sealed_refs(self, refs: list[str], field: str) -> list[str]:
         """Subject references each sealed under its own subject's key, as ``field``."""

@@ -4,10 +4,11 @@
 subjects. The erasure is an event of the store (``SubjectErasure.Recorded``: the pseudonym, the
 legal basis, the officer's reason, the actor), published as ``<service>.subject_erased.v1``
 with the pseudonym and legal basis only, so that the audit trail keeps it; then the subject's
-row of the key table is deleted (``SubjectKeys.erase``), and with it every service's row of the
-platform's subject registry, so the shared pseudonym leads to no one anywhere. The event is
-saved first: if the deletion then fails, a retry finds the record already made and only
-deletes.
+row of the key table is deleted (``SubjectKeys.erase``), with every service's row of the
+platform's subject registry, so the shared pseudonym leads to no one anywhere, and every
+record key that names the subject (``record_keys``: free text that may mention them). The
+event is saved first: if the deletion then fails, a retry finds the record already made
+and only deletes.
 """
 
 import contextlib
@@ -27,6 +28,7 @@ from services.runtime.domain import Actor, NotFound, ServiceApplication
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import FreeText
 from services.runtime.logs import correlation_id
+from services.runtime.record_keys import RECORD_KIND
 from services.runtime.subjects import SUBJECT_REF
 from services.runtime.translation import Translator
 
@@ -42,6 +44,15 @@ class SubjectErasure(Aggregate):
         reason: str
         erased_at: datetime
         actor: Actor
+        # How many record keys (free text of records naming the subject) went with it.
+        record_keys: int
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Erasures from before record keys destroyed none."""
+            state["record_keys"] = 0
 
     @staticmethod
     def create_id(pseudonym: str) -> UUID:
@@ -57,8 +68,10 @@ class SubjectErasure(Aggregate):
         reason: str,
         erased_at: datetime,
         actor: Actor,
+        record_keys: int = 0,
     ) -> None:
         self.pseudonym = pseudonym
+        self.record_keys = record_keys
 
 
 def erase_subject(
@@ -70,19 +83,40 @@ def erase_subject(
     now: datetime,
     actor: Actor,
 ) -> UUID:
-    """Record the erasure of subject ``ref`` and destroy its key; NotFound if none is held."""
+    """Record the erasure of subject ``ref`` and destroy its key and the keys of the records
+    that name it; NotFound if none is held."""
+    return erase_subject_counted(
+        app, ref, legal_basis=legal_basis, reason=reason, now=now, actor=actor
+    )[0]
+
+
+def erase_subject_counted(
+    app: ServiceApplication,
+    ref: str,
+    *,
+    legal_basis: LegalBasis,
+    reason: str,
+    now: datetime,
+    actor: Actor,
+) -> tuple[UUID, int]:
+    """``erase_subject``, with how many record keys went with the subject."""
     row = app.subjects.table.by_ref(ref)
-    if row is None:
+    # A record key goes with its subjects or its retention, never as a subject of its own.
+    if row is None or row.kind == RECORD_KIND:
         raise NotFound(f"no subject {ref} is held here")
     kind: Any = row.kind
-    record = SubjectErasure(row.pseudonym, kind, legal_basis, reason, now, actor)
+    records = len(app.records.linked(row.pseudonym))
+    record = SubjectErasure(row.pseudonym, kind, legal_basis, reason, now, actor, records)
     # Recorded already by an earlier attempt whose key deletion did not happen: delete now.
     with contextlib.suppress(IntegrityError):
         app.save(record)
+    # The records' keys go first: a retry after a failure between the two finds the subject's
+    # row still there, so nothing that names the subject can outlive its erasure.
+    shredded = app.records.shred_linked(row.pseudonym)
     # An expiry here is not the subject's erasure elsewhere: the platform's registry keeps the
     # pseudonym while another service still holds the subject (subject_registry).
     app.subjects.erase(ref, everywhere=legal_basis != "retention-schedule")
-    return record.id
+    return record.id, shredded
 
 
 def map_erasures(translator: Translator, contract: type) -> None:
@@ -119,18 +153,27 @@ SubjectRef = Annotated[
 router = APIRouter(tags=["data subjects"])
 
 
-@router.post("/subjects/{ref}/erasure", status_code=201, response_model=Recorded)
+class ErasureRecorded(Recorded):
+    """The erasure's id, and how many records' free text was shredded with the subject."""
+
+    record_keys: int = Field(
+        ge=0, description="Record keys destroyed: records naming the subject, their text erased"
+    )
+
+
+@router.post("/subjects/{ref}/erasure", status_code=201, response_model=ErasureRecorded)
 async def erase(
     ref: SubjectRef,
     body: ErasureRequest,
     principal: Annotated[Principal, allow("erase_subject")],
     request: Request,
     now: Now,
-) -> Recorded:
-    """Erase a data subject: their sealed details read as erased everywhere from now on."""
+) -> ErasureRecorded:
+    """Erase a data subject: their sealed details, and the free text of every record naming
+    them, read as erased everywhere from now on."""
     app: ServiceApplication = request.app.state.ssp.application
-    erasure_id = await run_in_threadpool(
-        erase_subject,
+    erasure_id, record_keys = await run_in_threadpool(
+        erase_subject_counted,
         app,
         ref,
         legal_basis=body.legal_basis,
@@ -138,4 +181,4 @@ async def erase(
         now=now,
         actor=principal.actor(correlation_id()),
     )
-    return Recorded(id=erasure_id)
+    return ErasureRecorded(id=erasure_id, record_keys=record_keys)

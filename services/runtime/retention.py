@@ -5,6 +5,8 @@ its kind's period (``ssp_subject_keys.retain_until``, the latest of the subject'
 expiry the subject is erased like any erasure (``erasure.erase_subject``, legal basis
 ``retention-schedule``), so each is an event in the store and in the audit trail. ``ssp
 retention due|apply <service>`` and a daily job in each service that holds subjects do it.
+A record key (``record_keys``: a record's free text) is kept for its record's own period and
+destroyed at expiry (its subjects' erasures take it sooner).
 """
 
 import asyncio
@@ -38,6 +40,9 @@ class RetentionSchedule(BaseSettings):
     arrest_years: int = Field(default=6, ge=1, description="An arrest, from the arrest")
     disclosure_request_years: int = Field(
         default=6, ge=1, description="A Section 115 request, from its submission"
+    )
+    activity_years: int = Field(
+        default=6, ge=1, description="An officer's activity summary, from the activity"
     )
     job_enabled: bool = Field(default=True, description="Run the daily job in the service")
     job_interval_seconds: float = Field(default=86400, gt=0, description="Between job runs")
@@ -77,12 +82,19 @@ def due(subjects: SubjectKeys, by: datetime) -> list[SubjectRow]:
 
 
 def apply_retention(app: ServiceApplication, now: datetime, actor: Actor = RETENTION_ACTOR) -> int:
-    """Erase every subject due by ``now``, each erasure recorded; how many were erased."""
+    """Erase every subject due by ``now``, each erasure recorded, and shred every record key
+    due (``record_keys``); how many subjects and record keys went."""
     from services.runtime.erasure import erase_subject
+    from services.runtime.record_keys import RECORD_KIND
 
     done = 0
-    for row in due(app.subjects, now):
+    rows = due(app.subjects, now)
+    # Subjects first: their erasures take the record keys that name them with them.
+    for row in sorted(rows, key=lambda r: r.kind == RECORD_KIND):
         assert row.retain_until is not None
+        if row.kind == RECORD_KIND:
+            done += app.records.shred(row.subject_ref)
+            continue
         reason = (
             f"retention schedule: {row.record_kind} records kept until {row.retain_until:%Y-%m-%d}"
         )

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.runtime.masterkeys import NONCE_BYTES, Keyring, keyring_of
-from services.runtime.subject_registry import MemoryRegistry, Registry, registry_of
+from services.runtime.subject_registry import MemoryRegistry, Registry, new_pseudonym, registry_of
 from services.runtime.subject_table import KeyTable, MemoryKeyTable, PostgresKeyTable, SubjectRow
 
 if TYPE_CHECKING:
@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 SEALED = "ssp-sealed:v1:"
 ERASED = "erased"
+# Keys only this service uses (a record's own key, record_keys.py): no other service joins on
+# their pseudonyms, so they are drawn here and the shared registry never holds them.
+RECORD_KIND = "record"
+LOCAL_KINDS = frozenset({RECORD_KIND})
 # A subject's reference: a kind, then an opaque token (pupil-3f2a..., person-<uuid hex>).
 SUBJECT_REF = re.compile(r"(?P<kind>[a-z]{2,16})-[0-9A-Za-z._:-]{1,96}\Z")
 TOKEN = re.compile(
@@ -94,10 +98,12 @@ class SubjectKeys:
         # process rotated to a key added since (the development keyring file).
         self.reload = reload
         self.table = table
-        # Unwrapped keys are kept briefly: another process's erasure shows here after at most
-        # this long (this process's own erasure at once).
+        # Unwrapped keys are kept briefly; a service process drops one at once when another
+        # process deletes it (key_events), a tool's after at most this long.
         self.cache_seconds = cache_seconds
         self._keys: dict[str, tuple[bytes | None, float]] = {}
+        # Counts ``forget`` calls: a key read from the table while one happened is not cached.
+        self._forgotten = 0
 
     def _wrap_aad(self, pseudonym: str) -> bytes:
         return f"ssp-subject-key|{self.service}|{pseudonym}".encode()
@@ -110,9 +116,11 @@ class SubjectKeys:
         row = self.table.by_ref(ref)
         if row is not None:
             return row
-        pseudonym = self.registry.allocate(ref, subject_kind(ref))
+        kind = subject_kind(ref)
+        local = kind in LOCAL_KINDS
+        pseudonym = new_pseudonym(kind) if local else self.registry.allocate(ref, kind)
         kid, wrapped = self.keyring.wrap(secrets.token_bytes(32), self._wrap_aad(pseudonym))
-        return self.table.insert(SubjectRow(ref, pseudonym, subject_kind(ref), kid, wrapped))
+        return self.table.insert(SubjectRow(ref, pseudonym, kind, kid, wrapped))
 
     def pseudonym(self, ref: str) -> str:
         """The subject's stable random pseudonym (what leaves the service in its place)."""
@@ -122,6 +130,7 @@ class SubjectKeys:
         cached = self._keys.get(pseudonym)
         if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
             return cached[0]
+        epoch = self._forgotten
         row = self.table.by_pseudonym(pseudonym)
         if row is not None and row.master_key_id not in self.keyring.keys and self.reload:
             self.keyring = self.reload()
@@ -135,8 +144,17 @@ class SubjectKeys:
             )
         except InvalidTag as exc:  # a wrapped key copied from another subject or service
             raise SealBroken(f"the data key of {pseudonym} does not unwrap here") from exc
-        self._keys[pseudonym] = (key, time.monotonic())
+        if epoch == self._forgotten:
+            self._keys[pseudonym] = (key, time.monotonic())
         return key
+
+    def forget(self, pseudonym: str | None = None) -> None:
+        """Drop a cached key (every one if None): another process deleted it (key_events)."""
+        self._forgotten += 1
+        if pseudonym is None:
+            self._keys.clear()
+        else:
+            self._keys.pop(pseudonym, None)
 
     @overload
     def seal(self, ref: str, field: str, value: str) -> str: ...
@@ -209,7 +227,8 @@ class SubjectKeys:
         if row is None:
             return None
         # The registry first: a retry after a failed key deletion still finds the row here.
-        self.registry.release(ref, row.pseudonym, everywhere=everywhere)
+        if row.kind not in LOCAL_KINDS:
+            self.registry.release(ref, row.pseudonym, everywhere=everywhere)
         row = self.table.delete(ref)
         if row is None:
             return None

@@ -8,6 +8,7 @@ information held on a database still goes through a Section 115 request.
 """
 
 from datetime import date, datetime
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 from ssp_contracts.events.disclosure import RequestingBody
@@ -69,15 +70,19 @@ class InformationExchange(Aggregate):
         personal_data: bool,
         now: datetime,
         actor: Actor,
+        id: UUID | None = None,
     ) -> "InformationExchange":
-        """Log an exchange, marked when it was based on personal knowledge."""
+        """Log an exchange, marked when it was based on personal knowledge. ``id``: the id its
+        text was sealed for (record_keys), else a new one."""
         if exchanged_on > london_day(now):
             raise RuleViolation(
                 "exchange-in-future", "the exchange cannot lie in the future", "exchanged_on"
             )
         rules.check_text(partner, "partner", "who the information was exchanged with")
         rules.check_text(topic, "topic", "the topic")
-        return cls(
+        return cls._create(
+            cls.Logged,
+            id=id,
             school_id=school_id,
             borough=borough,
             partner_body=partner_body,

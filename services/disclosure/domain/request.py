@@ -3,6 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -72,8 +73,10 @@ class DisclosureRequest(CompletionSteps):
         decision_window: timedelta,
         confirmation_window: timedelta,
         actor: Actor,
+        id: UUID | None = None,
     ) -> "DisclosureRequest":
-        """Submit a request; a routine one must carry the whole pro forma."""
+        """Submit a request; a routine one must carry the whole pro forma. ``id``: the id its
+        free text was sealed for (record_keys), else a new one."""
         proforma.check_urgency(content.urgency, content.urgent_reason)
         proforma.check_is_pupil_ref_for_urgent(content.urgency, content.subject_ref)
         written = controller.with_defaults(asdict(content))
@@ -84,6 +87,7 @@ class DisclosureRequest(CompletionSteps):
         incomplete = bool(proforma.missing_fields(written))
         return cls._create(
             DisclosureRequest.Submitted,
+            id=id,
             **written,
             submitted_at=now,
             decision_due=now + decision_window if urgent else None,

@@ -17,6 +17,7 @@ from services.disclosure.views.register import REGISTER, Register, RegisterEntry
 from services.runtime.clock import FixedClock, london
 from services.runtime.domain import Actor
 from services.runtime.settings import ServiceSettings
+from services.runtime.subjects import reveal
 from services.runtime.views_pg import MemoryView
 
 # A fixed, London-built clock: commands in these stories are handled at NOW.
@@ -151,5 +152,7 @@ def given_urgent_request(app: DisclosureApplication) -> UUID:
 
 
 def register_of(app: DisclosureApplication, borough: str) -> list[RegisterEntry]:
-    """The borough's register over ``app``'s in-memory store, as the service reads it."""
-    return asyncio.run(Register(MemoryView(app, REGISTER)).of_borough(borough))
+    """The borough's register over ``app``'s in-memory store, as the service answers it (free
+    text opened from its record keys)."""
+    entries = asyncio.run(Register(MemoryView(app, REGISTER)).of_borough(borough))
+    return [RegisterEntry(**reveal(app.subjects, e.model_dump())) for e in entries]

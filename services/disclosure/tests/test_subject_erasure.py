@@ -11,6 +11,7 @@ from services.disclosure.tests.api_helpers import (
     BOROUGH,
     DO,
     OFFICER,
+    RELEASE,
     ROUTINE,
     signed,
     submitted,
@@ -68,3 +69,26 @@ def test_only_the_data_protection_officer_erases_a_subject(client: TestClient) -
         response = client.post(f"/subjects/{REF}/erasure", json=body, headers=headers)
         assert response.status_code == 403, response.text
         assert response.json()["detail"]["rule"] == "role-not-permitted"
+
+
+def test_the_requester_and_recipient_names_go_with_the_subject(client: TestClient) -> None:
+    # Names of other people (who asked, who received) are under the request's own record key.
+    request_id = submitted(client)
+    signed(client, request_id)
+    decision = {"outcome": "disclose_full", "reasoning": "Attendance is necessary for the purpose"}
+    answer = client.post(f"/requests/{request_id}/decision", json=decision, headers=DO)
+    assert answer.status_code == 201, answer.text
+    answer = client.post(f"/requests/{request_id}/release", json=RELEASE, headers=DO)
+    assert answer.status_code == 201, answer.text
+    before = surfaces(client, request_id)
+    assert ROUTINE["requesting_officer"] in before and RELEASE["recipient"] in before
+
+    body = {"legal_basis": "dpa-2018-s47", "reason": "Request of the subject's parent"}
+    response = client.post(f"/subjects/{REF}/erasure", json=body, headers=DPO)
+    assert response.status_code == 201 and response.json()["record_keys"] == 1, response.text
+    after = surfaces(client, request_id)
+    assert ROUTINE["requesting_officer"] not in after and RELEASE["recipient"] not in after
+    why = {"borough": BOROUGH, "purpose": "audit"}
+    [entry] = client.get("/register", params=why, headers=AUDITOR).json()
+    assert (entry["requesting_officer"], entry["recipient"]) == (ERASED, ERASED)
+    assert entry["outcome"] == "disclose_full"  # the structured record stays

@@ -78,7 +78,7 @@ async def get_activity(
     activity_id: UUID, principal: Annotated[Principal, allow("read_activity")], s: Service
 ) -> dict[str, Any]:
     """The activity as recorded."""
-    return activity_view(await _activity(s, principal, activity_id))
+    return await s.revealed(activity_view(await _activity(s, principal, activity_id)))
 
 
 @router.get("/activities/{activity_id}/history")
@@ -87,7 +87,7 @@ async def activity_history(
 ) -> list[dict[str, Any]]:
     """The activity's events: recorded, and withdrawn if it was."""
     await _activity(s, principal, activity_id)
-    return history_of(await s.run(s.app.history, Activity, activity_id))
+    return await s.revealed_all(history_of(await s.run(s.app.history, Activity, activity_id)))
 
 
 @router.post("/activities/{activity_id}/withdrawal", response_model=Recorded)

@@ -16,6 +16,7 @@ from services.incidents.domain.restricted import (
     UNRESTRICTED,
     Reader,
     RestrictedRecord,
+    Unrestricted,
     refusal,
 )
 from services.incidents.views.deployments import DeploymentsView
@@ -25,10 +26,13 @@ from services.runtime.clock import Clock, london_day
 from services.runtime.domain import Actor, NotFound
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
-from services.runtime.subjects import reveal
+from services.runtime.record_keys import reveal_record
 from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
+# An evidence item's disposal reference ("to whom it went back") is sealed as its holder_id
+# under the item's record key, and shown as the custody chain's to/from and history's ids.
+ALIASES = {"to": "holder_id", "from": "holder_id", "to_id": "holder_id", "from_id": "holder_id"}
 Row = dict[str, Any]
 
 
@@ -65,11 +69,13 @@ class Incidents:
 
     async def revealed(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` with its sealed personal fields opened (``erased`` once erased)."""
-        return await run_in_threadpool(reveal, self.app.subjects, data)
+        return await run_in_threadpool(reveal_record, self.app.subjects, data, ALIASES)
 
     async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each of ``rows`` with its sealed personal fields opened."""
-        return await run_in_threadpool(lambda: [reveal(self.app.subjects, r) for r in rows])
+        return await run_in_threadpool(
+            lambda: [reveal_record(self.app.subjects, r, ALIASES) for r in rows]
+        )
 
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""
@@ -83,7 +89,7 @@ class Incidents:
 
     async def check_restricted(self, principal: Principal, incident: Incident) -> None:
         """404, as for a record out of scope, unless the caller may read this restricted one."""
-        if refusal(incident, reader_of(principal)) is not None:
+        if refusal(self.restricted(incident), reader_of(principal)) is not None:
             raise NotFound("no such record in the caller's scope")
 
     async def readable(self, principal: Principal, rows: Iterable[Row]) -> list[Row]:
@@ -93,10 +99,22 @@ class Incidents:
         for row in rows:
             record: RestrictedRecord = UNRESTRICTED
             if row.get("restricted"):
-                record = await self.run(self.app.get_incident, UUID(row["id"]))
+                record = self.restricted(await self.run(self.app.get_incident, UUID(row["id"])))
             if refusal(record, reader) is None:
                 seen.append(row)
         return seen
+
+    def restricted(self, incident: Incident) -> RestrictedRecord:
+        """The incident as the restriction rule reads it: the accused's reference opened from
+        the incident's record key (``erased`` once shredded)."""
+        accused = self.app.subjects.open(incident.accused_staff_ref, "accused_staff_ref")
+        return Unrestricted(
+            incident.allegation_against_staff,
+            accused,
+            incident.against_head_teacher,
+            list(incident.officers),
+            list(incident.consulted),
+        )
 
     async def pseudonym_of(self, subject_ref: str) -> str:
         """How the views key a subject: its pseudonym, or the reference itself if it has none

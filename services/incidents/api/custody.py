@@ -123,7 +123,7 @@ async def get_evidence(
     purpose: Purpose,
 ) -> dict[str, Any]:
     """The item as it stands, with its chain of custody."""
-    return evidence_view(await _item(s, principal, item_id, purpose))
+    return await s.revealed(evidence_view(await _item(s, principal, item_id, purpose)))
 
 
 @router.get("/evidence/{item_id}/history")

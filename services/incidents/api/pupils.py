@@ -53,7 +53,7 @@ async def _readable(s: Incidents, principal: Principal, entries: list[Row]) -> l
     allowed: dict[str, bool] = {}
     for row in restricted:
         record = await s.run(s.app.get_incident, UUID(row["id"]))
-        allowed[row["id"]] = refusal(record, reader) is None
+        allowed[row["id"]] = refusal(s.restricted(record), reader) is None
     return [e for e in entries if allowed.get(e["incident_id"] or "", True)]
 
 

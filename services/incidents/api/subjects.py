@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.incidents.api.context import Incidents, Service, history_of
+from services.incidents.api.context import ALIASES, Incidents, Service, history_of
 from services.incidents.api.custody import evidence_view
 from services.incidents.api.incidents import _incident, incident_view
 from services.incidents.api.searches import _search
@@ -18,8 +18,8 @@ from services.incidents.domain.search import Search
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText
+from services.runtime.record_keys import reveal_record
 from services.runtime.subject_access import SubjectPath, access_document
-from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
 
 router = APIRouter(tags=["subjects' rights"])
@@ -97,14 +97,16 @@ def _records(
     """A pupil's incidents, searches, evidence and arrests; a member of staff's allegations."""
     app = s.app
     for incident_id in restricted:
-        if app.get_incident(UUID(incident_id)).accused_staff_ref == subject_ref:
+        accused = app.get_incident(UUID(incident_id)).accused_staff_ref
+        if app.subjects.open(accused, "accused_staff_ref") == subject_ref:
             ids.add(("incident", incident_id))
     out = []
     for kind, record_id in sorted(ids):
         record, kind_class = _view(s, kind, UUID(record_id))
-        record = reveal(app.subjects, record)
+        record = reveal_record(app.subjects, record, ALIASES)
         history = [
-            reveal(app.subjects, h) for h in history_of(app.history(kind_class, UUID(record_id)))
+            reveal_record(app.subjects, h, ALIASES)
+            for h in history_of(app.history(kind_class, UUID(record_id)))
         ]
         out.append(
             {"record_kind": kind, "record_id": record_id, "record": record, "history": history}

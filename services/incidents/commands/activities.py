@@ -1,5 +1,6 @@
 """Commands on the officer's recorded activities."""
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -14,7 +15,16 @@ class ActivityCommands(ServiceApplication):
 
     def record_activity(self, facts: ActivityFacts, *, now: datetime, actor: Actor) -> UUID:
         """Record a piece of the officer's work at a school."""
-        activity = Activity.record(facts, now=now, actor=actor)
+        draft = Activity.record(facts, now=now, actor=actor)
+        if draft.summary is None:
+            activity = draft
+        else:  # the officer's summary may name anyone: under the activity's own record key
+            summary = self.records.seal_one(
+                draft.id, "summary", draft.summary, retention=("activity", facts.started_at)
+            )
+            activity = Activity.record(
+                replace(facts, summary=summary), now=now, actor=actor, id=draft.id
+            )
         self.save(activity)
         return activity.id
 

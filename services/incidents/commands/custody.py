@@ -6,6 +6,7 @@ from uuid import UUID
 from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer, SeriousFind
 from ssp_contracts.vocab import SERIOUS_EVIDENCE_KINDS
 
+from services.incidents.commands.text import police_action, retention_kind
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem, seize
 from services.incidents.domain.incident import Incident
@@ -36,8 +37,8 @@ class CustodyCommands(ServiceApplication):
             self._check_found_in(self.load(Search, search_id), incident)
         by_officer = actor.role == "school_officer"
         if by_officer:
-            incident.record_police_action("evidence_gathered", seized_at, justification, now, actor)
-        item = seize(
+            police_action(self, incident, "evidence_gathered", seized_at, justification, now, actor)
+        facts = dict(
             now=now,
             seized_at=seized_at,
             incident_id=str(incident.id),
@@ -49,6 +50,15 @@ class CustodyCommands(ServiceApplication):
             actor=actor,
             search_id=None if search_id is None else str(search_id),
         )
+        draft = seize(**facts)  # type: ignore[arg-type]
+        # The item's description under its own record key, shredded with the incident's pupils.
+        text = self.records.seal(
+            draft.id,
+            {"description": description},
+            names=incident.pupil_refs,
+            retention=(retention_kind(incident.category, incident.serious), seized_at),
+        )
+        item = seize(id=draft.id, **{**facts, **text})  # type: ignore[arg-type]
         if kind in SERIOUS_EVIDENCE_KINDS:  # "weapons and drugs seized ... reported"
             find: SeriousFind = "drugs" if kind == "drugs" else "weapon"
             incident.record_find("evidence_seized", find, str(item.id), seized_at, actor)
@@ -82,6 +92,19 @@ class CustodyCommands(ServiceApplication):
         """Move the item along its chain of custody."""
         item = self.get_evidence(item_id)
         item.transfer(transfer, to_id, transferred_at, now, actor)
+        if transfer != "handed_to_officer":
+            # A disposal's reference (to whom it went back) may name a person: judged above in
+            # clear, kept under the item's record key, shredded with the incident's pupils.
+            incident = self.load(Incident, UUID(item.incident_id))
+            to_id = self.records.seal_one(
+                item.id,
+                "holder_id",
+                to_id,
+                names=incident.pupil_refs,
+                retention=(retention_kind(incident.category, incident.serious), item.seized_at),
+            )
+            item = self.get_evidence(item_id)
+            item.transfer(transfer, to_id, transferred_at, now, actor)
         self.save(item)
         return item.id
 
@@ -98,17 +121,24 @@ class CustodyCommands(ServiceApplication):
     ) -> UUID:
         """Record an arrest; it is a police action on the incident and obeys its limits."""
         incident = self.load(Incident, incident_id)
-        arrest = Arrest.make(
+        sealed_pupil = self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref)
+        facts = dict(
             incident_id=str(incident.id),
             school_id=incident.school_id,
-            pupil_ref=self.subjects.seal(pupil_ref, "pupil_ref", pupil_ref),
+            pupil_ref=sealed_pupil,
             arrested_at=arrested_at,
             on_premises=on_premises,
             necessity=necessity,
             now=now,
             actor=actor,
         )
-        incident.record_police_action("arrest", arrested_at, necessity, now, actor)
+        draft = Arrest.make(**facts)  # type: ignore[arg-type]
+        names = [sealed_pupil, *incident.pupil_refs]
+        police_action(self, incident, "arrest", arrested_at, necessity, now, actor, names)
+        text = self.records.seal(
+            draft.id, {"necessity": draft.necessity}, names, ("arrest", arrested_at)
+        )
+        arrest = Arrest.make(id=draft.id, **{**facts, **text})  # type: ignore[arg-type]
         self.save(incident, arrest)
         retain(self.subjects, pupil_ref, "arrest", arrested_at)
         return arrest.id

@@ -15,10 +15,13 @@ from ssp_contracts.events.incidents import (
 )
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
+from services.incidents.commands.text import incident_text, police_action
 from services.incidents.domain.hours import DEFAULT_HOURS, ProtocolHours, SchoolHours, hours_id
-from services.incidents.domain.incident import Incident
-from services.runtime.domain import Actor, NotFound, ServiceApplication
+from services.incidents.domain.incident import RECTIFIABLE, Incident
+from services.incidents.domain.rectification import check_rectification
+from services.runtime.domain import Actor, NotFound, ServiceApplication, StateConflict
 from services.runtime.retention import retain
+from services.runtime.subjects import ERASED
 
 
 class IncidentCommands(ServiceApplication):
@@ -45,7 +48,7 @@ class IncidentCommands(ServiceApplication):
         """Record a new incident, marked by the school's protocol hours (and ``closed_days``
         of its borough's calendar); return its id."""
         hours = self.protocol_hours(school_id)
-        incident = Incident.report(
+        facts = dict(
             now=now,
             hours=replace(hours, closed_dates=hours.closed_dates | closed_days),
             school_id=school_id,
@@ -61,9 +64,16 @@ class IncidentCommands(ServiceApplication):
             against_head_teacher=against_head_teacher,
             actor=actor,
         )
+        # The rules judge the clear text; the record keeps it under the incident's own key.
+        draft = Incident.report(**facts)  # type: ignore[arg-type]
+        # The member of staff accused is a subject here too: their erasure takes the allegation.
+        accused = [] if accused_staff_ref is None else [self.subjects.pseudonym(accused_staff_ref)]
+        values = {"description": description, "accused_staff_ref": accused_staff_ref}
+        text = incident_text(self, draft, values, names=accused)
+        incident = Incident.report(id=draft.id, **{**facts, **text})
         self.save(incident)
         kind = "serious_incident" if incident.serious else "incident"
-        for ref in pupil_refs:
+        for ref in [*pupil_refs, *([accused_staff_ref] if accused_staff_ref else [])]:
             retain(self.subjects, ref, kind, occurred_at)
         return incident.id
 
@@ -119,6 +129,10 @@ class IncidentCommands(ServiceApplication):
         """Record the consultation on an allegation against a member of staff."""
         incident = self.get_incident(incident_id)
         incident.record_staff_consultation(consulted, consulted_at, notes, now, actor)
+        # Judged above in clear (the rules raise before anything is kept), recorded sealed.
+        incident = self.get_incident(incident_id)
+        notes = incident_text(self, incident, {"notes": notes})["notes"]
+        incident.record_staff_consultation(consulted, consulted_at, notes, now, actor)
         self.save(incident)
         return incident.id
 
@@ -134,7 +148,7 @@ class IncidentCommands(ServiceApplication):
     ) -> UUID:
         """Record an investigative step or positive police action."""
         incident = self.get_incident(incident_id)
-        incident.record_police_action(action, taken_at, justification, now, actor)
+        police_action(self, incident, action, taken_at, justification, now, actor)
         self.save(incident)
         return incident.id
 
@@ -150,6 +164,9 @@ class IncidentCommands(ServiceApplication):
     ) -> UUID:
         """A supervisor reviews police action taken beyond the school's internal election."""
         incident = self.get_incident(incident_id)
+        incident.review_police_actions(decision, reviewed_at, notes, now, actor)
+        incident = self.get_incident(incident_id)
+        notes = incident_text(self, incident, {"notes": notes.strip()})["notes"]
         incident.review_police_actions(decision, reviewed_at, notes, now, actor)
         self.save(incident)
         return incident.id
@@ -168,6 +185,9 @@ class IncidentCommands(ServiceApplication):
         """Record a restorative justice conference and its outcome."""
         incident = self.get_incident(incident_id)
         sealed = self.sealed_refs(pupil_refs, "pupil_refs")
+        incident.hold_restorative_conference(held_at, outcome, sealed, notes, now, actor)
+        incident = self.get_incident(incident_id)
+        notes = incident_text(self, incident, {"notes": notes}, names=sealed)["notes"]
         incident.hold_restorative_conference(held_at, outcome, sealed, notes, now, actor)
         self.save(incident)
         kind = "serious_incident" if incident.serious else "incident"
@@ -195,6 +215,11 @@ class IncidentCommands(ServiceApplication):
     ) -> UUID:
         """Correct a personal detail of the incident; the original stays in its history."""
         incident = self.get_incident(incident_id)
-        incident.rectify(field, value, reason, now, actor)
+        old = self.subjects.open(getattr(incident, field, None), field)
+        if old == ERASED:
+            raise StateConflict("text-erased", f"the incident's {field} has been erased", "field")
+        check_rectification(field, RECTIFIABLE, old, value, reason)
+        sealed = incident_text(self, incident, {field: value, "reason": reason.strip()})
+        incident.rectify(field, sealed[field], sealed["reason"], now, actor)
         self.save(incident)
         return incident.id

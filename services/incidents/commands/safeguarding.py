@@ -74,6 +74,10 @@ class SafeguardingCommands(ServiceApplication):
         """Record social care's outcome and the next follow-up."""
         referral = self.get_referral(referral_id)
         referral.record_outcome(outcome, recorded_at, follow_up_due, notes, now, actor)
+        # Judged in clear above; kept under the referral's own key, shredded with its pupil.
+        notes = self.records.seal_one(referral.id, "notes", notes, names=[referral.pupil_ref])
+        referral = self.get_referral(referral_id)
+        referral.record_outcome(outcome, recorded_at, follow_up_due, notes, now, actor)
         self.save(referral)
         return referral.id
 

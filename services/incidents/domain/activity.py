@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 from ssp_contracts.events.incidents import ActivityKind, ActivityWithdrawal, Partner
@@ -48,8 +49,11 @@ class Activity(Aggregate):
         actor: Actor
 
     @classmethod
-    def record(cls, facts: ActivityFacts, *, now: datetime, actor: Actor) -> "Activity":
-        """A new activity; work with other agencies names at least one of them."""
+    def record(
+        cls, facts: ActivityFacts, *, now: datetime, actor: Actor, id: UUID | None = None
+    ) -> "Activity":
+        """A new activity; work with other agencies names at least one of them. ``id``: the
+        id its summary was sealed for (record_keys), else a new one."""
         check_not_future(facts.started_at, now, "started_at")
         if not 5 <= facts.minutes <= 720:
             raise RuleViolation(
@@ -65,9 +69,11 @@ class Activity(Aggregate):
                 "partners",
             )
         summary = (facts.summary or "").strip() or None
-        return cls(
-            facts.school_id, facts.officer_id, facts.kind, facts.started_at, facts.minutes,
-            facts.pupils_reached, partners, summary, actor,
+        return cls._create(
+            cls.Recorded, id=id or uuid4(), school_id=facts.school_id,
+            officer_id=facts.officer_id, kind=facts.kind, started_at=facts.started_at,
+            minutes=facts.minutes, pupils_reached=facts.pupils_reached, partners=partners,
+            summary=summary, actor=actor,
         )  # fmt: skip
 
     @event(Recorded)

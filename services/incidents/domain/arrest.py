@@ -1,6 +1,7 @@
 """Arrests of pupils: on premises only when absolutely necessary, the head teacher told."""
 
 from datetime import datetime
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
@@ -42,8 +43,10 @@ class Arrest(Aggregate):
         necessity: str | None,
         now: datetime,
         actor: Actor,
+        id: UUID | None = None,
     ) -> "Arrest":
-        """A new arrest; on premises it needs the written reason it could not wait."""
+        """A new arrest; on premises it needs the written reason it could not wait. ``id``:
+        the id its necessity was sealed for (record_keys), else a new one."""
         check_not_future(arrested_at, now, "arrested_at")
         if on_premises:
             necessity = check_justification(
@@ -53,7 +56,11 @@ class Arrest(Aggregate):
                 "pupils are arrested on school premises only when absolutely necessary;"
                 " otherwise the arrest is made later",
             )
-        return cls(incident_id, school_id, pupil_ref, arrested_at, on_premises, necessity, actor)
+        return cls._create(
+            cls.Made, id=id or uuid4(), incident_id=incident_id, school_id=school_id,
+            pupil_ref=pupil_ref, arrested_at=arrested_at, on_premises=on_premises,
+            necessity=necessity, actor=actor,
+        )  # fmt: skip
 
     @event(Made)
     def __init__(

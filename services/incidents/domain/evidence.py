@@ -1,6 +1,7 @@
 """Evidence chain of custody: seized, handed to the officer, then police property rules."""
 
 from datetime import datetime, timedelta
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 from ssp_contracts.events.incidents import EvidenceKind, EvidenceTransfer, Holder
@@ -165,9 +166,13 @@ def seize(
     holder_id: str,
     actor: Actor,
     search_id: str | None = None,
+    id: UUID | None = None,
 ) -> EvidenceItem:
-    """A newly seized item; its first holder is whoever seized it."""
+    """A newly seized item; its first holder is whoever seized it. ``id``: the id its
+    description was sealed for (record_keys), else a new one."""
     check_not_future(seized_at, now, "seized_at")
-    return EvidenceItem(
-        incident_id, school_id, kind, description, seized_at, holder, holder_id, actor, search_id
-    )
+    return EvidenceItem._create(
+        EvidenceItem.Seized, id=id or uuid4(), incident_id=incident_id, school_id=school_id,
+        kind=kind, description=description, seized_at=seized_at, holder=holder,
+        holder_id=holder_id, actor=actor, search_id=search_id,
+    )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 from ssp_contracts.events.incidents import (
@@ -217,8 +218,11 @@ class Incident(Aggregate):
         self.outcome: CrimeOutcome | None = None
 
     @classmethod
-    def report(cls, *, now: datetime, hours: ProtocolHours, **facts: Any) -> "Incident":
-        """A new incident, marked for response officers when outside protocol hours."""
+    def report(
+        cls, *, now: datetime, hours: ProtocolHours, id: UUID | None = None, **facts: Any
+    ) -> "Incident":
+        """A new incident, marked for response officers when outside protocol hours. ``id``:
+        the id its free text was sealed for (record_keys), else a new one."""
         check_not_future(facts["occurred_at"], now, "occurred_at")
         check_place(facts["location_kind"], facts.get("place"))
         check_allegation(
@@ -227,7 +231,8 @@ class Incident(Aggregate):
             facts.get("against_head_teacher", False),
         )
         outside = not hours.covers(facts["occurred_at"])
-        return cls(**facts, outside_protocol_hours=outside)
+        facts = {"accused_staff_ref": None, "against_head_teacher": False, **facts}
+        return cls._create(cls.Reported, id=id or uuid4(), **facts, outside_protocol_hours=outside)
 
     @property
     def serious(self) -> bool:

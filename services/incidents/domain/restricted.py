@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.runtime.domain import RuleViolation
+from services.runtime.subjects import ERASED
 
 # School roles whose tokens must name the member of staff (a staff reference), so that the
 # accused can be told apart whichever role they act in; without it a restricted record is
@@ -109,6 +110,9 @@ def refusal(record: RestrictedRecord, reader: Reader) -> str | None:
         "data_protection_officer",
     ):
         return None
+    if record.accused_staff_ref == ERASED and reader.staff_ref is not None:
+        # Nobody can tell any more whether this reader is the one accused: fail closed.
+        return "the member of staff accused was erased; school staff no longer read it"
     if reader.role == "school_officer":
         # The investigating officer: the officer who reported it or has acted on it; until an
         # officer has, the officer deployed to the school (scope) takes it up.

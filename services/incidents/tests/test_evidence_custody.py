@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from ssp_contracts.events.incidents import EvidenceTransfer
 
+from services.incidents.api.context import ALIASES
 from services.incidents.application import IncidentsApplication
 from services.incidents.domain.search import SearchFacts
 from services.incidents.tests.conftest import (
@@ -20,6 +21,7 @@ from services.incidents.tests.conftest import (
 )
 from services.incidents.tests.stories import search_facts
 from services.runtime.domain import RuleViolation, StateConflict
+from services.runtime.record_keys import reveal_record
 
 STAFF = actor("school_staff", "staff-1")
 
@@ -66,7 +68,9 @@ def test_the_full_chain_staff_officer_store_destroyed(
     move(app, given_item_in_staff_care, "booked_in", "PROP-2026-0042", 14)
     move(app, given_item_in_staff_care, "destroyed", "PROP-2026-0042", 15)
     item = app.get_evidence(given_item_in_staff_care)
-    assert [(c["transfer"], c["from"], c["to"]) for c in item.custody] == [
+    # A disposal's reference is kept under the item's record key (runtime/record_keys.py).
+    opened = reveal_record(app.subjects, {"custody": item.custody}, ALIASES)["custody"]
+    assert [(c["transfer"], c["from"], c["to"]) for c in opened] == [
         ("handed_to_officer", "staff-1", "officer-001"),
         ("booked_in", "officer-001", "PROP-2026-0042"),
         ("destroyed", "PROP-2026-0042", "PROP-2026-0042"),

@@ -6,6 +6,7 @@ pupils speak because "any information given would be used confidentially" (Repor
 """
 
 from typing import Any, cast
+from uuid import UUID
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -155,3 +156,23 @@ def test_listings_show_restricted_records_only_to_their_readers(client: TestClie
     assert listed(token("head_teacher", HEAD_REF)) == {plain, allegation}
     assert listed(token("chair_of_governors", "staff-0000000000aa")) == {against_head}
     assert listed(officer_headers()) == {plain, allegation, against_head}
+
+
+def test_the_accused_is_kept_under_the_record_key_and_their_erasure_closes_it_to_staff(
+    client: TestClient,
+) -> None:
+    incident_id = allege(client)
+    app = context_of(cast(FastAPI, client.app), IncidentsContext).application
+    stored = app.get_incident(UUID(incident_id)).accused_staff_ref
+    assert stored is not None and ACCUSED not in stored  # sealed, not in clear
+    assert reads(client, incident_id, token("head_teacher", ACCUSED)) == 404
+    body = {"legal_basis": "uk-gdpr-article-17", "reason": "The member of staff's own request"}
+    dpo = bearer("data_protection_officer", "dpo-1")
+    erased = client.post(f"/subjects/{ACCUSED}/erasure", json=body, headers=dpo)
+    assert erased.status_code == 201 and erased.json()["record_keys"] == 1, erased.text
+    # No one can tell any more who was accused: school staff are refused, the lead still reads.
+    assert reads(client, incident_id, token("head_teacher", HEAD_REF)) == 404
+    lead = token("designated_safeguarding_lead", "staff-00000000000c")
+    answer = client.get(f"/incidents/{incident_id}", params=WHY, headers=lead)
+    assert answer.json()["accused_staff_ref"] == "erased"
+    assert answer.json()["description"] == "erased"

@@ -101,8 +101,9 @@ def test_evidence_custody_goes_out_as_kinds_and_times_only(app: IncidentsApplica
     blob = json.dumps([e.data for e in custody])
     for secret in ("Bloggs", "Elm", "officer-001", "staff-1"):
         assert secret not in blob
-    # and the reference stays in the store, for the service's own readers
-    assert app.get_evidence(item).custody[-1]["to"] == "Mrs Jo Bloggs, 4 Elm Rd"
+    # and the reference stays in the store, under the item's record key, for its own readers
+    returned_to = str(app.get_evidence(item).custody[-1]["to"])
+    assert app.subjects.open(returned_to, "holder_id") == "Mrs Jo Bloggs, 4 Elm Rd"
 
 
 def test_searches_go_out_to_the_hour_and_keep_their_london_day(app: IncidentsApplication) -> None:
