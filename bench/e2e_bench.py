@@ -129,7 +129,7 @@ async def _round_trips(bootstrap: str, seconds: float, rate: int) -> list[float]
     return took
 
 
-def run(seconds: float, rate: int = RATE) -> list[Measure]:
+def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
     """p99 of the command path to the read model against the raw round trip, same rate; then
     the p99 of each stage (no goal of their own)."""
     stamps = Stamps()
@@ -140,11 +140,16 @@ def run(seconds: float, rate: int = RATE) -> list[Measure]:
         for runner, projections in runner_specs():
             for topic in {t for p in projections for t in p.topics}:
                 start_at_end(reporting_db, runner, topic)
-        reporting = ServiceProcess(
-            "reporting",
-            {"SSP_REPORTING_DB_NAME": reporting_db, "SSP_REPORTING_CONSUMER_GROUP_SUFFIX": suffix},
-            port=port + 1,
-        ).start()
+        env = {"SSP_REPORTING_DB_NAME": reporting_db, "SSP_REPORTING_CONSUMER_GROUP_SUFFIX": suffix}
+        # As deployed: the read models' runner and the audit trail's in processes of their own.
+        roles = ("views", "audit") if split else ("all",)
+        processes = [
+            ServiceProcess(
+                "reporting", {**env, "SSP_REPORTING_ROLE": role}, port=port + 1 + 2 * n
+            ).start()
+            for n, role in enumerate(roles)
+        ]
+        reporting = processes[0]
         staffing = ServiceProcess("staffing", {"SSP_STAFFING_DB_NAME": staffing_db}, port=port)
         staffing.start()
         dsn = ServiceSettings.for_service("selftest", db_name=reporting_db).pg_dsn
@@ -156,7 +161,8 @@ def run(seconds: float, rate: int = RATE) -> list[Measure]:
             after = applied(reporting.url)
         finally:
             staffing.stop()
-            reporting.stop()
+            for process in processes:
+                process.stop()
     raw = asyncio.run(
         _round_trips(ServiceSettings.for_service("selftest").kafka_bootstrap, seconds, rate)
     )

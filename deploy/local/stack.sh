@@ -961,6 +961,9 @@ prom_write_config() {
             first=0
             printf '  {"targets": ["127.0.0.1:%s"], "labels": {"service": "%s"}}' "${port}" "${svc}"
         done
+        # Reporting's audit process (the demo starts it beside the API: services/cli/launcher.py).
+        printf ',\n  {"targets": ["127.0.0.1:%s"], "labels": {"service": "reporting", "role": "audit"}}' \
+            "${SSP_REPORTING_AUDIT_PORT:-$((SSP_REPORTING_PORT + 1))}"
         printf '\n]\n'
     } >"${PROM_DIR}/targets/services.json.tmp"
     mv -f "${PROM_DIR}/targets/services.json.tmp" "${PROM_DIR}/targets/services.json"
@@ -1139,7 +1142,8 @@ service_pid() {
     local pid svc
     svc="$(basename "$1" .pid)"
     pid="$(read_pid "$1")"
-    if pid_alive "${pid}" && pid_cmdline_has "${pid}" "services\.cli\.main serve ${svc}( |$)"; then
+    # (reporting-audit.pid names reporting's audit process: `ssp serve reporting`, role audit)
+    if pid_alive "${pid}" && pid_cmdline_has "${pid}" "services\.cli\.main serve ${svc%-audit}( |$)"; then
         echo "${pid}"
     fi
 }
@@ -1163,6 +1167,7 @@ services_status() {
         [[ -e "${f}" ]] || continue
         svc="$(basename "${f}" .pid)"
         var="SSP_${svc^^}_PORT"
+        var="${var//-/_}"
         port="${!var:--}"
         pid="$(service_pid "${f}")"
         status_line "${svc}" "$([[ -n "${pid}" ]] && echo up || echo down)" \

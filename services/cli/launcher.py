@@ -16,6 +16,27 @@ import httpx
 
 from services.runtime.settings import DEFAULT_PORTS, ServiceSettings, state_dir
 
+# Processes started beside a service: reporting's audit trail (its runner and checkpointer) runs
+# in a process of its own, so the read models' runner has an event loop to itself
+# (``ReportingSettings.role``; bench/README.md, "End to end").
+COMPANIONS = {"reporting": "reporting-audit"}
+ROLES = {"reporting": "views", "reporting-audit": "audit"}
+
+
+def service_of(name: str) -> str:
+    """The service a launched process runs (``reporting-audit`` runs ``reporting``)."""
+    return name.removesuffix("-audit")
+
+
+def audit_port() -> int:
+    """The port of reporting's audit process: ``SSP_REPORTING_AUDIT_PORT``, else API + 1."""
+    explicit = os.environ.get("SSP_REPORTING_AUDIT_PORT")
+    return int(explicit) if explicit else _port("reporting") + 1
+
+
+def _port(service: str) -> int:
+    return ServiceSettings.for_service(service).port or DEFAULT_PORTS[service]
+
 
 def paths(service: str) -> tuple[Path, Path]:
     """The pid file and log file of a service started by the demo."""
@@ -26,8 +47,9 @@ def paths(service: str) -> tuple[Path, Path]:
 
 def base_url(service: str) -> str:
     """Where ``service`` answers on this machine."""
-    settings = ServiceSettings.for_service(service)
-    return f"http://{settings.host}:{settings.port or DEFAULT_PORTS[service]}"
+    settings = ServiceSettings.for_service(service_of(service))
+    port = audit_port() if service == "reporting-audit" else _port(service)
+    return f"http://{settings.host}:{port}"
 
 
 def _answers(url: str) -> bool:
@@ -44,7 +66,7 @@ def _ours(pid: int, service: str) -> bool:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return False
-    return state != "Z" and f"services.cli.main serve {service}" in cmdline
+    return state != "Z" and f"services.cli.main serve {service_of(service)}" in cmdline
 
 
 def started_pid(service: str) -> int | None:
@@ -59,6 +81,8 @@ def started_pid(service: str) -> int | None:
 
 def stop(service: str, timeout: float = 30) -> bool:
     """Stop the ``service`` this launcher started (SIGTERM, then SIGKILL); whether one ran."""
+    if service in COMPANIONS:
+        stop(COMPANIONS[service], timeout)
     pid = started_pid(service)
     pid_file, _ = paths(service)
     if pid is None:
@@ -82,6 +106,7 @@ def _port_free(url: str) -> bool:
 
 def restart(services: list[str], env: dict[str, str], timeout: float = 90) -> dict[str, str]:
     """Start each service afresh with ``env`` added; wait until all answer /readyz."""
+    services = [n for s in services for n in (s, COMPANIONS.get(s)) if n is not None]
     urls = {s: base_url(s) for s in services}
     procs: dict[str, subprocess.Popen[bytes]] = {}
     for service, url in urls.items():
@@ -94,11 +119,11 @@ def restart(services: list[str], env: dict[str, str], timeout: float = 90) -> di
         pid_file, log_file = paths(service)
         with open(log_file, "ab") as log:
             procs[service] = subprocess.Popen(
-                [sys.executable, "-m", "services.cli.main", "serve", service],
+                [sys.executable, "-m", "services.cli.main", "serve", service_of(service)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                env={**os.environ, **env},
+                env={**os.environ, **env, **_role_env(service)},
             )
         pid_file.write_text(str(procs[service].pid))
     deadline = time.monotonic() + timeout
@@ -111,6 +136,13 @@ def restart(services: list[str], env: dict[str, str], timeout: float = 90) -> di
                 raise RuntimeError(f"{service} did not become ready at {url}; log: {log_file}")
             time.sleep(0.3)
     return urls
+
+
+def _role_env(name: str) -> dict[str, str]:
+    if name not in ROLES:
+        return {}
+    role = {"SSP_REPORTING_ROLE": ROLES[name]}
+    return role | ({"SSP_REPORTING_PORT": str(audit_port())} if name in COMPANIONS.values() else {})
 
 
 def ensure_running(services: list[str], timeout: float = 90) -> dict[str, str]:

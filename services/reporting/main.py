@@ -24,25 +24,26 @@ from services.runtime.settings import ServiceSettings
 
 
 def projections(_: ServiceContext) -> list[RunnerSpec]:
-    """The runners of the reporting service and the read models each keeps."""
-    return runner_specs()
+    """The runners of this reporting process (its role) and the read models each keeps."""
+    return runner_specs(ReportingSettings().role)
 
 
 def start_view_metrics(ctx: ServiceContext) -> None:
     """Serve the view gauges on /metrics, refreshed from the read models in the background."""
     assert ctx.pool is not None
-    metrics = ViewMetrics(ctx.registry)
     knobs = ctx.service
     assert isinstance(knobs, ReportingSettings)
-    task = asyncio.create_task(metrics.run(ctx.pool, knobs), name="view-metrics")
-    ctx.tasks.append(task)
+    if knobs.role != "audit":
+        metrics = ViewMetrics(ctx.registry)
+        task = asyncio.create_task(metrics.run(ctx.pool, knobs), name="view-metrics")
+        ctx.tasks.append(task)
     # Dead-letter series exist from the start at 0, so alerts and dashboards see a value
     # (Prometheus cannot tell "none yet" from "not scraped" otherwise).
     for runner in ctx.runners:
         for topic in runner.topics:
             for reason in ("decode", "apply"):
                 runner.metrics.dead_lettered.labels(runner.name, topic, reason)
-    if ctx.settings.projections_enabled:
+    if ctx.settings.projections_enabled and knobs.role != "views":
         start_checkpoints(ctx)
 
 

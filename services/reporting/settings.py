@@ -1,5 +1,7 @@
 """Knobs of the reporting service, from SSP_REPORTING_* environment variables."""
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from ssp_contracts.events.common import TERM_PATTERN
@@ -25,4 +27,11 @@ class ReportingSettings(BaseSettings):
     )
     metrics_refresh_seconds: float = Field(
         default=5, gt=0, description="How often the gauges are recomputed"
+    )
+    role: Literal["all", "views", "audit"] = Field(
+        default="all",
+        description="What this process runs: 'all' (one process: API, read models, audit trail"
+        " and its checkpoints), 'views' (API and read models) or 'audit' (the audit trail's"
+        " runner and checkpointer); a deployment runs one 'views' and one 'audit' process so the"
+        " read models' runner has an event loop of its own",
     )

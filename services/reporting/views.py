@@ -20,8 +20,9 @@ AUDIT_RUNNER = "reporting.audit"
 VIEWS_RUNNER = "reporting.views"
 
 
-def runner_specs() -> list[tuple[str, Sequence[Projection]]]:
-    """Fresh projection instances, grouped by the runner that keeps them."""
+def runner_specs(role: str = "all") -> list[tuple[str, Sequence[Projection]]]:
+    """Fresh projection instances, grouped by the runner that keeps them (``role``: which of
+    the runners one reporting process runs, ``ReportingSettings.role``)."""
     views: list[Projection] = [
         AbstractionView(),
         ContextView(),
@@ -29,8 +30,10 @@ def runner_specs() -> list[tuple[str, Sequence[Projection]]]:
         ActivitiesView(),
         DisclosuresView(),
     ]
-    specs: list[tuple[str, Sequence[Projection]]] = [(AUDIT_RUNNER, [AuditTrail()])]
-    if views:
+    specs: list[tuple[str, Sequence[Projection]]] = []
+    if role in ("all", "audit"):
+        specs.append((AUDIT_RUNNER, [AuditTrail()]))
+    if views and role in ("all", "views"):
         specs.append((VIEWS_RUNNER, views))
     return specs
 

@@ -11,11 +11,12 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, HTTPException, Request, Response
+from fastapi import FastAPI, Header, HTTPException, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.runtime.domain import RuleViolation
 from services.runtime.view_runner import positions
@@ -54,21 +55,42 @@ def position_value(store_id: uuid.UUID, notification_id: int) -> str:
 
 def install_positions(app: FastAPI) -> None:
     """Answer ``SSP-Position`` on every request that stored events."""
+    app.add_middleware(Positions)
 
-    @app.middleware("http")
-    async def with_position(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+
+class Positions:
+    """Pure ASGI middleware: the position a request's commands stored, as a response header.
+
+    Pure ASGI rather than Starlette's ``BaseHTTPMiddleware``, which runs every request in a
+    task of its own with streams between them (a fifth of a command's CPU in a profile).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         holder = _Recorded()
+
+        async def with_position(message: Message) -> None:
+            store_id = scope["app"].state.ssp.store_id
+            if (
+                message["type"] == "http.response.start"
+                and holder.position is not None
+                and store_id is not None
+            ):
+                value = position_value(store_id, holder.position).encode()
+                headers = [*message.get("headers", ()), (POSITION_HEADER.lower().encode(), value)]
+                message = {**message, "headers": headers}
+            await send(message)
+
         token = _recorded.set(holder)
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, with_position)
         finally:
             _recorded.reset(token)
-        store_id = request.app.state.ssp.store_id
-        if holder.position is not None and store_id is not None:
-            response.headers[POSITION_HEADER] = position_value(store_id, holder.position)
-        return response
 
 
 def parse_min_position(value: str, store_id: uuid.UUID | None) -> int:

@@ -38,11 +38,19 @@ class ActorPseudonyms:
         self._lock = threading.Lock()
         self._unsaved: dict[str, str] = {}
         self._known: dict[str, str] = {}
+        # sub -> pseudonym: a few actors sign most events, and the relay asks per event.
+        self._of: dict[str, str] = {}
 
     def of(self, sub: str) -> str:
         """The stable pseudonym of ``sub``; remembered until ``save`` stores it."""
+        known = self._of.get(sub)
+        if known is not None:
+            return known
         digest = hmac.new(self._key, sub.encode(), hashlib.sha256).hexdigest()
         pseudonym = PREFIX + digest[:32]
+        if len(self._of) >= 10_000:
+            self._of.clear()  # bounded; what is unsaved stays in ``_unsaved``
+        self._of[sub] = pseudonym
         if pseudonym not in self._known:
             with self._lock:
                 self._known[pseudonym] = sub

@@ -28,6 +28,7 @@ from services.runtime.relay_errors import (
     describe,
     error_reason,
 )
+from services.runtime.relay_partitions import KeyPartitions
 from services.runtime.relay_skip import RelaySkip, skip_message
 from services.runtime.relay_store import RelayStore
 from services.runtime.settings import ServiceSettings
@@ -76,6 +77,7 @@ class OutboxRelay:
         self._backoff = settings.relay_backoff_initial_seconds
         self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
+        self._partitions = KeyPartitions()
 
     def status(self) -> str:
         """The relay's state for /readyz: running, standby, backing-off, stalled-at-N, ..."""
@@ -239,12 +241,24 @@ class OutboxRelay:
     ) -> tuple[Sent, Poison | None]:
         """Hand messages to the producer in order, stopping at one it refuses outright."""
         assert self._producer is not None, "relay not started"
-        send, sent = self._producer.send, cast(Sent, [])
-        topics: dict[str, str] = {}  # the catalogue's name to the broker's (prefixed) one
+        producer = self._producer
+        send, sent, partition = producer.send, cast(Sent, []), self._partitions.partition
+        # The catalogue's name to the broker's (prefixed) one and its partitions, as the
+        # producer's metadata lists them (the order the default partitioner indexes).
+        topics: dict[str, tuple[str, list[int]]] = {}
         for notification_id, m in messages:
-            topic = topics.get(m.topic) or topics.setdefault(m.topic, kafka_topic(m.topic))
+            if m.topic not in topics:
+                name = kafka_topic(m.topic)
+                topics[m.topic] = (name, list(await producer.partitions_for(name)))
+            topic, partitions = topics[m.topic]
             try:
-                future = await send(topic, value=m.value, key=m.key, headers=m.headers)
+                future = await send(
+                    topic,
+                    value=m.value,
+                    key=m.key,
+                    headers=m.headers,
+                    partition=partition(topic, partitions, m.key),
+                )
             except REFUSED_FOR_GOOD as exc:
                 return sent, Poison(notification_id, "refused", describe(exc))
             sent.append((notification_id, future))

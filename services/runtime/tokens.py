@@ -27,6 +27,7 @@ from jwt.algorithms import ECAlgorithm
 from services.runtime.production import refuse_development_key
 from services.runtime.scope import ROLES
 from services.runtime.settings import state_dir
+from services.runtime.token_cache import VerifiedTokens
 
 ALGORITHM = "ES256"
 # Asymmetric only: an HS256 token (signed with a shared secret) or "none" never verifies.
@@ -166,6 +167,7 @@ class TokenVerifier:
             self._file: _Keys | None = None
         else:
             self._client, self._file = None, _Keys(Path(jwks))
+        self._verified = VerifiedTokens()
 
     def _key(self, token: str, kid: str) -> jwt.PyJWK:
         if self._client is not None:
@@ -191,6 +193,20 @@ class TokenVerifier:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The claims of a valid token; raises jwt.InvalidTokenError otherwise."""
+        hit = self._verified.get(token, time.time())
+        if hit is not None:
+            # The same text verified before: its signature and claims hold; what may have
+            # changed since is checked again (expiry above, the key's withdrawal, revocation).
+            claims, kid = hit
+            self._key(token, kid)
+            if self._revoked(claims["jti"]):
+                raise jwt.InvalidTokenError("token revoked or without a usable jti")
+            return dict(claims)
+        claims, kid = self._verify(token)
+        self._verified.put(token, claims, kid)
+        return dict(claims)
+
+    def _verify(self, token: str) -> tuple[dict[str, Any], str]:
         header = jwt.get_unverified_header(token)
         if header.get("alg") not in ACCEPTED_ALGORITHMS:
             raise jwt.InvalidTokenError(f"algorithm {header.get('alg')!r} is not accepted")
@@ -211,7 +227,9 @@ class TokenVerifier:
         jti = claims["jti"]
         if not isinstance(jti, str) or not jti or self._revoked(jti):
             raise jwt.InvalidTokenError("token revoked or without a usable jti")
-        return claims
+        if not isinstance(claims["exp"], int | float):
+            raise jwt.InvalidTokenError("claim exp must be a number")
+        return claims, kid
 
 
 def verifier_for(settings: Any) -> TokenVerifier:

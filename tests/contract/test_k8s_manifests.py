@@ -94,8 +94,9 @@ def test_each_service_runs_three_replicas_that_a_drain_cannot_take_together() ->
         if d["kind"] == "PodDisruptionBudget"
     }
     deployments = [d for d in docs if d["kind"] == "Deployment"]
+    # Reporting runs as two deployments: the API with the read models, and the audit trail.
     assert {d["metadata"]["name"] for d in deployments} == {
-        f"ssp-{s}" for s in ("incidents", "disclosure", "staffing", "reporting")
+        f"ssp-{s}" for s in ("incidents", "disclosure", "staffing", "reporting", "reporting-audit")
     }
     for d in deployments:
         spec, pod = d["spec"], d["spec"]["template"]["spec"]
@@ -114,7 +115,7 @@ def test_no_consumer_group_has_more_replicas_than_its_topics_have_partitions() -
     """Kafka gives each partition to one member of a group: a replica beyond the partition
     count would sit idle (deploy/k8s/README.md)."""
     replicas = {
-        d["metadata"]["name"].removeprefix("ssp-"): d["spec"]["replicas"]
+        d["metadata"]["name"].removeprefix("ssp-").removesuffix("-audit"): d["spec"]["replicas"]
         for _, d in documents()
         if d["kind"] == "Deployment"
     }
