@@ -48,8 +48,7 @@ def _encode(value: Any, out: list[str]) -> None:
         out.append(number(value))
     elif isinstance(value, Mapping):
         out.append("{")
-        # RFC 8785 3.2.3: members sorted by the UTF-16 code units of their names.
-        for i, key in enumerate(sorted(value, key=lambda k: str(k).encode("utf-16-be"))):
+        for i, key in enumerate(_sorted_names(value)):
             if not isinstance(key, str):
                 raise NotCanonicalisable(f"object member name {key!r} is not a string")
             out.append("," if i else "")
@@ -65,6 +64,17 @@ def _encode(value: Any, out: list[str]) -> None:
         out.append("]")
     else:
         raise NotCanonicalisable(f"{type(value).__name__} is not a JSON value")
+
+
+def _sorted_names(value: Mapping[Any, Any]) -> list[Any]:
+    """RFC 8785 3.2.3: member names sorted by their UTF-16 code units."""
+    try:
+        names = sorted(value)
+    except TypeError:
+        names = None  # names of mixed types: the caller refuses the non-string one
+    if names is not None and all(isinstance(k, str) and k.isascii() for k in names):
+        return names  # for ASCII names code points and UTF-16 code units sort alike
+    return sorted(value, key=lambda k: str(k).encode("utf-16-be"))
 
 
 def _string(text: str) -> str:
