@@ -1,5 +1,6 @@
 """The topic catalogue: every topic the platform owns, with its configuration and owner."""
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -134,7 +135,13 @@ def topic_prefix() -> str:
     Tests, the demo, benchmarks and the fault suite each set their own, so they share a broker
     without reading each other's events. Read on every call: a test run sets it at start-up.
     """
-    prefix = os.environ.get(PREFIX_VARIABLE, "")
+    return _checked_prefix(os.environ.get(PREFIX_VARIABLE, ""))
+
+
+@functools.lru_cache(maxsize=16)
+def _checked_prefix(prefix: str) -> str:
+    # Cached: consumers map every record's topic back to the catalogue's name. A bad prefix
+    # raises, and is not cached, on every call.
     if not _PREFIX_PATTERN.match(prefix):
         raise ValueError(f"{PREFIX_VARIABLE}: letters, digits, '.', '_' and '-' only, at most 100")
     return prefix

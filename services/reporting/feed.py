@@ -17,8 +17,9 @@ from ssp_contracts import EnvelopeError
 from ssp_contracts.topics import catalogue_topic, kafka_topic
 
 from services.reporting.views import runner_specs
+from services.runtime.gc_batches import collection_deferred
 from services.runtime.kafka_security import kafka_client
-from services.runtime.projection import Connection, Projection, ReceivedEvent, decode_record
+from services.runtime.projection import Connection, Projection, ReceivedEvent, decode_records
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, next_offsets, store_offsets
 
 log = logging.getLogger(__name__)
@@ -126,21 +127,34 @@ async def apply_records(
     fail to apply are reported (the live runner dead-letters them); ``keep`` leaves out
     events (the replay's time window) while their offsets still count as read.
     """
+    with collection_deferred():
+        await _apply_records(conn, specs, start, records, report, keep)
+
+
+async def _apply_records(
+    conn: Connection,
+    specs: Sequence[tuple[str, Sequence[Projection]]],
+    start: dict[str, Offsets],
+    records: Sequence[Any],
+    report: FeedReport,
+    keep: Callable[[ReceivedEvent], bool],
+) -> None:
     events: list[tuple[ReceivedEvent | None, Any]] = []
-    for record in records:
-        try:
-            events.append((decode_record(record), record))
-        except EnvelopeError as exc:
-            report.skipped.append(f"{record.topic}/{record.partition}/{record.offset}: {exc}")
+    for record, decoded in decode_records(records):
+        if isinstance(decoded, EnvelopeError):
+            report.skipped.append(f"{record.topic}/{record.partition}/{record.offset}: {decoded}")
             events.append((None, record))
+        else:
+            events.append((decoded, record))
+    # The broker's topic names -> the catalogue's, once per batch rather than per record.
+    catalogue = {t: catalogue_topic(t) for t in {r.topic for r in records}}
     for name, projections in specs:
         topics = {t for p in projections for t in p.topics}
         done = start[name]
         mine = [
             (e, r)
             for e, r in events
-            if catalogue_topic(r.topic) in topics
-            and r.offset >= done.get((r.topic, r.partition), 0)
+            if catalogue[r.topic] in topics and r.offset >= done.get((r.topic, r.partition), 0)
         ]
         good = [e for e, _ in mine if e is not None and keep(e)]
         offsets = next_offsets([r for _, r in mine])

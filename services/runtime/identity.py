@@ -5,6 +5,7 @@ store rebuilt elsewhere) hold different events with equal ``<aggregate id>/<vers
 CloudEvents makes ``source`` + ``id`` unique per event: the source carries the store's id.
 """
 
+import functools
 import re
 import uuid
 from typing import Any
@@ -31,8 +32,7 @@ def event_source(service: str, store_id: uuid.UUID | str) -> str:
 
 def source_service(source: str) -> str | None:
     """The service a ``ce_source`` names, or None when it is not a platform source."""
-    found = SOURCE.match(source)
-    return found["service"] if found else None
+    return _parsed_source(source)[0]
 
 
 def dedup_source(source: str) -> str:
@@ -41,8 +41,15 @@ def dedup_source(source: str) -> str:
     Events from before store identities (``/ssp/<service>``) keep the key they were always
     tracked under, the id alone (source ''), so history replays without double-applying.
     """
+    service, store = _parsed_source(source)
+    return source if service is None or store else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_source(source: str) -> tuple[str | None, str | None]:
+    # Cached: consumers look at every record's source, and a platform has few stores.
     found = SOURCE.match(source)
-    return source if found is None or found["store"] else ""
+    return (found["service"], found["store"]) if found else (None, None)
 
 
 async def create_store_tables(conn: Any) -> None:

@@ -1,14 +1,14 @@
 """What a projection is: the events it receives and the read model it keeps."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import asyncpg
 from aiokafka import ConsumerRecord
 from asyncpg.pool import PoolConnectionProxy
-from ssp_contracts import CloudEvent, EventPayload, parse_payload
+from ssp_contracts import CloudEvent, EnvelopeError, EventPayload, parse_payload
 from ssp_contracts.topics import catalogue_topic
 
 from services.runtime.batching import StatementBatch
@@ -45,12 +45,30 @@ class Projection(ABC):
         """Apply new events, in order, inside the runner's transaction."""
 
 
-def decode_record(record: ConsumerRecord[Any, Any]) -> ReceivedEvent:
-    """Decode a Kafka record into a ReceivedEvent; raises EnvelopeError (ProvenanceError)."""
+def decode_record(record: ConsumerRecord[Any, Any], topic: str | None = None) -> ReceivedEvent:
+    """Decode a Kafka record into a ReceivedEvent; raises EnvelopeError (ProvenanceError).
+
+    ``topic`` is the catalogue's name of ``record.topic`` when the caller already knows it.
+    """
     envelope = CloudEvent.from_kafka(record.headers or (), record.value)
-    topic = catalogue_topic(record.topic)
+    topic = topic or catalogue_topic(record.topic)
     check_provenance(envelope, topic)
     return ReceivedEvent(envelope, parse_payload(envelope), topic, record.partition, record.offset)
+
+
+def decode_records(
+    records: Iterable[ConsumerRecord[Any, Any]],
+) -> Iterator[tuple[ConsumerRecord[Any, Any], ReceivedEvent | EnvelopeError]]:
+    """Each record of a batch with its event, or with the EnvelopeError that rejects it."""
+    topics: dict[str, str] = {}  # the broker's name -> the catalogue's, once per batch
+    for record in records:
+        topic = topics.get(record.topic)
+        if topic is None:
+            topic = topics[record.topic] = catalogue_topic(record.topic)
+        try:
+            yield record, decode_record(record, topic)
+        except EnvelopeError as exc:
+            yield record, exc
 
 
 # A handler of one payload type: it queues its statements on the batch.

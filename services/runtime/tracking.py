@@ -56,31 +56,30 @@ async def apply_tracked(
     The live runner, the rebuild and the auditor's replay all go through here, so a rebuilt
     read model is made by exactly the code that keeps the live one.
     """
-    keys = [(dedup_source(e.envelope.source), e.envelope.id) for e in events]
+    first: dict[tuple[str, str], ReceivedEvent] = {}
+    for event in events:
+        # setdefault: the relay may have published an event twice in one batch.
+        first.setdefault((dedup_source(event.envelope.source), event.envelope.id), event)
+    if not first:
+        return []
+    # One statement records the batch's keys and says which are new: a key another
+    # transaction is recording waits for it, so two runners of one name never both apply it.
     rows = await conn.fetch(
-        "SELECT p.source, p.event_id FROM ssp_processed_events p"
-        " JOIN unnest($2::text[], $3::text[]) AS k(source, event_id) USING (source, event_id)"
-        " WHERE p.runner = $1",
+        "INSERT INTO ssp_processed_events (runner, source, event_id)"
+        " SELECT $1, k.source, k.event_id"
+        " FROM unnest($2::text[], $3::text[]) AS k(source, event_id)"
+        " ON CONFLICT DO NOTHING RETURNING source, event_id",
         runner,
-        [s for s, _ in keys],
-        [i for _, i in keys],
+        [source for source, _ in first],
+        [event_id for _, event_id in first],
     )
-    seen = {(r["source"], r["event_id"]) for r in rows}
-    fresh: list[tuple[tuple[str, str], ReceivedEvent]] = []
-    for key, event in zip(keys, events, strict=True):
-        if key not in seen:
-            seen.add(key)  # the relay may have published it twice in one batch
-            fresh.append((key, event))
+    recorded = {(r[0], r[1]) for r in rows}
+    fresh = [event for key, event in first.items() if key in recorded]
     for projection in projections:
-        mine = [e for _, e in fresh if e.topic in projection.topics]
+        mine = [e for e in fresh if e.topic in projection.topics]
         if mine:
             await projection.apply(conn, mine)
-    await conn.copy_records_to_table(
-        "ssp_processed_events",
-        records=[(runner, source, event_id) for (source, event_id), _ in fresh],
-        columns=("runner", "source", "event_id"),
-    )
-    return [e for _, e in fresh]
+    return fresh
 
 
 async def store_offsets(conn: Connection, runner: str, offsets: dict[tuple[str, int], int]) -> None:
