@@ -18,6 +18,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType
 from ssp_contracts import TOPICS
 from ssp_contracts.events.platform import SelfTestTicked
+from ssp_contracts.topics import kafka_topic
 
 from services.runtime.kafka_security import ADMIN, AUDITOR, kafka_client
 from services.runtime.settings import REPO_ROOT, state_dir
@@ -66,13 +67,17 @@ def leader_of(admin: KafkaAdminClient, topic: str, partition: int) -> int:
 def test_catalogue_topics_are_replicated_three_times_with_two_in_sync(
     three_brokers: KafkaAdminClient,
 ) -> None:
-    for described in three_brokers.describe_topics(list(TOPICS)):
-        replicas = {len(p["replica_nodes"]) for p in described["partitions"]}
-        assert replicas == {3}, described["topic"]
-    resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in TOPICS]
+    # The names on the broker carry the run's prefix (make faults uses its own topics).
+    names = [kafka_topic(t) for t in TOPICS]
+    described = {d["name"]: d for d in three_brokers.describe_topics(names)}
+    assert set(described) == set(names)
+    for name in names:
+        assert described[name]["error_code"] == 0, name
+        assert {len(p["replica_nodes"]) for p in described[name]["partitions"]} == {3}, name
+    resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in names]
     configs = three_brokers.describe_configs(resources)["topic"]
     assert {t: c["min.insync.replicas"]["value"] for t, c in configs.items()} == dict.fromkeys(
-        TOPICS, "2"
+        names, "2"
     )
 
 
@@ -84,9 +89,10 @@ def test_killing_a_partition_leader_under_acks_all_loses_nothing(
     reader = KafkaConsumer(
         enable_auto_commit=False, **kafka_client(AUDITOR, bootstrap()).kafka_python()
     )
-    tps = [TopicPartition(TOPIC, p) for p in sorted(reader.partitions_for_topic(TOPIC) or ())]
+    topic = kafka_topic(TOPIC)
+    tps = [TopicPartition(topic, p) for p in sorted(reader.partitions_for_topic(topic) or ())]
     start = reader.end_offsets(tps)
-    victim = leader_of(three_brokers, TOPIC, 0)
+    victim = leader_of(three_brokers, topic, 0)
     producer = KafkaProducer(
         acks="all", linger_ms=5, **kafka_client("selftest", bootstrap()).kafka_python()
     )
@@ -103,7 +109,7 @@ def test_killing_a_partition_leader_under_acks_all_loses_nothing(
             )
             sent.append(
                 producer.send(
-                    TOPIC,
+                    topic,
                     key=event.kafka_key(),
                     value=event.kafka_value(),
                     headers=event.kafka_headers(),
