@@ -20,7 +20,8 @@ from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.handoff import HandOff
 from services.incidents.domain.hours import SchoolHours
-from services.incidents.domain.incident import Incident, referred_on_report
+from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident_rules import referred_on_report
 from services.incidents.domain.indicators import TermIndicators
 from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
-from services.incidents.domain.incident import POLICE_ROLES, Incident
+from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident_rules import POLICE_ROLES
 from services.incidents.domain.restricted import (
     UNRESTRICTED,
     Reader,

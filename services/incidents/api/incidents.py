@@ -18,7 +18,8 @@ from ssp_contracts.events.incidents import (
 from ssp_contracts.vocab import CrimeOutcome, IncidentCategory
 
 from services.incidents.api.context import Service, history_of
-from services.incidents.domain.incident import POLICE_ROLES, Incident
+from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident_rules import POLICE_ROLES
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.consultations import Purpose

@@ -17,7 +17,6 @@ from ssp_contracts.events.incidents import (
     SeriousFind,
 )
 from ssp_contracts.vocab import (
-    OPEN_OUTCOMES,
     POSITIVE_ACTION_CATEGORIES,
     SERIOUS_CATEGORIES,
     CrimeOutcome,
@@ -25,10 +24,15 @@ from ssp_contracts.vocab import (
 )
 
 from services.incidents.domain.hours import ProtocolHours
+from services.incidents.domain.incident_rules import (
+    check_closing,
+    check_place,
+    police_action_justification,
+    referred_on_report,
+)
 from services.incidents.domain.rectification import check_rectification
 from services.incidents.domain.restricted import check_allegation
 from services.incidents.domain.rules import (
-    check_justification,
     check_not_before,
     check_not_future,
 )
@@ -36,27 +40,6 @@ from services.runtime.domain import Actor, RuleViolation, StateConflict
 
 # The incident's personal details a rectification may correct (free text naming people).
 RECTIFIABLE = frozenset({"description"})
-# Roles of the police: they see an incident only once it is referred to them.
-POLICE_ROLES = frozenset({"school_officer", "borough_supervisor"})
-PREMISES_PLACES = {"building", "annexe", "playground", "sports_field"}
-ABUTTING_PLACES = {"street", "public_place"}
-
-
-def check_place(location_kind: LocationKind, place: Place | None) -> None:
-    """A place inside the premises cannot be 'abutting', nor a street 'on premises'."""
-    allowed = PREMISES_PLACES if location_kind == "premises" else ABUTTING_PLACES
-    if place is not None and place not in allowed:
-        raise RuleViolation(
-            "location",
-            f"place {place} does not fit location_kind {location_kind};"
-            f" expected one of {', '.join(sorted(allowed))}",
-            "place",
-        )
-
-
-def referred_on_report(category: str, reporter_role: str) -> bool:
-    """Referred by rule when reported: the officer's own report, or a serious category."""
-    return reporter_role == "school_officer" or category in SERIOUS_CATEGORIES
 
 
 class SchoolRecordEvent(Aggregate.Event):
@@ -369,16 +352,7 @@ class Incident(Aggregate):
         """Close the incident with its data.police.uk outcome."""
         self.check_open()
         self.check_follow_up_time(closed_at, now, "closed_at")
-        if outcome in OPEN_OUTCOMES:
-            raise RuleViolation(
-                "closing-outcome", f"outcome {outcome} leaves the case open", "outcome"
-            )
-        if self.serious and self.head_teacher_notified_at is None:
-            raise RuleViolation(
-                "serious-head-teacher-notice",
-                "a serious incident cannot be closed before the head teacher has been told",
-                "outcome",
-            )
+        check_closing(outcome, self.serious, self.head_teacher_notified_at)
         self._closed(self.school_id, closed_at, outcome, actor)
 
     def rectify(self, field: str, value: str, reason: str, now: datetime, actor: Actor) -> None:
@@ -399,24 +373,13 @@ class Incident(Aggregate):
         check_not_before(moment, self.occurred_at, field, "the incident")
 
     def check_police_action_allowed(self, justification: str | None) -> str | None:
-        """Staff allegations need a consultation first; internal elections limit action."""
-        if self.allegation_against_staff and self.staff_consulted_at is None:
-            raise RuleViolation(
-                "staff-allegation-consultation",
-                "an allegation against a member of staff is investigated only after"
-                " consultation with the head teacher or deputy; record it first",
-                "action",
-            )
-        if self.internal_election_at is None:
-            return justification.strip() if justification else None
-        # The election limits police action, it does not ban it: a written justification, and
-        # outside the positive-action categories a supervisor's review (record_police_action).
-        return check_justification(
-            justification,
-            "internal-election",
-            "justification",
-            f"police action after the school elected to deal with this {self.category}"
-            " incident internally",
+        """The justification a police action on this incident records, or a refusal."""
+        return police_action_justification(
+            category=self.category,
+            allegation_against_staff=self.allegation_against_staff,
+            staff_consulted=self.staff_consulted_at is not None,
+            internal_election=self.internal_election_at is not None,
+            justification=justification,
         )
 
     # --- events ---------------------------------------------------------------------

@@ -11,7 +11,8 @@ from ssp_contracts.vocab import SERIOUS_CATEGORIES
 from services.incidents.domain.arrest import Arrest
 from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.handoff import HandOff
-from services.incidents.domain.incident import Incident, referred_on_report
+from services.incidents.domain.incident import Incident
+from services.incidents.domain.incident_rules import referred_on_report
 from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import PUBLIC, Search
 from services.runtime.dispatch import Handlers
