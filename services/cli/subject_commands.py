@@ -1,4 +1,5 @@
-"""``ssp keys`` (subject master keys: status, rotation) and ``ssp erasure`` (every service)."""
+"""``ssp keys`` (subject master keys: status, rotation), ``ssp erasure`` (every service) and
+``ssp erasure-reapply`` (after a restore)."""
 
 import argparse
 import os
@@ -40,6 +41,14 @@ def register(sub: Any) -> None:
         help="a service's base URL (default http://127.0.0.1:<its port>)",
     )
     erasure.set_defaults(func=erasure_command)
+
+    reapply = sub.add_parser(
+        "erasure-reapply",
+        help="after a restore: erase again subjects whose published erasure the backup predates",
+    )
+    reapply.add_argument("service", choices=HOLDERS)
+    reapply.add_argument("--db", help="database name (default: the service's)")
+    reapply.set_defaults(func=reapply_command)
 
 
 def keys_command(args: argparse.Namespace) -> int:
@@ -112,3 +121,30 @@ def erasure_command(args: argparse.Namespace) -> int:
     if failed:
         return 2
     return 0 if erased else 1
+
+
+def reapply_command(args: argparse.Namespace) -> int:
+    """Erase again, in the (restored) store, each subject the service's topic says was erased."""
+    import importlib
+    from datetime import UTC, datetime
+
+    from services.runtime.erasure_reapply import published_erasures, reapply_erasures
+    from services.runtime.eventstore import open_application
+    from services.runtime.serve import spec_module
+
+    overrides = {"db_name": args.db} if args.db else {}
+    settings = ServiceSettings.for_service(args.service, **overrides)
+    published = published_erasures(args.service, settings.kafka_bootstrap)
+    spec = importlib.import_module(spec_module(args.service)).SPEC
+    app = open_application(spec.application_class, settings)
+    try:
+        done = reapply_erasures(app, published, datetime.now(UTC))
+    finally:
+        app.close()
+    for pseudonym in done:
+        print(f"erasure-reapply: {args.service}: {pseudonym} erased again")
+    print(
+        f"erasure-reapply: {args.service}: {len(published)} erasures published,"
+        f" {len(done)} keys a restore had brought back erased again"
+    )
+    return 0
