@@ -20,7 +20,7 @@ from typing import Any
 from bench.common import Measure, fresh_database
 from bench.http_bench import raw_commits
 from services.runtime.eventstore import eventstore_env
-from services.runtime.idempotency import IdempotentRecorder
+from services.runtime.idempotency_store import IdempotentRecorder
 from services.runtime.selftest import SelfTestApplication
 from services.runtime.settings import ServiceSettings
 
@@ -35,7 +35,7 @@ class UnlockedRecorder(IdempotentRecorder):
 
 
 RECORDERS = {
-    "library lock": "services.runtime.idempotency:IdempotentRecorder",
+    "library lock": "services.runtime.idempotency_store:IdempotentRecorder",
     "group commit": "services.runtime.group_commit:GroupCommitRecorder",
     "no lock (unsafe)": "bench.commit_bench:UnlockedRecorder",
 }

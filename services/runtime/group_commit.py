@@ -24,7 +24,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from services.runtime.answers import predicted, recorded_status
-from services.runtime.idempotency import CURRENT, IdempotentRecorder, Pending
+from services.runtime.idempotency_store import CURRENT, IdempotentRecorder, Pending
 
 # Enough to cover every thread of FastAPI's pool; a batch's statements stay a few round trips.
 MAX_BATCH = 64

@@ -13,23 +13,20 @@ transaction and then fails, so its events are never stored; it is answered as a 
 """
 
 import asyncio
-import contextvars
 import hashlib
 import json
 import logging
 import os
 import re
 import signal
-from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.postgres import PostgresApplicationRecorder
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.runtime.answers import Answer, predicted, recorded_status
 from services.runtime.auth import VERIFIED
 from services.runtime.guards import answer
+from services.runtime.idempotency_store import CURRENT, Pending
 
 log = logging.getLogger(__name__)
 
@@ -42,63 +39,6 @@ _NOT_REPLAYED = {b"content-length", b"date", b"server", b"x-correlation-id"}
 # Test-only fault point: an instance SIGKILLs itself right after committing a command whose key
 # starts with this prefix, before it could answer (tests/e2e/test_idempotency.py).
 _KILL_AFTER_COMMIT = os.environ.get("SSP_FAULT_KILL_AFTER_COMMIT", "")
-
-IDEMPOTENCY_DDL = """
-CREATE TABLE IF NOT EXISTS ssp_idempotency_keys (
-    caller text NOT NULL,
-    key text NOT NULL,
-    fingerprint text NOT NULL,
-    status int,
-    headers jsonb,
-    body bytea,
-    recorded_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (caller, key)
-)"""
-
-
-@dataclass
-class Pending:
-    """The keyed command this request is running; the recorder stores it with the events."""
-
-    caller: str
-    key: str
-    fingerprint: str
-    recorded: bool = False
-    # The request's scope: the router puts its route there, which tells the answer's kind.
-    scope: Scope | None = None
-    # The answer stored with the events, if the store could tell it.
-    stored: Answer | None = None
-
-
-CURRENT: contextvars.ContextVar[Pending | None] = contextvars.ContextVar(
-    "ssp_idempotency", default=None
-)
-
-
-class IdempotentRecorder(PostgresApplicationRecorder):
-    """The library's recorder, storing the request's idempotency key in the events' transaction."""
-
-    def _insert_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
-        super()._insert_events(curs, stored_events, **kwargs)
-        pending = CURRENT.get()
-        if pending is not None and not pending.recorded:
-            route_status = recorded_status(pending.scope) if pending.scope is not None else None
-            pending.stored = predicted(route_status, stored_events)
-            status, headers, body = pending.stored or (None, None, None)
-            curs.execute(
-                f'INSERT INTO "{self.datastore.schema}".ssp_idempotency_keys'
-                " (caller, key, fingerprint, status, headers, body)"
-                " VALUES (%s, %s, %s, %s, %s::jsonb, %s)",
-                (pending.caller, pending.key, pending.fingerprint, status, headers, body),
-            )
-
-    def insert_events(self, stored_events: Any, **kwargs: Any) -> Any:
-        """Insert as the library does; note that the key is now stored with the events."""
-        ids = super().insert_events(stored_events, **kwargs)
-        pending = CURRENT.get()
-        if pending is not None:
-            pending.recorded = True  # later saves of the same request do not insert it again
-        return ids
 
 
 def _refusal(status: int, rule: str, message: str) -> HTTPException:

@@ -57,7 +57,7 @@ async def create_store_tables(conn: Any) -> None:
 
     The one place that creates them, so a migration role can run it instead of the service.
     """
-    from services.runtime.idempotency import IDEMPOTENCY_DDL
+    from services.runtime.idempotency_store import IDEMPOTENCY_DDL
 
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from services.runtime.eventstore import open_application
 from services.runtime.group_commit import GroupCommitRecorder, _Command
-from services.runtime.idempotency import IDEMPOTENCY_DDL, Pending
+from services.runtime.idempotency_store import IDEMPOTENCY_DDL, Pending
 from services.runtime.selftest import SelfTestApplication
 from services.runtime.settings import ServiceSettings
 
