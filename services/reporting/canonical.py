@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
 _ESCAPES["\t"] = "\\t"
 # Every character _string changes: the quote, the backslash and the control characters.
@@ -27,12 +29,44 @@ class NotCanonicalisable(ValueError):
 
 def canonical_bytes(value: Any) -> bytes:
     """The canonical UTF-8 encoding of a JSON value (dict, list, str, number, bool, None)."""
+    if _plain(value):
+        # Without floats, decimals, huge integers, NUL or non-ASCII names, orjson's sorted
+        # output is this encoding byte for byte (a property test holds the two paths equal),
+        # at a fiftieth of the cost: the audit chain encodes every event it appends.
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass  # a lone surrogate: the exact path below says why it is refused
+    return exact_bytes(value)
+
+
+def exact_bytes(value: Any) -> bytes:
+    """``canonical_bytes`` by the encoding written out here, for every value it accepts."""
     parts: list[str] = []
     _encode(value, parts)
     try:
         return "".join(parts).encode("utf-8")
     except UnicodeEncodeError as exc:
         raise NotCanonicalisable(f"a string holds a lone surrogate: {exc}") from None
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only what orjson writes exactly as this encoding does."""
+    kind = type(value)
+    if kind is str:
+        return "\x00" not in value
+    if kind is int:
+        return -_PLAIN_INTEGERS < value < _PLAIN_INTEGERS
+    if value is None or kind is bool:
+        return True
+    if kind is dict:
+        return all(
+            type(k) is str and k.isascii() and "\x00" not in k and _plain(v)
+            for k, v in value.items()
+        )
+    if kind is list:
+        return all(_plain(v) for v in value)
+    return False  # floats, decimals, tuples, other mappings: the exact path
 
 
 def _encode(value: Any, out: list[str]) -> None:

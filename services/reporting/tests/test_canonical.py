@@ -8,7 +8,7 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.reporting.canonical import NotCanonicalisable, canonical_bytes
+from services.reporting.canonical import NotCanonicalisable, canonical_bytes, exact_bytes
 
 _text = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=12)
 _ijson = st.recursive(
@@ -53,3 +53,28 @@ def test_large_integers_keep_every_digit() -> None:
 def test_what_postgresql_cannot_store_is_refused(value: Any) -> None:
     with pytest.raises(NotCanonicalisable):
         canonical_bytes(value)
+
+
+_any_text = st.text(st.characters(codec="utf-8"), max_size=12)
+_plain_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**21) + 1, max_value=10**21 - 1)
+    | st.integers(min_value=-(2**64), max_value=2**64)
+    | _any_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_any_text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_plain_json)
+def test_the_fast_path_writes_what_the_exact_encoding_writes(value: Any) -> None:
+    # Control characters, non-ASCII and NUL in names, 64-bit edges: either both paths write the
+    # same bytes, or both refuse.
+    try:
+        exact = exact_bytes(value)
+    except NotCanonicalisable:
+        with pytest.raises(NotCanonicalisable):
+            canonical_bytes(value)
+        return
+    assert canonical_bytes(value) == exact
