@@ -17,6 +17,7 @@ from ssp_contracts.topics import topic_prefix
 from services.cli import launcher, report_figures, report_protocol
 from services.cli.commands import UsageError
 from services.cli.report_html import write_report
+from services.cli.report_school_records import print_school_records
 from services.cli.report_text import print_report
 from services.cli.workload import platform
 from services.cli.workload.calendar import MAX_WEEKS, choose_term
@@ -165,6 +166,7 @@ def run_demo(args: argparse.Namespace) -> int:
     figures["expected"] = dict(expected)
     figures["run"] = {"seed": args.seed, "term": term.name, "databases": databases, "urls": urls}
     print_report(console, term.name, figures)
+    print_school_records(console, figures["school_records"])
     figures["protocol"] = report_protocol.fetch(urls, today)
     report_protocol.print_protocol(console, figures["protocol"])
     links = _links(urls)

@@ -12,6 +12,7 @@ from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.api.protocols import router as protocols_router
 from services.reporting.api.retention import router as retention_router
+from services.reporting.api.school_records import router as school_records_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
@@ -65,6 +66,7 @@ SPEC = ServiceSpec(
         outcomes_router,
         protocols_router,
         retention_router,
+        school_records_router,
     ],
     projections=projections,
     # Reporting's typed context is its knobs: rates, threshold, the gauges' term and refresh.

@@ -129,6 +129,7 @@ class Incidents:
             body["accused_staff_ref"] = f"staff-{accused}"
         chain.add(Step("incidents", "POST", "/incidents", reporter, body, save={"incident": "id"}))
         self.expected["incidents"] += 1
+        self.expected["allegations"] += int(against_staff)  # a count: no draw, same stream
         self.expected["outside_protocol_hours"] += int(outside)
         serious = category in SERIOUS_CATEGORIES
         notified = serious and rng.random() < 0.97
