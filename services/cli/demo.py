@@ -16,12 +16,14 @@ from ssp_contracts.topics import topic_prefix
 
 from services.cli import launcher, report_figures, report_protocol
 from services.cli.commands import UsageError
+from services.cli.report_chronologies import print_chronologies
 from services.cli.report_html import write_report
 from services.cli.report_school_records import print_school_records
 from services.cli.report_text import print_report
 from services.cli.workload import platform
 from services.cli.workload.calendar import MAX_WEEKS, choose_term
 from services.cli.workload.plan_activities import Activities
+from services.cli.workload.plan_chronologies import chronology_phase
 from services.cli.workload.plan_disclosure import Disclosures
 from services.cli.workload.plan_incidents import Incidents
 from services.cli.workload.plan_protocol import INCIDENTS as PROTOCOL_INCIDENTS
@@ -62,13 +64,15 @@ def plan(args: argparse.Namespace, today: date) -> tuple[World, list[Phase], Cou
     phases.append(indicators_phase(world, rng, args.weeks))
     phases.append(probes_phase(world, world.term.ends_on))
     phases.append(protocol_phase(world, world.term.ends_on))
+    chronologies, reads = chronology_phase(world, incidents.pupils_seen)
+    phases.append(chronologies)
     expected = Counter({"schools": len(world.schools), "officers": len(world.officers)})
     for part in (abstractions.expected, incidents.expected, searches.expected, activities.expected):
         expected.update(part)
     expected.update(disclosures.expected)
     # The probes: one serious incident at 11:00 (closed once the head is told), one request
     expected.update({"incidents": 1, "closed": 1, "dealt_with": 1, "disclosures:routine": 1})
-    expected.update({"incidents": PROTOCOL_INCIDENTS})
+    expected.update({"incidents": PROTOCOL_INCIDENTS, "chronologies": reads})
     return world, phases, expected
 
 
@@ -167,6 +171,7 @@ def run_demo(args: argparse.Namespace) -> int:
     figures["run"] = {"seed": args.seed, "term": term.name, "databases": databases, "urls": urls}
     print_report(console, term.name, figures)
     print_school_records(console, figures["school_records"])
+    print_chronologies(console, figures["chronologies"])
     figures["protocol"] = report_protocol.fetch(urls, today)
     report_protocol.print_protocol(console, figures["protocol"])
     links = _links(urls)

@@ -77,6 +77,13 @@ DEFINITIONS = {
         " stop and search (Form 5090) and alone appear in the searches figures above and in the"
         " data.police.uk export."
     ),
+    "chronologies": (
+        "Reads of a pupil's chronology (one view across the pupil's incidents, searches,"
+        " evidence, arrests and requests at the reader's schools, in time order), each logged"
+        " with its purpose as a consultation of personal data and counted from the audit"
+        " trail's entries; entries shown = the records those answers held. All consultations ="
+        " every logged read of personal data in the trail."
+    ),
     "outstanding": "Duties still owed at the report date: head teacher notices of serious"
     " incidents and arrests, parents' notices of searches of pupils, items held by staff.",
 }

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from services.cli import report_chronologies as chronologies
 from services.cli import report_school_records as school_records
 from services.cli import report_summaries as summaries
 from services.cli.workload.steps import ANALYST, AUDITOR, Who
@@ -44,6 +45,7 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
             "allegations": _get(c, ANALYST, "/performance/allegations", term=term),
             "school_searches": _get(c, ANALYST, "/performance/school-searches", term=term),
             "audit": _get(c, AUDITOR, "/audit/verify"),
+            "consultations": _get(c, AUDITOR, "/audit/consultations"),
         }
 
 
@@ -169,6 +171,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
             raw.get("allegations", []), raw.get("school_searches", [])
         ),
         "audit": raw["audit"],
+        "chronologies": chronologies.summarise(raw.get("consultations", [])),
     }
 
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from services.cli import report_chronologies as chronologies
 from services.cli import report_school_records as school_records
 from services.cli.report_definitions import DEFINITIONS
 from services.cli.report_text import _hours, _money, _pct
@@ -100,15 +101,19 @@ def _outcomes(fig: dict[str, Any]) -> str:
 
 
 def _school_records(fig: dict[str, Any]) -> str:
-    """Allegations against staff (counts only) and staff searches, per school and term."""
+    """Allegations against staff (counts only) and staff searches, per school and term; the
+    chronologies consulted."""
     if "school_records" not in fig:
         return ""
     rows = school_records.table_rows(fig["school_records"])
+    consulted = fig.get("chronologies")
     return (
         "<h2>The school's own records</h2>"
         + _table(school_records.HEADERS, rows)
         + _note("allegations")
         + _note("school_searches")
+        + (f"<p>{html.escape(chronologies.line(consulted))}</p>" if consulted else "")
+        + (_note("chronologies") if consulted else "")
     )
 
 

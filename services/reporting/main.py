@@ -8,6 +8,7 @@ from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
+from services.reporting.api.consultations import router as consultations_router
 from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.api.protocols import router as protocols_router
@@ -61,6 +62,7 @@ SPEC = ServiceSpec(
     permission_table=PERMISSIONS,
     routers=[
         audit_router,
+        consultations_router,
         abstraction_router,
         performance_router,
         outcomes_router,

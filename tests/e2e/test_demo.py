@@ -69,6 +69,7 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
                  "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
                  "HTML report:", "Definition:", "Recorded activities of the officers:",
                  "Allegations against staff:", "Searches by school staff:",
+                 "Chronologies consulted:",
                  ):  # fmt: skip
         assert line in out, line
 
@@ -99,6 +100,12 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert records["allegations"]["recorded"] == expected.get("allegations", 0)
     assert records["searches"]["school_searches"] == expected.get("school_searches", 0)
     assert records["searches"]["police_searches"] == london["searches"]
+    # The demo read a few pupils' chronologies (in time order, scoped: plan_chronologies.py),
+    # each read logged with its purpose and counted from the audit trail
+    consulted = figures["chronologies"]
+    assert consulted["consultations"] == expected["chronologies"] > 0
+    assert consulted["by_purpose"] == {"safeguarding": expected["chronologies"]}
+    assert consulted["records_shown"] > 0
     # Most served schools returned the term before their first officer: outcomes on their past
     baseline = figures["baseline"]
     assert 0 < baseline["with_baseline"] <= baseline["schools"]
