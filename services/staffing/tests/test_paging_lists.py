@@ -103,6 +103,25 @@ def test_absences_page_by_first_day_and_since_keeps_those_still_running(
     assert since == [["2026-11-16", "2026-12-07"]]
 
 
+def test_abstractions_page_by_shift_day(client: TestClient, deployed: list[str]) -> None:
+    term = {"starts_on": "2025-09-03", "ends_on": "2025-12-19"}
+    made = client.put("/calendars/waltham-forest/2025-autumn", json=term, headers=supervisor())
+    assert made.is_success, made.text
+    roster = {"term": "2025-autumn"}
+    made = client.post("/officers/pc-1234/rosters", json=roster, headers=supervisor())
+    assert made.is_success, made.text
+    for day in ("2025-10-08", "2025-09-10", "2025-11-12"):  # Wednesdays, recorded out of order
+        body = {"shift_date": day, "hours": 2.0, "category": "court",
+                "authorised_by": "sgt-100", "exceptional": False}  # fmt: skip
+        made = client.post("/officers/pc-1234/abstractions", json=body, headers=supervisor())
+        assert made.status_code == 201, made.text
+    path = "/officers/pc-1234/abstractions"
+    found = pages(client, path, "shift_date", limit=2)
+    assert found == [["2025-09-10", "2025-10-08"], ["2025-11-12"]]
+    later = pages(client, path, "shift_date", since="2025-10-08T12:00:00+01:00")
+    assert later == [["2025-10-08", "2025-11-12"]]
+
+
 def test_bad_limit_or_cursor_on_any_staffing_list_is_refused_naming_it(
     client: TestClient, deployed: list[str]
 ) -> None:
