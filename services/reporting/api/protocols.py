@@ -42,7 +42,10 @@ async def overdue_reviews(
     # One row per school at most: the page is cut from the whole answer, as staffing's is.
     rows = page_list(paged, found, lambda r: r["review_due"], lambda r: r["school_id"])
     if format == "csv":
-        return csv_response(rows, list(OVERDUE_COLUMNS), "protocols-overdue")
+        answer = csv_response(rows, list(OVERDUE_COLUMNS), "protocols-overdue")
+        # A returned response does not carry the page's headers: the next cursor goes too.
+        answer.headers.update(paged.response.headers)
+        return answer
     return rows
 
 

@@ -69,6 +69,9 @@ def test_overdue_reviews_page_with_each_school_once(given_three_protocols: TestC
             break
         params = {**params, "cursor": page.headers[NEXT_HEADER]}
     assert found == ["C1", "S1", "S2"]  # by the day each fell due, then school
+    params = {"on": "2026-10-02", "limit": "2", "format": "csv"}
+    as_csv = given_three_protocols.get("/protocols/overdue", params=params, headers=auditor)
+    assert NEXT_HEADER in as_csv.headers and as_csv.text.count("\n") == 3  # header, 2 rows
     bad = given_three_protocols.get("/protocols/overdue", params={"cursor": "?"}, headers=auditor)
     assert (bad.status_code, refusal_rule(bad), bad.json()["detail"]["field"]) == (
         422, "invalid-cursor", "query.cursor",
