@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -34,6 +35,7 @@ from services.cli.workload.plan_staffing import Abstractions, protocol_hours_pha
 from services.cli.workload.runner import Outcome, Runner
 from services.cli.workload.steps import AUDITOR, Phase
 from services.cli.workload.world import World, build_world
+from services.runtime.paging import NEXT_HEADER
 from services.runtime.settings import REPO_ROOT, shared
 
 CONCURRENCY = 24
@@ -107,16 +109,31 @@ async def _deployments_known(url: str, world: World, runner: Runner, progress: P
     task = progress.add_task("deployments reach incidents' view", total=len(wanted))
     deadline = time.monotonic() + 120
     while True:
-        answer = await runner.client.get(
-            f"{url}/deployments", headers=runner.headers(AUDITOR, "incidents")
-        )
-        known = {(d["officer_id"], s) for d in answer.json() for s in d["school_ids"]}
+        known = {
+            (d["officer_id"], s)
+            for d in await _every_deployment(url, runner)
+            for s in d["school_ids"]
+        }
         progress.update(task, completed=len(wanted & known))
         if wanted <= known:
             return
         if time.monotonic() > deadline:
             raise RuntimeError("staffing's deployments did not reach the incidents service")
         await asyncio.sleep(0.5)
+
+
+async def _every_deployment(url: str, runner: Runner) -> list[dict[str, Any]]:
+    """Every deployment incidents' view knows, a page at a time (more than a page at scale)."""
+    found: list[dict[str, Any]] = []
+    params: dict[str, str] = {"limit": "1000"}
+    while True:
+        answer = await runner.client.get(
+            f"{url}/deployments", params=params, headers=runner.headers(AUDITOR, "incidents")
+        )
+        found += answer.json()
+        if (cursor := answer.headers.get(NEXT_HEADER)) is None:
+            return found
+        params = {**params, "cursor": cursor}
 
 
 def _service_env(databases: dict[str, str], term: str) -> dict[str, str]:

@@ -162,7 +162,8 @@ class Seeder:
         """Incidents learns deployments from staffing's events: wait until it knows ours."""
         deadline = clock.monotonic() + timeout
         while clock.monotonic() < deadline:
-            known = self.send("incidents", "GET", "/deployments", "auditor")
+            # Its own officer's only: other tests' deployments may fill more than a page.
+            known = self.send("incidents", "GET", f"/deployments?officer_id={OFFICER}", "auditor")
             if any(d["officer_id"] == OFFICER and SCHOOL in d["school_ids"] for d in known):
                 return
             clock.sleep(0.3)
