@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,11 +17,14 @@ from ssp_contracts.topics import topic_prefix
 
 from services.cli import launcher, report_figures, report_protocol
 from services.cli.commands import UsageError
+from services.cli.report_chronologies import print_chronologies
 from services.cli.report_html import write_report
+from services.cli.report_school_records import print_school_records
 from services.cli.report_text import print_report
 from services.cli.workload import platform
 from services.cli.workload.calendar import MAX_WEEKS, choose_term
 from services.cli.workload.plan_activities import Activities
+from services.cli.workload.plan_chronologies import chronology_phase
 from services.cli.workload.plan_disclosure import Disclosures
 from services.cli.workload.plan_incidents import Incidents
 from services.cli.workload.plan_protocol import INCIDENTS as PROTOCOL_INCIDENTS
@@ -31,6 +35,7 @@ from services.cli.workload.plan_staffing import Abstractions, protocol_hours_pha
 from services.cli.workload.runner import Outcome, Runner
 from services.cli.workload.steps import AUDITOR, Phase
 from services.cli.workload.world import World, build_world
+from services.runtime.paging import NEXT_HEADER
 from services.runtime.settings import REPO_ROOT, shared
 
 CONCURRENCY = 24
@@ -61,13 +66,15 @@ def plan(args: argparse.Namespace, today: date) -> tuple[World, list[Phase], Cou
     phases.append(indicators_phase(world, rng, args.weeks))
     phases.append(probes_phase(world, world.term.ends_on))
     phases.append(protocol_phase(world, world.term.ends_on))
+    chronologies, reads = chronology_phase(world, incidents.pupils_seen)
+    phases.append(chronologies)
     expected = Counter({"schools": len(world.schools), "officers": len(world.officers)})
     for part in (abstractions.expected, incidents.expected, searches.expected, activities.expected):
         expected.update(part)
     expected.update(disclosures.expected)
     # The probes: one serious incident at 11:00 (closed once the head is told), one request
     expected.update({"incidents": 1, "closed": 1, "dealt_with": 1, "disclosures:routine": 1})
-    expected.update({"incidents": PROTOCOL_INCIDENTS})
+    expected.update({"incidents": PROTOCOL_INCIDENTS, "chronologies": reads})
     return world, phases, expected
 
 
@@ -102,16 +109,31 @@ async def _deployments_known(url: str, world: World, runner: Runner, progress: P
     task = progress.add_task("deployments reach incidents' view", total=len(wanted))
     deadline = time.monotonic() + 120
     while True:
-        answer = await runner.client.get(
-            f"{url}/deployments", headers=runner.headers(AUDITOR, "incidents")
-        )
-        known = {(d["officer_id"], s) for d in answer.json() for s in d["school_ids"]}
+        known = {
+            (d["officer_id"], s)
+            for d in await _every_deployment(url, runner)
+            for s in d["school_ids"]
+        }
         progress.update(task, completed=len(wanted & known))
         if wanted <= known:
             return
         if time.monotonic() > deadline:
             raise RuntimeError("staffing's deployments did not reach the incidents service")
         await asyncio.sleep(0.5)
+
+
+async def _every_deployment(url: str, runner: Runner) -> list[dict[str, Any]]:
+    """Every deployment incidents' view knows, a page at a time (more than a page at scale)."""
+    found: list[dict[str, Any]] = []
+    params: dict[str, str] = {"limit": "1000"}
+    while True:
+        answer = await runner.client.get(
+            f"{url}/deployments", params=params, headers=runner.headers(AUDITOR, "incidents")
+        )
+        found += answer.json()
+        if (cursor := answer.headers.get(NEXT_HEADER)) is None:
+            return found
+        params = {**params, "cursor": cursor}
 
 
 def _service_env(databases: dict[str, str], term: str) -> dict[str, str]:
@@ -165,6 +187,8 @@ def run_demo(args: argparse.Namespace) -> int:
     figures["expected"] = dict(expected)
     figures["run"] = {"seed": args.seed, "term": term.name, "databases": databases, "urls": urls}
     print_report(console, term.name, figures)
+    print_school_records(console, figures["school_records"])
+    print_chronologies(console, figures["chronologies"])
     figures["protocol"] = report_protocol.fetch(urls, today)
     report_protocol.print_protocol(console, figures["protocol"])
     links = _links(urls)

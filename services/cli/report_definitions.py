@@ -64,6 +64,26 @@ DEFINITIONS = {
         " the recorded durations, pupils reached as the officer counted them. They stand"
         " beside the enforcement outputs (incidents, arrests, searches)."
     ),
+    "allegations": (
+        "Allegations of crime against a member of school staff (restricted records: counted,"
+        " never described or named) whose incident occurred in the term: recorded = all of"
+        " them, the school's unreferred ones included; referred = on the police record, by the"
+        " officer's own report, by rule or by the head teacher's referral; by outcome = the"
+        " data.police.uk outcome of those closed, open = not closed by the report date."
+    ),
+    "school_searches": (
+        "Searches by school staff in the term are the school's own record (the officer may"
+        " assist): counted per school apart from the officers' searches, which alone are police"
+        " stop and search (Form 5090) and alone appear in the searches figures above and in the"
+        " data.police.uk export."
+    ),
+    "chronologies": (
+        "Reads of a pupil's chronology (one view across the pupil's incidents, searches,"
+        " evidence, arrests and requests at the reader's schools, in time order), each logged"
+        " with its purpose as a consultation of personal data and counted from the audit"
+        " trail's entries; entries shown = the records those answers held. All consultations ="
+        " every logged read of personal data in the trail."
+    ),
     "outstanding": "Duties still owed at the report date: head teacher notices of serious"
     " incidents and arrests, parents' notices of searches of pupils, items held by staff.",
 }

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from services.cli import report_chronologies as chronologies
+from services.cli import report_school_records as school_records
 from services.cli import report_summaries as summaries
 from services.cli.workload.steps import ANALYST, AUDITOR, Who
 from services.runtime.tokens import audience_of, issue_token
@@ -40,7 +42,10 @@ def fetch(url: str, term: str, as_of: datetime) -> dict[str, Any]:
             "baseline": _get(c, AUDITOR, "/performance/baseline", term=term),
             "ethnicity": _get(c, AUDITOR, "/performance/search-ethnicity", term=term),
             "activities": _get(c, ANALYST, "/performance/activities", term=term),
+            "allegations": _get(c, ANALYST, "/performance/allegations", term=term),
+            "school_searches": _get(c, ANALYST, "/performance/school-searches", term=term),
             "audit": _get(c, AUDITOR, "/audit/verify"),
+            "consultations": _get(c, AUDITOR, "/audit/consultations"),
         }
 
 
@@ -162,7 +167,11 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "baseline": summaries.baseline(raw["baseline"]),
         "search_ethnicity": [r for r in raw["ethnicity"] if r["area"] == "London"],
         "activities": _activities(raw.get("activities", [])),
+        "school_records": school_records.summarise(
+            raw.get("allegations", []), raw.get("school_searches", [])
+        ),
         "audit": raw["audit"],
+        "chronologies": chronologies.summarise(raw.get("consultations", [])),
     }
 
 

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from services.cli import report_chronologies as chronologies
+from services.cli import report_school_records as school_records
 from services.cli.report_definitions import DEFINITIONS
 from services.cli.report_text import _hours, _money, _pct
 
@@ -95,6 +97,23 @@ def _outcomes(fig: dict[str, Any]) -> str:
         + "<h2>Searches by ethnicity beside the pupils</h2>"
         + _table(["group", "searches", "share of searches", "share of pupils", "ratio"], ethnic)
         + _note("ethnicity")
+    )
+
+
+def _school_records(fig: dict[str, Any]) -> str:
+    """Allegations against staff (counts only) and staff searches, per school and term; the
+    chronologies consulted."""
+    if "school_records" not in fig:
+        return ""
+    rows = school_records.table_rows(fig["school_records"])
+    consulted = fig.get("chronologies")
+    return (
+        "<h2>The school's own records</h2>"
+        + _table(school_records.HEADERS, rows)
+        + _note("allegations")
+        + _note("school_searches")
+        + (f"<p>{html.escape(chronologies.line(consulted))}</p>" if consulted else "")
+        + (_note("chronologies") if consulted else "")
     )
 
 
@@ -228,6 +247,7 @@ def write_report(path: Path, term: str, fig: dict[str, Any], links: dict[str, st
         )
         + _note("disclosures")
         + _outcomes(fig)
+        + _school_records(fig)
         + f"<h2>Where to look</h2><ul>{link_list}</ul></body></html>"
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,12 @@ from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
 from services.reporting.api.abstraction import router as abstraction_router
 from services.reporting.api.audit import router as audit_router
+from services.reporting.api.consultations import router as consultations_router
 from services.reporting.api.outcomes import router as outcomes_router
 from services.reporting.api.performance import router as performance_router
 from services.reporting.api.protocols import router as protocols_router
 from services.reporting.api.retention import router as retention_router
+from services.reporting.api.school_records import router as school_records_router
 from services.reporting.checkpointer import Checkpointer, CheckpointMetrics
 from services.reporting.metrics import ViewMetrics
 from services.reporting.permissions import PERMISSIONS
@@ -61,11 +63,13 @@ SPEC = ServiceSpec(
     permission_table=PERMISSIONS,
     routers=[
         audit_router,
+        consultations_router,
         abstraction_router,
         performance_router,
         outcomes_router,
         protocols_router,
         retention_router,
+        school_records_router,
     ],
     projections=projections,
     # Reporting's typed context is its knobs: rates, threshold, the gauges' term and refresh.

@@ -67,7 +67,9 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
                  "Searches by outcome", "Disclosures (routine)", "Value for money",
                  "chain intact", "The protocol as written:", "safeguarding referrals",
                  "/docs", "/metrics", f"Prometheus: {PROMETHEUS}",
-                 "HTML report:", "Definition:", "Recorded activities of the officers:"
+                 "HTML report:", "Definition:", "Recorded activities of the officers:",
+                 "Allegations against staff:", "Searches by school staff:",
+                 "Chronologies consulted:",
                  ):  # fmt: skip
         assert line in out, line
 
@@ -76,6 +78,7 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     page = html.read_text()
     assert page.count("<svg") == 8 and "Abstraction rate by borough" in page
     assert "<h2>Recorded activities</h2><table>" in page
+    assert "<h2>The school's own records</h2><table>" in page
     assert not any(tag in page for tag in ("<script", "<link", " src="))  # self-contained
     figures = json.loads(html.with_suffix(".json").read_text())
 
@@ -92,6 +95,17 @@ def test_a_small_term_runs_end_to_end(given_isolated_platform: dict[str, str]) -
     assert london["incidents"] == expected["incidents"]
     assert london["incidents_dealt_with"] == expected.get("dealt_with", 0)
     assert london["searches"] == expected.get("searches", 0)
+    # Allegations against staff are counted (restricted ones too); staff searches stand apart
+    records = figures["school_records"]
+    assert records["allegations"]["recorded"] == expected.get("allegations", 0)
+    assert records["searches"]["school_searches"] == expected.get("school_searches", 0)
+    assert records["searches"]["police_searches"] == london["searches"]
+    # The demo read a few pupils' chronologies (in time order, scoped: plan_chronologies.py),
+    # each read logged with its purpose and counted from the audit trail
+    consulted = figures["chronologies"]
+    assert consulted["consultations"] == expected["chronologies"] > 0
+    assert consulted["by_purpose"] == {"safeguarding": expected["chronologies"]}
+    assert consulted["records_shown"] > 0
     # Most served schools returned the term before their first officer: outcomes on their past
     baseline = figures["baseline"]
     assert 0 < baseline["with_baseline"] <= baseline["schools"]

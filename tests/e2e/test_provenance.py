@@ -91,7 +91,10 @@ def test_forged_events_on_the_staffing_topic_are_dead_lettered(
 
     # and the view has the genuine deployment and not the forged one
     def officers() -> set[str]:
-        answer = httpx.get(f"{incidents.url}/deployments", headers=auditor).json()
+        # (a page holds up to 1,000; the view here holds this test's few)
+        answer = httpx.get(
+            f"{incidents.url}/deployments", params={"limit": 1000}, headers=auditor
+        ).json()
         return {d["officer_id"] for d in answer}
 
     wait_for(lambda: genuine.officer_id in officers(), timeout=60, what="the genuine deployment")

@@ -8,6 +8,7 @@ from typing import Any
 
 import requests
 
+from services.runtime.paging import NEXT_HEADER
 from services.runtime.testing import bearer
 
 BOROUGH = "fuzz-borough"
@@ -69,6 +70,7 @@ class Seeder:
         self.wait_for_deployment(today)
         self.incidents(today)
         self.disclosure(today)
+        self.cursors()
         for name, value in (
             ("borough", BOROUGH),
             ("school_id", SCHOOL),
@@ -78,6 +80,21 @@ class Seeder:
         ):
             self.seeded.add(name, value)
         return self.seeded
+
+    def cursors(self) -> None:
+        """Real next-page cursors for ``cursor``, of lists ordered by time, by day and by id,
+        where the seed made a second page (a list's cursor sent to another must be a 422)."""
+        for service, path in (
+            ("incidents", "/incidents"),
+            ("staffing", f"/officers/{OFFICER}/abstractions"),
+            ("staffing", "/schools"),
+        ):
+            answer = self.clients[service].get(
+                path, params={"limit": 1}, headers=self.who["borough_supervisor"]
+            )
+            assert answer.status_code == 200, f"seed GET {service}{path}: {answer.text}"
+            if (cursor := answer.headers.get(NEXT_HEADER)) is not None:
+                self.seeded.add("cursor", cursor)
 
     def staffing(self, today: date) -> None:
         """Schools in the borough, a cluster, the officer, a deployment, a calendar, a roster."""
@@ -145,7 +162,8 @@ class Seeder:
         """Incidents learns deployments from staffing's events: wait until it knows ours."""
         deadline = clock.monotonic() + timeout
         while clock.monotonic() < deadline:
-            known = self.send("incidents", "GET", "/deployments", "auditor")
+            # Its own officer's only: other tests' deployments may fill more than a page.
+            known = self.send("incidents", "GET", f"/deployments?officer_id={OFFICER}", "auditor")
             if any(d["officer_id"] == OFFICER and SCHOOL in d["school_ids"] for d in known):
                 return
             clock.sleep(0.3)

@@ -74,6 +74,9 @@ class Incidents:
     def __init__(self, world: World, rng: random.Random) -> None:
         self.world, self.rng = world, rng
         self.expected: Counter[str] = Counter()
+        # (school, pupil, day) of incidents the officer reported (on the police record, not
+        # restricted), in the order planned: the demo reads a few pupils' chronologies.
+        self.pupils_seen: list[tuple[str, str, date]] = []
         self.last_moment = datetime.combine(world.today - timedelta(1), time(20), LONDON)
 
     def later(self, start: datetime, **delta: float) -> datetime:
@@ -129,6 +132,9 @@ class Incidents:
             body["accused_staff_ref"] = f"staff-{accused}"
         chain.add(Step("incidents", "POST", "/incidents", reporter, body, save={"incident": "id"}))
         self.expected["incidents"] += 1
+        self.expected["allegations"] += int(against_staff)  # a count: no draw, same stream
+        if pupils and reporter.role == "school_officer" and not against_staff:
+            self.pupils_seen.append((sid, pupils[0], day))
         self.expected["outside_protocol_hours"] += int(outside)
         serious = category in SERIOUS_CATEGORIES
         notified = serious and rng.random() < 0.97

@@ -135,6 +135,10 @@ class Runner:
                 Refused(what, response.status_code, "allowed", message, False)
             )
         answer = _json(response)
+        wrong = step.check(answer) if step.check is not None else None
+        if wrong is not None:
+            self.outcome.refused.append(Refused(what, response.status_code, "check", wrong, False))
+            return False
         for name, key in step.save.items():
             saved[name] = answer[key]
         return True

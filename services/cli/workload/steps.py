@@ -5,6 +5,7 @@ asks the same things of the services; ids the services hand out are filled in on
 through ``Ref`` placeholders.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,9 @@ class Step:
     save: dict[str, str] = field(default_factory=dict)  # chain name -> answer field
     refusal: Refusal | None = None  # set on probes that must be refused
     what: str = ""  # label in the refusal summary; the path template when empty
+    # What a read's answer must show: None when it does, else what is wrong (a failed check
+    # counts as an unexpected refusal, so the run fails).
+    check: Callable[[Any], str | None] | None = None
 
 
 @dataclass

@@ -15,6 +15,7 @@ from services.disclosure.api.context import application, register
 from services.disclosure.application import DisclosureApplication
 from services.disclosure.views.register import Register, RegisterEntry
 from services.runtime.auth import Principal, allow
+from services.runtime.paging import Paging
 from services.runtime.scope import claim_refusal
 from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
@@ -67,16 +68,22 @@ def _opened(app: DisclosureApplication, rows: list[RegisterEntry]) -> list[Regis
 
 @router.get("/requests/awaiting-my-signature", response_model=list[AwaitingSignature])
 async def awaiting_my_signature(
-    principal: Annotated[Principal, allow("read_awaiting_signature")], reg: Reg, app: App
+    principal: Annotated[Principal, allow("read_awaiting_signature")],
+    reg: Reg,
+    app: App,
+    paged: Paging,
 ) -> list[AwaitingSignature]:
-    """Open requests at the head teacher's school that need her countersignature."""
+    """Open requests at the head teacher's school that need her countersignature.
+
+    A page holds the next such requests in the order they were submitted, sorted urgent first.
+    """
     if not principal.school:
         raise claim_refusal(principal.role, "school")
     where = Where(
         equal={"kind": "s115_request", "school_id": principal.school},
         null=("countersigned_by", "closed_at"),
     )
-    rows = _opened(app, await reg.select(where))
+    rows = _opened(app, paged.announce(await reg.select(paged.where(where))))
     rows.sort(key=lambda e: (e.urgency != "urgent", e.recorded_at))
     return [
         AwaitingSignature(**e.model_dump(), signable=not e.missing_fields)
@@ -87,12 +94,15 @@ async def awaiting_my_signature(
 
 @router.get("/requests/mine", response_model=list[MyRequest])
 async def my_requests(
-    principal: Annotated[Principal, allow("read_own_requests")], reg: Reg, app: App
+    principal: Annotated[Principal, allow("read_own_requests")],
+    reg: Reg,
+    app: App,
+    paged: Paging,
 ) -> list[MyRequest]:
     """The caller's own requests, oldest first, each with its status."""
     where = Where(equal={"kind": "s115_request", "recorded_by": principal.sub})
     return [
         MyRequest(**e.model_dump(), countersigned=e.countersigned_by is not None)
-        for e in _opened(app, await reg.select(where))
+        for e in _opened(app, paged.announce(await reg.select(paged.where(where))))
         if e.subject_ref is not None
     ]

@@ -4,17 +4,23 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from services.disclosure.tests.api_helpers import AUDITOR, DO, submitted
+from services.disclosure.tests.api_helpers import AUDITOR, DO, HEAD, OFFICER, submitted
 from services.runtime.paging import NEXT_HEADER
 from services.runtime.testing import refusal_rule
 
 BOROUGH = {"borough": "waltham-forest"}
 
 
-def every_page(client: TestClient, path: str, headers: Any, limit: int) -> list[list[str]]:
+def every_page(
+    client: TestClient, path: str, headers: Any, limit: int, scoped: bool = True
+) -> list[list[str]]:
     found, cursor = [], None
     while True:
-        params = {**BOROUGH, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        params = {
+            **(BOROUGH if scoped else {}),
+            "limit": limit,
+            **({"cursor": cursor} if cursor else {}),
+        }
         response = client.get(path, params=params, headers=headers)
         assert response.status_code == 200, response.text
         found.append([r["id"] for r in response.json()])
@@ -34,11 +40,24 @@ def test_register_and_queue_pages_cover_every_row_once(client: TestClient) -> No
     assert sorted(i for p in queue for i in p) == sorted(r["id"] for r in whole)
 
 
+def test_the_personal_lists_page_too_each_request_once(client: TestClient) -> None:
+    made = [submitted(client) for _ in range(5)]
+    for path, headers in (("/requests/awaiting-my-signature", HEAD), ("/requests/mine", OFFICER)):
+        pages = every_page(client, path, headers, 2, scoped=False)
+        assert [len(p) for p in pages] == [2, 2, 1]
+        assert sorted(i for p in pages for i in p) == sorted(made)
+        assert [i for p in pages for i in p] == [
+            r["id"] for r in client.get(path, headers=headers).json()
+        ]
+
+
 def test_a_bad_cursor_or_limit_is_refused_naming_the_field(client: TestClient) -> None:
     for path, headers in (
         ("/register", AUDITOR),
         ("/queue", DO),
         ("/queue/overdue-confirmations", DO),
+        ("/requests/awaiting-my-signature", HEAD),
+        ("/requests/mine", OFFICER),
     ):
         bad = client.get(path, params={**BOROUGH, "cursor": "%%%"}, headers=headers)
         assert bad.status_code == 422

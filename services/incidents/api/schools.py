@@ -14,7 +14,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant, KeyPath, KeyQuery, TimeOfDay
-from services.runtime.paging import Since
+from services.runtime.paging import Paging, Since
+from services.runtime.paging_lists import page_list
 
 router = APIRouter(tags=["schools"])
 TermPath = Annotated[str, Path(pattern=TERM_PATTERN, description="Term, e.g. 2025-autumn")]
@@ -167,14 +168,18 @@ async def outstanding(
 async def deployments(
     principal: Annotated[Principal, allow("read_deployments")],
     s: Service,
+    paged: Paging,
     officer_id: KeyQuery = None,
 ) -> list[dict[str, Any]]:
-    """Deployments active today, as this service's view knows them from staffing events."""
+    """Deployments active today, as this service's view knows them from staffing events, by
+    start then id (``since``: starting on or after)."""
     if principal.role == "school_officer":
         officer_id = principal.sub  # an officer sees their own
     scope = await s.scope(principal)
-    return [
-        {**vars(d), "school_ids": list(d.school_ids)}
+    seen = [
+        d
         for d in await s.view.active(london_day(s.now()), officer_id)
         if any(scope.allows(school) for school in d.school_ids)
     ]
+    page = page_list(paged, seen, lambda d: d.start_date, lambda d: d.deployment_id)
+    return [{**vars(d), "school_ids": list(d.school_ids)} for d in page]

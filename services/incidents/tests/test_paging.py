@@ -1,12 +1,19 @@
 """Paging of list endpoints: limit, an opaque cursor and since, one mechanism for every list."""
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from services.incidents.tests.conftest import at, incident_body, officer_headers
+from services.incidents.tests.conftest import (
+    at,
+    deployed,
+    in_memory_deployments,
+    incident_body,
+    officer_headers,
+)
 from services.runtime.paging import MAX_LIMIT, NEXT_HEADER, After
-from services.runtime.testing import refusal_rule
+from services.runtime.testing import bearer, refusal_rule
 
 
 def report(client: TestClient, days_ago: int, hour: int = 10) -> str:
@@ -79,7 +86,7 @@ def refused(client: TestClient, path: str, **params: Any) -> tuple[str | None, s
 
 
 def test_bad_limit_cursor_or_since_is_refused_naming_the_field(client: TestClient) -> None:
-    paths = ["/incidents", "/searches", "/safeguarding-referrals/outstanding"]
+    paths = ["/incidents", "/searches", "/safeguarding-referrals/outstanding", "/deployments"]
     for path in paths:
         assert refused(client, path, limit=0) == ("greater-than-equal", "query.limit")
         assert refused(client, path, limit=MAX_LIMIT + 1) == ("less-than-equal", "query.limit")
@@ -91,3 +98,26 @@ def test_bad_limit_cursor_or_since_is_refused_naming_the_field(client: TestClien
             "timezone-required",
             "query.since",
         )
+
+
+def test_deployments_page_by_start_then_id_each_once(client: TestClient) -> None:
+    view = in_memory_deployments(client.app)  # type: ignore[arg-type]
+    made = [deployed(f"officer-{n:03d}") for n in range(2, 7)]
+    for n, event in enumerate(made):  # two start on one day: the id breaks the tie
+        view.apply(event.model_copy(update={"start_date": event.start_date + timedelta(n // 2)}))
+    auditor = dict(bearer("auditor", "aud-1"))
+    found, params = [], {"limit": "2"}
+    while True:
+        page = client.get("/deployments", params=params, headers=auditor)
+        assert page.status_code == 200, page.text
+        found += [d["deployment_id"] for d in page.json()]
+        if NEXT_HEADER not in page.headers:
+            break
+        params = {"limit": "2", "cursor": page.headers[NEXT_HEADER]}
+    everything = client.get("/deployments", headers=auditor).json()
+    assert len(found) == len(set(found)) == len(everything) == 6
+    assert found == [d["deployment_id"] for d in everything]
+    assert [d["start_date"] for d in everything] == sorted(d["start_date"] for d in everything)
+    latest = str(made[-1].start_date + timedelta(2))
+    since = client.get("/deployments", params={"since": f"{latest}T00:00Z"}, headers=auditor)
+    assert [d["start_date"] for d in since.json()] == [latest]

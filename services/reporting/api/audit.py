@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from services.reporting import audit_trail
 from services.reporting.api.common import Format, pool
@@ -16,6 +17,7 @@ from services.reporting.chain import GENESIS
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import RuleViolation
 from services.runtime.inputs import Instant, Key, Text
+from services.runtime.paging import MAX_CURSOR, NEXT_HEADER, After, decode_cursor
 
 router = APIRouter(tags=["audit"])
 
@@ -81,6 +83,7 @@ MAX_SEQ = 2**63 - 1  # seq is a bigserial: a larger number is no position and fa
 
 @router.get("/audit", response_model=list[AuditEntry])
 async def audit(
+    request: Request,
     principal: Annotated[Principal, allow("read_audit")],
     db: Pool,
     where: Filter,
@@ -88,15 +91,41 @@ async def audit(
     after_seq: Annotated[
         int, Query(ge=0, le=MAX_SEQ, description="Page on: entries after this seq")
     ] = 0,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR, description=f"From the {NEXT_HEADER} header")
+    ] = None,
     format: Format = "json",
 ) -> Any:
-    """Audit entries filtered by entity, actor, type and time range, oldest first."""
+    """Audit entries filtered by entity, actor, type and time range, oldest first; the next
+    page's cursor in the same headers as every other list (``after_seq`` still pages too)."""
+    start = after_seq if cursor is None else max(after_seq, _seq_of(cursor))
     async with db.acquire() as conn:
-        entries = await audit_trail.fetch_entries(conn, where, limit=limit, after_seq=after_seq)
+        entries = await audit_trail.fetch_entries(conn, where, limit=limit + 1, after_seq=start)
+    more, entries = len(entries) > limit, entries[:limit]
     if format == "csv":
         body = audit_trail.csv_header() + "".join(audit_trail.csv_line(e) for e in entries)
-        return Response(body, media_type="text/csv; charset=utf-8")
-    return entries
+        answer: Response = Response(body, media_type="text/csv; charset=utf-8")
+    else:
+        answer = JSONResponse([AuditEntry(**e).model_dump(mode="json") for e in entries])
+    if more:
+        next_cursor = After(entries[-1]["seq"], str(entries[-1]["seq"])).encode()
+        answer.headers[NEXT_HEADER] = next_cursor
+        url = request.url.include_query_params(cursor=next_cursor)
+        answer.headers["Link"] = f'<{url}>; rel="next"'
+    return answer
+
+
+def _seq_of(cursor: str) -> int:
+    """The seq a cursor of this list ends at; anything else is a 422 naming the cursor."""
+    try:
+        seq = decode_cursor(cursor).order
+    except PydanticCustomError:
+        seq = None
+    if not isinstance(seq, int) or not 0 <= seq <= MAX_SEQ:
+        raise RuleViolation(
+            "invalid-cursor", "cursor: is not a cursor of this list", "query.cursor"
+        )
+    return seq
 
 
 @router.get("/audit/export")

@@ -72,11 +72,13 @@ class TermFigures:
         self.db, self.term, self.format, self.explain = db, term, format, explain
         self.borough = borough_scope(principal, borough)
 
-    async def answer(self, query: Query_, name: str) -> Any:
-        """The figure ``name`` from ``query``, as JSON or CSV, or with its inputs."""
+    async def answer(self, query: Query_, name: str, inputs: Query_ | None = None) -> Any:
+        """The figure ``name`` from ``query``, as JSON or CSV, or with its inputs (``inputs``,
+        else the explainer of ``name``)."""
         return await answer(
-            self.db, query, self.format, name, self.explain, borough=self.borough, term=self.term
-        )
+            self.db, query, self.format, name, self.explain, inputs,
+            borough=self.borough, term=self.term,
+        )  # fmt: skip
 
 
 TermFigure = Annotated[TermFigures, Depends()]

@@ -9,6 +9,8 @@ from services.reporting.api.common import Format, borough_scope, csv_response
 from services.reporting.api.performance import Borough, Pool, Reader
 from services.runtime.clock import london_day
 from services.runtime.inputs import Day
+from services.runtime.paging import Paging
+from services.runtime.paging_lists import page_list
 
 router = APIRouter(prefix="/protocols", tags=["protocols"])
 
@@ -26,17 +28,24 @@ ORDER BY review_due, school_id
 async def overdue_reviews(
     principal: Reader,
     db: Pool,
+    paged: Paging,
     on: Annotated[Day | None, Query(description="Day to judge on; today")] = None,
     borough: Borough = None,
     format: Format = "json",
 ) -> Any:
-    """Schools whose protocol's annual review was not held within a year of the last."""
+    """Schools whose protocol's annual review was not held within a year of the last, longest
+    overdue first (``since``: fallen due on or after)."""
     scope = borough_scope(principal, borough)
     async with db.acquire() as conn:
         day = on or london_day(datetime.now(UTC))
-        rows = [dict(r) for r in await conn.fetch(OVERDUE, day, scope)]
+        found = [dict(r) for r in await conn.fetch(OVERDUE, day, scope)]
+    # One row per school at most: the page is cut from the whole answer, as staffing's is.
+    rows = page_list(paged, found, lambda r: r["review_due"], lambda r: r["school_id"])
     if format == "csv":
-        return csv_response(rows, list(OVERDUE_COLUMNS), "protocols-overdue")
+        answer = csv_response(rows, list(OVERDUE_COLUMNS), "protocols-overdue")
+        # A returned response does not carry the page's headers: the next cursor goes too.
+        answer.headers.update(paged.response.headers)
+        return answer
     return rows
 
 

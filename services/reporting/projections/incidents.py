@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS perf_indicators (
     PRIMARY KEY (school_id, term)
 );
 ALTER TABLE perf_incidents ADD COLUMN IF NOT EXISTS outside_protocol_hours boolean;
+-- Allegations against staff are counted (never described): whether referred, and the outcome.
+ALTER TABLE perf_incidents ADD COLUMN IF NOT EXISTS against_staff boolean;
+ALTER TABLE perf_incidents ADD COLUMN IF NOT EXISTS referred boolean;
+ALTER TABLE perf_incidents ADD COLUMN IF NOT EXISTS outcome text;
 ALTER TABLE perf_indicators ADD COLUMN IF NOT EXISTS possible_sessions int;
 ALTER TABLE perf_indicators ADD COLUMN IF NOT EXISTS authorised_absence_sessions int;
 """
@@ -98,15 +102,18 @@ class IncidentsView(HandledProjection):
 @HANDLERS.on(i.IncidentReported)
 async def _reported(b: StatementBatch, p: i.IncidentReported) -> None:
     # The school's record (school-only topic) and its referral or a find that made it serious
-    # (police topic) arrive in either order: seriousness only ever goes one way.
+    # (police topic) arrive in either order: seriousness and referral only ever go one way.
+    referred = not isinstance(p, i.SchoolIncidentRecorded)
     await b.execute(
         """INSERT INTO perf_incidents (incident_id, school_id, occurred_at, category, serious,
-               outside_protocol_hours) VALUES ($1, $2, $3, $4, $5, $6)
+               outside_protocol_hours, against_staff, referred)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (incident_id) DO UPDATE SET school_id = $2, occurred_at = $3,
                category = $4, serious = COALESCE(perf_incidents.serious, false) OR $5,
-               outside_protocol_hours = $6""",
+               outside_protocol_hours = $6, against_staff = $7,
+               referred = COALESCE(perf_incidents.referred, false) OR $8""",
         p.incident_id, p.school_id, p.occurred_at, p.category, p.serious,
-        p.outside_protocol_hours,
+        p.outside_protocol_hours, p.allegation_against_staff, referred,
     )  # fmt: skip
 
 
@@ -137,7 +144,7 @@ async def _internal(b: StatementBatch, p: i.SchoolElectedToDealInternally) -> No
 async def _closed(b: StatementBatch, p: i.IncidentClosed) -> None:
     await _upsert(
         b, "perf_incidents", "incident_id", p.incident_id, school_id=p.school_id,
-        closed_at=p.closed_at,
+        closed_at=p.closed_at, outcome=p.outcome,
     )  # fmt: skip
 
 

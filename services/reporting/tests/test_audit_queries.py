@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from services.reporting.tests.audit_stories import record, reported
 from services.reporting.tests.builders import T0
+from services.runtime.paging import NEXT_HEADER, After
 from services.runtime.testing import bearer
 
 pytestmark = pytest.mark.stack
@@ -74,6 +75,22 @@ def test_paging_with_after_seq(given_a_trail_of_two_officers: TestClient) -> Non
     first = client.get("/audit", params={"limit": 2}, headers=AUDITOR).json()
     rest = client.get("/audit", params={"after_seq": first[-1]["seq"]}, headers=AUDITOR).json()
     assert entities(first) + entities(rest) == ["1", "2", "3"]
+
+
+def test_paging_with_the_cursor_of_every_list(given_a_trail_of_two_officers: TestClient) -> None:
+    client, found, params = given_a_trail_of_two_officers, [], {"limit": "1"}
+    while True:
+        page = client.get("/audit", params=params, headers=AUDITOR)
+        found += entities(page.json())
+        if NEXT_HEADER not in page.headers:
+            break
+        assert 'rel="next"' in page.headers["Link"]
+        params = {"limit": "1", "cursor": page.headers[NEXT_HEADER]}
+    assert found == ["1", "2", "3"]
+    for cursor in ("?", After("monday", "x").encode()):
+        bad = client.get("/audit", params={"cursor": cursor}, headers=AUDITOR)
+        assert (bad.status_code, bad.json()["detail"]["field"]) == (422, "query.cursor")
+        assert bad.json()["detail"]["rule"] == "invalid-cursor"
 
 
 def test_a_position_beyond_any_seq_is_refused_naming_the_field(api: TestClient) -> None:

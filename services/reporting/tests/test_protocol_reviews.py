@@ -14,7 +14,8 @@ from ssp_contracts.events import staffing as s
 
 from services.reporting.tests.builders import received
 from services.reporting.views import all_projections, apply_events
-from services.runtime.testing import bearer
+from services.runtime.paging import NEXT_HEADER
+from services.runtime.testing import bearer, refusal_rule
 
 pytestmark = pytest.mark.stack
 HACKNEY = bearer("borough_supervisor", "sergeant-h", borough="Hackney")
@@ -55,3 +56,23 @@ def test_a_supervisor_sees_their_boroughs_overdue_reviews(
     staff = bearer("school_staff", "staff-1", school="S1")
     denied = given_three_protocols.get("/protocols/overdue", headers=staff)
     assert (denied.status_code, denied.json()["detail"]["rule"]) == (403, "role-not-permitted")
+
+
+def test_overdue_reviews_page_with_each_school_once(given_three_protocols: TestClient) -> None:
+    auditor = bearer("auditor", "auditor-1")
+    found, params = [], {"on": "2026-10-02", "limit": "1"}
+    while True:
+        page = given_three_protocols.get("/protocols/overdue", params=params, headers=auditor)
+        assert page.status_code == 200, page.text
+        found += [r["school_id"] for r in page.json()]
+        if NEXT_HEADER not in page.headers:
+            break
+        params = {**params, "cursor": page.headers[NEXT_HEADER]}
+    assert found == ["C1", "S1", "S2"]  # by the day each fell due, then school
+    params = {"on": "2026-10-02", "limit": "2", "format": "csv"}
+    as_csv = given_three_protocols.get("/protocols/overdue", params=params, headers=auditor)
+    assert NEXT_HEADER in as_csv.headers and as_csv.text.count("\n") == 3  # header, 2 rows
+    bad = given_three_protocols.get("/protocols/overdue", params={"cursor": "?"}, headers=auditor)
+    assert (bad.status_code, refusal_rule(bad), bad.json()["detail"]["field"]) == (
+        422, "invalid-cursor", "query.cursor",
+    )  # fmt: skip

@@ -11,6 +11,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
+from services.runtime.paging import Paging
+from services.runtime.paging_lists import page_list
 from services.staffing.api.context import TERM, OfficerId, OfficerPath, staffing
 from services.staffing.api.scope import manages, sees_officer
 from services.staffing.application import StaffingApplication
@@ -72,9 +74,10 @@ def officer_abstractions(
     officer_id: OfficerPath,
     principal: Annotated[Principal, allow("read_officer")],
     app: App,
+    paged: Paging,
     term: Annotated[str | None, Query(pattern=TERM, description="Only this term")] = None,
 ) -> list[AbstractionView]:
-    """The officer's abstractions, by shift."""
+    """The officer's abstractions, by shift (``since``: shifts on or after)."""
     sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
     found: list[dict[str, Any]] = [
         {**a, "abstraction_id": str(a["abstraction_id"]), "term": r.term}
@@ -82,4 +85,5 @@ def officer_abstractions(
         if term in (None, r.term)
         for a in r.abstractions
     ]
-    return [AbstractionView(**a) for a in sorted(found, key=lambda a: a["shift_date"])]
+    page = page_list(paged, found, lambda a: a["shift_date"], lambda a: a["abstraction_id"])
+    return [AbstractionView(**a) for a in page]

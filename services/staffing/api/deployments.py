@@ -13,6 +13,8 @@ from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Key
 from services.runtime.logs import correlation_id
+from services.runtime.paging import Paging
+from services.runtime.paging_lists import page_list
 from services.staffing.api.context import OfficerId, OfficerPath, SchoolId, staffing
 from services.staffing.api.scope import manages, sees_borough, sees_officer
 from services.staffing.application import StaffingApplication
@@ -114,11 +116,15 @@ def end(
 
 @router.get("/officers/{officer_id}/deployments", response_model=list[DeploymentView])
 def officer_deployments(
-    officer_id: OfficerPath, principal: Annotated[Principal, allow("read_officer")], app: App
+    officer_id: OfficerPath,
+    principal: Annotated[Principal, allow("read_officer")],
+    app: App,
+    paged: Paging,
 ) -> list[DeploymentView]:
-    """Every deployment of an officer, oldest first."""
+    """Every deployment of an officer, oldest first (``since``: starting on or after)."""
     sees_officer(principal, officer_id, app.get_officer(officer_id).borough)
-    return [view(d) for d in app.deployments_of(officer_id)]
+    found = page_list(paged, app.deployments_of(officer_id), _starts, _id)
+    return [view(d) for d in found]
 
 
 @router.get("/deployments/ending", response_model=list[DeploymentView])
@@ -126,11 +132,21 @@ def tenures_ending(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
     now: Now,
+    paged: Paging,
     within_months: Annotated[int, Query(ge=1, le=60, description="Months ahead")] = 6,
     on: Annotated[Day | None, Query(description="Day to count from; today")] = None,
     borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[DeploymentView]:
-    """Deployments in force whose tenure ends within N months."""
+    """Deployments in force whose tenure ends within N months, soonest first (``since``:
+    ending on or after)."""
     day = on or london_day(now)
     found = app.tenures_ending(day, within_months, sees_borough(principal, borough))
-    return [view(d) for d in found]
+    return [view(d) for d in page_list(paged, found, lambda d: d.tenure_end, _id)]
+
+
+def _starts(d: Deployment) -> date:
+    return d.start_date
+
+
+def _id(d: Deployment) -> str:
+    return str(d.id)

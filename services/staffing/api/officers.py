@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import AbsenceKind, LiftReason, PanelRole, Rank
 
@@ -11,6 +11,8 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
+from services.runtime.paging import Paging
+from services.runtime.paging_lists import page_list
 from services.staffing.api.context import Borough, OfficerId, OfficerPath, SchoolPath, staffing
 from services.staffing.api.scope import manages, sees_officer, sees_school
 from services.staffing.application import StaffingApplication
@@ -187,14 +189,19 @@ def school_absences(
     school_id: SchoolPath,
     principal: Annotated[Principal, allow("read_absences")],
     app: App,
-    since: Annotated[Day | None, Query(description="Absences ending on or after; all")] = None,
+    paged: Paging,
 ) -> list[AbsenceView]:
-    """Absences of the school's officers notified to the school."""
+    """Absences of the school's officers notified to the school, by first day (``since``:
+    absences still running on or after its day)."""
     sees_school(principal, school_id, app.get_school(school_id).borough)
+    found = page_list(
+        paged, app.absences_at(school_id, None), lambda a: a.starts_on, lambda a: str(a.id),
+        at=lambda a: a.ends_on,
+    )  # fmt: skip
     return [
         AbsenceView(
             absence_id=str(a.id),
             **{k: getattr(a, k) for k in AbsenceView.model_fields if k != "absence_id"},
         )
-        for a in app.absences_at(school_id, since)
+        for a in found
     ]

@@ -13,7 +13,8 @@ from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import Day, FreeText, Key, Text
 from services.runtime.logs import correlation_id
-from services.runtime.paging import KeyPaging
+from services.runtime.paging import KeyPaging, Paging
+from services.runtime.paging_lists import page_list
 from services.runtime.views_pg import Where
 from services.staffing.api.context import Borough, OfficerId, SchoolId, SchoolPath, staffing
 from services.staffing.api.scope import manages, sees_borough, sees_school
@@ -223,9 +224,13 @@ def overdue_reviews(
     principal: Annotated[Principal, allow("read_staffing")],
     app: App,
     now: Now,
+    paged: Paging,
     on: Annotated[Day | None, Query(description="Day to judge on; today")] = None,
     borough: Annotated[Key | None, Query(description="Only this borough")] = None,
 ) -> list[SchoolView]:
-    """Schools whose annual partnership review was not held within a year."""
+    """Schools whose annual partnership review was not held within a year, longest overdue
+    first (``since``: fallen due on or after)."""
     day = on or london_day(now)
-    return [school_view(s, day) for s in app.overdue_reviews(day, sees_borough(principal, borough))]
+    found = app.overdue_reviews(day, sees_borough(principal, borough))
+    page = page_list(paged, found, lambda s: s.review_due or day, lambda s: s.school_id)
+    return [school_view(s, day) for s in page]
