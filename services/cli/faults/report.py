@@ -37,6 +37,8 @@ class Row:
             found.append(f"applied {c.applied} != committed {c.committed}")
         if c.on_kafka != c.committed:
             found.append(f"distinct on Kafka {c.on_kafka} != committed {c.committed}")
+        if c.phantoms:
+            found.append(f"{c.phantoms} events on Kafka that no store holds")
         if c.lost:
             found.append(f"{c.lost} lost")
         if c.duplicates:

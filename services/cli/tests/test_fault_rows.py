@@ -30,6 +30,11 @@ def test_each_equality_is_a_target() -> None:
     assert "10 lost" in misses and "2 duplicates applied" in misses
 
 
+def test_an_event_on_kafka_that_no_store_holds_is_a_miss() -> None:
+    row = Row("kafka", counts(phantoms=3), 1.0, 60.0)
+    assert row.misses(timings=False) == ["3 events on Kafka that no store holds"]
+
+
 def test_poison_not_dead_lettered_is_a_miss() -> None:
     row = Row("poison", counts(), 2.0, 0.0, poison_missing=["poison-x by reporting.audit"])
     assert row.misses() == ["poison not dead-lettered: poison-x by reporting.audit"]
