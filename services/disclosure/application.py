@@ -12,7 +12,7 @@ from services.disclosure.translation import translator
 from services.runtime.consultations import ConsultationLog
 from services.runtime.domain import Actor, StateConflict
 from services.runtime.retention import retain
-from services.runtime.subjects import ERASED
+from services.runtime.sealed import ERASED
 
 # The written request's details of its subject, sealed under the subject's own key.
 SEALED_CONTENT = ("subject_ref", "purpose", "necessity")

@@ -28,7 +28,7 @@ from services.incidents.domain.search import Search
 from services.runtime.actors_api import ActorResolution, resolved_payload
 from services.runtime.consultations import publish_consultations
 from services.runtime.erasure import map_erasures
-from services.runtime.subjects import published
+from services.runtime.sealed import published
 from services.runtime.translation import Translator
 
 translator = Translator(source="/ssp/incidents")

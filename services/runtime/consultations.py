@@ -23,7 +23,7 @@ from ssp_contracts.events.consultations import (
 )
 
 from services.runtime.domain import Actor, ServiceApplication
-from services.runtime.subjects import is_sealed, published
+from services.runtime.sealed import is_sealed, published
 from services.runtime.translation import Translator
 
 P = TypeVar("P", bound=PersonalDataConsulted)

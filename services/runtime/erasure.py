@@ -29,7 +29,7 @@ from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import FreeText
 from services.runtime.logs import correlation_id
 from services.runtime.record_keys import RECORD_KIND
-from services.runtime.subjects import SUBJECT_REF
+from services.runtime.sealed import SUBJECT_REF
 from services.runtime.translation import Translator
 
 

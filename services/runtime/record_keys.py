@@ -22,7 +22,8 @@ from typing import Any
 from uuid import UUID
 
 from services.runtime.record_links import Links, MemoryLinks, PostgresLinks
-from services.runtime.subjects import RECORD_KIND, SubjectKeys, is_sealed, pseudonym_in
+from services.runtime.sealed import RECORD_KIND, is_sealed, pseudonym_in
+from services.runtime.subjects import SubjectKeys
 
 PSEUDONYM = re.compile(r"[a-z]{2,16}-[0-9a-f]{32}\Z")
 

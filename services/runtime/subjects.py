@@ -17,7 +17,6 @@ themselves are never rewritten, so the store's history and the audit chain still
 """
 
 import base64
-import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -28,27 +27,21 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.runtime.masterkeys import NONCE_BYTES, Keyring, keyring_of
+from services.runtime.sealed import (
+    ERASED,
+    LOCAL_KINDS,
+    SEALED,
+    TOKEN,
+    SealBroken,
+    is_sealed,
+    pseudonym_in,
+    subject_kind,
+)
 from services.runtime.subject_registry import MemoryRegistry, Registry, new_pseudonym, registry_of
 from services.runtime.subject_table import KeyTable, MemoryKeyTable, PostgresKeyTable, SubjectRow
 
 if TYPE_CHECKING:
     from services.runtime.settings import ServiceSettings
-
-SEALED = "ssp-sealed:v1:"
-ERASED = "erased"
-# Keys only this service uses (a record's own key, record_keys.py): no other service joins on
-# their pseudonyms, so they are drawn here and the shared registry never holds them.
-RECORD_KIND = "record"
-LOCAL_KINDS = frozenset({RECORD_KIND})
-# A subject's reference: a kind, then an opaque token (pupil-3f2a..., person-<uuid hex>).
-SUBJECT_REF = re.compile(r"(?P<kind>[a-z]{2,16})-[0-9A-Za-z._:-]{1,96}\Z")
-TOKEN = re.compile(
-    r"ssp-sealed:v1:(?P<pseudonym>[a-z]{2,16}-[0-9a-f]{32}):(?P<box>[A-Za-z0-9+/=]+)\Z"
-)
-
-
-class SealBroken(ValueError):
-    """A sealed value does not open as the field of the subject it claims (tampered or moved)."""
 
 
 @dataclass(frozen=True)
@@ -57,25 +50,6 @@ class Erasure:
 
     pseudonym: str
     kind: str
-
-
-def subject_kind(ref: str) -> str:
-    """The kind of subject ``ref`` names (its prefix); ValueError for a malformed reference."""
-    found = SUBJECT_REF.match(ref)
-    if found is None:
-        raise ValueError(f"not a subject reference: {ref[:40]!r}")
-    return found["kind"]
-
-
-def is_sealed(value: object) -> bool:
-    """Whether ``value`` is a sealed token (else it is clear, from before subject keys)."""
-    return isinstance(value, str) and value.startswith(SEALED)
-
-
-def pseudonym_in(token: str) -> str | None:
-    """The pseudonym a sealed token names, without opening it."""
-    found = TOKEN.match(token)
-    return found["pseudonym"] if found else None
 
 
 class SubjectKeys:
@@ -291,18 +265,6 @@ def subject_keys_of(settings: "ServiceSettings") -> SubjectKeys:
         table,
         registry=registry_of(settings.service, *where),
     )
-
-
-@overload
-def published(value: str) -> str: ...
-@overload
-def published(value: None) -> None: ...
-def published(value: str | None) -> str | None:
-    """What leaves the service for a sealed reference: its pseudonym (recorded at write time,
-    so an erased subject's events still translate); a value from before subject keys as is."""
-    if value is None or not is_sealed(value):
-        return value
-    return pseudonym_in(value) or value
 
 
 def reveal(subjects: SubjectKeys, data: Mapping[str, Any]) -> dict[str, Any]:

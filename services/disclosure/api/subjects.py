@@ -10,8 +10,9 @@ from services.disclosure.domain import DisclosureRequest
 from services.disclosure.views.register import entry_of_request
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now
+from services.runtime.sealed import published
 from services.runtime.subject_access import SubjectPath, access_document, originators
-from services.runtime.subjects import published, reveal
+from services.runtime.subjects import reveal
 
 router = APIRouter(tags=["subjects' rights"])
 

@@ -15,7 +15,7 @@ from ssp_contracts.events.disclosure import (
 
 from services.disclosure.domain.controller import SHARING_FIELDS, Sharing
 from services.runtime.domain import RuleViolation
-from services.runtime.subjects import published
+from services.runtime.sealed import published
 
 
 @dataclass(frozen=True, kw_only=True)

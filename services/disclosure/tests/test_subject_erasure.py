@@ -16,7 +16,7 @@ from services.disclosure.tests.api_helpers import (
     signed,
     submitted,
 )
-from services.runtime.subjects import ERASED
+from services.runtime.sealed import ERASED
 from services.runtime.testing import bearer
 
 DPO = bearer("data_protection_officer", "dpo-1")

@@ -28,7 +28,7 @@ from services.runtime.actors_api import ActorResolution
 from services.runtime.domain import Actor
 from services.runtime.erasure import erase_subject
 from services.runtime.pseudonyms import PATTERN
-from services.runtime.subjects import published as pseudonym_of
+from services.runtime.sealed import published as pseudonym_of
 
 AUDITOR = Actor("auditor-1", "auditor", "c-1")
 

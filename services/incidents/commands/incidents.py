@@ -21,7 +21,7 @@ from services.incidents.domain.incident import RECTIFIABLE, Incident
 from services.incidents.domain.rectification import check_rectification
 from services.runtime.domain import Actor, NotFound, ServiceApplication, StateConflict
 from services.runtime.retention import retain
-from services.runtime.subjects import ERASED
+from services.runtime.sealed import ERASED
 
 
 class IncidentCommands(ServiceApplication):

@@ -9,7 +9,7 @@ from services.incidents.domain.incident import Incident
 from services.incidents.domain.safeguarding import SafeguardingReferral
 from services.incidents.domain.search import Search
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication
-from services.runtime.subjects import published
+from services.runtime.sealed import published
 
 
 class SafeguardingCommands(ServiceApplication):

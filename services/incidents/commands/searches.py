@@ -19,7 +19,7 @@ from services.incidents.domain.search import (
 )
 from services.runtime.domain import Actor, RuleViolation, ServiceApplication, StateConflict
 from services.runtime.retention import retain
-from services.runtime.subjects import ERASED
+from services.runtime.sealed import ERASED
 
 
 class SearchCommands(ServiceApplication):

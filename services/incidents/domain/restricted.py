@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.runtime.domain import RuleViolation
-from services.runtime.subjects import ERASED
+from services.runtime.sealed import ERASED
 
 # School roles whose tokens must name the member of staff (a staff reference), so that the
 # accused can be told apart whichever role they act in; without it a restricted record is

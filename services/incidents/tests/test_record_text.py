@@ -21,7 +21,7 @@ from services.incidents.tests.conftest import (
 from services.incidents.tests.test_subject_erasure import application, dpo, supervisor
 from services.runtime.record_keys import record_ref
 from services.runtime.retention import RetentionSchedule, apply_retention
-from services.runtime.subjects import ERASED, is_sealed, pseudonym_in
+from services.runtime.sealed import ERASED, is_sealed, pseudonym_in
 
 OTHER = "pupil-fedcba987654"
 DESCRIPTION = "Jamie Example pushed another pupil into the fence by the bike sheds"

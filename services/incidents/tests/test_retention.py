@@ -10,7 +10,7 @@ from services.incidents.tests.conftest import PUPIL, actor, at, now, report
 from services.incidents.tests.stories import search_facts
 from services.runtime.record_keys import record_ref
 from services.runtime.retention import RetentionSchedule, apply_retention, due
-from services.runtime.subjects import ERASED
+from services.runtime.sealed import ERASED
 
 
 def test_the_schedule_counts_years_from_the_record_and_29_february_falls_to_the_28th() -> None:

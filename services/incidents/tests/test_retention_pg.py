@@ -14,8 +14,8 @@ from services.incidents.tests.stories import search_facts
 from services.runtime.dbroles import migrate
 from services.runtime.eventstore import open_application
 from services.runtime.retention import RetentionSchedule
+from services.runtime.sealed import ERASED
 from services.runtime.settings import ServiceSettings
-from services.runtime.subjects import ERASED
 
 pytestmark = pytest.mark.stack
 

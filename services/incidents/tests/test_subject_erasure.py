@@ -21,7 +21,7 @@ from services.incidents.tests.conftest import (
 from services.incidents.tests.stories import PERSON, search_body
 from services.incidents.translation import translator
 from services.runtime.endpoint import context_of
-from services.runtime.subjects import ERASED, is_sealed
+from services.runtime.sealed import ERASED, is_sealed
 from services.runtime.testing import bearer
 
 GROUNDS = "Two pupils reported seeing a knife in his bag at lunch"

@@ -17,7 +17,7 @@ from services.incidents.tests.stories import PERSON, search_body
 from services.incidents.translation import translator
 from services.runtime.consultations import Consultation
 from services.runtime.endpoint import context_of
-from services.runtime.subjects import is_sealed
+from services.runtime.sealed import is_sealed
 from services.runtime.testing import bearer
 
 DPO = bearer("data_protection_officer", "dpo-1")

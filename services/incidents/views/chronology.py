@@ -18,7 +18,7 @@ from services.incidents.domain.evidence import EvidenceItem
 from services.incidents.domain.incident import Incident
 from services.incidents.domain.search import Search
 from services.runtime.dispatch import Handlers
-from services.runtime.subjects import published
+from services.runtime.sealed import published
 from services.runtime.views_pg import LogView, Rows, ViewFold
 
 FOLDS: Handlers[ViewFold] = Handlers()

@@ -9,8 +9,9 @@ import pytest
 from services.runtime.masterkeys import Keyring
 from services.runtime.record_keys import RecordKeys, record_ref, reveal_record
 from services.runtime.record_links import MemoryLinks
+from services.runtime.sealed import ERASED, SealBroken, pseudonym_in
 from services.runtime.subject_table import MemoryKeyTable, SubjectRow
-from services.runtime.subjects import ERASED, SealBroken, SubjectKeys, pseudonym_in
+from services.runtime.subjects import SubjectKeys
 
 
 def keys() -> RecordKeys:

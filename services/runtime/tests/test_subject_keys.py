@@ -6,8 +6,9 @@ import secrets
 import pytest
 
 from services.runtime.masterkeys import Keyring, KeyringError
+from services.runtime.sealed import ERASED, SealBroken, is_sealed, pseudonym_in
 from services.runtime.subject_table import MemoryKeyTable
-from services.runtime.subjects import ERASED, SealBroken, SubjectKeys, is_sealed, pseudonym_in
+from services.runtime.subjects import SubjectKeys
 
 
 def keyring(*kids: str, keys: dict[str, bytes] | None = None) -> Keyring:

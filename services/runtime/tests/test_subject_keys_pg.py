@@ -11,8 +11,9 @@ import pytest
 from services.cli.main import main
 from services.incidents.application import IncidentsApplication
 from services.runtime.dbroles import migrate
+from services.runtime.sealed import ERASED
 from services.runtime.settings import ServiceSettings
-from services.runtime.subjects import ERASED, subject_keys_of
+from services.runtime.subjects import subject_keys_of
 
 pytestmark = pytest.mark.stack
 

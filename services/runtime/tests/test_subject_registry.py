@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 
+from services.runtime.sealed import ERASED, SealBroken, pseudonym_in
 from services.runtime.subject_registry import MemoryRegistry, _Rows
 from services.runtime.subject_table import MemoryKeyTable
-from services.runtime.subjects import ERASED, SealBroken, SubjectKeys, pseudonym_in
+from services.runtime.subjects import SubjectKeys
 from services.runtime.tests.test_subject_keys import keyring
 
 
