@@ -12,6 +12,8 @@ from services.incidents.api.scope import Scope
 from services.incidents.domain.restricted import refusal
 from services.runtime.auth import Principal, allow
 from services.runtime.consultations import Purpose
+from services.runtime.paging import Paging
+from services.runtime.paging_lists import page_list
 from services.runtime.views_pg import Row, Where
 
 router = APIRouter(tags=["pupils"])
@@ -24,9 +26,11 @@ async def chronology(
     principal: Annotated[Principal, allow("read_chronology")],
     s: Service,
     purpose: Purpose,
+    paged: Paging,
 ) -> dict[str, Any]:
     """Incidents, searches, evidence, arrests and Section 115 requests about the pupil, in time
-    order, from the caller's schools only; the read is logged with its purpose."""
+    order, from the caller's schools only, a page at a time (``limit``, ``cursor``, ``since``);
+    the read is logged with its purpose."""
     scope = await s.scope(principal)
     held = await s.pupils.select(
         Where(
@@ -36,11 +40,16 @@ async def chronology(
     )
     entries = [_shown(e) for e in await _readable(s, principal, held)]
     entries += await _disclosures(s, scope, pupil_ref)
-    entries.sort(key=lambda e: (e["at"], e["record_kind"], e["record_id"]))
+    page = page_list(paged, entries, lambda e: e["at"], _entry_key, kind="timestamptz")
     await s.consulted(
-        principal, purpose, "pupil_chronology", subject_ref=pupil_ref, records=len(entries)
+        principal, purpose, "pupil_chronology", subject_ref=pupil_ref, records=len(page)
     )
-    return {"pupil_ref": pupil_ref, "entries": entries}
+    return {"pupil_ref": pupil_ref, "entries": list(page)}
+
+
+def _entry_key(e: dict[str, Any]) -> str:
+    # Unique within a pupil's chronology: a record's steps differ by their event.
+    return f"{e['record_kind']}:{e['record_id']}:{e['event']}"
 
 
 async def _readable(s: Incidents, principal: Principal, entries: list[Row]) -> list[Row]:

@@ -118,6 +118,27 @@ def test_the_chronology_is_in_time_order_and_only_of_the_callers_schools(
     assert "Graffiti" not in answer.text and "knife" not in answer.text
 
 
+def test_a_chronology_pages_through_every_entry_once_in_time_order(client: TestClient) -> None:
+    given_a_pupils_records(client)
+    whole = client.get(URL, params=WHY, headers=officer_headers()).json()["entries"]
+    seen, params = [], {**WHY, "limit": "2"}
+    while True:
+        answer = client.get(URL, params=params, headers=officer_headers())
+        assert answer.status_code == 200, answer.text
+        seen += answer.json()["entries"]
+        cursor = answer.headers.get("SSP-Next-Cursor")
+        if cursor is None:
+            break
+        params = {**WHY, "limit": "2", "cursor": cursor}
+    assert seen == whole and len(whole) == 6
+    later = client.get(
+        URL, params={**WHY, "since": at(1, 0).isoformat()}, headers=officer_headers()
+    )
+    assert [e["event"] for e in later.json()["entries"]] == ["arrested"]
+    bad = client.get(URL, params={**WHY, "cursor": "not-a-cursor"}, headers=officer_headers())
+    assert bad.status_code == 422 and bad.json()["detail"]["field"] == "query.cursor"
+
+
 def test_requests_about_a_pupil_this_service_holds_nothing_about_are_shown(
     client: TestClient,
 ) -> None:
