@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-import psycopg
+from services.runtime.sync_connection import SyncConnection
 
 RECORD_LINKS_DDL = """
 CREATE TABLE IF NOT EXISTS ssp_record_subjects (
@@ -63,26 +63,10 @@ class PostgresLinks:
     """The links in the service's database, over one synchronous connection (as the key table)."""
 
     def __init__(self, dsn: str, schema: str = "public") -> None:
-        self._dsn = dsn
-        self._schema = schema
-        self._conn: psycopg.Connection[Any] | None = None
-        self._lock = threading.Lock()
+        self._db = SyncConnection(dsn, schema)
 
     def _run(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with self._lock:
-            for attempt in (1, 2):
-                try:
-                    if self._conn is None or self._conn.closed:
-                        self._conn = psycopg.connect(
-                            self._dsn, autocommit=True, options=f"-c search_path={self._schema}"
-                        )
-                    cur = self._conn.execute(sql, args)
-                    return cur.fetchall() if cur.description else []
-                except psycopg.OperationalError:
-                    self._conn = None  # a dropped connection is retried once on a new one
-                    if attempt == 2:
-                        raise
-            raise AssertionError("unreachable")
+        return self._db.run(sql, *args)
 
     def add(self, record: str, subjects: Iterable[str]) -> None:
         """Link ``record`` to each of ``subjects``."""
@@ -110,7 +94,4 @@ class PostgresLinks:
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self._db.close()

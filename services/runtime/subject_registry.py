@@ -24,6 +24,7 @@ import psycopg
 
 from services.runtime.production import SUBJECT_HOLDERS
 from services.runtime.settings import shared
+from services.runtime.sync_connection import SyncConnection
 
 # The services whose stores hold data subjects (staffing names officers by pseudonymous id).
 HOLDERS = tuple(sorted(SUBJECT_HOLDERS))
@@ -113,28 +114,10 @@ class PostgresRegistry:
 
     def __init__(self, holder: str, dsn: str) -> None:
         self.holder = holder
-        self._dsn = dsn
-        self._conn: psycopg.Connection[Any] | None = None
-        self._lock = threading.Lock()
-
-    def _connection(self) -> psycopg.Connection[Any]:
-        if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self._dsn, autocommit=True)
-        return self._conn
+        self._db = SyncConnection(dsn)
 
     def _in_transaction(self, work: Any) -> Any:
-        with self._lock:
-            for attempt in (1, 2):
-                try:
-                    conn = self._connection()
-                    with conn.transaction():
-                        return work(conn)
-                except psycopg.OperationalError:
-                    # A dropped connection (database restart) is retried once on a new one.
-                    self._conn = None
-                    if attempt == 2:
-                        raise
-            raise AssertionError("unreachable")
+        return self._db.in_transaction(work)
 
     def allocate(self, ref: str, kind: str) -> str:
         """The subject's pseudonym, drawn if no service holds the subject yet."""
@@ -179,10 +162,7 @@ class PostgresRegistry:
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self._db.close()
 
 
 def registry_of(holder: str, user: str, password: str, host: str, port: str | int) -> Registry:

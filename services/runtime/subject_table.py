@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-import psycopg
+from services.runtime.sync_connection import SyncConnection
 
 SUBJECT_KEYS_DDL = """
 CREATE TABLE IF NOT EXISTS ssp_subject_keys (
@@ -120,27 +120,10 @@ class PostgresKeyTable:
     """
 
     def __init__(self, dsn: str, schema: str = "public") -> None:
-        self._dsn = dsn
-        self._schema = schema
-        self._conn: psycopg.Connection[Any] | None = None
-        self._lock = threading.Lock()
+        self._db = SyncConnection(dsn, schema)
 
     def _run(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with self._lock:
-            for attempt in (1, 2):
-                try:
-                    if self._conn is None or self._conn.closed:
-                        self._conn = psycopg.connect(
-                            self._dsn, autocommit=True, options=f"-c search_path={self._schema}"
-                        )
-                    cur = self._conn.execute(sql, args)
-                    return cur.fetchall() if cur.description else []
-                except psycopg.OperationalError:
-                    # A dropped connection (database restart) is retried once on a new one.
-                    self._conn = None
-                    if attempt == 2:
-                        raise
-            raise AssertionError("unreachable")
+        return self._db.run(sql, *args)
 
     def _one(self, sql: str, *args: Any) -> SubjectRow | None:
         found = self._run(sql, *args)
@@ -207,7 +190,4 @@ class PostgresKeyTable:
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self._db.close()
