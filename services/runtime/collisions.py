@@ -13,6 +13,7 @@ from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts.topics import EVENT_TOPICS
 
 from services.runtime.kafka_security import AUDITOR, kafka_client
+from services.runtime.topic_reading import records_to_end
 
 
 @dataclass
@@ -41,27 +42,13 @@ def count_collisions(bootstrap: str) -> CollisionReport:
             for t in report.topics
             for p in sorted(consumer.partitions_for_topic(t) or ())
         ]
-        ends = consumer.end_offsets(parts)
-        todo = [tp for tp in parts if ends[tp] > 0]
-        consumer.assign(todo)
-        consumer.seek_to_beginning(*todo)
-        while todo:
-            for tp, records in consumer.poll(timeout_ms=1000).items():
-                for r in records:
-                    if r.offset >= ends[tp]:
-                        continue
-                    report.records += 1
-                    headers = dict(r.headers or ())
-                    key = (headers.get("ce_source", b""), headers.get("ce_id", b""))
-                    # What makes the event: its type, subject, time and payload.
-                    what = b"\0".join(
-                        [headers.get(h, b"") for h in ("ce_type", "ce_subject", "ce_time")]
-                    )
-                    seen[key].add(hashlib.sha256(what + b"\0" + (r.value or b"")).digest())
-            done = [tp for tp in todo if consumer.position(tp) >= ends[tp]]
-            if done:
-                consumer.pause(*done)
-                todo = [tp for tp in todo if tp not in done]
+        for r in records_to_end(consumer, parts):
+            report.records += 1
+            headers = dict(r.headers or ())
+            key = (headers.get("ce_source", b""), headers.get("ce_id", b""))
+            # What makes the event: its type, subject, time and payload.
+            what = b"\0".join([headers.get(h, b"") for h in ("ce_type", "ce_subject", "ce_time")])
+            seen[key].add(hashlib.sha256(what + b"\0" + (r.value or b"")).digest())
     finally:
         consumer.close()
     report.identities = len(seen)

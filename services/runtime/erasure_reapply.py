@@ -22,6 +22,7 @@ from ssp_contracts.topics import kafka_topic
 from services.runtime.domain import Actor, ServiceApplication
 from services.runtime.erasure import erase_subject
 from services.runtime.kafka_security import AUDITOR, kafka_client
+from services.runtime.topic_reading import records_to_end
 
 CONTRACTS = {"incidents": IncidentsSubjectErased, "disclosure": DisclosureSubjectErased}
 REAPPLY_ACTOR = Actor("erasure-reapply", "data_protection_officer", "erasure-reapply")
@@ -51,21 +52,14 @@ def published_erasures(service: str, bootstrap: str) -> list[Published]:
         parts = [
             TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())
         ]
-        ends = consumer.end_offsets(parts)
-        todo = [tp for tp in parts if ends[tp] > 0]
-        consumer.assign(todo)
-        consumer.seek_to_beginning(*todo)
-        while todo:
-            for tp, records in consumer.poll(timeout_ms=1000).items():
-                for r in records:
-                    headers = dict(r.headers or ())
-                    if r.offset >= ends[tp] or headers.get("ce_type") != kind:
-                        continue
-                    if not headers.get("ce_source", b"").startswith(source):
-                        continue
-                    e = contract.model_validate_json(r.value)
-                    found.append(Published(e.pseudonym, e.legal_basis, e.erased_at))
-            todo = [tp for tp in todo if consumer.position(tp) < ends[tp]]
+        for r in records_to_end(consumer, parts):
+            headers = dict(r.headers or ())
+            if headers.get("ce_type") != kind:
+                continue
+            if not headers.get("ce_source", b"").startswith(source):
+                continue
+            e = contract.model_validate_json(r.value)
+            found.append(Published(e.pseudonym, e.legal_basis, e.erased_at))
     finally:
         consumer.close()
     return sorted(found, key=lambda p: p.erased_at)
