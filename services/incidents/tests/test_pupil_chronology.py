@@ -137,6 +137,7 @@ def test_a_chronology_pages_through_every_entry_once_in_time_order(client: TestC
     assert [e["event"] for e in later.json()["entries"]] == ["arrested"]
     bad = client.get(URL, params={**WHY, "cursor": "not-a-cursor"}, headers=officer_headers())
     assert bad.status_code == 422 and bad.json()["detail"]["field"] == "query.cursor"
+    assert bad.json()["detail"]["rule"] == "invalid-cursor"
 
 
 def test_requests_about_a_pupil_this_service_holds_nothing_about_are_shown(
