@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from services.cli.main import main
-from services.incidents.tests.staffing import publish_deployment
+from services.incidents.tests.staffing import deployed_at
 from services.incidents.tests.stories import PERSON, search_body
 from services.runtime.erasure_reapply import published_erasures
 from services.runtime.settings import ServiceSettings
@@ -39,13 +39,7 @@ def test_an_erasure_a_restore_undid_is_applied_again(
 ) -> None:
     db = fresh_db("incidents")
     incidents = services("incidents", SSP_INCIDENTS_DB_NAME=db)
-    officer = bearer("school_officer", OFFICER, school=SCHOOL)
-    publish_deployment(OFFICER, [SCHOOL])
-    wait_for(
-        lambda: httpx.get(f"{incidents.url}/deployments", headers=officer).json(),
-        timeout=30,
-        what="the officer's deployment",
-    )
+    officer = deployed_at(incidents.url, OFFICER, [SCHOOL])
     body = search_body(school_id=SCHOOL, pupil_ref=PUPIL)
     response = httpx.post(f"{incidents.url}/searches", json=body, headers=officer)
     assert response.status_code == 201, response.text

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from services.cli.main import main
-from services.incidents.tests.staffing import publish_deployment
+from services.incidents.tests.staffing import deployed_at
 from services.runtime.retention import RetentionSchedule
 from services.runtime.testing import bearer, wait_for
 
@@ -59,13 +59,7 @@ def test_an_erasure_in_one_instance_shreds_the_text_in_the_other_at_once(
     db = fresh_db("incidents")
     first = services("incidents", SSP_INCIDENTS_DB_NAME=db)
     second = services("incidents", SSP_INCIDENTS_DB_NAME=db, SSP_INCIDENTS_RELAY_ENABLED="false")
-    officer = bearer("school_officer", OFFICER, school=SCHOOL)
-    publish_deployment(OFFICER, [SCHOOL])
-    wait_for(
-        lambda: httpx.get(f"{first.url}/deployments", headers=officer).json(),
-        timeout=30,
-        what="the officer's deployment",
-    )
+    deployed_at(first.url, OFFICER, [SCHOOL])
     occurred = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
     named = incident(first.url, DESCRIPTION, [NAMED, OTHER], occurred)
     unnamed = incident(first.url, UNNAMED, [], occurred)

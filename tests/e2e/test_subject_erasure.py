@@ -13,7 +13,7 @@ import pytest
 
 from services.cli.main import main
 from services.disclosure.tests.api_helpers import ROUTINE
-from services.incidents.tests.staffing import publish_deployment
+from services.incidents.tests.staffing import deployed_at
 from services.incidents.tests.stories import PERSON, search_body
 from services.runtime.pseudonyms import for_service
 from services.runtime.retention import RetentionSchedule
@@ -76,13 +76,7 @@ def test_an_erased_pupil_is_erased_everywhere_and_the_trail_verifies(
         SSP_REPORTING_CONSUMER_GROUP_SUFFIX=f".{uuid.uuid4().hex[:8]}",
     )
     disclosure = services("disclosure", SSP_DISCLOSURE_DB_NAME=fresh_db("disclosure"))
-    officer = bearer("school_officer", OFFICER, school=SCHOOL)
-    publish_deployment(OFFICER, [SCHOOL])
-    wait_for(
-        lambda: httpx.get(f"{incidents.url}/deployments", headers=officer).json(),
-        timeout=30,
-        what="the officer's deployment",
-    )
+    officer = deployed_at(incidents.url, OFFICER, [SCHOOL])
 
     # Record: a search of a pupil, with the person's name and the grounds.
     body = search_body(school_id=SCHOOL, pupil_ref=PUPIL, grounds=GROUNDS)

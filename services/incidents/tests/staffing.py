@@ -55,3 +55,20 @@ def publish_deployment(
     )
     publish(payload, payload.deployment_id)
     return payload
+
+
+def deployed_at(incidents_url: str, officer_id: str, school_ids: list[str]) -> dict[str, str]:
+    """Publish the officer's deployment and wait until the incidents service at
+    ``incidents_url`` knows it; the officer's bearer headers."""
+    import httpx
+
+    from services.runtime.testing import bearer, wait_for
+
+    officer = bearer("school_officer", officer_id, school=school_ids[0])
+    publish_deployment(officer_id, school_ids)
+    wait_for(
+        lambda: httpx.get(f"{incidents_url}/deployments", headers=officer).json(),
+        timeout=30,
+        what="the officer's deployment",
+    )
+    return dict(officer)
