@@ -39,7 +39,7 @@ def main() -> None:
     if "projection" in only:
         measures.append(projection_bench.run(before))
     if "replay" in only:
-        measures.append(replay_bench.run(args.replay_events))
+        measures.extend(replay_bench.run(args.replay_events))
     if "http" in only:
         measures.extend(http_bench.run(args.seconds))
     if "e2e" in only:

@@ -1,4 +1,4 @@
-"""Auditor replay: the read models as they stood at a time, rebuilt from Kafka with kafka-python.
+"""Auditor replay: the read models as they stood at a time, rebuilt from Kafka.
 
 Reads the topics from the offsets that match the start time (``offsets_for_times``) to the
 end they had when the replay began, keeps the events recorded inside the window (their
@@ -6,14 +6,13 @@ end they had when the replay began, keeps the events recorded inside the window 
 fresh schema — or writes them out as JSON Lines.
 """
 
-import asyncio
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
-from kafka import KafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from ssp_contracts import EnvelopeError
 from ssp_contracts.topics import EVENT_TOPICS, kafka_topic
 
@@ -65,31 +64,36 @@ def check_topics(topics: Sequence[str] | None) -> list[str]:
     return chosen
 
 
-def read_records(
+async def read_records(
     bootstrap: str,
     topics: Sequence[str],
     start: datetime | None,
     batch: int = 2000,
     progress: Progress | None = None,
-) -> Iterator[list[Any]]:
+) -> AsyncIterator[list[Any]]:
     """Batches of records from the offsets of ``start`` to the ends as they are now.
 
-    ``topics`` are the catalogue's names; the environment's prefix is applied here.
+    ``topics`` are the catalogue's names; the environment's prefix is applied here. aiokafka
+    rather than kafka-python: its C record decoding reads about ten times faster (kafka-python
+    checks every batch's CRC32C in pure Python), and a replay is mostly reading.
     """
-    consumer = KafkaConsumer(
+    consumer = AIOKafkaConsumer(
         enable_auto_commit=False,
         group_id=None,
-        max_poll_records=batch,
-        **kafka_client(AUDITOR, bootstrap).kafka_python(),
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+        **kafka_client(AUDITOR, bootstrap).aiokafka(),
     )
+    await consumer.start()
     try:
+        # The consumer's own metadata lists only assigned topics; ask the cluster for all.
+        cluster = await consumer._client.fetch_all_metadata()
         partitions = [
             TopicPartition(topic, p)
             for topic in map(kafka_topic, topics)
-            for p in sorted(consumer.partitions_for_topic(topic) or ())
+            for p in sorted(cluster.partitions_for_topic(topic) or ())
         ]
-        ends = consumer.end_offsets(partitions)
-        firsts = _first_offsets(consumer, partitions, start, ends)
+        ends = await consumer.end_offsets(partitions) if partitions else {}
+        firsts = await _first_offsets(consumer, partitions, start, ends)
         todo = [tp for tp in partitions if firsts[tp] < ends[tp]]
         total = sum(ends[tp] - firsts[tp] for tp in todo)
         consumer.assign(todo)
@@ -98,12 +102,12 @@ def read_records(
         done = 0
         while todo:
             records: list[Any] = []
-            # A poll hands over what one fetch brought, often a few records: gather a batch
-            # so the read models take them in few transactions.
+            # A fetch often brings a few records: gather a batch so the read models take them
+            # in few transactions.
             while todo and len(records) < batch:
-                polled = consumer.poll(timeout_ms=1000)
+                polled = await consumer.getmany(*todo, timeout_ms=1000, max_records=batch)
                 records += [r for tp, rs in polled.items() for r in rs if r.offset < ends[tp]]
-                finished = [tp for tp in todo if consumer.position(tp) >= ends[tp]]
+                finished = [tp for tp in todo if await consumer.position(tp) >= ends[tp]]
                 if finished:
                     # Whatever arrived after the replay began is not part of it.
                     consumer.pause(*finished)
@@ -114,18 +118,22 @@ def read_records(
                     progress(done, total)
                 yield records
     finally:
-        consumer.close()
+        await consumer.stop()
 
 
-def _first_offsets(
-    consumer: KafkaConsumer,
+async def _first_offsets(
+    consumer: AIOKafkaConsumer,
     partitions: list[TopicPartition],
     start: datetime | None,
     ends: dict[TopicPartition, int],
 ) -> dict[TopicPartition, int]:
+    if not partitions:
+        return {}
     if start is None:
-        return dict(consumer.beginning_offsets(partitions))
-    found = consumer.offsets_for_times({tp: int(start.timestamp() * 1000) for tp in partitions})
+        return dict(await consumer.beginning_offsets(partitions))
+    found = await consumer.offsets_for_times(
+        {tp: int(start.timestamp() * 1000) for tp in partitions}
+    )
     # No message at or after the start time: nothing to read there.
     return {tp: (found[tp].offset if found.get(tp) else ends[tp]) for tp in partitions}
 
@@ -152,18 +160,16 @@ async def replay_into(
         specs = runner_specs()
         start: dict[str, dict[tuple[str, int], int]] = {name: {} for name, _ in specs}
         report = FeedReport()
-        batches = read_records(settings.kafka_bootstrap, chosen, window.start, progress=progress)
-        # kafka-python blocks: it reads the next batch in a thread while this one is applied.
-        reading = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
-        while (records := await reading) is not None:
-            reading = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+        async for records in read_records(
+            settings.kafka_bootstrap, chosen, window.start, progress=progress
+        ):
             await apply_records(conn, specs, start, records, report, keep=window.holds)
         return report
     finally:
         await conn.close()
 
 
-def export_jsonl(
+async def export_jsonl(
     bootstrap: str,
     out: IO[str],
     window: Window,
@@ -172,7 +178,8 @@ def export_jsonl(
 ) -> tuple[int, list[str]]:
     """Write the window's events as JSON Lines; return (written, skipped with reasons)."""
     written, skipped = 0, []
-    for records in read_records(bootstrap, check_topics(topics), window.start, progress=progress):
+    batches = read_records(bootstrap, check_topics(topics), window.start, progress=progress)
+    async for records in batches:
         for record in records:
             try:
                 event = decode_record(record)

@@ -84,8 +84,8 @@ def _replay(args: argparse.Namespace) -> int:
     with _progress("replaying") as progress:
         if args.out:
             with open(args.out, "w") as out:
-                written, skipped = export_jsonl(
-                    settings.kafka_bootstrap, out, window, args.topics, progress
+                written, skipped = asyncio.run(
+                    export_jsonl(settings.kafka_bootstrap, out, window, args.topics, progress)
                 )
             print(f"replay: {written} events written to {args.out}; {len(skipped)} skipped")
         else:
