@@ -42,8 +42,9 @@ lint: venv
 schemas: venv
 	$(BIN)/ssp schemas write
 
+# Two pytest sessions at once, the second on a stack of its own (tests/run.sh says why).
 test: lint up tools
-	$(BIN)/pytest -q -p no:cacheprovider
+	tests/run.sh
 
 test-fast: venv
 	$(BIN)/pytest -q -m "not stack and not tools"

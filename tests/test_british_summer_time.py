@@ -14,7 +14,8 @@ import pytest
 
 from services.runtime.settings import REPO_ROOT
 
-pytestmark = pytest.mark.tools
+# Stack-free and long: `make test` runs it in the second session, beside the stack tests.
+pytestmark = [pytest.mark.tools, pytest.mark.own_stack]
 
 
 @pytest.mark.parametrize(

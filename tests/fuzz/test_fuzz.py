@@ -5,7 +5,8 @@ import pytest
 from tests.fuzz.conftest import Fuzz, Fuzzed
 
 # The whole fuzz runs in the fixture of the first test: about 2.5 minutes on an idle 2-core CI.
-pytestmark = [pytest.mark.stack, pytest.mark.timeout(1200)]
+# Long: `make test` runs it in the second session to balance the two.
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack, pytest.mark.timeout(1200)]
 
 # Below this share of answers past the permission table an operation was not really exercised.
 MIN_USEFUL_SHARE = 0.3

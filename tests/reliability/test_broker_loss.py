@@ -24,7 +24,8 @@ from services.runtime.kafka_security import ADMIN, AUDITOR, kafka_client
 from services.runtime.settings import REPO_ROOT, state_dir
 from services.runtime.testing import cloud_event, wait_for
 
-pytestmark = pytest.mark.stack
+# It kills brokers of the three-broker stack (skipped on one broker).
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack]
 TOPIC = "ssp.platform.selftest"
 EVENTS = 10_000
 KILL_AFTER = 2_000

@@ -12,7 +12,8 @@ from services.cli.faults.report import Row
 from services.cli.faults.suite import Options, run_suite
 
 # A Kafka restart over TLS after a kill -9 takes minutes on a starved 2-core machine.
-pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
+# It SIGKILLs the stack's Kafka and crashes its PostgreSQL: on a stack of its own in `make test`.
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack, pytest.mark.timeout(900)]
 
 CI = Options(events=5000, outage=5, settle=3, schools=6, officers=4, drop=True)
 TOP_UP = "top-up"

@@ -23,7 +23,8 @@ from tests.reliability.relay_helpers import (
     stop_kafka,
 )
 
-pytestmark = pytest.mark.stack
+# It stops the stack's Kafka: on a stack of its own in `make test`, so no other test sees it.
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack]
 AGGREGATES, STEPS = 50, 10  # 500 events per round
 
 

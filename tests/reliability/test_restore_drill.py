@@ -19,7 +19,8 @@ from services.cli.recovery.drill import WRITERS, DrillOptions, DrillResult, run_
 from services.runtime.relay_store import RelayStore
 from services.runtime.settings import ServiceSettings
 
-pytestmark = pytest.mark.stack
+# It wipes and restores the stack's Kafka and PostgreSQL: on a stack of its own in `make test`.
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack]
 
 CI = DrillOptions(schools=3, officers=2, seed=7, phase=3)
 
