@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 
 from services.runtime.auth import verify_token
+from services.runtime.serve import SERVER_OPTIONS
 from services.runtime.settings import ServiceSettings
 from services.runtime.tokens import verifier_for
 
@@ -61,6 +62,5 @@ if __name__ == "__main__":
         create_app(sys.argv[2]),
         host="127.0.0.1",
         port=int(sys.argv[1]),
-        log_config=None,
-        access_log=False,
+        **SERVER_OPTIONS,  # the same server as `ssp serve`
     )

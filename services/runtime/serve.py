@@ -22,6 +22,17 @@ def spec_module(service: str) -> str:
     return "services.runtime.selftest" if service == "selftest" else f"services.{service}.main"
 
 
+# uvloop and httptools (C) rather than asyncio's selector loop and h11 (pure Python): the event
+# loop and HTTP parsing were a fifth of a command's CPU (bench/README.md, "The command path").
+# The benchmark's raw endpoint runs under the same options.
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "access_log": False,
+    "loop": "uvloop",
+    "http": "httptools",
+}
+
+
 def serve(service: str, port: int | None = None) -> None:
     """Start ``service`` on its configured host and port until interrupted."""
     if service not in SERVICES:
@@ -37,8 +48,7 @@ def serve(service: str, port: int | None = None) -> None:
         app,
         host=settings.host,
         port=settings.port,
-        log_config=None,
-        access_log=False,
+        **SERVER_OPTIONS,
     )
 
 
