@@ -165,5 +165,9 @@ def stop_kafka() -> None:
 
 
 def start_kafka() -> None:
-    """Bring the stack's broker back (the stack script is idempotent)."""
-    subprocess.run([str(REPO_ROOT / "deploy/local/stack.sh"), "up"], check=True, timeout=180)
+    """Bring the stack's broker back (the stack script is idempotent).
+
+    A hang guard, not a timing: a TLS broker's restart took over three minutes on a 2-core
+    machine that ran five brokers at once.
+    """
+    subprocess.run([str(REPO_ROOT / "deploy/local/stack.sh"), "up"], check=True, timeout=600)

@@ -24,7 +24,7 @@ from tests.reliability.relay_helpers import (
 )
 
 # It stops the stack's Kafka: on a stack of its own in `make test`, so no other test sees it.
-pytestmark = [pytest.mark.stack, pytest.mark.own_stack]
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack, pytest.mark.timeout(900)]
 AGGREGATES, STEPS = 50, 10  # 500 events per round
 
 

@@ -20,7 +20,8 @@ from services.runtime.relay_store import RelayStore
 from services.runtime.settings import ServiceSettings
 
 # It wipes and restores the stack's Kafka and PostgreSQL: on a stack of its own in `make test`.
-pytestmark = [pytest.mark.stack, pytest.mark.own_stack]
+# The drill (in the first test's fixture) wipes and restarts Kafka: minutes on a starved machine.
+pytestmark = [pytest.mark.stack, pytest.mark.own_stack, pytest.mark.timeout(900)]
 
 CI = DrillOptions(schools=3, officers=2, seed=7, phase=3)
 
