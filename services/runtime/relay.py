@@ -8,31 +8,31 @@ reconnecting. An event refused for good stops the relay at it until an operator 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from typing import Any, cast
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaTimeoutError
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
 from ssp_contracts.topics import kafka_topic
 
 from services.runtime.eventstore import events_table
 from services.runtime.identity import event_source, store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import RelayMetrics
+from services.runtime.relay_batch import Batch, InProcessReader, Message
 from services.runtime.relay_errors import (
     REFUSED_FOR_GOOD,
     LostLeadership,
     Poison,
+    WorkerFailed,
     describe,
     error_reason,
 )
 from services.runtime.relay_partitions import KeyPartitions
-from services.runtime.relay_skip import RelaySkip, skip_message
 from services.runtime.relay_store import RelayStore
+from services.runtime.relay_worker import RelayWorker
 from services.runtime.settings import ServiceSettings
-from services.runtime.translation import OutgoingMessage, Translator
+from services.runtime.translation import Translator
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class OutboxRelay:
         self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
         self._partitions = KeyPartitions()
+        self._reader: InProcessReader | RelayWorker | None = None
 
     def status(self) -> str:
         """The relay's state for /readyz: running, standby, backing-off, stalled-at-N, ..."""
@@ -95,11 +96,14 @@ class OutboxRelay:
                 except Exception as exc:  # supervision: log, count, retry
                     self._failed(exc)
                     await self._disconnect()
+                    if isinstance(exc, (WorkerFailed, asyncio.IncompleteReadError, OSError)):
+                        await self._close_reader()  # a fresh worker on the next start
                 await self._pause(self._backoff)
                 self._backoff = min(self._backoff * 2, self.settings.relay_backoff_max_seconds)
         finally:
             self._set_state("stopped")
             await self._disconnect()
+            await self._close_reader()
 
     def request_stop(self) -> None:
         """Drain: finish the batches in flight, store their position, then return from run."""
@@ -123,6 +127,8 @@ class OutboxRelay:
             if self.metrics:
                 self.metrics.leader.set(1)
             log.info("relay %s leads; resumes after notification %d", self.name, self.position)
+        if self._reader is None:
+            self._reader = await self._start_reader()
         if self._producer is None:
             s = self.settings
             producer = AIOKafkaProducer(
@@ -143,6 +149,25 @@ class OutboxRelay:
         """Drain and close the producer and the connection."""
         self.request_stop()
         await self._disconnect()
+        await self._close_reader()
+
+    async def _start_reader(self) -> InProcessReader | RelayWorker:
+        """The worker process that reads and translates, else a thread of this process."""
+        if self.settings.relay_worker:
+            try:
+                worker = await RelayWorker.start(self.app, self.translator)
+            except Exception as exc:  # the relay still works, on one core
+                log.warning("relay %s: no worker process (%s); translating here", self.name, exc)
+            else:
+                if worker is not None:
+                    log.info("relay %s translates in process %d", self.name, worker.proc.pid)
+                    return worker
+        return InProcessReader(self.app, self.translator)
+
+    async def _close_reader(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await reader.close()
 
     async def _publish_forever(self) -> None:
         while not self._stopping.is_set():
@@ -162,37 +187,55 @@ class OutboxRelay:
         Batch N+1 is read and sent while batch N's acknowledgements are awaited; the position
         moves only past batches whose every event the broker has acknowledged.
         """
-        assert self._store is not None, "relay not started"
-        skips = await self._store.skips_after(self.position)
-        total, read_from = 0, self.position + 1
-        pending: tuple[Sent, int] | None = None
-        while True:
-            if not self._store.alive():
-                raise LostLeadership(f"lock connection lost after {self.position}")
-            notifications = await asyncio.to_thread(
-                self.app.recorder.select_notifications, read_from, self.settings.relay_batch_size
-            )
+        assert self._store is not None and self._reader is not None, "relay not started"
+        store, reader = self._store, self._reader
+        skips = await store.skips_after(self.position)
+        total, pending = 0, cast("tuple[Sent, int] | None", None)
+        ask: asyncio.Task[Batch] | None = self._ask(reader, self.position + 1, skips)
+        while ask is not None:
+            batch = await ask
+            # The next batch is read and translated while this one is sent.
+            more = batch.read and batch.poison is None and not self._stopping.is_set()
+            ask = self._ask(reader, batch.last_id + 1, skips) if more else None
             sent: Sent = []
-            poison: Poison | None = None
-            if notifications:
-                messages, poison = await asyncio.to_thread(self._translate, notifications, skips)
+            poison = batch.poison
+            if batch.read:
+                self._adopt(batch.actors)
                 # Every actor pseudonym is resolvable by its owner before it is published.
-                await self.translator.pseudonyms.save(self._store.conn)
-                sent, poison = await self._send(messages, poison)
-                last = poison.notification_id - 1 if poison else notifications[-1].id
-                read_from, total = last + 1, total + len(notifications)
+                await self.translator.pseudonyms.save(store.conn)
+                sent, poison = await self._send(batch.messages, poison)
+                total += batch.read
             if pending is not None:
                 await self._confirm(*pending)
             if poison is not None:
                 await self._confirm(sent, poison.notification_id - 1)
                 raise poison
-            if not notifications:
+            if not batch.read:
                 await self._observe_lag()
                 return total
-            pending = (sent, notifications[-1].id)
+            pending = (sent, batch.last_id)
             if self._stopping.is_set():
-                await self._confirm(*pending)
-                return total
+                break
+        assert pending is not None
+        await self._confirm(*pending)
+        return total
+
+    def _ask(
+        self, reader: InProcessReader | RelayWorker, start: int, skips: set[int]
+    ) -> "asyncio.Task[Batch]":
+        assert self._store is not None
+        if not self._store.alive():
+            raise LostLeadership(f"lock connection lost after {self.position}")
+        task = reader.ask(start, self.settings.relay_batch_size, skips, self.source)
+        # A batch the relay no longer waits for (it stopped, or failed) is dropped quietly.
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        return task
+
+    def _adopt(self, actors: list[tuple[str, str]]) -> None:
+        """Pseudonyms the worker made become this process's to store before publishing."""
+        for pseudonym, sub in actors:
+            if self.translator.pseudonyms.of(sub) != pseudonym:
+                raise WorkerFailed("other", "the worker's pseudonym key differs from the relay's")
 
     async def _confirm(self, sent: Sent, last_id: int) -> None:
         assert self._store is not None
@@ -216,28 +259,8 @@ class OutboxRelay:
             self.metrics.published.inc(len(sent))
         await self._observe_lag()
 
-    def _translate(
-        self, notifications: Sequence[Notification], skips: set[int]
-    ) -> tuple[list[tuple[int, OutgoingMessage]], Poison | None]:
-        """Messages in log order, up to the first event that cannot be translated."""
-        out: list[tuple[int, OutgoingMessage]] = []
-        for notification in notifications:
-            if notification.id in skips:
-                continue
-            try:
-                domain_event = self.app.mapper.to_domain_event(notification)
-                if isinstance(domain_event, RelaySkip.Recorded):
-                    message = skip_message(domain_event, self.source)
-                else:
-                    message = self.translator.message(domain_event, self.source)
-            except Exception as exc:  # a translation bug stops the relay here
-                return out, Poison(notification.id, "translation", describe(exc))
-            if message is not None:
-                out.append((notification.id, message))
-        return out, None
-
     async def _send(
-        self, messages: list[tuple[int, OutgoingMessage]], poison: Poison | None
+        self, messages: list[Message], poison: Poison | None
     ) -> tuple[Sent, Poison | None]:
         """Hand messages to the producer in order, stopping at one it refuses outright."""
         assert self._producer is not None, "relay not started"
@@ -246,18 +269,18 @@ class OutboxRelay:
         # The catalogue's name to the broker's (prefixed) one and its partitions, as the
         # producer's metadata lists them (the order the default partitioner indexes).
         topics: dict[str, tuple[str, list[int]]] = {}
-        for notification_id, m in messages:
-            if m.topic not in topics:
-                name = kafka_topic(m.topic)
-                topics[m.topic] = (name, list(await producer.partitions_for(name)))
-            topic, partitions = topics[m.topic]
+        for notification_id, catalogue_topic, key, value, headers in messages:
+            if catalogue_topic not in topics:
+                name = kafka_topic(catalogue_topic)
+                topics[catalogue_topic] = (name, list(await producer.partitions_for(name)))
+            topic, partitions = topics[catalogue_topic]
             try:
                 future = await send(
                     topic,
-                    value=m.value,
-                    key=m.key,
-                    headers=m.headers,
-                    partition=partition(topic, partitions, m.key),
+                    value=value,
+                    key=key,
+                    headers=headers,
+                    partition=partition(topic, partitions, key),
                 )
             except REFUSED_FOR_GOOD as exc:
                 return sent, Poison(notification_id, "refused", describe(exc))
