@@ -13,13 +13,12 @@ from typing import Any, cast
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaTimeoutError
 from eventsourcing.application import Application
-from ssp_contracts.topics import kafka_topic
 
 from services.runtime.eventstore import events_table
 from services.runtime.identity import event_source, store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import RelayMetrics
-from services.runtime.relay_batch import Batch, InProcessReader, Message
+from services.runtime.relay_batch import Batch, InProcessReader
 from services.runtime.relay_errors import (
     REFUSED_FOR_GOOD,
     LostLeadership,
@@ -28,15 +27,13 @@ from services.runtime.relay_errors import (
     describe,
     error_reason,
 )
-from services.runtime.relay_partitions import KeyPartitions
+from services.runtime.relay_sender import BatchSender, Sent
 from services.runtime.relay_store import RelayStore
 from services.runtime.relay_worker import RelayWorker
 from services.runtime.settings import ServiceSettings
 from services.runtime.translation import Translator
 
 log = logging.getLogger(__name__)
-
-Sent = list[tuple[int, "asyncio.Future[Any]"]]
 
 
 def producer_options() -> dict[str, Any]:
@@ -77,7 +74,7 @@ class OutboxRelay:
         self._backoff = settings.relay_backoff_initial_seconds
         self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
-        self._partitions = KeyPartitions()
+        self._sender: BatchSender | None = None
         self._reader: InProcessReader | RelayWorker | None = None
 
     def status(self) -> str:
@@ -144,6 +141,7 @@ class OutboxRelay:
                     await asyncio.wait_for(producer.stop(), 5)
                 raise
             self._producer = producer
+            self._sender = BatchSender(producer, self.settings.relay_max_request_bytes)
 
     async def stop(self) -> None:
         """Drain and close the producer and the connection."""
@@ -203,7 +201,9 @@ class OutboxRelay:
                 self._adopt(batch.actors)
                 # Every actor pseudonym is resolvable by its owner before it is published.
                 await self.translator.pseudonyms.save(store.conn)
-                sent, poison = await self._send(batch.messages, poison)
+                assert self._sender is not None, "relay not started"
+                sent, refused = await self._sender.send(batch.messages)
+                poison = refused or poison
                 total += batch.read
             if pending is not None:
                 await self._confirm(*pending)
@@ -242,10 +242,11 @@ class OutboxRelay:
         timeout = self.settings.relay_delivery_timeout_seconds
         if sent:
             # The producer retries an absent broker forever; the supervisor reconnects instead.
-            _, late = await asyncio.wait([f for _, f in sent], timeout=timeout)
+            _, late = await asyncio.wait([f for _, f, _ in sent], timeout=timeout)
             if late:
-                raise KafkaTimeoutError(f"{len(late)} events unacknowledged after {timeout}s")
-        for notification_id, future in sent:
+                raise KafkaTimeoutError(f"{len(late)} batches unacknowledged after {timeout}s")
+        # In log order: a batch refused for good stops the position before its first event.
+        for notification_id, future, _ in sent:
             try:
                 await future
             except REFUSED_FOR_GOOD as exc:
@@ -256,36 +257,8 @@ class OutboxRelay:
             await self._save_position(last_id)
             self._backoff = self.settings.relay_backoff_initial_seconds
         if self.metrics:
-            self.metrics.published.inc(len(sent))
+            self.metrics.published.inc(sum(count for _, _, count in sent))
         await self._observe_lag()
-
-    async def _send(
-        self, messages: list[Message], poison: Poison | None
-    ) -> tuple[Sent, Poison | None]:
-        """Hand messages to the producer in order, stopping at one it refuses outright."""
-        assert self._producer is not None, "relay not started"
-        producer = self._producer
-        send, sent, partition = producer.send, cast(Sent, []), self._partitions.partition
-        # The catalogue's name to the broker's (prefixed) one and its partitions, as the
-        # producer's metadata lists them (the order the default partitioner indexes).
-        topics: dict[str, tuple[str, list[int]]] = {}
-        for notification_id, catalogue_topic, key, value, headers in messages:
-            if catalogue_topic not in topics:
-                name = kafka_topic(catalogue_topic)
-                topics[catalogue_topic] = (name, list(await producer.partitions_for(name)))
-            topic, partitions = topics[catalogue_topic]
-            try:
-                future = await send(
-                    topic,
-                    value=value,
-                    key=key,
-                    headers=headers,
-                    partition=partition(topic, partitions, key),
-                )
-            except REFUSED_FOR_GOOD as exc:
-                return sent, Poison(notification_id, "refused", describe(exc))
-            sent.append((notification_id, future))
-        return sent, poison
 
     async def _save_position(self, position: int) -> None:
         assert self._store is not None, "relay not started"
@@ -359,7 +332,7 @@ class OutboxRelay:
 
     async def _disconnect(self) -> None:
         producer, store = self._producer, self._store
-        self._producer = self._store = None
+        self._producer = self._store = self._sender = None
         if self.metrics:
             self.metrics.leader.set(0)
         if producer is not None:
