@@ -93,7 +93,7 @@ class OutboxRelay:
                 except Exception as exc:  # supervision: log, count, retry
                     self._failed(exc)
                     await self._disconnect()
-                    if isinstance(exc, (WorkerFailed, asyncio.IncompleteReadError, OSError)):
+                    if self._reader_failed(exc):
                         await self._close_reader()  # a fresh worker on the next start
                 await self._pause(self._backoff)
                 self._backoff = min(self._backoff * 2, self.settings.relay_backoff_max_seconds)
@@ -161,6 +161,12 @@ class OutboxRelay:
                     log.info("relay %s translates in process %d", self.name, worker.proc.pid)
                     return worker
         return InProcessReader(self.app, self.translator)
+
+    def _reader_failed(self, exc: Exception) -> bool:
+        """Whether ``exc`` came from the worker process, or it has gone."""
+        if isinstance(exc, (WorkerFailed, asyncio.IncompleteReadError, BrokenPipeError)):
+            return True
+        return isinstance(self._reader, RelayWorker) and self._reader.proc.returncode is not None
 
     async def _close_reader(self) -> None:
         reader, self._reader = self._reader, None
