@@ -61,11 +61,14 @@ def test_the_worker_translates_a_mixed_log_as_the_relay_itself_does(fresh_db: An
             if skips:
                 # (past the poison, to the skip notice, last in the log)
                 assert here[-1].read == 0 and poison not in {m[0] for m in sent}
-                assert (
-                    dict(sent[-1][4])["ce_type"] == SKIPPED and sent[-1][2] == str(skip.id).encode()
-                )
+                assert dict(sent[-1][4])["ce_type"] == SKIPPED
+                assert sent[-1][2] == str(skip.id).encode()
             else:
-                assert p_args(here[-1])[:2] == (poison, "translation")
+                stop = here[-1].poison
+                assert stop is not None and (stop.notification_id, stop.reason) == (
+                    poison,
+                    "translation",
+                )
                 assert len(sent) == 20
         # And the actor pseudonyms the worker made are the relay's own
         actors = {a for b in there for a in b.actors}
