@@ -164,7 +164,7 @@ class OutboxRelay:
 
     def _reader_failed(self, exc: Exception) -> bool:
         """Whether ``exc`` came from the worker process, or it has gone."""
-        if isinstance(exc, (WorkerFailed, asyncio.IncompleteReadError, BrokenPipeError)):
+        if isinstance(exc, WorkerFailed):
             return True
         return isinstance(self._reader, RelayWorker) and self._reader.proc.returncode is not None
 

@@ -51,7 +51,12 @@ class RelayWorker:
         worker = cls(proc)
         try:
             # The keys travel over the pipe, never on a command line.
-            init = {"app": app_topic, "env": dict(app.env), "translator": translator_topic}
+            init = {
+                "app": app_topic,
+                "env": dict(app.env),
+                "translator": translator_topic,
+                "log_as": f"{translator.service}-relay-worker",
+            }
             ready = await asyncio.wait_for(worker._call(init), START_TIMEOUT_SECONDS)
             if ready != "ready":
                 raise WorkerFailed("other", f"relay worker did not start: {ready}")
@@ -76,10 +81,13 @@ class RelayWorker:
         async with self._lock:
             assert self.proc.stdin is not None and self.proc.stdout is not None
             body = pickle.dumps(request, pickle.HIGHEST_PROTOCOL)
-            self.proc.stdin.write(LENGTH.pack(len(body)) + body)
-            await self.proc.stdin.drain()
-            (size,) = LENGTH.unpack(await self.proc.stdout.readexactly(LENGTH.size))
-            return pickle.loads(await self.proc.stdout.readexactly(size))
+            try:
+                self.proc.stdin.write(LENGTH.pack(len(body)) + body)
+                await self.proc.stdin.drain()
+                (size,) = LENGTH.unpack(await self.proc.stdout.readexactly(LENGTH.size))
+                return pickle.loads(await self.proc.stdout.readexactly(size))
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                raise WorkerFailed("other", f"relay worker {self.proc.pid} ended") from exc
 
     async def close(self) -> None:
         """End the worker: close its stdin, then kill it if it does not exit at once."""

@@ -23,6 +23,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from services.runtime.gc_batches import collection_deferred
+from services.runtime.logs import configure_logging
 from services.runtime.relay_batch import resolve, translate
 from services.runtime.relay_errors import error_reason
 from services.runtime.relay_worker import LENGTH
@@ -89,6 +90,8 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     init = _read(inp)
     if init is None:
         return
+    # JSON lines on the relay's stderr, as the relay's own log.
+    configure_logging(init["log_as"])
     app_class, translator = resolve(init["app"]), resolve(init["translator"])
     app = app_class(env=init["env"])
     reader = ReadAhead(app)
@@ -134,7 +137,6 @@ def main() -> None:
     # Answers go on a private copy of stdout; anything printed goes to stderr instead.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    logging.basicConfig(level=logging.INFO, format="relay-worker %(levelname)s %(message)s")
     serve(sys.stdin.buffer, out)
 
 
