@@ -7,7 +7,6 @@ stdout, one at a time.
 
 import asyncio
 import contextlib
-import logging
 import os
 import pickle
 import struct
@@ -20,7 +19,6 @@ from services.runtime.relay_batch import Batch, topic_of
 from services.runtime.relay_errors import Poison, WorkerFailed
 from services.runtime.translation import Translator
 
-log = logging.getLogger(__name__)
 LENGTH = struct.Struct(">I")
 START_TIMEOUT_SECONDS = 60.0
 
@@ -31,7 +29,6 @@ class RelayWorker:
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
         self._lock = asyncio.Lock()
-        self._seq = 0
 
     @classmethod
     async def start(cls, app: Application, translator: Translator) -> "RelayWorker | None":

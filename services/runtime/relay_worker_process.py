@@ -66,7 +66,7 @@ class ReadAhead:
         self._ahead: tuple[int, int, Future[Sequence[Notification]]] | None = None
 
     def read(self, start: int, limit: int) -> Sequence[Notification]:
-        """Up to ``limit`` notifications from ``start``, and the next batch requested."""
+        """Up to ``limit`` notifications from ``start``; after a full batch, the next one asked."""
         ahead, self._ahead = self._ahead, None
         if ahead is not None and ahead[:2] == (start, limit):
             rows = ahead[2].result()
