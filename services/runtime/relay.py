@@ -18,7 +18,7 @@ from services.runtime.eventstore import events_table
 from services.runtime.identity import event_source, store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import RelayMetrics
-from services.runtime.relay_batch import Batch, InProcessReader
+from services.runtime.relay_batch import Batch
 from services.runtime.relay_errors import (
     REFUSED_FOR_GOOD,
     LostLeadership,
@@ -27,9 +27,9 @@ from services.runtime.relay_errors import (
     describe,
     error_reason,
 )
+from services.runtime.relay_readers import Readers
 from services.runtime.relay_sender import BatchSender, Sent
 from services.runtime.relay_store import RelayStore
-from services.runtime.relay_worker import RelayWorker
 from services.runtime.settings import ServiceSettings
 from services.runtime.translation import Translator
 
@@ -75,7 +75,7 @@ class OutboxRelay:
         self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
         self._sender: BatchSender | None = None
-        self._reader: InProcessReader | RelayWorker | None = None
+        self._readers = Readers(app, translator, self.name, settings.relay_worker)
 
     def status(self) -> str:
         """The relay's state for /readyz: running, standby, backing-off, stalled-at-N, ..."""
@@ -93,14 +93,14 @@ class OutboxRelay:
                 except Exception as exc:  # supervision: log, count, retry
                     self._failed(exc)
                     await self._disconnect()
-                    if self._reader_failed(exc):
-                        await self._close_reader()  # a fresh worker on the next start
+                    if isinstance(exc, WorkerFailed):
+                        await self._readers.drop_worker()  # another at the next backlog
                 await self._pause(self._backoff)
                 self._backoff = min(self._backoff * 2, self.settings.relay_backoff_max_seconds)
         finally:
             self._set_state("stopped")
             await self._disconnect()
-            await self._close_reader()
+            await self._readers.drop_worker()
 
     def request_stop(self) -> None:
         """Drain: finish the batches in flight, store their position, then return from run."""
@@ -120,12 +120,12 @@ class OutboxRelay:
             self.source = event_source(
                 self.settings.service, await store_identity(self._store.conn)
             )
+            backlog = await self._store.newest(self.table) - self.position
+            await self._readers.prepare(backlog, self.settings.relay_batch_size)
             await self._observe_lag()
             if self.metrics:
                 self.metrics.leader.set(1)
             log.info("relay %s leads; resumes after notification %d", self.name, self.position)
-        if self._reader is None:
-            self._reader = await self._start_reader()
         if self._producer is None:
             s = self.settings
             producer = AIOKafkaProducer(
@@ -147,31 +147,7 @@ class OutboxRelay:
         """Drain and close the producer and the connection."""
         self.request_stop()
         await self._disconnect()
-        await self._close_reader()
-
-    async def _start_reader(self) -> InProcessReader | RelayWorker:
-        """The worker process that reads and translates, else a thread of this process."""
-        if self.settings.relay_worker:
-            try:
-                worker = await RelayWorker.start(self.app, self.translator)
-            except Exception as exc:  # the relay still works, on one core
-                log.warning("relay %s: no worker process (%s); translating here", self.name, exc)
-            else:
-                if worker is not None:
-                    log.info("relay %s translates in process %d", self.name, worker.proc.pid)
-                    return worker
-        return InProcessReader(self.app, self.translator)
-
-    def _reader_failed(self, exc: Exception) -> bool:
-        """Whether ``exc`` came from the worker process, or it has gone."""
-        if isinstance(exc, WorkerFailed):
-            return True
-        return isinstance(self._reader, RelayWorker) and self._reader.proc.returncode is not None
-
-    async def _close_reader(self) -> None:
-        reader, self._reader = self._reader, None
-        if reader is not None:
-            await reader.close()
+        await self._readers.drop_worker()
 
     async def _publish_forever(self) -> None:
         while not self._stopping.is_set():
@@ -191,16 +167,16 @@ class OutboxRelay:
         Batch N+1 is read and sent while batch N's acknowledgements are awaited; the position
         moves only past batches whose every event the broker has acknowledged.
         """
-        assert self._store is not None and self._reader is not None, "relay not started"
-        store, reader = self._store, self._reader
+        assert self._store is not None, "relay not started"
+        store = self._store
         skips = await store.skips_after(self.position)
         total, pending = 0, cast("tuple[Sent, int] | None", None)
-        ask: asyncio.Task[Batch] | None = self._ask(reader, self.position + 1, skips)
+        ask: asyncio.Task[Batch] | None = self._ask(self.position + 1, skips, 0)
         while ask is not None:
             batch = await ask
             # The next batch is read and translated while this one is sent.
             more = batch.read and batch.poison is None and not self._stopping.is_set()
-            ask = self._ask(reader, batch.last_id + 1, skips) if more else None
+            ask = self._ask(batch.last_id + 1, skips, batch.read) if more else None
             sent: Sent = []
             poison = batch.poison
             if batch.read:
@@ -226,13 +202,12 @@ class OutboxRelay:
         await self._confirm(*pending)
         return total
 
-    def _ask(
-        self, reader: InProcessReader | RelayWorker, start: int, skips: set[int]
-    ) -> "asyncio.Task[Batch]":
+    def _ask(self, start: int, skips: set[int], last_read: int) -> "asyncio.Task[Batch]":
         assert self._store is not None
         if not self._store.alive():
             raise LostLeadership(f"lock connection lost after {self.position}")
-        task = reader.ask(start, self.settings.relay_batch_size, skips, self.source)
+        limit = self.settings.relay_batch_size
+        task = self._readers.reader(last_read, limit).ask(start, limit, skips, self.source)
         # A batch the relay no longer waits for (it stopped, or failed) is dropped quietly.
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
         return task
