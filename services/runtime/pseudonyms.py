@@ -70,10 +70,15 @@ class ActorPseudonyms:
         """The ``sub`` a row holds; raises if the row was moved to another pseudonym."""
         return self._aead.decrypt(sealed[:12], sealed[12:], pseudonym.encode()).decode()
 
-    async def save(self, conn: Any) -> int:
-        """Store the pseudonyms made since the last save; returns how many were new here."""
+    def take_unsaved(self) -> dict[str, str]:
+        """The pseudonyms (-> ``sub``) made since the last call, now no longer pending here."""
         with self._lock:
             pending, self._unsaved = self._unsaved, {}
+        return pending
+
+    async def save(self, conn: Any) -> int:
+        """Store the pseudonyms made since the last save; returns how many were new here."""
+        pending = self.take_unsaved()
         if not pending:
             return 0
         try:

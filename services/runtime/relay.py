@@ -8,35 +8,32 @@ reconnecting. An event refused for good stops the relay at it until an operator 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from typing import Any, cast
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaTimeoutError
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
-from ssp_contracts.topics import kafka_topic
 
 from services.runtime.eventstore import events_table
 from services.runtime.identity import event_source, store_identity
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import RelayMetrics
+from services.runtime.relay_batch import Batch
 from services.runtime.relay_errors import (
     REFUSED_FOR_GOOD,
     LostLeadership,
     Poison,
+    WorkerFailed,
     describe,
     error_reason,
 )
-from services.runtime.relay_partitions import KeyPartitions
-from services.runtime.relay_skip import RelaySkip, skip_message
+from services.runtime.relay_readers import Readers
+from services.runtime.relay_sender import BatchSender, Sent
 from services.runtime.relay_store import RelayStore
 from services.runtime.settings import ServiceSettings
-from services.runtime.translation import OutgoingMessage, Translator
+from services.runtime.translation import Translator
 
 log = logging.getLogger(__name__)
-
-Sent = list[tuple[int, "asyncio.Future[Any]"]]
 
 
 def producer_options() -> dict[str, Any]:
@@ -77,7 +74,8 @@ class OutboxRelay:
         self._backoff = settings.relay_backoff_initial_seconds
         self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
-        self._partitions = KeyPartitions()
+        self._sender: BatchSender | None = None
+        self._readers = Readers(app, translator, self.name, settings.relay_worker)
 
     def status(self) -> str:
         """The relay's state for /readyz: running, standby, backing-off, stalled-at-N, ..."""
@@ -95,11 +93,14 @@ class OutboxRelay:
                 except Exception as exc:  # supervision: log, count, retry
                     self._failed(exc)
                     await self._disconnect()
+                    if isinstance(exc, WorkerFailed):
+                        await self._readers.drop_worker()  # another at the next backlog
                 await self._pause(self._backoff)
                 self._backoff = min(self._backoff * 2, self.settings.relay_backoff_max_seconds)
         finally:
             self._set_state("stopped")
             await self._disconnect()
+            await self._readers.drop_worker()
 
     def request_stop(self) -> None:
         """Drain: finish the batches in flight, store their position, then return from run."""
@@ -119,6 +120,8 @@ class OutboxRelay:
             self.source = event_source(
                 self.settings.service, await store_identity(self._store.conn)
             )
+            backlog = await self._store.newest(self.table) - self.position
+            await self._readers.prepare(backlog, self.settings.relay_batch_size)
             await self._observe_lag()
             if self.metrics:
                 self.metrics.leader.set(1)
@@ -138,11 +141,13 @@ class OutboxRelay:
                     await asyncio.wait_for(producer.stop(), 5)
                 raise
             self._producer = producer
+            self._sender = BatchSender(producer, self.settings.relay_max_request_bytes)
 
     async def stop(self) -> None:
         """Drain and close the producer and the connection."""
         self.request_stop()
         await self._disconnect()
+        await self._readers.drop_worker()
 
     async def _publish_forever(self) -> None:
         while not self._stopping.is_set():
@@ -163,46 +168,66 @@ class OutboxRelay:
         moves only past batches whose every event the broker has acknowledged.
         """
         assert self._store is not None, "relay not started"
-        skips = await self._store.skips_after(self.position)
-        total, read_from = 0, self.position + 1
-        pending: tuple[Sent, int] | None = None
-        while True:
-            if not self._store.alive():
-                raise LostLeadership(f"lock connection lost after {self.position}")
-            notifications = await asyncio.to_thread(
-                self.app.recorder.select_notifications, read_from, self.settings.relay_batch_size
-            )
+        store = self._store
+        skips = await store.skips_after(self.position)
+        total, pending = 0, cast("tuple[Sent, int] | None", None)
+        ask: asyncio.Task[Batch] | None = self._ask(self.position + 1, skips, 0)
+        while ask is not None:
+            batch = await ask
+            # The next batch is read and translated while this one is sent.
+            more = batch.read and batch.poison is None and not self._stopping.is_set()
+            ask = self._ask(batch.last_id + 1, skips, batch.read) if more else None
             sent: Sent = []
-            poison: Poison | None = None
-            if notifications:
-                messages, poison = await asyncio.to_thread(self._translate, notifications, skips)
+            poison = batch.poison
+            if batch.read:
+                self._adopt(batch.actors)
                 # Every actor pseudonym is resolvable by its owner before it is published.
-                await self.translator.pseudonyms.save(self._store.conn)
-                sent, poison = await self._send(messages, poison)
-                last = poison.notification_id - 1 if poison else notifications[-1].id
-                read_from, total = last + 1, total + len(notifications)
+                await self.translator.pseudonyms.save(store.conn)
+                assert self._sender is not None, "relay not started"
+                sent, refused = await self._sender.send(batch.messages)
+                poison = refused or poison
+                total += batch.read
             if pending is not None:
                 await self._confirm(*pending)
             if poison is not None:
                 await self._confirm(sent, poison.notification_id - 1)
                 raise poison
-            if not notifications:
+            if not batch.read:
                 await self._observe_lag()
                 return total
-            pending = (sent, notifications[-1].id)
+            pending = (sent, batch.last_id)
             if self._stopping.is_set():
-                await self._confirm(*pending)
-                return total
+                break
+        assert pending is not None
+        await self._confirm(*pending)
+        return total
+
+    def _ask(self, start: int, skips: set[int], last_read: int) -> "asyncio.Task[Batch]":
+        assert self._store is not None
+        if not self._store.alive():
+            raise LostLeadership(f"lock connection lost after {self.position}")
+        limit = self.settings.relay_batch_size
+        task = self._readers.reader(last_read, limit).ask(start, limit, skips, self.source)
+        # A batch the relay no longer waits for (it stopped, or failed) is dropped quietly.
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        return task
+
+    def _adopt(self, actors: list[tuple[str, str]]) -> None:
+        """Pseudonyms the worker made become this process's to store before publishing."""
+        for pseudonym, sub in actors:
+            if self.translator.pseudonyms.of(sub) != pseudonym:
+                raise WorkerFailed("other", "the worker's pseudonym key differs from the relay's")
 
     async def _confirm(self, sent: Sent, last_id: int) -> None:
         assert self._store is not None
         timeout = self.settings.relay_delivery_timeout_seconds
         if sent:
             # The producer retries an absent broker forever; the supervisor reconnects instead.
-            _, late = await asyncio.wait([f for _, f in sent], timeout=timeout)
+            _, late = await asyncio.wait([f for _, f, _ in sent], timeout=timeout)
             if late:
-                raise KafkaTimeoutError(f"{len(late)} events unacknowledged after {timeout}s")
-        for notification_id, future in sent:
+                raise KafkaTimeoutError(f"{len(late)} batches unacknowledged after {timeout}s")
+        # In log order: a batch refused for good stops the position before its first event.
+        for notification_id, future, _ in sent:
             try:
                 await future
             except REFUSED_FOR_GOOD as exc:
@@ -213,56 +238,8 @@ class OutboxRelay:
             await self._save_position(last_id)
             self._backoff = self.settings.relay_backoff_initial_seconds
         if self.metrics:
-            self.metrics.published.inc(len(sent))
+            self.metrics.published.inc(sum(count for _, _, count in sent))
         await self._observe_lag()
-
-    def _translate(
-        self, notifications: Sequence[Notification], skips: set[int]
-    ) -> tuple[list[tuple[int, OutgoingMessage]], Poison | None]:
-        """Messages in log order, up to the first event that cannot be translated."""
-        out: list[tuple[int, OutgoingMessage]] = []
-        for notification in notifications:
-            if notification.id in skips:
-                continue
-            try:
-                domain_event = self.app.mapper.to_domain_event(notification)
-                if isinstance(domain_event, RelaySkip.Recorded):
-                    message = skip_message(domain_event, self.source)
-                else:
-                    message = self.translator.message(domain_event, self.source)
-            except Exception as exc:  # a translation bug stops the relay here
-                return out, Poison(notification.id, "translation", describe(exc))
-            if message is not None:
-                out.append((notification.id, message))
-        return out, None
-
-    async def _send(
-        self, messages: list[tuple[int, OutgoingMessage]], poison: Poison | None
-    ) -> tuple[Sent, Poison | None]:
-        """Hand messages to the producer in order, stopping at one it refuses outright."""
-        assert self._producer is not None, "relay not started"
-        producer = self._producer
-        send, sent, partition = producer.send, cast(Sent, []), self._partitions.partition
-        # The catalogue's name to the broker's (prefixed) one and its partitions, as the
-        # producer's metadata lists them (the order the default partitioner indexes).
-        topics: dict[str, tuple[str, list[int]]] = {}
-        for notification_id, m in messages:
-            if m.topic not in topics:
-                name = kafka_topic(m.topic)
-                topics[m.topic] = (name, list(await producer.partitions_for(name)))
-            topic, partitions = topics[m.topic]
-            try:
-                future = await send(
-                    topic,
-                    value=m.value,
-                    key=m.key,
-                    headers=m.headers,
-                    partition=partition(topic, partitions, m.key),
-                )
-            except REFUSED_FOR_GOOD as exc:
-                return sent, Poison(notification_id, "refused", describe(exc))
-            sent.append((notification_id, future))
-        return sent, poison
 
     async def _save_position(self, position: int) -> None:
         assert self._store is not None, "relay not started"
@@ -336,7 +313,7 @@ class OutboxRelay:
 
     async def _disconnect(self) -> None:
         producer, store = self._producer, self._store
-        self._producer = self._store = None
+        self._producer = self._store = self._sender = None
         if self.metrics:
             self.metrics.leader.set(0)
         if producer is not None:

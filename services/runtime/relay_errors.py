@@ -25,8 +25,18 @@ class LostLeadership(Exception):
     """The connection that holds the leadership lock is gone."""
 
 
+class WorkerFailed(Exception):
+    """The relay's worker process could not read or translate a batch, for ``reason``."""
+
+    def __init__(self, reason: str, error: str) -> None:
+        super().__init__(error)
+        self.reason = reason
+
+
 def error_reason(exc: BaseException) -> str:
     """The bounded ``reason`` label of a failure."""
+    if isinstance(exc, WorkerFailed):
+        return exc.reason
     if isinstance(exc, LostLeadership):
         return "leadership"
     if isinstance(exc, KafkaError):

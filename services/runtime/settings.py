@@ -70,6 +70,8 @@ class ServiceSettings(BaseSettings):
     relay_drain_seconds: float = 20.0
     relay_delivery_timeout_seconds: float = 30.0
     relay_max_request_bytes: int = 1048576
+    # Read, decrypt and translate in a worker process, so sending has the relay's core to itself.
+    relay_worker: bool = True
     projections_enabled: bool = True
     max_body_bytes: int = Field(
         default=1 << 20, ge=1, description="Request bodies over this size get 413 unread"

@@ -1,5 +1,6 @@
 """Maps domain events to contract events: domain events never go on the wire as they are."""
 
+import sys
 import typing
 import uuid
 from collections.abc import Callable
@@ -42,8 +43,14 @@ class Translator:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        # The module that made it, where the relay's worker process imports it from.
+        self.home: str | None = sys._getframe(1).f_globals.get("__name__")
         self._mappers: dict[type, Callable[[Any], EventPayload]] = {}
         self._internal: set[type] = set()
+        # Header values that repeat across events, encoded once: per contract class
+        # (ce_type, ce_dataschema) and per actor (ce_actorid, ce_actorrole, ce_correlationid).
+        self._contract_headers: dict[type, tuple[bytes, bytes]] = {}
+        self._actor_headers: dict[Actor, tuple[bytes, bytes, bytes]] = {}
 
     @property
     def service(self) -> str:
@@ -111,20 +118,35 @@ class Translator:
         key = subject.encode()
         actor: Actor = getattr(event, "actor")  # noqa: B009 - every service event carries one
         version = event.originator_version
+        contract = self._contract_headers.get(type(payload))
+        if contract is None:
+            contract = self._contract_headers[type(payload)] = (
+                payload.event_type.encode(),
+                payload.dataschema().encode(),
+            )
+        by = self._actor_headers.get(actor)
+        if by is None:
+            if len(self._actor_headers) >= 10_000:
+                self._actor_headers.clear()  # bounded
+            by = self._actor_headers[actor] = (
+                self.pseudonyms.of(actor.id).encode(),
+                actor.role.encode(),
+                actor.correlation_id.encode(),
+            )
         # The headers ``kafka_headers`` writes, in its order, built directly: the relay's hot
         # path (tests/test_relay_messages.py holds them equal to the CloudEvent's).
         headers = [
             *_FIXED_HEADERS,
             ("ce_id", f"{subject}/{version}".encode()),
             ("ce_source", (source or self.source).encode()),
-            ("ce_type", payload.event_type.encode()),
+            ("ce_type", contract[0]),
             ("ce_time", getattr(event, "timestamp").isoformat().encode()),  # noqa: B009
             ("ce_subject", key),
-            ("ce_actorid", self.pseudonyms.of(actor.id).encode()),
-            ("ce_actorrole", actor.role.encode()),
-            ("ce_correlationid", actor.correlation_id.encode()),
+            ("ce_actorid", by[0]),
+            ("ce_actorrole", by[1]),
+            ("ce_correlationid", by[2]),
             ("ce_sequence", str(version).encode()),
-            ("ce_dataschema", payload.dataschema().encode()),
+            ("ce_dataschema", contract[1]),
         ]
         return OutgoingMessage(payload.topic, key, payload.model_dump_json().encode(), headers)
 
