@@ -22,13 +22,14 @@ def spec_module(service: str) -> str:
     return "services.runtime.selftest" if service == "selftest" else f"services.{service}.main"
 
 
-# uvloop and httptools (C) rather than asyncio's selector loop and h11 (pure Python): the event
-# loop and HTTP parsing were a fifth of a command's CPU (bench/README.md, "The command path").
+# httptools (C) parses HTTP instead of h11 (pure Python). uvloop was measured too and left out:
+# it sped the raw endpoint up but slowed the services' command path by a third (its sync
+# endpoints hand every request to a thread and back; bench/README.md, "The command path").
 # The benchmark's raw endpoint runs under the same options.
 SERVER_OPTIONS: dict[str, Any] = {
     "log_config": None,
     "access_log": False,
-    "loop": "uvloop",
+    "loop": "asyncio",
     "http": "httptools",
 }
 
