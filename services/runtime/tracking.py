@@ -89,33 +89,50 @@ async def apply_tracked(
     The live runner, the rebuild and the auditor's replay all go through here, so a rebuilt
     read model is made by exactly the code that keeps the live one.
     """
-    first: dict[str, tuple[str, ReceivedEvent]] = {}
+    keys: dict[tuple[str, str], str] = {}
+    first: dict[str, ReceivedEvent] = {}
     for event in events:
-        source = dedup_source(event.envelope.source)
-        key = event_key(runner, source, event.envelope.id)
+        pair = (dedup_source(event.envelope.source), event.envelope.id)
+        key = keys.get(pair)
+        if key is None:
+            key = keys[pair] = event_key(runner, *pair)
         # setdefault: the relay may have published an event twice in one batch.
-        first.setdefault(key, (source, event))
-    if not first:
-        return []
-    # One statement records the batch's keys and says which are new: a key another
-    # transaction is recording waits for it, so two runners of one name never both apply it.
+        first.setdefault(key, event)
+    recorded = await record_keys(conn, runner, keys)
+    fresh = [event for key, event in first.items() if key in recorded]
+    await apply_fresh(conn, projections, fresh)
+    return fresh
+
+
+async def record_keys(conn: Connection, runner: str, keys: dict[tuple[str, str], str]) -> set[str]:
+    """Record ``keys`` ((dedup source, id) -> ``event_key``) as applied; return the new ones.
+
+    One statement records a batch's keys and says which are new: a key another transaction
+    is recording waits for it, so two runners of one name never both apply an event.
+    """
+    if not keys:
+        return set()
     rows = await conn.fetch(
         "INSERT INTO ssp_processed_events (runner, source, event_id, key)"
         " SELECT $1, k.source, k.event_id, k.key"
         " FROM unnest($2::text[], $3::text[], $4::uuid[]) AS k(source, event_id, key)"
         " ON CONFLICT DO NOTHING RETURNING key",
         runner,
-        [source for source, _ in first.values()],
-        [event.envelope.id for _, event in first.values()],
-        list(first),
+        [source for source, _ in keys],
+        [event_id for _, event_id in keys],
+        list(keys.values()),
     )
-    recorded = {r[0].hex for r in rows}
-    fresh = [event for key, (_, event) in first.items() if key in recorded]
+    return {r[0].hex for r in rows}
+
+
+async def apply_fresh(
+    conn: Connection, projections: Sequence[Projection], fresh: Sequence[ReceivedEvent]
+) -> None:
+    """Hand each projection the fresh events of its topics, in order."""
     for projection in projections:
         mine = [e for e in fresh if e.topic in projection.topics]
         if mine:
             await projection.apply(conn, mine)
-    return fresh
 
 
 async def store_offsets(conn: Connection, runner: str, offsets: dict[tuple[str, int], int]) -> None:

@@ -1,4 +1,5 @@
-"""The tracking table's key: one digest of (runner, ce_source, ce_id), and its migration."""
+"""The tracking table's key: one digest of (runner, ce_source, ce_id), its migration, and
+the runner's recording of a batch's keys while the batch is validated."""
 
 import asyncio
 import uuid
@@ -8,9 +9,11 @@ from typing import Any, TypeVar
 
 import asyncpg
 import pytest
+from aiokafka import ConsumerRecord
 from ssp_contracts import CloudEvent
 from ssp_contracts.events.staffing import STAFFING
 
+from services.runtime.key_claims import KeyClaim
 from services.runtime.projection import Connection, Projection, ReceivedEvent
 from services.runtime.settings import ServiceSettings
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, event_key
@@ -142,3 +145,34 @@ def test_tables_keyed_by_three_texts_are_migrated(fresh_db: Any) -> None:
     assert len(rows) == 4
     for row in rows:
         assert row["key"].hex == event_key(row["runner"], row["source"], row["event_id"])
+
+
+def record(source: str, event_id: str, offset: int) -> ConsumerRecord[bytes, bytes]:
+    """A Kafka record carrying only the headers a key is made of."""
+    headers = (("ce_source", source.encode()), ("ce_id", event_id.encode()))
+    return ConsumerRecord(STAFFING, 0, offset, 0, 0, None, b"{}", None, 0, 2, headers)
+
+
+def test_keys_recorded_before_validation_keep_only_valid_events(fresh_db: Any) -> None:
+    # Given a batch: a valid event, a record of another store with the same id that fails
+    # validation, and the valid event again
+    batch = [record(STORE_A, "agg/1", 0), record(STORE_B, "agg/1", 1), record(STORE_A, "agg/1", 2)]
+    valid = [received(STORE_A, "agg/1"), received(STORE_A, "agg/1")]
+
+    async def work(conn: asyncpg.Connection) -> tuple[list[tuple[str, str]], ...]:
+        await conn.execute(TRACKING_DDL)
+        await Seen().create_tables(conn)
+        # When the runner records the batch's keys while it validates, then applies
+        async with conn.transaction():
+            claim = await KeyClaim.send(conn, "seen", batch)
+            fresh = await claim.apply([Seen()], valid)
+        # and the other store's event arrives valid later
+        later = await track(conn, [received(STORE_B, "agg/1")])
+        seen = [tuple(r) for r in await conn.fetch("SELECT source, event_id FROM seen")]
+        return [(e.envelope.source, e.envelope.id) for e in fresh], later, seen
+
+    fresh, later, seen = in_db(fresh_db("keys"), work)
+    # Then the valid event is applied once, and the bad record's key did not hide the good one
+    assert fresh == [(STORE_A, "agg/1")]
+    assert later == [(STORE_B, "agg/1")]
+    assert sorted(seen) == sorted([(STORE_A, "agg/1"), (STORE_B, "agg/1")])
