@@ -37,8 +37,10 @@ class KeyClaim:
                     source = raw
                 elif name == "ce_id":
                     event_id = raw
-            if source is None or event_id is None:
-                continue  # no key: the record fails validation
+            if source is None or event_id is None or b"\0" in source or b"\0" in event_id:
+                # No key (the record fails validation), or one no text column can hold: left
+                # to the apply, as before, so one such record cannot fail the batch's claim.
+                continue
             pair = (
                 dedup_source(source.decode("utf-8", "replace")),
                 event_id.decode("utf-8", "replace"),

@@ -156,7 +156,13 @@ def record(source: str, event_id: str, offset: int) -> ConsumerRecord[bytes, byt
 def test_keys_recorded_before_validation_keep_only_valid_events(fresh_db: Any) -> None:
     # Given a batch: a valid event, a record of another store with the same id that fails
     # validation, and the valid event again
-    batch = [record(STORE_A, "agg/1", 0), record(STORE_B, "agg/1", 1), record(STORE_A, "agg/1", 2)]
+    # (and a record whose id no text column can hold, which must not fail the others' keys)
+    batch = [
+        record(STORE_A, "agg/1", 0),
+        record(STORE_B, "agg/1", 1),
+        record(STORE_A, "agg/1", 2),
+        record(STORE_B, "agg/\0", 3),
+    ]
     valid = [received(STORE_A, "agg/1"), received(STORE_A, "agg/1")]
 
     async def work(conn: asyncpg.Connection) -> tuple[list[tuple[str, str]], ...]:
