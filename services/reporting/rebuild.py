@@ -15,6 +15,7 @@ from services.reporting.feed import FeedReport, Specs, create_schema_tables, end
 from services.reporting.views import AUDIT_RUNNER, runner_specs
 from services.runtime.projection import Connection
 from services.runtime.settings import ServiceSettings
+from services.runtime.tracking import OFFSETS_COLUMNS, PROCESSED_COLUMNS
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}\Z")
 # The append-only audit trail's tables, moved (never rebuilt) by a swap.
@@ -159,8 +160,11 @@ async def _move_audit_trail(
         await conn.execute(f'DELETE FROM "{fresh}".{tracking} WHERE runner = $1', AUDIT_RUNNER)
         if tracking == "ssp_consumer_offsets" and not keep_offsets:
             continue
+        # Named columns: a tracking table migrated from an older shape orders them otherwise.
+        columns = PROCESSED_COLUMNS if tracking == "ssp_processed_events" else OFFSETS_COLUMNS
         await conn.execute(
-            f'INSERT INTO "{fresh}".{tracking} SELECT * FROM "{live}".{tracking} WHERE runner = $1',
+            f'INSERT INTO "{fresh}".{tracking} ({columns})'
+            f' SELECT {columns} FROM "{live}".{tracking} WHERE runner = $1',
             AUDIT_RUNNER,
         )
 

@@ -17,7 +17,9 @@ from ssp_contracts.topics import catalogue_topic, kafka_topic
 
 from services.runtime.dlq import DeadLetters
 from services.runtime.gc_batches import collection_deferred
+from services.runtime.key_claims import KeyClaim
 from services.runtime.metrics import ProjectionMetrics
+from services.runtime.offset_commits import CommitsBehind
 from services.runtime.projection import Projection, ReceivedEvent, decode_records
 from services.runtime.provenance import ProvenanceError
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, next_offsets, store_offsets
@@ -94,6 +96,7 @@ class ProjectionRunner:
         self.lag_reported: set[tuple[str, int]] = set()  # (topic, partition) in ``metrics.lag``
         self.topics = sorted({t for p in self.projections for t in p.topics})
         self.dead_letters = DeadLetters(broker, name, metrics)
+        self.commits = CommitsBehind(name)
         self.subscriber = broker.subscriber(
             *(kafka_topic(t) for t in self.topics),
             batch=True,
@@ -103,7 +106,7 @@ class ProjectionRunner:
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             listener=_ResumeFromStoredOffsets(self),
-            parser=_tolerant_parser,
+            parser=self._parse,
             decoder=_raw_records,
             # Two runners on one topic would share FastStream's default channel name.
             title=f"{','.join(self.topics)}:{name}",
@@ -122,6 +125,12 @@ class ProjectionRunner:
             # The migration role made these tables (runtime/dbroles.py) and the service's role
             # may not alter them; `ssp migrate` keeps their DDL current instead.
             log.info("%s: tables belong to the migration role (%s)", self.name, exc)
+
+    async def _parse(self, records: tuple[ConsumerRecord[Any, Any], ...], original: Any) -> Any:
+        """FastStream's message of a batch, whose ack commits to Kafka behind the runner."""
+        message = await _tolerant_parser(records, original)
+        message.consumer = self.commits.batch(message.consumer, records)
+        return message
 
     async def stored_offsets(self) -> dict[tuple[str, int], int]:
         """Next offset to read per (topic, partition), as stored with the read model."""
@@ -148,20 +157,25 @@ class ProjectionRunner:
 
     async def _handle(self, records: Any) -> None:
         good: list[ReceivedEvent] = []
-        for record, decoded in decode_records(records):
-            if isinstance(decoded, ReceivedEvent):
-                good.append(decoded)
-            elif isinstance(decoded, ProvenanceError):
-                # Only the kind: a forged message must not write its own words into the DLQ.
-                await self.dead_letters.send(record, f"provenance: {decoded.kind}")
-            else:
-                await self.dead_letters.send(record, f"decode: {decoded}")
         offsets = next_offsets(records)
+        applying = False
         try:
-            await self._apply(good, offsets)
+            async with _connection(self.pool) as conn, conn.transaction():
+                # The keys are recorded while the records are validated (runtime/key_claims.py).
+                claim = await KeyClaim.send(conn, self.name, records)
+                try:
+                    await self._decode(records, good)
+                except BaseException:
+                    await claim.settle()
+                    raise
+                applying = True
+                fresh = await claim.apply(self.projections, good)
+                await store_offsets(conn, self.name, offsets)
         except TRANSIENT:
             raise
         except Exception:
+            if not applying:
+                raise
             log.exception("batch of %d failed in %s; applying one by one", len(good), self.name)
             for event, record in zip(good, _records_of(good, records), strict=True):
                 try:
@@ -173,6 +187,19 @@ class ProjectionRunner:
                     await self.dead_letters.send(record, f"apply: {type(exc).__name__}")
             async with _connection(self.pool) as conn:
                 await store_offsets(conn, self.name, offsets)
+            return
+        self._applied(good, fresh)
+
+    async def _decode(self, records: Any, good: list[ReceivedEvent]) -> None:
+        """Decode and validate each record: into ``good``, or to the DLQ with the reason."""
+        for record, decoded in decode_records(records):
+            if isinstance(decoded, ReceivedEvent):
+                good.append(decoded)
+            elif isinstance(decoded, ProvenanceError):
+                # Only the kind: a forged message must not write its own words into the DLQ.
+                await self.dead_letters.send(record, f"provenance: {decoded.kind}")
+            else:
+                await self.dead_letters.send(record, f"decode: {decoded}")
 
     async def _apply(
         self, events: list[ReceivedEvent], offsets: dict[tuple[str, int], int]
@@ -180,6 +207,9 @@ class ProjectionRunner:
         async with _connection(self.pool) as conn, conn.transaction():
             fresh = await apply_tracked(conn, self.name, self.projections, events)
             await store_offsets(conn, self.name, offsets)
+        self._applied(events, fresh)
+
+    def _applied(self, events: list[ReceivedEvent], fresh: list[ReceivedEvent]) -> None:
         applied = {id(e) for e in fresh}
         for event in events:
             if id(event) not in applied:
