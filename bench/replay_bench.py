@@ -5,7 +5,6 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
 from aiokafka import TopicPartition as AioPartition
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts.events import incidents as i
@@ -14,7 +13,7 @@ from ssp_contracts.topics import EVENT_TOPICS
 
 from bench.common import Measure, Stopwatch, fresh_database
 from services.reporting.feed import end_offsets
-from services.reporting.replay import Window, replay_into
+from services.reporting.replay import Window, reader, replay_into
 from services.reporting.schema import migrate_schema
 from services.reporting.tests.builders import publish, received
 from services.runtime.dbroles import migrate
@@ -116,12 +115,7 @@ async def _raw_aiokafka_seconds(
     bootstrap: str, ends: dict[tuple[str, int], int]
 ) -> tuple[float, int]:
     """The same records read by a bare aiokafka consumer (the client the replay reads with)."""
-    consumer = AIOKafkaConsumer(
-        enable_auto_commit=False,
-        group_id=None,
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-        **kafka_client(AUDITOR, bootstrap).aiokafka(),
-    )
+    consumer = reader(bootstrap)  # the replay's own consumer settings
     await consumer.start()
     try:
         todo = [AioPartition(t, p) for (t, p), end in ends.items() if end > 0]

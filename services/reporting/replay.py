@@ -64,6 +64,16 @@ def check_topics(topics: Sequence[str] | None) -> list[str]:
     return chosen
 
 
+def reader(bootstrap: str) -> AIOKafkaConsumer:
+    """The auditor's consumer a replay reads with: no group, nothing committed, big fetches."""
+    return AIOKafkaConsumer(
+        enable_auto_commit=False,
+        group_id=None,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+        **kafka_client(AUDITOR, bootstrap).aiokafka(),
+    )
+
+
 async def read_records(
     bootstrap: str,
     topics: Sequence[str],
@@ -77,12 +87,7 @@ async def read_records(
     rather than kafka-python: its C record decoding reads about ten times faster (kafka-python
     checks every batch's CRC32C in pure Python), and a replay is mostly reading.
     """
-    consumer = AIOKafkaConsumer(
-        enable_auto_commit=False,
-        group_id=None,
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-        **kafka_client(AUDITOR, bootstrap).aiokafka(),
-    )
+    consumer = reader(bootstrap)
     await consumer.start()
     try:
         # The consumer's own metadata lists only assigned topics; ask the cluster for all.

@@ -18,10 +18,12 @@ import jwt
 import psycopg
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts import CloudEvent, EventPayload
+from ssp_contracts.events.staffing import STAFFING
 from ssp_contracts.topics import kafka_topic
 
 from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.kafka_security import AUDITOR, kafka_client
+from services.runtime.projection import Connection, Projection
 from services.runtime.settings import ServiceSettings, shared, state_dir
 from services.runtime.tokens import ALGORITHM, SERVICES, audience_of, dev_signing_key, issue_token
 
@@ -350,3 +352,18 @@ def start_at_end(db: str, runner: str, topic: str) -> None:
             await conn.close()
 
     asyncio.run(seed())
+
+
+class SeenEvents(Projection):
+    """Records each (source, id) it is given: a consumer that must see every distinct event once."""
+
+    name = "seen"
+    topics = (STAFFING,)
+
+    async def create_tables(self, conn: Connection) -> None:
+        await conn.execute("CREATE TABLE IF NOT EXISTS seen (source text, event_id text)")
+
+    async def apply(self, conn: Connection, events: Any) -> None:
+        await conn.executemany(
+            "INSERT INTO seen VALUES ($1, $2)", [(e.envelope.source, e.envelope.id) for e in events]
+        )

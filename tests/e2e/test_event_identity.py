@@ -16,9 +16,9 @@ from ssp_contracts import CloudEvent
 from ssp_contracts.events.staffing import STAFFING
 
 from services.runtime.identity import store_identity
-from services.runtime.projection import Connection, Projection, ReceivedEvent, decode_record
+from services.runtime.projection import ReceivedEvent, decode_record
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import bearer, read_all, wait_for
+from services.runtime.testing import SeenEvents, bearer, read_all, wait_for
 from services.runtime.tracking import TRACKING_DDL, apply_tracked
 
 pytestmark = pytest.mark.stack
@@ -27,21 +27,6 @@ pytestmark = pytest.mark.stack
 def dsn(db: str) -> str:
     """asyncpg DSN of a test database."""
     return ServiceSettings.for_service("admin", db_name=db).pg_dsn
-
-
-class Seen(Projection):
-    """Counts what it is given: a consumer that must see every distinct event."""
-
-    name = "seen"
-    topics = (STAFFING,)
-
-    async def create_tables(self, conn: Connection) -> None:
-        await conn.execute("CREATE TABLE IF NOT EXISTS seen (source text, event_id text)")
-
-    async def apply(self, conn: Connection, events: Any) -> None:
-        await conn.executemany(
-            "INSERT INTO seen VALUES ($1, $2)", [(e.envelope.source, e.envelope.id) for e in events]
-        )
 
 
 def test_concurrent_first_starts_agree_on_one_store_id(fresh_db: Any) -> None:
@@ -101,10 +86,10 @@ def test_two_stores_with_one_natural_key_publish_distinct_events(
         conn = await asyncpg.connect(dsn(reader))
         try:
             await conn.execute(TRACKING_DDL)
-            await Seen().create_tables(conn)
+            await SeenEvents().create_tables(conn)
             for _ in range(2):  # a redelivery
                 async with conn.transaction():
-                    await apply_tracked(conn, "seen", [Seen()], [first, second])
+                    await apply_tracked(conn, "seen", [SeenEvents()], [first, second])
             return [tuple(r) for r in await conn.fetch("SELECT source, event_id FROM seen")]
         finally:
             await conn.close()
@@ -138,12 +123,12 @@ def test_tracking_tables_kept_by_id_alone_are_migrated(fresh_db: Any) -> None:
             # When the runner starts (twice: the migration runs once)
             await conn.execute(TRACKING_DDL)
             await conn.execute(TRACKING_DDL)
-            await Seen().create_tables(conn)
+            await SeenEvents().create_tables(conn)
             # Then the old event redelivered is still known; another store's same id is new
             newer = legacy.model_copy(update={"source": store})
             async with conn.transaction():
                 return await apply_tracked(
-                    conn, "seen", [Seen()], [received(legacy), received(newer)]
+                    conn, "seen", [SeenEvents()], [received(legacy), received(newer)]
                 )
         finally:
             await conn.close()

@@ -14,8 +14,9 @@ from ssp_contracts import CloudEvent
 from ssp_contracts.events.staffing import STAFFING
 
 from services.runtime.key_claims import KeyClaim
-from services.runtime.projection import Connection, Projection, ReceivedEvent
+from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
+from services.runtime.testing import SeenEvents
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, event_key
 
 pytestmark = pytest.mark.stack
@@ -23,21 +24,6 @@ pytestmark = pytest.mark.stack
 T = TypeVar("T")
 STORE_A = f"/ssp/staffing/{uuid.uuid4()}"
 STORE_B = f"/ssp/staffing/{uuid.uuid4()}"
-
-
-class Seen(Projection):
-    """Records what it is given: a consumer that must see every distinct event once."""
-
-    name = "seen"
-    topics = (STAFFING,)
-
-    async def create_tables(self, conn: Connection) -> None:
-        await conn.execute("CREATE TABLE IF NOT EXISTS seen (source text, event_id text)")
-
-    async def apply(self, conn: Connection, events: Any) -> None:
-        await conn.executemany(
-            "INSERT INTO seen VALUES ($1, $2)", [(e.envelope.source, e.envelope.id) for e in events]
-        )
 
 
 def received(source: str, event_id: str) -> ReceivedEvent:
@@ -66,14 +52,14 @@ def in_db(db: str, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
 async def track(conn: asyncpg.Connection, events: list[ReceivedEvent]) -> list[tuple[str, str]]:
     """Apply ``events`` as runner "seen" in one transaction; the (source, id) applied."""
     async with conn.transaction():
-        fresh = await apply_tracked(conn, "seen", [Seen()], events)
+        fresh = await apply_tracked(conn, "seen", [SeenEvents()], events)
     return [(e.envelope.source, e.envelope.id) for e in fresh]
 
 
 def test_same_source_and_id_is_dropped_and_other_sources_kept(fresh_db: Any) -> None:
     async def work(conn: asyncpg.Connection) -> list[list[tuple[str, str]]]:
         await conn.execute(TRACKING_DDL)
-        await Seen().create_tables(conn)
+        await SeenEvents().create_tables(conn)
         return [
             # one store's event, twice in a batch, and another store's with the same id
             await track(conn, [received(STORE_A, "agg/1")] * 2 + [received(STORE_B, "agg/1")]),
@@ -89,7 +75,7 @@ def test_same_source_and_id_is_dropped_and_other_sources_kept(fresh_db: Any) -> 
 def test_key_is_the_digest_of_runner_source_and_id(fresh_db: Any) -> None:
     async def work(conn: asyncpg.Connection) -> list[asyncpg.Record]:
         await conn.execute(TRACKING_DDL)
-        await Seen().create_tables(conn)
+        await SeenEvents().create_tables(conn)
         await track(conn, [received(STORE_A, "agg/1"), received("/ssp/staffing", "agg/2")])
         return await conn.fetch(
             "SELECT runner, source, event_id, key FROM ssp_processed_events ORDER BY event_id"
@@ -121,7 +107,7 @@ def test_tables_keyed_by_three_texts_are_migrated(fresh_db: Any) -> None:
         # When runners start (twice: the migration runs once)
         await conn.execute(TRACKING_DDL)
         await conn.execute(TRACKING_DDL)
-        await Seen().create_tables(conn)
+        await SeenEvents().create_tables(conn)
         # Then the applied events redelivered are dropped; another store's same id is new
         fresh = await track(
             conn,
@@ -167,11 +153,11 @@ def test_keys_recorded_before_validation_keep_only_valid_events(fresh_db: Any) -
 
     async def work(conn: asyncpg.Connection) -> tuple[list[tuple[str, str]], ...]:
         await conn.execute(TRACKING_DDL)
-        await Seen().create_tables(conn)
+        await SeenEvents().create_tables(conn)
         # When the runner records the batch's keys while it validates, then applies
         async with conn.transaction():
             claim = await KeyClaim.send(conn, "seen", batch)
-            fresh = await claim.apply([Seen()], valid)
+            fresh = await claim.apply([SeenEvents()], valid)
         # and the other store's event arrives valid later
         later = await track(conn, [received(STORE_B, "agg/1")])
         seen = [tuple(r) for r in await conn.fetch("SELECT source, event_id FROM seen")]
