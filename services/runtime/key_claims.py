@@ -17,7 +17,7 @@ from aiokafka import ConsumerRecord
 
 from services.runtime.identity import dedup_source
 from services.runtime.projection import Connection, Projection, ReceivedEvent
-from services.runtime.tracking import apply_fresh, event_key, record_keys
+from services.runtime.tracking import apply_fresh, event_key, first_by_key, record_keys
 
 
 class KeyClaim:
@@ -68,14 +68,10 @@ class KeyClaim:
     ) -> list[ReceivedEvent]:
         """Apply the valid ``events`` whose keys were new; drop keys only bad records had."""
         recorded = await self._recorded
-        first: dict[str, ReceivedEvent] = {}
-        late: dict[tuple[str, str], str] = {}
-        for event in events:
-            pair = (dedup_source(event.envelope.source), event.envelope.id)
-            key = self.keys.get(pair)
-            if key is None:  # not from the headers' values (not expected; recorded now)
-                key = late[pair] = event_key(self.runner, *pair)
-            first.setdefault(key, event)
+        keys = dict(self.keys)
+        first = first_by_key(self.runner, events, keys)
+        # Pairs not from the headers' values (not expected) are recorded now.
+        late = {pair: key for pair, key in keys.items() if pair not in self.keys}
         recorded |= await record_keys(self.conn, self.runner, late)
         unused = recorded - first.keys()
         if unused:

@@ -90,6 +90,17 @@ async def apply_tracked(
     read model is made by exactly the code that keeps the live one.
     """
     keys: dict[tuple[str, str], str] = {}
+    first = first_by_key(runner, events, keys)
+    recorded = await record_keys(conn, runner, keys)
+    fresh = [event for key, event in first.items() if key in recorded]
+    await apply_fresh(conn, projections, fresh)
+    return fresh
+
+
+def first_by_key(
+    runner: str, events: Sequence[ReceivedEvent], keys: dict[tuple[str, str], str]
+) -> dict[str, ReceivedEvent]:
+    """The first of ``events`` per ``event_key``; ``keys`` gains the pairs it did not hold."""
     first: dict[str, ReceivedEvent] = {}
     for event in events:
         pair = (dedup_source(event.envelope.source), event.envelope.id)
@@ -98,10 +109,7 @@ async def apply_tracked(
             key = keys[pair] = event_key(runner, *pair)
         # setdefault: the relay may have published an event twice in one batch.
         first.setdefault(key, event)
-    recorded = await record_keys(conn, runner, keys)
-    fresh = [event for key, event in first.items() if key in recorded]
-    await apply_fresh(conn, projections, fresh)
-    return fresh
+    return first
 
 
 async def record_keys(conn: Connection, runner: str, keys: dict[tuple[str, str], str]) -> set[str]:
