@@ -12,17 +12,17 @@ from typing import Annotated, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from pydantic import BaseModel, Field
 from ssp_contracts.events.actors import ACTOR_PSEUDONYM, ActorResolved
 from ssp_contracts.vocab import ResolutionPurpose
-from starlette.concurrency import run_in_threadpool
 
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import Actor, NotFound
 from services.runtime.inputs import FreeText
 from services.runtime.logs import correlation_id
 from services.runtime.pseudonyms import for_service
+from services.runtime.routing import ServiceRouter, in_thread
 
 
 class ActorResolution(Aggregate):
@@ -83,7 +83,7 @@ class ResolvedActor(BaseModel):
 
 
 Pseudonym = Annotated[str, Path(pattern=ACTOR_PSEUDONYM, max_length=38)]
-router = APIRouter(tags=["actors"])
+router = ServiceRouter(tags=["actors"])
 
 
 @router.post("/actors/{pseudonym}/resolution", response_model=ResolvedActor)
@@ -109,7 +109,7 @@ async def resolve_actor(
         ctx.clock.now(),
         principal.actor(correlation_id()),
     )
-    await run_in_threadpool(ctx.application.save, record)
+    await in_thread(ctx.application.save, record)
     if sub is None:
         raise NotFound(f"this service published no actor {pseudonym}")
     return ResolvedActor(pseudonym=pseudonym, sub=sub, resolution_id=record.id)

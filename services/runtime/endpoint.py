@@ -26,7 +26,7 @@ def context_of(app: FastAPI, kind: type[T]) -> T:
     return service
 
 
-def _now(request: Request) -> datetime:
+async def _now(request: Request) -> datetime:
     """The instant a request is handled, from the service's clock (tests fix it)."""
     instant: datetime = request.app.state.ssp.clock.now()
     return instant

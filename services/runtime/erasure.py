@@ -18,10 +18,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from pydantic import BaseModel, Field
 from ssp_contracts.events.erasure import LegalBasis, SubjectKind
-from starlette.concurrency import run_in_threadpool
 
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import Actor, NotFound, ServiceApplication
@@ -29,6 +28,7 @@ from services.runtime.endpoint import Now, Recorded
 from services.runtime.inputs import FreeText
 from services.runtime.logs import correlation_id
 from services.runtime.record_keys import RECORD_KIND
+from services.runtime.routing import ServiceRouter, in_thread
 from services.runtime.sealed import SUBJECT_REF
 from services.runtime.translation import Translator
 
@@ -150,7 +150,7 @@ SubjectRef = Annotated[
     ),
 ]
 
-router = APIRouter(tags=["data subjects"])
+router = ServiceRouter(tags=["data subjects"])
 
 
 class ErasureRecorded(Recorded):
@@ -172,7 +172,7 @@ async def erase(
     """Erase a data subject: their sealed details, and the free text of every record naming
     them, read as erased everywhere from now on."""
     app: ServiceApplication = request.app.state.ssp.application
-    erasure_id, record_keys = await run_in_threadpool(
+    erasure_id, record_keys = await in_thread(
         erase_subject_counted,
         app,
         ref,

@@ -95,7 +95,7 @@ class Page:
     since: datetime | None = None
 
 
-def paging(
+async def paging(
     request: Request,
     response: Response,
     limit: Annotated[
@@ -109,11 +109,10 @@ def paging(
     since: Annotated[Instant | None, Query(description="Only rows at or after this time")] = None,
 ) -> "Paged":
     """The FastAPI dependency of every list endpoint."""
-    after = None if cursor is None else decode_cursor(cursor)
-    return Paged(Page(limit, after, since), request, response)
+    return _paged(request, response, limit, cursor, since)
 
 
-def key_paging(
+async def key_paging(
     request: Request,
     response: Response,
     limit: Annotated[
@@ -126,7 +125,14 @@ def key_paging(
     ] = None,
 ) -> "Paged":
     """The dependency of a list ordered by id alone (no time to keep rows ``since``)."""
-    return paging(request, response, limit, cursor, None)
+    return _paged(request, response, limit, cursor, None)
+
+
+def _paged(
+    request: Request, response: Response, limit: int, cursor: str | None, since: datetime | None
+) -> "Paged":
+    after = None if cursor is None else decode_cursor(cursor)
+    return Paged(Page(limit, after, since), request, response)
 
 
 class Paged:

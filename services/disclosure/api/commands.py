@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.disclosure.api import models as m
 from services.disclosure.api.context import application, policy
@@ -14,8 +14,9 @@ from services.runtime.auth import Principal, allow, forbid_outside_scope
 from services.runtime.clock import london_day
 from services.runtime.endpoint import Now, Recorded, business_time
 from services.runtime.logs import correlation_id
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["disclosure commands"])
+router = ServiceRouter(tags=["disclosure commands"])
 App = Annotated[DisclosureApplication, Depends(application)]
 Policy = Annotated[DisclosurePolicy, Depends(policy)]
 

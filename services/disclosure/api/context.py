@@ -26,17 +26,17 @@ class DisclosureContext:
     clock: Clock
 
 
-def application(request: Request) -> DisclosureApplication:
+async def application(request: Request) -> DisclosureApplication:
     """The service's eventsourcing application."""
     return context_of(request.app, DisclosureContext).application
 
 
-def register(request: Request) -> Register:
+async def register(request: Request) -> Register:
     """The register read model (a table kept by the view runner)."""
     return context_of(request.app, DisclosureContext).register
 
 
-def policy(request: Request) -> DisclosurePolicy:
+async def policy(request: Request) -> DisclosurePolicy:
     """The configured windows of the workflow."""
     return context_of(request.app, DisclosureContext).policy
 

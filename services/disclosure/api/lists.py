@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel
 
 from services.disclosure.api.context import application, register
@@ -16,11 +16,12 @@ from services.disclosure.application import DisclosureApplication
 from services.disclosure.views.register import Register, RegisterEntry
 from services.runtime.auth import Principal, allow
 from services.runtime.paging import Paging
+from services.runtime.routing import ServiceRouter
 from services.runtime.scope import claim_refusal
 from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
 
-router = APIRouter(tags=["disclosure lists"])
+router = ServiceRouter(tags=["disclosure lists"])
 App = Annotated[DisclosureApplication, Depends(application)]
 Reg = Annotated[Register, Depends(register)]
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel, Field
 from ssp_contracts.events.disclosure import Outcome, Urgency
 
@@ -23,10 +23,11 @@ from services.runtime.domain import NotFound
 from services.runtime.endpoint import Now
 from services.runtime.inputs import Day, Instant, Key
 from services.runtime.paging import Paged, Paging
+from services.runtime.routing import ServiceRouter
 from services.runtime.subjects import reveal
 from services.runtime.views_pg import Where
 
-router = APIRouter(tags=["disclosure queries"])
+router = ServiceRouter(tags=["disclosure queries"])
 App = Annotated[DisclosureApplication, Depends(application)]
 Reg = Annotated[Register, Depends(register)]
 At = Annotated[Instant | None, Query(description="Evaluate deadlines as at; default now")]

@@ -2,19 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
-
 from services.disclosure.api.context import consulted
 from services.disclosure.api.queries import App, HistoryEntry, history_entries
 from services.disclosure.domain import DisclosureRequest
 from services.disclosure.views.register import entry_of_request
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Now
+from services.runtime.routing import ServiceRouter
 from services.runtime.sealed import published
 from services.runtime.subject_access import SubjectPath, access_document, originators
 from services.runtime.subjects import reveal
 
-router = APIRouter(tags=["subjects' rights"])
+router = ServiceRouter(tags=["subjects' rights"])
 
 
 @router.get("/subjects/{subject_ref}/access")

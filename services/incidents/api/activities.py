@@ -3,7 +3,6 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import SchoolId
 from ssp_contracts.events.incidents import ActivityKind, ActivityWithdrawal, Partner
@@ -16,8 +15,9 @@ from services.runtime.clock import london_day
 from services.runtime.domain import Forbidden
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["activities"])
+router = ServiceRouter(tags=["activities"])
 
 
 class RecordActivity(BaseModel):

@@ -7,7 +7,6 @@ from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from services.incidents.api.scope import Scope, scope_of
 from services.incidents.application import IncidentsApplication
@@ -28,6 +27,7 @@ from services.runtime.domain import Actor, NotFound
 from services.runtime.endpoint import context_of
 from services.runtime.logs import correlation_id
 from services.runtime.record_keys import reveal_record
+from services.runtime.routing import in_thread
 from services.runtime.views_pg import MemoryView, PostgresView
 
 T = TypeVar("T")
@@ -66,17 +66,15 @@ class Incidents:
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a synchronous application call off the event loop."""
-        return await run_in_threadpool(func, *args, **kwargs)
+        return await in_thread(func, *args, **kwargs)
 
     async def revealed(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` with its sealed personal fields opened (``erased`` once erased)."""
-        return await run_in_threadpool(reveal_record, self.app.subjects, data, ALIASES)
+        return await in_thread(reveal_record, self.app.subjects, data, ALIASES)
 
     async def revealed_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each of ``rows`` with its sealed personal fields opened."""
-        return await run_in_threadpool(
-            lambda: [reveal_record(self.app.subjects, r, ALIASES) for r in rows]
-        )
+        return await in_thread(lambda: [reveal_record(self.app.subjects, r, ALIASES) for r in rows])
 
     async def scope(self, principal: Principal) -> Scope:
         """The caller's scope on today's deployments."""
@@ -152,7 +150,13 @@ class Incidents:
         return principal.actor(correlation_id())
 
 
-Service = Annotated[Incidents, Depends(Incidents)]
+async def incidents(request: Request) -> Incidents:
+    """The FastAPI dependency: a coroutine, as FastAPI runs a class or a plain function given
+    as a dependency in its thread pool, one hop per request for nothing that blocks."""
+    return Incidents(request)
+
+
+Service = Annotated[Incidents, Depends(incidents)]
 
 
 def reader_of(principal: Principal) -> Reader:

@@ -3,7 +3,6 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import OfficerId, PupilRef
 from ssp_contracts.events.incidents import EvidenceKind
@@ -19,8 +18,9 @@ from services.runtime.consultations import Purpose
 from services.runtime.domain import RuleViolation
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, Text
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["evidence and arrests"])
+router = ServiceRouter(tags=["evidence and arrests"])
 
 
 class SeizeEvidence(BaseModel):

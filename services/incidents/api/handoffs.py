@@ -3,15 +3,15 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.incidents.api.context import Service
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Instant, Text
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["incidents"])
+router = ServiceRouter(tags=["incidents"])
 
 
 class HandOffBody(BaseModel):

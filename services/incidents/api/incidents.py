@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import PupilRef, SchoolId
 from ssp_contracts.events.incidents import (
@@ -26,9 +26,10 @@ from services.runtime.consultations import Purpose
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery
 from services.runtime.paging import Paging
+from services.runtime.routing import ServiceRouter
 from services.runtime.views_pg import Where
 
-router = APIRouter(tags=["incidents"])
+router = ServiceRouter(tags=["incidents"])
 StaffRef = Annotated[
     str, Field(pattern=r"^staff-[0-9a-f]{12,64}$", description="Pseudonymous staff reference")
 ]

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from ssp_contracts.events.common import PupilRef
 
 from services.incidents.api.context import Incidents, Service, reader_of
@@ -14,9 +14,10 @@ from services.runtime.auth import Principal, allow
 from services.runtime.consultations import Purpose
 from services.runtime.paging import Paging
 from services.runtime.paging_lists import page_list
+from services.runtime.routing import ServiceRouter
 from services.runtime.views_pg import Row, Where
 
-router = APIRouter(tags=["pupils"])
+router = ServiceRouter(tags=["pupils"])
 PupilPath = Annotated[PupilRef, Path(description="Pseudonymous pupil reference")]
 
 

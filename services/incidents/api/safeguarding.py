@@ -4,7 +4,6 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import PupilRef
 from ssp_contracts.events.incidents import ConcernKind, SafeguardingOutcome, SafeguardingSource
@@ -17,9 +16,10 @@ from services.runtime.clock import london_day
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.paging import Paging
+from services.runtime.routing import ServiceRouter
 from services.runtime.views_pg import Where
 
-router = APIRouter(tags=["safeguarding"])
+router = ServiceRouter(tags=["safeguarding"])
 
 
 class Referral(BaseModel):

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import TERM_PATTERN
 from ssp_contracts.events.incidents import Weekday
@@ -16,8 +16,9 @@ from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, FreeText, Instant, KeyPath, KeyQuery, TimeOfDay
 from services.runtime.paging import Paging, Since
 from services.runtime.paging_lists import page_list
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["schools"])
+router = ServiceRouter(tags=["schools"])
 TermPath = Annotated[str, Path(pattern=TERM_PATTERN, description="Term, e.g. 2025-autumn")]
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from ssp_contracts.events.common import OfficerId, PupilRef, SchoolId
@@ -34,9 +34,10 @@ from services.runtime.domain import Forbidden, RuleViolation
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText, Instant, KeyQuery, Text
 from services.runtime.paging import Paging
+from services.runtime.routing import ServiceRouter
 from services.runtime.views_pg import Where
 
-router = APIRouter(tags=["searches"])
+router = ServiceRouter(tags=["searches"])
 
 
 class RecordSearch(BaseModel):

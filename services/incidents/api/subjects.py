@@ -4,7 +4,6 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.incidents.api.context import ALIASES, Incidents, Service, history_of
@@ -19,10 +18,11 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import FreeText
 from services.runtime.record_keys import reveal_record
+from services.runtime.routing import ServiceRouter
 from services.runtime.subject_access import SubjectPath, access_document
 from services.runtime.views_pg import Where
 
-router = APIRouter(tags=["subjects' rights"])
+router = ServiceRouter(tags=["subjects' rights"])
 
 
 class Rectification(BaseModel):

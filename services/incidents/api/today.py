@@ -2,15 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
-
 from services.incidents.api.context import Service
 from services.incidents.api.owed import follow_ups_due, owed
 from services.runtime.auth import Principal, allow
 from services.runtime.clock import london_day
 from services.runtime.paging import Since
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["officer's day"])
+router = ServiceRouter(tags=["officer's day"])
 
 
 @router.get("/me/today")

@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 
 from services.reporting.api.common import (
     Explain,
@@ -25,11 +25,12 @@ from services.runtime.auth import Principal, allow
 from services.runtime.domain import Forbidden
 from services.runtime.endpoint import context_of
 from services.runtime.inputs import Key, Text
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["abstraction"])
+router = ServiceRouter(tags=["abstraction"])
 
 
-def default_threshold(request: Request) -> float:
+async def default_threshold(request: Request) -> float:
     """The configured ring-fence threshold (SSP_REPORTING_RING_FENCE_THRESHOLD)."""
     return context_of(request.app, ReportingSettings).ring_fence_threshold
 

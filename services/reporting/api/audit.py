@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from pydantic_core import PydanticCustomError
@@ -18,8 +18,9 @@ from services.runtime.auth import Principal, allow
 from services.runtime.domain import RuleViolation
 from services.runtime.inputs import Instant, Key, Text
 from services.runtime.paging import MAX_CURSOR, NEXT_HEADER, After, decode_cursor
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["audit"])
+router = ServiceRouter(tags=["audit"])
 
 
 class AuditEntry(BaseModel):
@@ -63,7 +64,7 @@ class ChainHead(BaseModel):
     hash: str
 
 
-def audit_filter(
+async def audit_filter(
     entity: Annotated[Key | None, Query(description="Id of the record")] = None,
     actor: Annotated[Text | None, Query(max_length=200, description="Actor id")] = None,
     type: Annotated[Text | None, Query(max_length=200, description="ce_type of the events")] = None,

@@ -20,7 +20,7 @@ Explain = Annotated[
 ]
 
 
-def pool(request: Request) -> asyncpg.Pool:
+async def pool(request: Request) -> asyncpg.Pool:
     """The service's asyncpg pool (503 when the service runs without a database)."""
     found: asyncpg.Pool | None = request.app.state.ssp.pool
     if found is None:

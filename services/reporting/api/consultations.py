@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from services.reporting.api.common import Explain, Format
 from services.reporting.api.performance import Pool, answer
@@ -10,8 +10,9 @@ from services.reporting.queries import consultations
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import RuleViolation
 from services.runtime.inputs import Instant
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(tags=["audit"])
+router = ServiceRouter(tags=["audit"])
 Time = Annotated[Instant | None, Query(description="ISO 8601 time with timezone")]
 
 

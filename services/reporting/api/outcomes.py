@@ -2,14 +2,15 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from ssp_contracts.events.common import TERM_PATTERN
 
 from services.reporting.api.common import Explain, Format, borough_scope
 from services.reporting.api.performance import Borough, Pool, Reader, answer
 from services.reporting.queries import ethnicity, outcomes
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(prefix="/performance", tags=["performance"])
+router = ServiceRouter(prefix="/performance", tags=["performance"])
 
 
 TermRequired = Annotated[str, Query(pattern=TERM_PATTERN, description="e.g. 2026-autumn")]

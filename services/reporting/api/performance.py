@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from ssp_contracts.events.common import TERM_PATTERN
 
 from services.reporting.api.common import (
@@ -21,8 +21,9 @@ from services.reporting.settings import ReportingSettings
 from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import context_of
 from services.runtime.inputs import Instant, Key
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(prefix="/performance", tags=["performance"])
+router = ServiceRouter(prefix="/performance", tags=["performance"])
 Reader = Annotated[Principal, allow("read_performance")]
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
 Borough = Annotated[Key | None, Query(description="Only this borough")]
@@ -81,7 +82,19 @@ class TermFigures:
         )  # fmt: skip
 
 
-TermFigure = Annotated[TermFigures, Depends()]
+async def term_figures(
+    principal: Reader,
+    db: Pool,
+    borough: Borough = None,
+    term: Term = None,
+    format: Format = "json",
+    explain: Explain = False,
+) -> TermFigures:
+    """The FastAPI dependency: a coroutine, so FastAPI does not hop to a thread to build it."""
+    return TermFigures(principal, db, borough, term, format, explain)
+
+
+TermFigure = Annotated[TermFigures, Depends(term_figures)]
 
 
 def _as_of(as_of: datetime | None) -> datetime:

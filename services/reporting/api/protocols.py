@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from services.reporting.api.common import Format, borough_scope, csv_response
 from services.reporting.api.performance import Borough, Pool, Reader
@@ -11,8 +11,9 @@ from services.runtime.clock import london_day
 from services.runtime.inputs import Day
 from services.runtime.paging import Paging
 from services.runtime.paging_lists import page_list
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(prefix="/protocols", tags=["protocols"])
+router = ServiceRouter(prefix="/protocols", tags=["protocols"])
 
 # "A review of the SSPO Partnership will take place at the end of each year." (Appendix 2)
 OVERDUE = """

@@ -3,13 +3,14 @@
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from services.reporting.api.common import pool
 from services.runtime.auth import Principal, allow
 from services.runtime.retention import RetentionSchedule, month_bounds
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(prefix="/retention", tags=["retention"])
+router = ServiceRouter(prefix="/retention", tags=["retention"])
 
 # (kind, table, time column, extra condition): the record and the time its period runs from.
 SOURCES = (

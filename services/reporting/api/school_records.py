@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from services.reporting.api.performance import TermFigure
 from services.reporting.queries import school_records
+from services.runtime.routing import ServiceRouter
 
-router = APIRouter(prefix="/performance", tags=["performance"])
+router = ServiceRouter(prefix="/performance", tags=["performance"])
 
 
 @router.get("/allegations")

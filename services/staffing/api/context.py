@@ -32,6 +32,6 @@ class StaffingContext:
     clock: Clock
 
 
-def staffing(request: Request) -> StaffingApplication:
+async def staffing(request: Request) -> StaffingApplication:
     """The service's application (FastAPI dependency)."""
     return context_of(request.app, StaffingContext).application

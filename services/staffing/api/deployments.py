@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import EndReason
 
@@ -15,12 +15,13 @@ from services.runtime.inputs import Day, FreeText, Key
 from services.runtime.logs import correlation_id
 from services.runtime.paging import Paging
 from services.runtime.paging_lists import page_list
+from services.runtime.routing import ServiceRouter
 from services.staffing.api.context import OfficerId, OfficerPath, SchoolId, staffing
 from services.staffing.api.scope import manages, sees_borough, sees_officer
 from services.staffing.application import StaffingApplication
 from services.staffing.domain.deployment import Deployment
 
-router = APIRouter(tags=["deployments"])
+router = ServiceRouter(tags=["deployments"])
 App = Annotated[StaffingApplication, Depends(staffing)]
 
 

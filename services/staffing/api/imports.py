@@ -3,20 +3,21 @@
 import asyncio
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from services.runtime.auth import Principal, allow
 from services.runtime.domain import Refused
 from services.runtime.logs import correlation_id
+from services.runtime.routing import ServiceRouter
 from services.staffing.api.context import staffing
 from services.staffing.api.scope import manages
 from services.staffing.application import StaffingApplication
 from services.staffing.commands.import_rows import ImportRejected, RowError
 from services.staffing.commands.imports import CsvImport
 
-router = APIRouter(tags=["imports"])
+router = ServiceRouter(tags=["imports"])
 MAX_BYTES = 5 * 1024 * 1024
 COLUMNS = {
     "schools": "school_id,name,borough,phase,pupil_count,programme[,protocol_signed_on]",

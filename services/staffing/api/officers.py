@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import AbsenceKind, LiftReason, PanelRole, Rank
 
@@ -13,11 +13,12 @@ from services.runtime.inputs import Day, FreeText, Instant
 from services.runtime.logs import correlation_id
 from services.runtime.paging import Paging
 from services.runtime.paging_lists import page_list
+from services.runtime.routing import ServiceRouter
 from services.staffing.api.context import Borough, OfficerId, OfficerPath, SchoolPath, staffing
 from services.staffing.api.scope import manages, sees_officer, sees_school
 from services.staffing.application import StaffingApplication
 
-router = APIRouter(tags=["officers"])
+router = ServiceRouter(tags=["officers"])
 App = Annotated[StaffingApplication, Depends(staffing)]
 
 

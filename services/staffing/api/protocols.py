@@ -2,14 +2,15 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.runtime.auth import Principal, allow
+from services.runtime.routing import ServiceRouter
 from services.staffing.api.context import SchoolPath, staffing
 from services.staffing.api.scope import sees_school
 from services.staffing.application import StaffingApplication
 
-router = APIRouter(tags=["schools"])
+router = ServiceRouter(tags=["schools"])
 App = Annotated[StaffingApplication, Depends(staffing)]
 
 

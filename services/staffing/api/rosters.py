@@ -3,7 +3,7 @@
 from datetime import date, time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import HolidayKind
 
@@ -11,11 +11,12 @@ from services.runtime.auth import Principal, allow
 from services.runtime.endpoint import Recorded
 from services.runtime.inputs import Day, TimeOfDay
 from services.runtime.logs import correlation_id
+from services.runtime.routing import ServiceRouter
 from services.staffing.api.context import BoroughPath, OfficerPath, Term, TermPath, staffing
 from services.staffing.api.scope import manages, sees_officer
 from services.staffing.application import StaffingApplication
 
-router = APIRouter(tags=["rosters"])
+router = ServiceRouter(tags=["rosters"])
 App = Annotated[StaffingApplication, Depends(staffing)]
 ShiftDay = Annotated[Day, Path(description="Day of the shift")]
 

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from ssp_contracts.events.staffing import Phase, Programme
 from ssp_contracts.vocab import OfficerDefinedEthnicity
@@ -15,13 +15,14 @@ from services.runtime.inputs import Day, FreeText, Key, Text
 from services.runtime.logs import correlation_id
 from services.runtime.paging import KeyPaging, Paging
 from services.runtime.paging_lists import page_list
+from services.runtime.routing import ServiceRouter
 from services.runtime.views_pg import Where
 from services.staffing.api.context import Borough, OfficerId, SchoolId, SchoolPath, staffing
 from services.staffing.api.scope import manages, sees_borough, sees_school
 from services.staffing.application import StaffingApplication
 from services.staffing.domain.school import School
 
-router = APIRouter(tags=["schools"])
+router = ServiceRouter(tags=["schools"])
 App = Annotated[StaffingApplication, Depends(staffing)]
 
 
