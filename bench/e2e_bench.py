@@ -4,6 +4,8 @@ Staffing and reporting run as ``ssp serve`` on fresh databases; ``POST /schools`
 fixed rate (open loop: a late answer does not slow the sending), and reporting's ``ctx_schools``
 is polled for each acknowledged school. The baseline is a raw aiokafka round trip at the same
 rate: produce with the relay's settings, consume with a plain consumer, time send to receipt.
+A row without a goal repeats that raw round trip while the platform carries the same rate
+beside it: what the shared machine alone does to a bare client's tail.
 """
 
 import asyncio
@@ -152,6 +154,33 @@ async def _round_trips(bootstrap: str, seconds: float, rate: int) -> list[float]
     return took
 
 
+def _round_trips_apart(
+    bootstrap: str, seconds: float, rate: int, out: "Queue[list[float]]"
+) -> None:
+    """``_round_trips`` in a process of its own (beside the platform's run)."""
+    out.put(asyncio.run(_round_trips(bootstrap, seconds, rate)))
+
+
+def _beside(url: str, dsn: str, seconds: float, rate: int) -> list[float]:
+    """The raw round trip's latencies while the platform carries the same rate beside it.
+
+    It says how much of the platform's tail the shared machine alone puts on a bare client:
+    the goal's baseline runs with nothing else, the platform's stages with each other.
+    """
+    context = multiprocessing.get_context("spawn")
+    out: Queue[list[float]] = context.Queue()
+    bootstrap = ServiceSettings.for_service("selftest").kafka_bootstrap
+    raw = context.Process(target=_round_trips_apart, args=(bootstrap, seconds, rate, out))
+    raw.start()
+    try:
+        asyncio.run(_commands(url, dsn, seconds, rate))
+        return out.get(timeout=seconds + 60)
+    finally:
+        raw.join(30)
+        if raw.is_alive():
+            raw.kill()
+
+
 def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
     """p99 of the command path to the read model against the raw round trip, same rate; then
     the p99 of each stage (no goal of their own)."""
@@ -182,6 +211,7 @@ def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
             before = applied(reporting.url)
             ours = asyncio.run(_commands(f"{staffing.url}/schools", dsn, seconds, rate, stamps))
             after = applied(reporting.url)
+            beside = _beside(f"{staffing.url}/schools", dsn, seconds, rate)
         finally:
             staffing.stop()
             for process in processes:
@@ -199,6 +229,17 @@ def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
         f"201→read model p99 @{rate}/s", len(ours), 1000 * p99(ours),
         "aiokafka produce→consume p99", 1000 * p99(raw), 5.0, "ms", at_most=True,
     )  # fmt: skip
+    stages.append(
+        Measure(
+            "  raw round trip beside the platform, p99",
+            len(beside),
+            1000 * p99(beside),
+            f"p50 {1000 * p50(beside):,.0f} ms",
+            0.0,
+            None,
+            "ms",
+        )
+    )
     batches, took = after[0] - before[0], after[1] - before[1]
     if batches > 0:
         stages.append(
