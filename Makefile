@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASYNCAPI := tools/asyncapi/node_modules/.bin/asyncapi
 ARGS ?=
 
-.PHONY: venv tools up down status lint test test-fast fuzz demo bench bench-growth schemas faults durability
+.PHONY: venv tools up down status lint test test-fast fuzz demo bench bench-growth bench-memory schemas faults durability
 
 $(STAMP): pyproject.toml contracts/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,7 +57,7 @@ fuzz: up
 
 # The demo, the benchmarks and the fault suite each use their own topics (SSP_TOPIC_PREFIX;
 # exported to the prerequisite `up` too, which creates them), as each test run does.
-demo: export SSP_TOPIC_PREFIX ?= demo.
+demo bench-memory: export SSP_TOPIC_PREFIX ?= demo.
 bench bench-growth: export SSP_TOPIC_PREFIX ?= bench.
 faults: export SSP_TOPIC_PREFIX ?= faults.
 
@@ -66,6 +66,10 @@ demo: up
 
 bench: up
 	$(BIN)/python -m bench.run $(ARGS)
+
+# Each service's resident memory through the full default demo, apart from make bench.
+bench-memory: up
+	$(BIN)/python -m bench.memory $(ARGS)
 
 # Cost growth with history (1x, 10x, 100x the demo's staffing history), apart from make bench.
 bench-growth: up

@@ -75,7 +75,7 @@ class OutboxRelay:
         self._store: RelayStore | None = None
         self._producer: AIOKafkaProducer | None = None
         self._sender: BatchSender | None = None
-        self._readers = Readers(app, translator, self.name, settings.relay_worker)
+        self._readers = Readers(app, translator, self.name, settings)
 
     def status(self) -> str:
         """The relay's state for /readyz: running, standby, backing-off, stalled-at-N, ..."""
@@ -121,7 +121,7 @@ class OutboxRelay:
                 self.settings.service, await store_identity(self._store.conn)
             )
             backlog = await self._store.newest(self.table) - self.position
-            await self._readers.prepare(backlog, self.settings.relay_batch_size)
+            await self._readers.prepare(backlog)
             await self._observe_lag()
             if self.metrics:
                 self.metrics.leader.set(1)
@@ -158,6 +158,7 @@ class OutboxRelay:
             self._wake.clear()
             published = await self.run_until_caught_up()
             if published == 0:
+                await self._readers.rest()  # caught up: a long-idle worker is ended
                 # Polling too: a NOTIFY can be missed while the connection reconnects.
                 await self._pause(self.settings.relay_poll_seconds, self._wake)
 

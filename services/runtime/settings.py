@@ -72,6 +72,12 @@ class ServiceSettings(BaseSettings):
     relay_max_request_bytes: int = 1048576
     # Read, decrypt and translate in a worker process, so sending has the relay's core to itself.
     relay_worker: bool = True
+    # ... once this many events are waiting (at the lead, or in full batches back to back): the
+    # worker's ~85 MB and second of start-up pay off for a catch-up, not for a burst that the
+    # relay clears in process in well under a second.
+    relay_worker_backlog: int = Field(default=10_000, ge=1)
+    # A worker with no full batch for this long is ended, and its memory given back.
+    relay_worker_idle_seconds: float = Field(default=60.0, gt=0)
     projections_enabled: bool = True
     max_body_bytes: int = Field(
         default=1 << 20, ge=1, description="Request bodies over this size get 413 unread"

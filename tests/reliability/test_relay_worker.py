@@ -105,18 +105,18 @@ async def batches(reader: Any, skips: set[int]) -> list[Batch]:
 
 
 def test_the_worker_dies_with_the_relay_and_a_lost_worker_is_replaced(fresh_db: Any) -> None:
-    # Given a relay process that took the lead behind a backlog of more than a batch, and so
-    # published it through its worker
+    # Given a relay process that took the lead behind a backlog of more than its worker
+    # threshold (two batches here), and so published it through its worker
     db = fresh_db("workerdies")
     app = open_application(SelfTestApplication, ServiceSettings.for_service("selftest", db_name=db))
     app.write(uuid.uuid4().hex, 20, 5)
-    relay = RelayProcess("selftest", db, RELAY_BATCH_SIZE="10").start()
+    relay = RelayProcess("selftest", db, RELAY_BATCH_SIZE="10", RELAY_WORKER_BACKLOG="20").start()
     try:
         wait_for(lambda: position(db) == newest(db), timeout=90, what="the relay caught up")
         first = wait_for(lambda: worker_of(relay), timeout=30, what="the relay's worker")
 
-        # When the worker is killed, the relay starts another at the next full batch (each
-        # commit here holds two batches) and publishes what comes next
+        # When the worker is killed, the relay starts another once two full batches have come
+        # back to back (each of the three commits here holds two) and publishes what comes next
         os.kill(first, signal.SIGKILL)
         app.write(uuid.uuid4().hex, 3, 20)
         wait_for(lambda: position(db) == newest(db), timeout=90, what="the relay went on")
