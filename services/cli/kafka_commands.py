@@ -6,6 +6,7 @@ import sys
 HELP = """Actions:
   credentials  write a random password for each principal that has none (local stack)
   secure       as the admin principal: create the SCRAM users, add and drop ACLs to match
+               the table (only under SSP_TOPIC_PREFIX: other prefixes keep theirs)
   acls         print the ACL table derived from the topic catalogue
   strimzi      write (--check: verify) deploy/k8s/kafka/{topics,users}.yaml from the catalogue
 --test adds the fault-injection principal 'poison' (the local stack only, never production)."""

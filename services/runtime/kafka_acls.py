@@ -1,6 +1,7 @@
 """The Kafka ACL table, derived from the topic catalogue, and the stack step that applies it."""
 
 import secrets
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,9 +69,9 @@ def write_local_credentials(directory: Path, test: bool = False) -> list[str]:
 
 
 def apply_security(test: bool = False, drop_stale: bool = True) -> tuple[int, int, int]:
-    """As the admin principal: upsert SCRAM users, add missing grants, drop stale ones (unless
-    ``drop_stale`` is off: a test adding the grants of a topic prefix of its own keeps the
-    run's)."""
+    """As the admin principal: upsert SCRAM users, add missing grants, drop stale ones under
+    this topic prefix (unless ``drop_stale`` is off: a test adding the grants of a topic prefix
+    of its own keeps the run's)."""
     from kafka import KafkaAdminClient
     from kafka.admin import (
         ACL,
@@ -130,7 +131,7 @@ def apply_security(test: bool = False, drop_stale: bool = True) -> tuple[int, in
         present, _ = admin.describe_acls(everything)
         have = {_key(a): a for a in present if a.principal in ours}
         missing = [a for k, a in wanted.items() if k not in have]
-        stale = [a for k, a in have.items() if k not in wanted] if drop_stale else []
+        stale = [have[k] for k in stale_keys(have, wanted, topic_prefix())] if drop_stale else []
         if missing:
             admin.create_acls(missing)
         if stale:
@@ -138,6 +139,23 @@ def apply_security(test: bool = False, drop_stale: bool = True) -> tuple[int, in
         return len(users), len(missing), len(stale)
     finally:
         admin.close()
+
+
+def stale_keys(
+    have: Iterable[tuple[str, ...]], wanted: Container[tuple[str, ...]], prefix: str
+) -> list[tuple[str, ...]]:
+    """Our grants that the table no longer holds, among names under this topic prefix only.
+
+    The demo, the benchmarks and test runs each apply the table of their own prefix to one
+    broker, often at once; each keeps the others' grants (dropping them cut a running demo off
+    its topics when a test run started).
+    """
+    scope = f"{prefix}ssp."
+    return [k for k in have if k not in wanted and k[RESOURCE_NAME].startswith(scope)]
+
+
+# Where ``_key`` puts the resource's name.
+RESOURCE_NAME = 4
 
 
 def _key(a: object) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import pytest
 from ssp_contracts import TOPICS, dead_letter_topic
 from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC
 
-from services.runtime.kafka_acls import Grant, acl_table
+from services.runtime.kafka_acls import Grant, acl_table, stale_keys
 from services.runtime.kafka_security import AUDITOR, POISON, principals, services
 from services.runtime.service import ServiceContext, ServiceSpec
 from services.runtime.settings import ServiceSettings
@@ -67,3 +67,22 @@ def test_grants_follow_the_catalogue_and_carry_the_topic_prefix() -> None:
                 assert g.principal in TOPICS[origin].consumers, g
             else:
                 assert TOPICS[name].owner == g.principal, g
+
+
+def test_applying_one_prefix_keeps_the_grants_of_another() -> None:
+    # The demo (demo.), the benchmarks (bench.) and test runs share one broker; a stale grant
+    # is dropped only under the prefix being applied.
+    def keys(prefix: str) -> set[tuple[str, ...]]:
+        return {
+            (f"User:{g.principal}", g.operation, "ALLOW", g.resource, g.name, str(g.prefixed))
+            for g in acl_table(prefix)
+        }
+
+    demo, bench, plain = keys("demo."), keys("bench."), keys("")
+    gone = ("User:staffing", "WRITE", "ALLOW", "topic", "bench.ssp.staffing.retired", "False")
+    have = demo | bench | plain | {gone}
+    assert stale_keys(have, bench, "bench.") == [gone]
+    assert stale_keys(have, demo, "demo.") == []
+    assert stale_keys(have, plain, "") == []
+    old = (*gone[:4], "ssp.old", "False")
+    assert stale_keys(have | {old}, plain, "") == [old]
