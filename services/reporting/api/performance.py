@@ -1,6 +1,7 @@
 """Performance framework queries (Appendix 1 §5): outputs, outcomes, value for money."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -58,20 +59,15 @@ async def answer(
     return rows
 
 
+@dataclass(frozen=True)
 class TermFigures:
     """What every per-term figure takes (scope, term, format, explain) and how it answers."""
 
-    def __init__(
-        self,
-        principal: Reader,
-        db: Pool,
-        borough: Borough = None,
-        term: Term = None,
-        format: Format = "json",
-        explain: Explain = False,
-    ) -> None:
-        self.db, self.term, self.format, self.explain = db, term, format, explain
-        self.borough = borough_scope(principal, borough)
+    db: asyncpg.Pool
+    borough: str | None
+    term: str | None
+    format: str
+    explain: bool
 
     async def answer(self, query: Query_, name: str, inputs: Query_ | None = None) -> Any:
         """The figure ``name`` from ``query``, as JSON or CSV, or with its inputs (``inputs``,
@@ -90,8 +86,8 @@ async def term_figures(
     format: Format = "json",
     explain: Explain = False,
 ) -> TermFigures:
-    """The FastAPI dependency: a coroutine, so FastAPI does not hop to a thread to build it."""
-    return TermFigures(principal, db, borough, term, format, explain)
+    """The FastAPI dependency (a coroutine: FastAPI would build a class in its thread pool)."""
+    return TermFigures(db, borough_scope(principal, borough), term, format, explain)
 
 
 TermFigure = Annotated[TermFigures, Depends(term_figures)]
