@@ -186,7 +186,9 @@ class Incidents:
             body = {"action": "crime_report", "taken_at": self.later(t0, hours=3).isoformat()}
             chain.add(self._post("/incidents/{incident}/police-actions", pc, body))
         if not internal and not outside:
-            self._evidence(chain, school, category, t0, pc)
+            # Staff do not read an allegation against one of them: the head keeps the item.
+            keeper = head(sid) if against_staff else staff(sid)
+            self._evidence(chain, keeper, category, t0, pc)
             if pupils and category in ("drugs", "possession-of-weapons") and rng.random() < 0.5:
                 steps, counts = search_steps(
                     rng,
@@ -242,8 +244,9 @@ class Incidents:
     def _post(path: str, who: Who, body: dict[str, Any], **kw: Any) -> Step:
         return Step("incidents", "POST", path, who, body, **kw)
 
-    def _evidence(self, chain: Chain, school: School, category: str, t0: datetime, pc: Who) -> None:
-        """Staff seize the item, hand it to the officer, who books it in or returns it."""
+    def _evidence(self, chain: Chain, keeper: Who, category: str, t0: datetime, pc: Who) -> None:
+        """The school (``keeper``) seizes the item and hands it to the officer, who books it in
+        or returns it."""
         kind, chance = EVIDENCE.get(category, ("other", 0.0))
         if self.rng.random() >= chance:
             return
@@ -255,13 +258,13 @@ class Incidents:
             "description": f"{kind.replace('_', ' ')} seized",
             "seized_at": self.later(t0, minutes=10).isoformat(),
         }
-        chain.add(self._post("/evidence", staff(school.school_id), body, save={"item": "id"}))
+        chain.add(self._post("/evidence", keeper, body, save={"item": "id"}))
         self.expected["evidence"] += 1
         if self.rng.random() < 0.05:
             return  # still in the school's initial care: awaiting handover
         handed = self.later(t0, hours=self.rng.uniform(1, 4))
         body = {"officer_id": pc.sub, "handed_at": handed.isoformat()}
-        chain.add(self._post("/evidence/{item}/handover", staff(school.school_id), body))
+        chain.add(self._post("/evidence/{item}/handover", keeper, body))
         returned = kind in ("stolen_property", "electronic_device") and self.rng.random() < 0.5
         body = {
             "transfer": "returned" if returned else "booked_in",

@@ -91,6 +91,7 @@ class Runner:
                 borough=who.borough,
                 audience=audience_of(service),
                 ttl_seconds=TOKEN_SECONDS,
+                extra={"staff_ref": who.staff_ref} if who.staff_ref else None,
             )
             header = {"Authorization": f"Bearer {token}"}
             self.tokens[(who, service)] = (time.monotonic(), header)

@@ -5,6 +5,7 @@ asks the same things of the services; ids the services hand out are filled in on
 through ``Ref`` placeholders.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,9 @@ class Who:
     sub: str
     school: str | None = None
     borough: str | None = None
+    # A school token's reference of its holder (``staff-<hex>``): needed to read an allegation
+    # against staff, and never the accused's.
+    staff_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,9 @@ def supervisor(borough: str) -> Who:
 
 
 def head(school_id: str) -> Who:
-    """The head teacher of a school."""
-    return Who("head_teacher", f"head-{school_id}", school=school_id)
+    """The head teacher of a school (who reads allegations against the school's staff)."""
+    ref = hashlib.sha256(f"head-{school_id}".encode()).hexdigest()[:16]
+    return Who("head_teacher", f"head-{school_id}", school=school_id, staff_ref=f"staff-{ref}")
 
 
 def staff(school_id: str) -> Who:
