@@ -11,7 +11,8 @@ from aiokafka.partitioner import murmur2
 class KeyPartitions:
     """Partition per (topic, key): the default partitioner's choice, computed once per key."""
 
-    def __init__(self, limit: int = 100_000) -> None:
+    # Most of a batch's repeats are one aggregate's events; 100,000 keys a topic held 15 MB.
+    def __init__(self, limit: int = 10_000) -> None:
         self.limit = limit
         self._topics: dict[str, tuple[tuple[int, ...], dict[bytes, int]]] = {}
 

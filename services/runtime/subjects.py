@@ -52,6 +52,10 @@ class Erasure:
     kind: str
 
 
+# Unwrapped data keys kept at most (each a few hundred bytes with its pseudonym).
+KEYS_CACHED = 10_000
+
+
 class SubjectKeys:
     """A service's subject keys: pseudonyms, sealing, opening, erasure and re-wrapping."""
 
@@ -119,6 +123,10 @@ class SubjectKeys:
         except InvalidTag as exc:  # a wrapped key copied from another subject or service
             raise SealBroken(f"the data key of {pseudonym} does not unwrap here") from exc
         if epoch == self._forgotten:
+            if len(self._keys) >= KEYS_CACHED:
+                # Bounded: one entry per subject ever seen would grow with history. Cleared in
+                # place, never rebuilt, so a key ``forget`` dropped cannot come back.
+                self._keys.clear()
             self._keys[pseudonym] = (key, time.monotonic())
         return key
 

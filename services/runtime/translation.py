@@ -48,9 +48,9 @@ class Translator:
         self._mappers: dict[type, Callable[[Any], EventPayload]] = {}
         self._internal: set[type] = set()
         # Header values that repeat across events, encoded once: per contract class
-        # (ce_type, ce_dataschema) and per actor (ce_actorid, ce_actorrole, ce_correlationid).
+        # (ce_type, ce_dataschema) and per actor's id and role (ce_actorid, ce_actorrole).
         self._contract_headers: dict[type, tuple[bytes, bytes]] = {}
-        self._actor_headers: dict[Actor, tuple[bytes, bytes, bytes]] = {}
+        self._actor_headers: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 
     @property
     def service(self) -> str:
@@ -124,14 +124,16 @@ class Translator:
                 payload.event_type.encode(),
                 payload.dataschema().encode(),
             )
-        by = self._actor_headers.get(actor)
+        # Keyed by who, not by the whole actor: its correlation id is new with nearly every
+        # command, so a cache of whole actors kept one entry (about 0.7 kB) an event.
+        who = (actor.id, actor.role)
+        by = self._actor_headers.get(who)
         if by is None:
             if len(self._actor_headers) >= 10_000:
                 self._actor_headers.clear()  # bounded
-            by = self._actor_headers[actor] = (
+            by = self._actor_headers[who] = (
                 self.pseudonyms.of(actor.id).encode(),
                 actor.role.encode(),
-                actor.correlation_id.encode(),
             )
         # The headers ``kafka_headers`` writes, in its order, built directly: the relay's hot
         # path (tests/test_relay_messages.py holds them equal to the CloudEvent's).
@@ -144,7 +146,7 @@ class Translator:
             ("ce_subject", key),
             ("ce_actorid", by[0]),
             ("ce_actorrole", by[1]),
-            ("ce_correlationid", by[2]),
+            ("ce_correlationid", actor.correlation_id.encode()),
             ("ce_sequence", str(version).encode()),
             ("ce_dataschema", contract[1]),
         ]

@@ -2,9 +2,11 @@
 
 import base64
 import secrets
+from typing import Any
 
 import pytest
 
+from services.runtime import subjects as subjects_module
 from services.runtime.masterkeys import Keyring, KeyringError
 from services.runtime.sealed import ERASED, SealBroken, is_sealed, pseudonym_in
 from services.runtime.subject_table import MemoryKeyTable
@@ -142,3 +144,13 @@ def test_a_record_after_another_process_erased_the_subject_gets_a_new_pseudonym(
     assert first is not None and second is not None
     assert pseudonym_in(second) != pseudonym_in(first)
     assert writer.open(second, "person") == "b"
+
+
+def test_the_key_cache_stays_bounded_and_forgets_what_it_is_told(monkeypatch: Any) -> None:
+    # One entry per subject ever seen would grow with history; the cache is cleared when full.
+    monkeypatch.setattr(subjects_module, "KEYS_CACHED", 3)
+    subjects = SubjectKeys("incidents", keyring("k1"), MemoryKeyTable())
+    tokens = [subjects.seal(f"pupil-00000000000{n}", "person", f"P{n}") for n in range(7)]
+    assert len(subjects._keys) <= 3
+    assert [subjects.open(t, "person") for t in tokens] == [f"P{n}" for n in range(7)]
+    assert len(subjects._keys) <= 3
