@@ -91,8 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("demo_args", nargs="*", help="passed to `ssp demo` (default: none)")
     args = parser.parse_args(argv)
     names = [n for s in platform.SERVICES for n in (s, launcher.COMPANIONS.get(s)) if n]
-    # Pids from an earlier run are not this run's: the watcher waits for the demo's restart.
-    peaks = {n: Peaks(launcher.started_pid(n) or 0) for n in names}
+    # An earlier demo's services (left running for exploration) are stopped first: only the
+    # processes this demo starts are measured.
+    for name in names:
+        launcher.stop(name)
+    peaks = {n: Peaks() for n in names}
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(peaks, done), daemon=True)
     started = time.monotonic()
@@ -101,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     done.set()
     watcher.join()
     for peak in peaks.values():
-        peak.sample()
+        if peak.pid:
+            peak.sample()
     print(f"\nthe demo took {time.monotonic() - started:.0f} s (exit {demo.returncode})")
     print("| service | process peak (VmHWM) | its children's peak | together | goal | met |")
     print("|---|---:|---:|---:|---:|---|")

@@ -4,6 +4,7 @@ Each service started here has ``<state>/services/<service>.pid`` and ``.log``;
 ``deploy/local/stack.sh down`` stops whatever those pid files name (SIGTERM, then wait).
 """
 
+import logging
 import os
 import signal
 import socket
@@ -15,6 +16,8 @@ from pathlib import Path
 import httpx
 
 from services.runtime.settings import DEFAULT_PORTS, ServiceSettings, state_dir
+
+log = logging.getLogger(__name__)
 
 # Processes started beside a service: reporting's audit trail (its runner and checkpointer) runs
 # in a process of its own, so the read models' runner has an event loop to itself
@@ -93,7 +96,12 @@ def stop(service: str, timeout: float = 30) -> bool:
     while _ours(pid, service) and time.monotonic() < deadline:
         time.sleep(0.2)
     if _ours(pid, service):
+        log.warning("%s did not stop within %.0f s of SIGTERM; killing it", service, timeout)
         os.kill(pid, signal.SIGKILL)
+        # Until it has gone: its port is free only then (a restart checks it next).
+        deadline = time.monotonic() + 10
+        while _ours(pid, service) and time.monotonic() < deadline:
+            time.sleep(0.1)
     pid_file.unlink(missing_ok=True)
     return True
 
