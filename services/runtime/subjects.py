@@ -124,11 +124,20 @@ class SubjectKeys:
             raise SealBroken(f"the data key of {pseudonym} does not unwrap here") from exc
         if epoch == self._forgotten:
             if len(self._keys) >= KEYS_CACHED:
-                # Bounded: one entry per subject ever seen would grow with history. Cleared in
-                # place, never rebuilt, so a key ``forget`` dropped cannot come back.
-                self._keys.clear()
+                self._drop_expired()
             self._keys[pseudonym] = (key, time.monotonic())
         return key
+
+    def _drop_expired(self) -> None:
+        """Bounded: an entry per subject ever seen would grow with history. Expired entries go
+        first (they would be read again anyway), all if half the bound is still live; always
+        in place, never rebuilt, so a key ``forget`` dropped meanwhile cannot come back."""
+        now = time.monotonic()
+        for pseudonym, (_, at) in list(self._keys.items()):
+            if now - at >= self.cache_seconds:
+                self._keys.pop(pseudonym, None)
+        if len(self._keys) >= KEYS_CACHED // 2:
+            self._keys.clear()
 
     def forget(self, pseudonym: str | None = None) -> None:
         """Drop a cached key (every one if None): another process deleted it (key_events)."""
