@@ -1,8 +1,8 @@
 """The demo's plan takes every step on an allegation against staff as someone who may read it.
 
-Appendix 2 (Safeguarding): "Any allegations against staff ... will only be investigated in
-consultation with the Head Teacher or Deputy Head Teacher"; the service keeps such an incident
-from the school's staff (`domain/restricted.py`). At the full default scale the plan had school
+Appendix 2: "An allegation of crime made against a member of the school staff will only be
+investigated in consultation with the head teacher or their deputy"; the service keeps such an
+incident from the school's staff (`domain/restricted.py`). At the full default scale the plan had school
 staff seize and hand over evidence, and a head teacher without a staff reference refer, on
 such incidents: five 404s that failed `make demo`.
 """
