@@ -2,9 +2,9 @@
 
 Appendix 2: "An allegation of crime made against a member of the school staff will only be
 investigated in consultation with the head teacher or their deputy"; the service keeps such an
-incident from the school's staff (`domain/restricted.py`). At the full default scale the plan had school
-staff seize and hand over evidence, and a head teacher without a staff reference refer, on
-such incidents: five 404s that failed `make demo`.
+incident from the school's staff (`domain/restricted.py`). At the full default scale the plan
+had school staff seize and hand over evidence, and a head teacher without a staff reference
+refer, on such incidents: five 404s that failed `make demo`.
 """
 
 import argparse
