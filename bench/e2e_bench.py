@@ -181,6 +181,11 @@ def _beside(url: str, dsn: str, seconds: float, rate: int) -> list[float]:
             raw.kill()
 
 
+def _tail(name: str, ms: list[float]) -> Measure:
+    """A row without a goal: the p99 of ``ms`` (milliseconds), its p50 beside it."""
+    return Measure(f"  {name} p99", len(ms), p99(ms), f"p50 {p50(ms):,.0f} ms", 0.0, None, "ms")
+
+
 def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
     """p99 of the command path to the read model against the raw round trip, same rate; then
     the p99 of each stage (no goal of their own)."""
@@ -220,26 +225,12 @@ def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
         _round_trips(ServiceSettings.for_service("selftest").kafka_bootstrap, seconds, rate)
     )
     # A latency: the ratio is our p99 over the raw one, at most 5.
-    stages = [
-        Measure(f"  stage {name} p99", len(ms), p99(ms), f"p50 {p50(ms):,.0f} ms", 0.0, None, "ms")
-        for name, ms in stamps.stages().items()
-        if ms
-    ]
+    stages = [_tail(f"stage {name}", ms) for name, ms in stamps.stages().items() if ms]
     total = Measure(
         f"201→read model p99 @{rate}/s", len(ours), 1000 * p99(ours),
         "aiokafka produce→consume p99", 1000 * p99(raw), 5.0, "ms", at_most=True,
     )  # fmt: skip
-    stages.append(
-        Measure(
-            "  raw round trip beside the platform, p99",
-            len(beside),
-            1000 * p99(beside),
-            f"p50 {1000 * p50(beside):,.0f} ms",
-            0.0,
-            None,
-            "ms",
-        )
-    )
+    stages.append(_tail("raw round trip beside the platform", [1000 * s for s in beside]))
     batches, took = after[0] - before[0], after[1] - before[1]
     if batches > 0:
         stages.append(
