@@ -274,27 +274,38 @@ def read_all(topic: str, start: dict[tuple[str, int], int] | None = None) -> lis
         return sorted(records, key=lambda r: (r.partition, r.offset))
 
 
-def guarded_routes(app: Any) -> list[tuple[str, str, str]]:
-    """(method, path, action) of every route that declares ``allow(action)``."""
-    found = []
-    routes = list(app.routes)
+def api_routes(app: Any) -> list[Any]:
+    """Every endpoint route of ``app``, those of its included routers too."""
+    found, routes = [], list(app.routes)
     while routes:
         route = routes.pop(0)
         # FastAPI keeps included routers as branches; routers here carry full paths.
         if hasattr(route, "original_router"):
             routes.extend(route.original_router.routes)
-            continue
-        dependant = getattr(route, "dependant", None)
-        if dependant is None:
-            continue
-        stack = list(dependant.dependencies)
-        while stack:
-            dep = stack.pop()
+        elif getattr(route, "dependant", None) is not None:
+            found.append(route)
+    return found
+
+
+def dependencies(route: Any) -> list[Any]:
+    """Every dependency of ``route``, those of its dependencies too (FastAPI ``Dependant``s)."""
+    found, stack = [], list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        found.append(dep)
+        stack.extend(dep.dependencies)
+    return found
+
+
+def guarded_routes(app: Any) -> list[tuple[str, str, str]]:
+    """(method, path, action) of every route that declares ``allow(action)``."""
+    found = []
+    for route in api_routes(app):
+        for dep in dependencies(route):
             action = getattr(dep.call, "ssp_action", None)
             if action is not None:
                 for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
                     found.append((method, route.path, action))
-            stack.extend(dep.dependencies)
     return found
 
 

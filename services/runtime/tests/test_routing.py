@@ -4,36 +4,18 @@ import asyncio
 import contextvars
 import inspect
 import threading
-from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from services.runtime.routing import ServiceRouter, in_thread, one_hop
+from services.runtime.testing import api_routes, dependencies
 
 SERVICES = ("incidents", "disclosure", "staffing", "reporting")
-
-
-def _routes(routes: list[Any]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):  # FastAPI's included router
-            yield from _routes(route.original_router.routes)
-
-
-def _plain_calls(dependant: Dependant) -> Iterator[str]:
-    """Dependencies FastAPI would run in anyio's thread pool (any that is not a coroutine)."""
-    for sub in dependant.dependencies:
-        call = sub.call
-        if call is not None and not inspect.iscoroutinefunction(call):
-            yield getattr(call, "__qualname__", repr(call))
-        yield from _plain_calls(sub)
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -41,12 +23,20 @@ def test_no_route_hops_through_anyio(service: str) -> None:
     # A plain endpoint or dependency costs a command an anyio hop (12-15 % of its CPU when
     # measured); endpoints go through ServiceRouter, dependencies are coroutines.
     app = import_module(f"services.{service}.main").create_app()
-    routes = list(_routes(app.routes))
+    routes = api_routes(app)
     assert len(routes) > 20
     plain = {r.path: r.endpoint.__qualname__ for r in routes if not _is_coroutine(r)}
     assert plain == {}
-    slow = {r.path: sorted(set(_plain_calls(r.dependant))) for r in routes}
+    slow = {r.path: sorted(set(_plain_calls(r))) for r in routes}
     assert {path: calls for path, calls in slow.items() if calls} == {}
+
+
+def _plain_calls(route: APIRoute) -> list[str]:
+    """Dependencies FastAPI would run in anyio's thread pool (any that is not a coroutine)."""
+    calls = [d.call for d in dependencies(route) if d.call is not None]
+    return [
+        getattr(c, "__qualname__", repr(c)) for c in calls if not inspect.iscoroutinefunction(c)
+    ]
 
 
 def _is_coroutine(route: APIRoute) -> bool:
