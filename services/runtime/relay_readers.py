@@ -43,8 +43,9 @@ class Readers:
 
     async def prepare(self, backlog: int) -> None:
         """Start the worker now if ``backlog`` events wait to be published."""
-        if backlog >= self.backlog and self.enabled and self.worker is None:
-            self._starting = asyncio.ensure_future(self._start())
+        if backlog >= self.backlog:
+            self._begin()
+        if self._starting is not None:
             await self._starting
             self._take_started()
             self._last_full = time.monotonic()
@@ -59,10 +60,14 @@ class Readers:
             self._last_full = time.monotonic()
         else:
             self._in_full_batches = 0
-        behind = self._in_full_batches >= self.backlog
-        if behind and self.enabled and self.worker is None and not self._starting:
-            self._starting = asyncio.ensure_future(self._start())
+        if self._in_full_batches >= self.backlog:
+            self._begin()
         return self.worker or self.local
+
+    def _begin(self) -> None:
+        """Start a worker in the background, unless one runs, starts or could not be had."""
+        if self.enabled and self.worker is None and self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
 
     async def rest(self) -> None:
         """The relay has caught up: end a worker that has had no full batch for a while."""
