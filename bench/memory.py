@@ -19,6 +19,7 @@ from pathlib import Path
 from services.cli import launcher
 from services.cli.workload import platform
 
+# The issue's 200 MB, read as MiB (as the Kubernetes requests are); the figures say so.
 GOAL_MB = 200.0
 MB = 1024 * 1024
 
@@ -36,20 +37,15 @@ def _status_kb(pid: int, key: str) -> int:
 
 def _children(pid: int) -> list[int]:
     """Every descendant of ``pid`` (the relay's worker and anything it starts), from the
-    parent pid in each process's ``/proc/<pid>/stat`` (this kernel has no ``children`` file)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            parents.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], list(parents.get(pid, []))
-    while todo:
-        child = todo.pop()
-        found.append(child)
-        todo += parents.get(child, [])
+    ``children`` file of each of its threads (a child belongs to the thread that started it)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            direct = [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        for child in direct:
+            found += [child, *_children(child)]
     return found
 
 
@@ -114,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         together = max(p.together, p.own_hwm) / MB
         worst = max(worst, together)
         met = "yes" if together <= GOAL_MB else "**no**"
-        kids = f"{p.children / MB:.0f} MB ({len(p.workers_seen)} seen)"
-        print(f"| {name} | {p.own_hwm / MB:.0f} MB | {kids} | {together:.0f} MB | "
-              f"≤ {GOAL_MB:.0f} MB | {met} |")  # fmt: skip
+        kids = f"{p.children / MB:.0f} MiB ({len(p.workers_seen)} seen)"
+        print(f"| {name} | {p.own_hwm / MB:.0f} MiB | {kids} | {together:.0f} MiB | "
+              f"≤ {GOAL_MB:.0f} MiB | {met} |")  # fmt: skip
     return demo.returncode or (0 if worst <= GOAL_MB else 1)
 
 
