@@ -64,9 +64,9 @@ def _few_malloc_arenas(arenas: int = 2) -> None:
 
     glibc gives threads arenas of their own, up to eight a core, and each keeps what it once
     held; a service runs dozens of threads (endpoints, the store's pool, the relay). Measured
-    over a small demo: 2-4 MB less peak per service (incidents 188 against 185 MiB). The GIL
-    lets one thread allocate at a time, so two arenas cost no contention. Not glibc (musl,
-    macOS): nothing to do.
+    over a small demo: 2-4 MB less peak per service (incidents 185 MiB with two, 188
+    without). The GIL lets one thread allocate at a time, so two arenas cost no contention.
+    Not glibc (musl, macOS): nothing to do.
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
