@@ -53,14 +53,20 @@ def test_relay_survives_a_dropped_connection_and_a_kafka_outage(fresh_db: Any) -
             "WHERE datname = $1 AND pid <> pg_backend_pid()",
             db,
         )
-        ids |= write(db, run_id)
-        # Then it reconnects by itself (lock, LISTEN and the store's reads) and goes on
-        wait_for(lambda: position(db) == newest(db), timeout=90, what="publishing after the drop")
-        assert (
-            relay.metric("ssp_relay_errors_total{reason=database}")
-            + relay.metric("ssp_relay_errors_total{reason=leadership}")
-            >= 1
+        # Then it counts the drop (pg_terminate_backend only signals the backends: a relay
+        # asked at once could still publish on its old connection and count nothing yet) ...
+        wait_for(
+            lambda: (
+                relay.metric("ssp_relay_errors_total{reason=database}")
+                + relay.metric("ssp_relay_errors_total{reason=leadership}")
+                >= 1
+            ),
+            timeout=60,
+            what="the relay to count the dropped connection",
         )
+        # ... reconnects by itself (lock, LISTEN and the store's reads) and goes on
+        ids |= write(db, run_id)
+        wait_for(lambda: position(db) == newest(db), timeout=90, what="publishing after the drop")
 
         # When Kafka goes away while events keep being committed
         stop_kafka()
