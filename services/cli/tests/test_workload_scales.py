@@ -1,11 +1,14 @@
 """At every scale the CLI accepts, the demo plans only steps the protocol and the services allow.
 
 At ``--schools 80 --officers 45 --weeks 4`` (seed 1, on 29 November 2026) the demo had two
-unexpected refusals. One was staffing's: a ring-fence lift dated before the ring-fence began
-(a ring-fence may begin mid-term; the lift was drawn from any day of the term).
+unexpected refusals. Staffing refused a ring-fence lift dated before the ring-fence began (a
+ring-fence may begin mid-term; the lift was drawn from any day of the term). And incidents
+refused a constable's police search as a PCSO's: its fresh view of deployments replayed the
+``demo.`` topics, where an earlier run at another scale had deployed a PCSO of the same id.
 """
 
 import argparse
+from collections import defaultdict
 from datetime import date
 from functools import cache
 from typing import Any
@@ -13,7 +16,10 @@ from typing import Any
 import pytest
 
 from services.cli.demo import plan
+from services.cli.workload import platform
 from services.cli.workload.steps import Phase, Step
+from services.runtime.service import ServiceContext, ServiceSpec
+from services.runtime.settings import ServiceSettings
 
 # (seed, schools, officers, weeks): the smallest, small ones, the one that failed, the default.
 SCALES = [(1, 1, 1, 1), (1, 10, 20, 2), (1, 80, 45, 4), (3, 80, 45, 4), (1, 245, 135, 13)]
@@ -85,3 +91,23 @@ def test_no_police_search_or_arrest_is_recorded_by_one_without_the_power(
             assert ranks[step.who.sub] != "pcso", body(step)
     for _, step in posts(scale, today, "/arrests"):
         assert ranks[step.who.sub] != "pcso", body(step)
+
+
+def test_the_demo_starts_every_read_model_fed_from_kafka_at_the_topics_end() -> None:
+    """Officer ids recur from run to run (``ofc-haringey-01`` is a PCSO at 20 schools, 10
+    officers and 2 weeks, a constable at 80, 45 and 4, both seed 1 on 29 November 2026); the
+    ``demo.`` topics keep every run, so a fresh database whose runner replayed them would
+    judge this run's officer by another run's rank (and count other runs in its figures)."""
+    databases = {s: f"demo_{s}" for s in platform.SERVICES}
+    started: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for db, runners in platform.read_models(databases):
+        started[db] |= runners
+    for service in platform.SERVICES:
+        spec: ServiceSpec = __import__(f"services.{service}.main", fromlist=["SPEC"]).SPEC
+        if spec.projections is None:
+            continue
+        settings = ServiceSettings.for_service(service, db_name=databases[service], in_memory=True)
+        ctx = ServiceContext(settings, None)  # type: ignore[arg-type]
+        for runner, projections in spec.projections(ctx):
+            topics = sorted({t for p in projections for t in p.topics})
+            assert started[databases[service]].get(runner) == topics, (service, runner)
