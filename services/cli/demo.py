@@ -163,7 +163,7 @@ def run_demo(args: argparse.Namespace) -> int:
         f" {sum(p.requests for p in phases):,} requests planned"
     )
     databases = platform.prepare_databases()
-    platform.start_reporting_at_end(databases["reporting"])
+    platform.start_read_models_at_end(databases)
     console.print(
         "starting the services: " + ", ".join(f"{s} (db {d})" for s, d in databases.items())
     )

@@ -33,12 +33,17 @@ from services.runtime.service import RunnerSpec, ServiceContext, ServiceSpec, cr
 from services.runtime.settings import ServiceSettings
 
 
-def projections(ctx: ServiceContext) -> list[RunnerSpec]:
+def runner_specs(db_name: str) -> list[RunnerSpec]:
     """The deployments and disclosures views, one consumer per database that holds them."""
     return [
-        (f"incidents.deployments.{ctx.settings.db_name}", [DeploymentsProjection()]),
-        (f"incidents.disclosures.{ctx.settings.db_name}", [DisclosuresProjection()]),
+        (f"incidents.deployments.{db_name}", [DeploymentsProjection()]),
+        (f"incidents.disclosures.{db_name}", [DisclosuresProjection()]),
     ]
+
+
+def projections(ctx: ServiceContext) -> list[RunnerSpec]:
+    """The runners of the service's database (``runner_specs``)."""
+    return runner_specs(ctx.settings.db_name)
 
 
 def context(ctx: ServiceContext) -> IncidentsContext:

@@ -232,7 +232,10 @@ class Abstractions:
         days = world.boroughs[0].calendar.school_days()
         for o in world.officers:
             if o.ring_fenced_from and len(days) > 10 and rng.random() < 0.06:
-                self.lifts[o.officer_id] = rng.choice(days[5:])
+                # A ring-fence may begin mid-term: staffing lifts only one that has begun.
+                later = [d for d in days[5:] if d > o.ring_fenced_from]
+                if later:
+                    self.lifts[o.officer_id] = rng.choice(later)
         for b in world.boroughs:
             hours = int(len(b.calendar.school_days()) * SHIFT_HOURS * len(b.officers))
             self.expected["rostered_hours"] += hours

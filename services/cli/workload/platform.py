@@ -9,6 +9,7 @@ import psycopg
 from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts.topics import kafka_topic
 
+from services.incidents.main import runner_specs as runners
 from services.reporting.views import runner_specs
 from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.kafka_security import AUDITOR, kafka_client
@@ -77,20 +78,45 @@ def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
         consumer.close()
 
 
-def start_reporting_at_end(reporting_db: str) -> bool:
-    """Have a new reporting database read only what comes after now.
+def read_models(databases: dict[str, str]) -> list[tuple[str, dict[str, list[str]]]]:
+    """Each database of ``databases`` with the runners that feed it from Kafka, and their
+    topics: reporting's, and incidents' views of staffing's deployments and of disclosures."""
+    incidents = databases["incidents"]
+    return [
+        (databases["reporting"], runner_topics()),
+        (incidents, {n: sorted({t for p in ps for t in p.topics}) for n, ps in runners(incidents)}),
+    ]
 
-    The topics hold every earlier run and test; a fresh read model would replay them all
-    and mix them into this run's figures. The runner resumes from the offsets stored with
-    its read model, so storing today's end offsets there starts it at the end. A database
-    that already tracks offsets is left alone. Returns whether offsets were stored.
+
+def start_read_models_at_end(databases: dict[str, str]) -> None:
+    """Have every new read model of ``databases`` read only what comes after now.
+
+    The topics hold every earlier run and test. Replayed, they would mix into this run's
+    figures, and into incidents' view of deployments: an officer id another run gave a PCSO
+    would have this run's constable of that id refused a police search.
     """
-    topics = runner_topics()
+    for db, topics in read_models(databases):
+        start_runners_at_end(db, topics)
+
+
+def start_reporting_at_end(reporting_db: str) -> bool:
+    """Have a new reporting database read only what comes after now."""
+    return start_runners_at_end(reporting_db, runner_topics())
+
+
+def start_runners_at_end(db: str, topics: dict[str, list[str]]) -> bool:
+    """Have the runners ``topics`` names start at the topics' current end in ``db``.
+
+    A runner resumes from the offsets stored with its read model, so storing today's end
+    offsets there starts it at the end. Runners that already track offsets are left alone.
+    Returns whether offsets were stored.
+    """
     ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
-    # As the migration role: it owns the tables the reporting role then writes to.
-    with _connect(reporting_db, migrator=True) as conn:
+    # As the migration role: it owns the tables the service's role then writes to.
+    with _connect(db, migrator=True) as conn:
         conn.execute(TRACKING_DDL)
-        if _value(conn.execute("SELECT count(*) FROM ssp_consumer_offsets")):
+        tracked = "SELECT count(*) FROM ssp_consumer_offsets WHERE runner = ANY(%s)"
+        if _value(conn.execute(tracked, (list(topics),))):
             return False
         with conn.cursor() as cur:
             cur.executemany(
