@@ -1,7 +1,6 @@
 """Run one service under uvicorn, configured from the environment."""
 
 import contextlib
-import ctypes
 import gc
 import importlib
 from collections.abc import AsyncIterator
@@ -11,6 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.runtime.logs import configure_logging
+from services.runtime.malloc_tuning import tune_malloc
 from services.runtime.production import check_production
 from services.runtime.service import create_service_app
 from services.runtime.settings import ServiceSettings
@@ -41,7 +41,7 @@ def serve(service: str, port: int | None = None) -> None:
         raise ValueError(f"service must be one of {', '.join(SERVICES)}")
     settings = ServiceSettings.for_service(service, **({"port": port} if port else {}))
     check_production(settings)  # before anything could generate a development key
-    _few_malloc_arenas()
+    tune_malloc()
     configure_logging(service)
     module = importlib.import_module(spec_module(service))
     create_app = getattr(module, "create_app", lambda s: create_service_app(module.SPEC, s))
@@ -53,23 +53,6 @@ def serve(service: str, port: int | None = None) -> None:
         port=settings.port,
         **SERVER_OPTIONS,
     )
-
-
-# glibc's mallopt parameter for the number of malloc arenas.
-_M_ARENA_MAX = -8
-
-
-def _few_malloc_arenas(arenas: int = 2) -> None:
-    """At most ``arenas`` malloc arenas, before any thread starts.
-
-    glibc gives threads arenas of their own, up to eight a core, and each keeps what it once
-    held; a service runs dozens of threads (endpoints, the store's pool, the relay). Measured
-    over a small demo: 2-4 MB less peak per service (incidents 185 MiB with two, 188
-    without). The GIL lets one thread allocate at a time, so two arenas cost no contention.
-    Not glibc (musl, macOS): nothing to do.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
 
 
 def _freeze_after_start(app: FastAPI) -> None:
