@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=../deploy/local/env.sh
 source deploy/local/env.sh
 offset="${SSP_SECOND_STACK_OFFSET:-50}"
-pytest=(.venv/bin/pytest -q -p no:cacheprovider "$@")
+# The slowest tests of each session are listed at its end: where the run's time goes.
+pytest=(.venv/bin/pytest -q -p no:cacheprovider --durations=15 "$@")
 
 second_stack() {
     export SSP_STATE_DIR="${SSP_STATE_DIR}-own"
