@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 from schemathesis.python.asgi import ASGIClient, shutdown_lifespans
-from ssp_contracts.events.staffing import STAFFING
 
-from services.cli.workload.platform import relay_backlog, reporting_lag, start_reporting_at_end
+from services.cli.workload.platform import relay_backlog, reporting_lag, start_read_models_at_end
 from services.runtime import testing
 from services.runtime.settings import ServiceSettings
 from tests.fuzz.harness import Outcome, ServiceFuzzer
@@ -58,8 +57,7 @@ def fuzzed(stack: None) -> Iterator[Fuzz]:
     dbs = {s: testing.create_database(f"fuzz_{s}") for s in SERVICES}
     suffix = f".fuzz-{uuid.uuid4().hex[:8]}"
     # Only what happens from now on: the shared topics hold every earlier run and test.
-    start_reporting_at_end(dbs["reporting"])
-    testing.start_at_end(dbs["incidents"], f"incidents.deployments.{dbs['incidents']}", STAFFING)
+    start_read_models_at_end(dbs)
     apps = {
         s: importlib.import_module(f"services.{s}.main").create_app(
             ServiceSettings.for_service(s, db_name=dbs[s], consumer_group_suffix=suffix)

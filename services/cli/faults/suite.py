@@ -72,9 +72,8 @@ class Suite:
     def start(self) -> None:
         """Every read model starts at the topics' current end; start processes and loads."""
         self.tally.begin()
-        platform.start_reporting_at_end(self.databases["reporting"])
+        platform.start_read_models_at_end(self.databases)
         start_at_end(self.databases["selftest"], "selftest.canary", SELFTEST_TOPIC.name)
-        start_at_end(self.databases["incidents"], self._deployments_runner(), "ssp.staffing.events")
         self.fleet.start()
         self.say(f"run {self.run}: services and relays up; HTTP setup of the workload")
         self.http = HttpLoad(

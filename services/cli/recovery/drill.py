@@ -92,12 +92,8 @@ class Drill:
 
     def load(self) -> None:
         """The platform on the drill's databases, the workload's setup, a base backup, load."""
-        platform.start_reporting_at_end(self.dbs["reporting"])
-        for runner, topic, db in (
-            (f"incidents.deployments.{self.dbs['incidents']}", "ssp.staffing.events", "incidents"),
-            ("selftest.canary", "ssp.platform.selftest", "selftest"),
-        ):
-            start_at_end(self.dbs[db], runner, topic)
+        platform.start_read_models_at_end(self.dbs)
+        start_at_end(self.dbs["selftest"], "selftest.canary", "ssp.platform.selftest")
         self.fleet.start()
         self.lag.start()
         http = HttpLoad(self.fleet.urls(), self.opts.seed, self.opts.schools, self.opts.officers)
