@@ -1,8 +1,8 @@
-"""The demo's databases, where reporting starts reading, and waiting until it has caught up."""
+"""The demo's databases, where its read models start reading, and waiting until it has caught up."""
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -13,6 +13,7 @@ from services.incidents.main import runner_specs as runners
 from services.reporting.views import runner_specs
 from services.runtime.dbroles import as_migrator, create_database_sql
 from services.runtime.kafka_security import AUDITOR, kafka_client
+from services.runtime.service import RunnerSpec
 from services.runtime.settings import ServiceSettings
 from services.runtime.tracking import TRACKING_DDL
 
@@ -55,10 +56,12 @@ def prepare_databases() -> dict[str, str]:
 
 def runner_topics() -> dict[str, list[str]]:
     """Reporting's projection runners and the topics each consumes."""
-    return {
-        name: sorted({t for p in projections for t in p.topics})
-        for name, projections in runner_specs()
-    }
+    return _topics_of(runner_specs())
+
+
+def _topics_of(specs: Sequence[RunnerSpec]) -> dict[str, list[str]]:
+    """Each runner of ``specs`` (name, projections) with the topics its projections consume."""
+    return {name: sorted({t for p in projections for t in p.topics}) for name, projections in specs}
 
 
 def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
@@ -82,10 +85,7 @@ def read_models(databases: dict[str, str]) -> list[tuple[str, dict[str, list[str
     """Each database of ``databases`` with the runners that feed it from Kafka, and their
     topics: reporting's, and incidents' views of staffing's deployments and of disclosures."""
     incidents = databases["incidents"]
-    return [
-        (databases["reporting"], runner_topics()),
-        (incidents, {n: sorted({t for p in ps for t in p.topics}) for n, ps in runners(incidents)}),
-    ]
+    return [(databases["reporting"], runner_topics()), (incidents, _topics_of(runners(incidents)))]
 
 
 def start_read_models_at_end(databases: dict[str, str]) -> None:
@@ -99,17 +99,11 @@ def start_read_models_at_end(databases: dict[str, str]) -> None:
         start_runners_at_end(db, topics)
 
 
-def start_reporting_at_end(reporting_db: str) -> bool:
-    """Have a new reporting database read only what comes after now."""
-    return start_runners_at_end(reporting_db, runner_topics())
-
-
-def start_runners_at_end(db: str, topics: dict[str, list[str]]) -> bool:
+def start_runners_at_end(db: str, topics: dict[str, list[str]]) -> None:
     """Have the runners ``topics`` names start at the topics' current end in ``db``.
 
     A runner resumes from the offsets stored with its read model, so storing today's end
     offsets there starts it at the end. Runners that already track offsets are left alone.
-    Returns whether offsets were stored.
     """
     ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
     # As the migration role: it owns the tables the service's role then writes to.
@@ -117,7 +111,7 @@ def start_runners_at_end(db: str, topics: dict[str, list[str]]) -> bool:
         conn.execute(TRACKING_DDL)
         tracked = "SELECT count(*) FROM ssp_consumer_offsets WHERE runner = ANY(%s)"
         if _value(conn.execute(tracked, (list(topics),))):
-            return False
+            return
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)"
@@ -130,7 +124,6 @@ def start_runners_at_end(db: str, topics: dict[str, list[str]]) -> bool:
                     if t in {kafka_topic(name) for name in ts}
                 ],
             )
-    return True
 
 
 def relay_backlog(databases: dict[str, str]) -> int:
