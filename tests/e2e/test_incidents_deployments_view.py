@@ -72,6 +72,13 @@ def test_the_boroughs_calendar_decides_school_hours(services: Any, fresh_db: Any
     today = london_day(datetime.now(UTC))
     inset, other = _weekdays_before(today)
     publish_deployment(officer, [school], borough=borough)
+    # The deployment and the calendar travel under different keys, so the view may learn them
+    # in either order; recording needs the deployment, so wait for it first.
+    wait_for(
+        lambda: httpx.get(f"{incidents.url}/deployments", headers=as_officer).json(),
+        timeout=30,
+        what="the deployment in the view",
+    )
     calendar = TermCalendarSet(
         borough=borough, term=f"{today.year}-autumn", starts_on=today - timedelta(days=30),
         ends_on=today + timedelta(days=30),
