@@ -35,9 +35,11 @@ def test_the_roster_reaches_the_day_and_incidents_page(services: Any, fresh_db: 
         answer: dict[str, Any] = httpx.get(f"{incidents.url}/me/today", headers=as_officer).json()
         return answer
 
+    # The roster and the deployment travel under different keys: the view learns them in
+    # either order, so wait for both.
     wait_for(lambda: day().get("shift") == {"start": "09:00:00", "hours": 7.5}, timeout=30,
              what="the amended shift in the officer's day")  # fmt: skip
-    assert day()["schools"] == [school]
+    wait_for(lambda: day()["schools"] == [school], timeout=30, what="the officer's deployment")
 
     # Three incidents, read one page at a time through the cursor
     made = []
