@@ -25,11 +25,12 @@ from bench.common import Measure, fresh_database
 from bench.e2e_stages import VIEWS, Stamps, applied, p50, p99, tap
 from bench.http_bench import bench_port, school
 from bench.http_client import Connection
-from services.reporting.views import runner_specs
+from services.cli.workload.platform import runner_topics
 from services.runtime.kafka_security import kafka_client
 from services.runtime.relay import producer_options
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import ServiceProcess, bearer, start_at_end
+from services.runtime.testing import ServiceProcess, bearer
+from services.runtime.topic_ends import start_runners_at_end
 
 RATE = 200
 POLL = 0.005
@@ -194,9 +195,7 @@ def run(seconds: float, rate: int = RATE, split: bool = True) -> list[Measure]:
     with fresh_database("benche2es") as staffing_db, fresh_database("benche2er") as reporting_db:
         suffix = f".bench-{uuid.uuid4().hex[:6]}"
         # The runners start at the topics' ends: the benchmark measures new events, not history.
-        for runner, projections in runner_specs():
-            for topic in {t for p in projections for t in p.topics}:
-                start_at_end(reporting_db, runner, topic)
+        start_runners_at_end(reporting_db, runner_topics())
         env = {"SSP_REPORTING_DB_NAME": reporting_db, "SSP_REPORTING_CONSUMER_GROUP_SUFFIX": suffix}
         # As deployed: the read models' runner and the audit trail's in processes of their own.
         roles = ("views", "audit") if split else ("all",)

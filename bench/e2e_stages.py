@@ -10,9 +10,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.reporting.feed import end_offsets
 from services.runtime.kafka_security import kafka_client
 from services.runtime.settings import ServiceSettings
+from services.runtime.topic_ends import end_offsets
 
 VIEWS = "reporting.views"
 APPLY = "ssp_projection_apply_seconds_"

@@ -16,7 +16,6 @@ from prometheus_client import CollectorRegistry
 from ssp_contracts import EnvelopeError
 
 from bench.common import Measure, Stopwatch, fresh_database
-from services.reporting.feed import end_offsets
 from services.runtime.kafka_security import kafka_client
 from services.runtime.metrics import ProjectionMetrics
 from services.runtime.projection import decode_record
@@ -24,6 +23,7 @@ from services.runtime.runner import ProjectionRunner
 from services.runtime.selftest import CanaryLog, canary_row
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all
+from services.runtime.topic_ends import end_offsets
 from services.runtime.tracking import store_offsets
 
 TOPIC = "ssp.platform.selftest"

@@ -12,7 +12,6 @@ from ssp_contracts.events import staffing as s
 from ssp_contracts.topics import EVENT_TOPICS
 
 from bench.common import Measure, Stopwatch, fresh_database
-from services.reporting.feed import end_offsets
 from services.reporting.replay import Window, reader, replay_into
 from services.reporting.schema import migrate_schema
 from services.reporting.tests.builders import publish, received
@@ -20,6 +19,7 @@ from services.runtime.dbroles import migrate
 from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
+from services.runtime.topic_ends import end_offsets
 
 T0 = datetime(2024, 9, 2, 8, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from bench import commit_bench, e2e_bench, http_bench, projection_bench, relay_b
 from bench.common import Measure
 from bench.projection_bench import TOPIC
 from bench.table import render, write_into
-from services.reporting.feed import end_offsets
 from services.runtime.settings import ServiceSettings
+from services.runtime.topic_ends import end_offsets
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"

@@ -11,19 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from kafka import KafkaConsumer
-from kafka import TopicPartition as KafkaPartition
 from ssp_contracts import EnvelopeError
-from ssp_contracts.topics import catalogue_topic, kafka_topic
+from ssp_contracts.topics import catalogue_topic
 
 from services.reporting.views import runner_specs
 from services.runtime.gc_batches import collection_deferred
 from services.runtime.kafka_security import kafka_client
 from services.runtime.projection import Connection, Projection, ReceivedEvent, decode_records
+from services.runtime.topic_ends import Offsets
 from services.runtime.tracking import TRACKING_DDL, apply_tracked, next_offsets, store_offsets
 
 log = logging.getLogger(__name__)
-Offsets = dict[tuple[str, int], int]
 
 
 @dataclass
@@ -53,25 +51,6 @@ async def stored_offsets(conn: Connection, runner: str) -> Offsets:
         runner,
     )
     return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
-
-
-def end_offsets(bootstrap: str, topics: Sequence[str], principal: str = "reporting") -> Offsets:
-    """The current end of every partition of ``topics`` (blocking; kafka-python).
-
-    ``topics`` are the catalogue's names; the offsets are keyed by the broker's (prefixed) ones.
-    """
-    consumer = KafkaConsumer(
-        enable_auto_commit=False, **kafka_client(principal, bootstrap).kafka_python()
-    )
-    try:
-        tps = [
-            KafkaPartition(t, p)
-            for t in map(kafka_topic, topics)
-            for p in sorted(consumer.partitions_for_topic(t) or ())
-        ]
-        return {(tp.topic, tp.partition): off for tp, off in consumer.end_offsets(tps).items()}
-    finally:
-        consumer.close()
 
 
 async def feed(

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 import asyncpg
 from ssp_contracts.topics import EVENT_TOPICS
 
-from services.reporting.feed import FeedReport, Specs, create_schema_tables, end_offsets, feed
+from services.reporting.feed import FeedReport, Specs, create_schema_tables, feed
 from services.reporting.views import AUDIT_RUNNER, runner_specs
 from services.runtime.projection import Connection
 from services.runtime.settings import ServiceSettings
+from services.runtime.topic_ends import end_offsets
 from services.runtime.tracking import OFFSETS_COLUMNS, PROCESSED_COLUMNS
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}\Z")

@@ -21,7 +21,7 @@ from ssp_contracts import CloudEvent, EventPayload
 from ssp_contracts.events.staffing import STAFFING
 from ssp_contracts.topics import kafka_topic
 
-from services.runtime.dbroles import as_migrator, create_database_sql
+from services.runtime.dbroles import create_database_sql
 from services.runtime.kafka_security import AUDITOR, kafka_client
 from services.runtime.projection import Connection, Projection
 from services.runtime.settings import ServiceSettings, shared, state_dir
@@ -338,31 +338,6 @@ def raw_bearer(claims: dict[str, Any], headers: dict[str, Any] | None = None) ->
     key, kid = dev_signing_key()
     signed = jwt.encode(merged, key, algorithm=ALGORITHM, headers={"kid": kid, **(headers or {})})
     return {"Authorization": f"Bearer {signed}"}
-
-
-def start_at_end(db: str, runner: str, topic: str) -> None:
-    """Make ``runner`` in ``db`` start at the current end of ``topic`` (skip older history)."""
-    import asyncio
-
-    import asyncpg
-
-    from services.runtime.tracking import TRACKING_DDL, store_offsets
-
-    with topic_reader(topic) as consumer:
-        ends = consumer.end_offsets(list(consumer.assignment()))
-    offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
-
-    async def seed() -> None:
-        # As the migration role, which owns the tracking tables the service's role then uses.
-        settings = as_migrator(ServiceSettings.for_service("admin", db_name=db))
-        conn = await asyncpg.connect(settings.pg_dsn)
-        try:
-            await conn.execute(TRACKING_DDL)
-            await store_offsets(conn, runner, offsets)
-        finally:
-            await conn.close()
-
-    asyncio.run(seed())
 
 
 class SeenEvents(Projection):

@@ -27,9 +27,9 @@ from services.incidents.tests.conftest import (
     officer_headers,
 )
 from services.incidents.tests.stories import search_body
-from services.reporting.feed import end_offsets
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
+from services.runtime.topic_ends import end_offsets
 from services.staffing.main import create_app as staffing_app
 
 HEAD = bearer("head_teacher", "head-1", school=SCHOOL)

@@ -14,7 +14,6 @@ from ssp_contracts.events import staffing as s
 from ssp_contracts.topics import EVENT_TOPICS
 
 from services.reporting.as_of import end_of, figures_as_of
-from services.reporting.feed import end_offsets
 from services.reporting.rebuild import compare
 from services.reporting.replay import Window, replay_into
 from services.reporting.tests import abstraction_stories, performance_stories
@@ -22,6 +21,7 @@ from services.reporting.tests.builders import publish, received
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import wait_for
+from services.runtime.topic_ends import end_offsets
 
 pytestmark = pytest.mark.stack
 

@@ -16,7 +16,6 @@ import pytest
 from ssp_contracts.topics import EVENT_TOPICS
 
 from services.reporting import audit_trail, rebuild
-from services.reporting.feed import end_offsets
 from services.reporting.tests.abstraction_stories import hackney_and_camden
 from services.reporting.tests.audit_stories import reported
 from services.reporting.tests.builders import publish
@@ -31,6 +30,7 @@ from services.reporting.views import AUDIT_RUNNER, VIEWS_RUNNER
 from services.runtime.dbroles import as_migrator
 from services.runtime.settings import REPO_ROOT, ServiceSettings
 from services.runtime.testing import bearer, read_all, wait_for
+from services.runtime.topic_ends import end_offsets
 
 pytestmark = pytest.mark.stack
 AUDITOR = bearer("auditor", "auditor-rb")

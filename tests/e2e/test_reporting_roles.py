@@ -10,12 +10,14 @@ import asyncpg
 import httpx
 import pytest
 
+from services.cli.workload.platform import runner_topics
 from services.reporting import audit_trail
 from services.reporting.tests.builders import publish
 from services.reporting.tests.performance_stories import schools
-from services.reporting.views import AUDIT_RUNNER, VIEWS_RUNNER, runner_specs
+from services.reporting.views import AUDIT_RUNNER, VIEWS_RUNNER
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import start_at_end, wait_for
+from services.runtime.testing import wait_for
+from services.runtime.topic_ends import start_runners_at_end
 
 pytestmark = pytest.mark.stack
 
@@ -38,9 +40,7 @@ def test_the_views_and_the_audit_trail_run_in_processes_of_their_own(
 ) -> None:
     # Given reporting as two processes on one database, the runners at the topics' ends
     db = fresh_db("reporting")
-    for runner, projections in runner_specs():
-        for topic in {t for p in projections for t in p.topics}:
-            start_at_end(db, runner, topic)
+    start_runners_at_end(db, runner_topics())
     common = {
         "SSP_REPORTING_DB_NAME": db,
         "SSP_REPORTING_CONSUMER_GROUP_SUFFIX": f".roles{uuid.uuid4().hex[:8]}",

@@ -10,12 +10,13 @@ from ssp_contracts.topics import EVENT_TOPICS
 from services.cli.faults.tally import Tally, query
 from services.reporting import audit_trail, rebuild
 from services.reporting.chain import HASHED_V2
-from services.reporting.feed import create_schema_tables, end_offsets, feed, stored_offsets
+from services.reporting.feed import create_schema_tables, feed, stored_offsets
 from services.reporting.views import runner_specs
 from services.runtime.dbroles import as_migrator
 from services.runtime.identity import event_source
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all
+from services.runtime.topic_ends import end_offsets
 from tests.reliability.scale_load import Answer
 
 WRITERS = ("incidents", "disclosure", "staffing")

@@ -21,7 +21,8 @@ from services.runtime.dlq import (
 )
 from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import cloud_event, read_all, start_at_end, wait_for
+from services.runtime.testing import cloud_event, read_all, wait_for
+from services.runtime.topic_ends import start_runners_at_end
 
 pytestmark = pytest.mark.stack
 TOPIC = "ssp.platform.selftest"
@@ -72,7 +73,7 @@ def test_bad_messages_are_dead_lettered_and_good_ones_still_applied(
     run_id, subject = uuid.uuid4().hex, f"canary-{uuid.uuid4().hex}"
     good = canary(subject, 1, run_id)
     db = fresh_db("dlq")
-    start_at_end(db, "selftest.canary", TOPIC)  # this test's messages only
+    start_runners_at_end(db, {"selftest.canary": [TOPIC]})  # this test's messages only
 
     # Given a good event, a malformed one, one of an unknown type, then another good one
     send(producer, subject, good.kafka_value(), good.kafka_headers())

@@ -12,7 +12,8 @@ from services.runtime.eventstore import open_application
 from services.runtime.relay import OutboxRelay
 from services.runtime.selftest import SelfTestApplication, translator
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import start_at_end, wait_for
+from services.runtime.testing import wait_for
+from services.runtime.topic_ends import start_runners_at_end
 
 pytestmark = pytest.mark.stack
 
@@ -52,7 +53,7 @@ async def publish(settings: ServiceSettings, app: SelfTestApplication) -> None:
 def test_projection_applies_each_event_once_across_a_sigkill(services: Any, fresh_db: Any) -> None:
     # Given 20,000 canary events on Kafka, after whatever the topic held before
     db = fresh_db("canaryview")
-    start_at_end(db, "selftest.canary", "ssp.platform.selftest")
+    start_runners_at_end(db, {"selftest.canary": ["ssp.platform.selftest"]})
     store = ServiceSettings.for_service("selftest", db_name=fresh_db("canarystore"))
     app = open_application(SelfTestApplication, store)
     ids = {str(i) for i in app.write(uuid.uuid4().hex, AGGREGATES, STEPS)}

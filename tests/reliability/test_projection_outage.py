@@ -13,7 +13,8 @@ from ssp_contracts.topics import kafka_topic
 from services.runtime.dlq import dead_letter, origin_of
 from services.runtime.kafka_security import kafka_client
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import read_all, start_at_end, wait_for
+from services.runtime.testing import read_all, wait_for
+from services.runtime.topic_ends import start_runners_at_end
 from tests.reliability.test_dead_letters import TOPIC, canary
 
 pytestmark = pytest.mark.stack
@@ -31,7 +32,7 @@ async def _sql(dsn: str, query: str, *args: Any) -> Any:
 def test_a_lost_database_connection_delays_but_loses_nothing(services: Any, fresh_db: Any) -> None:
     # Given canary events on Kafka for a projection that starts after older history
     db = fresh_db("outage")
-    start_at_end(db, "selftest.canary", TOPIC)
+    start_runners_at_end(db, {"selftest.canary": [TOPIC]})
     run_id, subject = uuid.uuid4().hex, f"canary-{uuid.uuid4().hex}"
     settings = ServiceSettings.for_service("selftest", db_name=db)
     producer = KafkaProducer(linger_ms=5, **kafka_client("selftest").kafka_python())

@@ -11,7 +11,8 @@ import pytest
 from services.runtime.eventstore import open_application
 from services.runtime.selftest import SelfTestApplication
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import start_at_end, wait_for
+from services.runtime.testing import wait_for
+from services.runtime.topic_ends import start_runners_at_end
 from tests.reliability.relay_helpers import (
     RelayProcess,
     assert_complete_and_ordered,
@@ -61,7 +62,7 @@ def test_the_standby_takes_over_when_the_leader_is_killed_mid_batch(
     db = fresh_db("relaylead")
     since = mark()  # this test's events only: the topic is shared
     # A read model of the canaries (no unique key: a duplicate applied would show as a row)
-    start_at_end(db, "selftest.canary", "ssp.platform.selftest")
+    start_runners_at_end(db, {"selftest.canary": ["ssp.platform.selftest"]})
     services("selftest", SSP_SELFTEST_DB_NAME=db, SSP_SELFTEST_RELAY_ENABLED="false")
     writer = Writer(db)
     # Given two relays of the same store: the first leads, the second waits

@@ -10,7 +10,8 @@ import pytest
 from services.runtime.eventstore import open_application
 from services.runtime.selftest import SelfTestApplication
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import start_at_end, wait_for
+from services.runtime.testing import wait_for
+from services.runtime.topic_ends import start_runners_at_end
 from tests.reliability.relay_helpers import (
     RelayProcess,
     assert_complete_and_ordered,
@@ -99,7 +100,7 @@ def test_a_service_starts_while_kafka_is_down_and_publishes_its_backlog(
     since = mark()  # this test's events only: the topic is shared
     run_id = uuid.uuid4().hex
     # (its projection starts at the end of the shared topic: earlier tests' events are not ours)
-    start_at_end(db, "selftest.canary", "ssp.platform.selftest")
+    start_runners_at_end(db, {"selftest.canary": ["ssp.platform.selftest"]})
     stop_kafka()
     try:
         # Given a service started while Kafka is away: it is ready, and says where Kafka is

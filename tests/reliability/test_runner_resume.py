@@ -16,7 +16,8 @@ from ssp_contracts.topics import kafka_topic
 
 from services.runtime.kafka_security import kafka_client
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import start_at_end, wait_for
+from services.runtime.testing import wait_for
+from services.runtime.topic_ends import start_runners_at_end
 from tests.reliability.test_dead_letters import TOPIC, applied, canary
 
 pytestmark = pytest.mark.stack
@@ -40,7 +41,7 @@ def test_a_fresh_runner_does_not_apply_history_before_its_stored_offsets(
     for step in (1, 2, 3):
         send(step)
     db = fresh_db("resume")
-    start_at_end(db, "selftest.canary", TOPIC)
+    start_runners_at_end(db, {"selftest.canary": [TOPIC]})
     for step in (4, 5):
         send(step)
     producer.close()

@@ -15,7 +15,8 @@ from services.cli.faults.load import CanaryLoad, HttpLoad
 from services.cli.faults.report import Row
 from services.cli.faults.tally import Tally
 from services.cli.workload import platform
-from services.runtime.testing import create_database, drop_database, start_at_end
+from services.runtime.testing import create_database, drop_database
+from services.runtime.topic_ends import start_runners_at_end
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Suite:
         """Every read model starts at the topics' current end; start processes and loads."""
         self.tally.begin()
         platform.start_read_models_at_end(self.databases)
-        start_at_end(self.databases["selftest"], "selftest.canary", SELFTEST_TOPIC.name)
+        start_runners_at_end(self.databases["selftest"], {"selftest.canary": [SELFTEST_TOPIC.name]})
         self.fleet.start()
         self.say(f"run {self.run}: services and relays up; HTTP setup of the workload")
         self.http = HttpLoad(

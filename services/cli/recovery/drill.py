@@ -26,7 +26,8 @@ from services.reporting.cli import grant_reporting
 from services.runtime.dbroles import as_migrator
 from services.runtime.identity import source_service
 from services.runtime.settings import ServiceSettings
-from services.runtime.testing import create_database, drop_database, start_at_end
+from services.runtime.testing import create_database, drop_database
+from services.runtime.topic_ends import start_runners_at_end
 
 STORES = (*WRITERS, "reporting", "subjects")
 REGISTRY_ROWS = "SELECT subject_ref, holder, pseudonym FROM ssp_subject_registry ORDER BY 1, 2"
@@ -93,7 +94,7 @@ class Drill:
     def load(self) -> None:
         """The platform on the drill's databases, the workload's setup, a base backup, load."""
         platform.start_read_models_at_end(self.dbs)
-        start_at_end(self.dbs["selftest"], "selftest.canary", "ssp.platform.selftest")
+        start_runners_at_end(self.dbs["selftest"], {"selftest.canary": ["ssp.platform.selftest"]})
         self.fleet.start()
         self.lag.start()
         http = HttpLoad(self.fleet.urls(), self.opts.seed, self.opts.schools, self.opts.officers)

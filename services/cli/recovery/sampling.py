@@ -43,21 +43,7 @@ def drained(dbs: dict[str, str]) -> bool:
         )
         if ends[s] and (not rows or int(rows[0][0]) < ends[s]):
             return False
-    stored = {
-        (r, t, p): int(o)
-        for r, t, p, o in query(
-            dbs["reporting"],
-            "SELECT runner, topic, partition, next_offset FROM ssp_consumer_offsets",
-        )
-    }
-    runners = platform.runner_topics()
-    offsets = platform.end_offsets(sorted({t for ts in runners.values() for t in ts}))
-    return all(
-        stored.get((runner, topic, p), 0) >= end
-        for runner, topics in runners.items()
-        for (topic, p), end in offsets.items()
-        if topic in topics
-    )
+    return platform.reporting_lag(dbs["reporting"]) == 0
 
 
 def wait_drained(dbs: dict[str, str], timeout: float) -> None:

@@ -6,16 +6,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
-from kafka import KafkaConsumer, TopicPartition
 from ssp_contracts.topics import kafka_topic
 
 from services.incidents.main import runner_specs as runners
 from services.reporting.views import runner_specs
-from services.runtime.dbroles import as_migrator, create_database_sql
-from services.runtime.kafka_security import AUDITOR, kafka_client
+from services.runtime.dbroles import create_database_sql
+from services.runtime.kafka_security import AUDITOR
 from services.runtime.service import RunnerSpec
 from services.runtime.settings import ServiceSettings
-from services.runtime.tracking import TRACKING_DDL
+from services.runtime.topic_ends import end_offsets, start_runners_at_end
 
 SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 WRITERS = ("incidents", "disclosure", "staffing")
@@ -28,9 +27,8 @@ def _value(cursor: psycopg.Cursor[tuple[Any, ...]]) -> Any:
     return row[0]
 
 
-def _connect(db: str, migrator: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
+def _connect(db: str) -> psycopg.Connection[tuple[Any, ...]]:
     s = ServiceSettings.for_service("admin")
-    s = as_migrator(s) if migrator else s
     return psycopg.connect(
         host=s.pg_host, port=s.pg_port, user=s.pg_user, password=s.pg_password,
         dbname=db, autocommit=True, connect_timeout=10,
@@ -64,23 +62,6 @@ def _topics_of(specs: Sequence[RunnerSpec]) -> dict[str, list[str]]:
     return {name: sorted({t for p in projections for t in p.topics}) for name, projections in specs}
 
 
-def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
-    """The current end offset of every partition of the catalogue's ``topics``.
-
-    Keyed by the broker's topic names (the environment's prefix applied), as consumers seek.
-    """
-    consumer = KafkaConsumer(enable_auto_commit=False, **kafka_client(AUDITOR).kafka_python())
-    try:
-        parts = [
-            TopicPartition(t, p)
-            for t in map(kafka_topic, topics)
-            for p in sorted(consumer.partitions_for_topic(t) or ())
-        ]
-        return {(tp.topic, tp.partition): o for tp, o in consumer.end_offsets(parts).items()}
-    finally:
-        consumer.close()
-
-
 def read_models(databases: dict[str, str]) -> list[tuple[str, dict[str, list[str]]]]:
     """Each database of ``databases`` with the runners that feed it from Kafka, and their
     topics: reporting's, and incidents' views of staffing's deployments and of disclosures."""
@@ -97,33 +78,6 @@ def start_read_models_at_end(databases: dict[str, str]) -> None:
     """
     for db, topics in read_models(databases):
         start_runners_at_end(db, topics)
-
-
-def start_runners_at_end(db: str, topics: dict[str, list[str]]) -> None:
-    """Have the runners ``topics`` names start at the topics' current end in ``db``.
-
-    A runner resumes from the offsets stored with its read model, so storing today's end
-    offsets there starts it at the end. Runners that already track offsets are left alone.
-    """
-    ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
-    # As the migration role: it owns the tables the service's role then writes to.
-    with _connect(db, migrator=True) as conn:
-        conn.execute(TRACKING_DDL)
-        tracked = "SELECT count(*) FROM ssp_consumer_offsets WHERE runner = ANY(%s)"
-        if _value(conn.execute(tracked, (list(topics),))):
-            return
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)"
-                " VALUES (%s, %s, %s, %s)",
-                # Offsets are kept under the broker's (prefixed) names, as the runner seeks.
-                [
-                    (r, t, p, ends[(t, p)])
-                    for r, ts in topics.items()
-                    for (t, p) in ends
-                    if t in {kafka_topic(name) for name in ts}
-                ],
-            )
 
 
 def relay_backlog(databases: dict[str, str]) -> int:
@@ -143,7 +97,8 @@ def relay_backlog(databases: dict[str, str]) -> int:
 def reporting_lag(reporting_db: str) -> int:
     """Messages on the topics that reporting's runners have not yet applied."""
     topics = runner_topics()
-    ends = end_offsets(sorted({t for ts in topics.values() for t in ts}))
+    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
+    ends = end_offsets(bootstrap, sorted({t for ts in topics.values() for t in ts}), AUDITOR)
     with _connect(reporting_db) as conn:
         rows = conn.execute(
             "SELECT runner, topic, partition, next_offset FROM ssp_consumer_offsets"

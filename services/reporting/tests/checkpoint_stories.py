@@ -13,7 +13,6 @@ from ssp_contracts import CloudEvent
 from ssp_contracts.topics import AUDIT_CHECKPOINTS_TOPIC, EVENT_TOPICS, kafka_topic
 
 from services.reporting import checkpoints, cli
-from services.reporting.feed import end_offsets
 from services.reporting.projections.audit import AuditTrail
 from services.reporting.schema import migrate_schema
 from services.reporting.signing import AuditSettings
@@ -22,6 +21,7 @@ from services.runtime.dbroles import as_migrator, migrate
 from services.runtime.kafka_security import POISON, kafka_client
 from services.runtime.projection import ReceivedEvent
 from services.runtime.settings import ServiceSettings
+from services.runtime.topic_ends import end_offsets
 from services.runtime.tracking import apply_tracked, store_offsets
 
 
