@@ -34,6 +34,13 @@ def end_offsets(bootstrap: str, topics: Sequence[str], principal: str = "reporti
         consumer.close()
 
 
+def ends_now(topics: Sequence[str]) -> Offsets:
+    """``end_offsets`` of the environment's broker, read as the auditor (who may read every
+    topic): what the demo, the fault suite and the drill measure their runs from."""
+    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
+    return end_offsets(bootstrap, topics, AUDITOR)
+
+
 def start_runners_at_end(db: str, topics: Mapping[str, Sequence[str]]) -> None:
     """Have the runners ``topics`` names (runner -> its topics) start at the topics' current
     end in ``db``.
@@ -43,15 +50,6 @@ def start_runners_at_end(db: str, topics: Mapping[str, Sequence[str]]) -> None:
     a read model that has begun is never moved.
     """
     settings = as_migrator(ServiceSettings.for_service("admin", db_name=db))
-    ends = end_offsets(
-        settings.kafka_bootstrap, sorted({t for ts in topics.values() for t in ts}), AUDITOR
-    )
-    rows = [
-        (runner, t, p, ends[(t, p)])
-        for runner, names in topics.items()
-        for (t, p) in ends
-        if t in {kafka_topic(name) for name in names}
-    ]
     # As the migration role: it owns the tables the service's role then writes to.
     with psycopg.connect(settings.pg_dsn, autocommit=True, connect_timeout=10) as conn:
         conn.execute(TRACKING_DDL)
@@ -59,11 +57,17 @@ def start_runners_at_end(db: str, topics: Mapping[str, Sequence[str]]) -> None:
             "SELECT 1 FROM ssp_consumer_offsets WHERE runner = ANY(%s) LIMIT 1", (list(topics),)
         ).fetchone()
         if tracked:
-            return
+            return  # before asking Kafka: there is nothing to store
+        ends = ends_now(sorted({t for ts in topics.values() for t in ts}))
         with conn.cursor() as cur:
             # Offsets are kept under the broker's (prefixed) names, as the runner seeks.
             cur.executemany(
                 "INSERT INTO ssp_consumer_offsets (runner, topic, partition, next_offset)"
                 " VALUES (%s, %s, %s, %s)",
-                rows,
+                [
+                    (runner, t, p, ends[(t, p)])
+                    for runner, names in topics.items()
+                    for (t, p) in ends
+                    if t in {kafka_topic(name) for name in names}
+                ],
             )

@@ -16,11 +16,10 @@ from ssp_contracts.topics import EVENT_TOPICS, SELFTEST_TOPIC
 from services.cli.faults.fleet import RELAYS
 from services.runtime.dlq import ORIGIN_HEADER, REASON_HEADER, origin_of
 from services.runtime.identity import source_service
-from services.runtime.kafka_security import AUDITOR
 from services.runtime.serve import spec_module
 from services.runtime.settings import ServiceSettings
 from services.runtime.testing import read_all
-from services.runtime.topic_ends import end_offsets
+from services.runtime.topic_ends import ends_now
 from services.runtime.translation import Translator
 
 TOPICS = (*EVENT_TOPICS, SELFTEST_TOPIC.name)
@@ -72,10 +71,7 @@ class Tally:
 
     def begin(self) -> None:
         """Remember where every topic and dead-letter topic ends: the run reads from there."""
-        bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
-        self.start = end_offsets(
-            bootstrap, [*TOPICS, *(dead_letter_topic(t) for t in TOPICS)], AUDITOR
-        )
+        self.start = ends_now([*TOPICS, *(dead_letter_topic(t) for t in TOPICS)])
         self.began = dict(self.start)
 
     def committed(self) -> set[str]:

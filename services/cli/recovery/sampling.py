@@ -6,7 +6,6 @@ import subprocess
 import threading
 import time
 
-from services.cli.faults.fleet import WRITERS
 from services.cli.faults.infra import kill_kafka, stack_up
 from services.cli.faults.tally import query
 from services.cli.recovery.repository import unarchived_seconds
@@ -36,14 +35,7 @@ def quiesce(dbs: dict[str, str], services: tuple[str, ...], quiet: float = 3.0) 
 
 def drained(dbs: dict[str, str]) -> bool:
     """Every relay has published its whole log and every reporting runner read every topic."""
-    ends = newest(dbs, WRITERS)
-    for s in WRITERS:
-        rows = query(
-            dbs[s], "SELECT position FROM ssp_relay_position WHERE relay = %s", f"{s}-outbox"
-        )
-        if ends[s] and (not rows or int(rows[0][0]) < ends[s]):
-            return False
-    return platform.reporting_lag(dbs["reporting"]) == 0
+    return platform.relay_backlog(dbs) == 0 and platform.reporting_lag(dbs["reporting"]) == 0
 
 
 def wait_drained(dbs: dict[str, str], timeout: float) -> None:

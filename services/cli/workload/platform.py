@@ -11,10 +11,9 @@ from ssp_contracts.topics import kafka_topic
 from services.incidents.main import runner_specs as runners
 from services.reporting.views import runner_specs
 from services.runtime.dbroles import create_database_sql
-from services.runtime.kafka_security import AUDITOR
 from services.runtime.service import RunnerSpec
 from services.runtime.settings import ServiceSettings
-from services.runtime.topic_ends import end_offsets, start_runners_at_end
+from services.runtime.topic_ends import ends_now, start_runners_at_end
 
 SERVICES = ("incidents", "disclosure", "staffing", "reporting")
 WRITERS = ("incidents", "disclosure", "staffing")
@@ -97,8 +96,7 @@ def relay_backlog(databases: dict[str, str]) -> int:
 def reporting_lag(reporting_db: str) -> int:
     """Messages on the topics that reporting's runners have not yet applied."""
     topics = runner_topics()
-    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
-    ends = end_offsets(bootstrap, sorted({t for ts in topics.values() for t in ts}), AUDITOR)
+    ends = ends_now(sorted({t for ts in topics.values() for t in ts}))
     with _connect(reporting_db) as conn:
         rows = conn.execute(
             "SELECT runner, topic, partition, next_offset FROM ssp_consumer_offsets"

@@ -8,9 +8,8 @@ import pytest
 from ssp_contracts.topics import kafka_topic
 
 from services.incidents.tests.staffing import publish_deployment
-from services.runtime.kafka_security import AUDITOR
 from services.runtime.settings import ServiceSettings
-from services.runtime.topic_ends import end_offsets, start_runners_at_end
+from services.runtime.topic_ends import ends_now, start_runners_at_end
 
 pytestmark = pytest.mark.stack
 
@@ -31,8 +30,7 @@ def test_runners_start_at_the_end_of_their_own_topics_once(
 ) -> None:
     db = fresh_db("topicends")
     publish_deployment("officer-te-1", ["school-te-1"])  # the staffing topic has an end > 0
-    bootstrap = ServiceSettings.for_service("admin").kafka_bootstrap
-    ends = end_offsets(bootstrap, [STAFFING, SELFTEST], AUDITOR)
+    ends = ends_now([STAFFING, SELFTEST])
 
     # When two runners of one read model start at the end, each of its own topics
     start_runners_at_end(db, {"views": [STAFFING, SELFTEST], "audit": [STAFFING]})
